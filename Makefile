@@ -1,0 +1,56 @@
+# Portail Famille. `make run` serves the demo portal; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format typecheck imports check ci lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--constraint constraints.txt --editable ".[dev]"
+	touch $(STAMP)
+
+## run: migrate the local SQLite database, load the demo commune if empty, serve on :5000
+run: $(STAMP)
+	$(BIN)/portail db upgrade
+	$(BIN)/portail demo load
+	$(BIN)/portail serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+check: lint typecheck imports
+
+## lock: re-pin every dependency after changing pyproject.toml (then review the diff)
+lock: $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade "pip==25.3"
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	(echo "# Exact versions used by make and .ci/run; regenerate with 'make lock'."; \
+	 .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^portail-famille') > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis build src/*.egg-info

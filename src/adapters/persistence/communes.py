@@ -1,0 +1,50 @@
+"""The commune repository and its row <-> domain mappers."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from adapters.persistence.tables import communes
+from portail_core.domain.commune import Commune, SchoolZone
+
+__all__ = ["SqlCommuneRepository"]
+
+
+def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
+    values = row._mapping
+    return Commune(
+        insee_code=values["insee_code"],
+        name=values["name"],
+        school_zone=SchoolZone(values["school_zone"]),
+        contact_email=values["contact_email"],
+        id=values["id"],
+    )
+
+
+def commune_to_row(commune: Commune) -> dict[str, object]:
+    return {
+        "insee_code": commune.insee_code,
+        "name": commune.name,
+        "school_zone": commune.school_zone.value,
+        "contact_email": commune.contact_email,
+    }
+
+
+class SqlCommuneRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self) -> Commune | None:
+        row = self._connection.execute(select(communes).order_by(communes.c.id).limit(1)).first()
+        return None if row is None else commune_from_row(row)
+
+    def add(self, commune: Commune) -> None:
+        statement = insert(communes).values(commune_to_row(commune)).returning(communes.c.id)
+        commune.id = self._connection.execute(statement).scalar_one()
+
+    def update(self, commune: Commune) -> None:
+        statement = (
+            update(communes).where(communes.c.id == commune.id).values(commune_to_row(commune))
+        )
+        if self._connection.execute(statement).rowcount != 1:
+            raise LookupError(f"commune {commune.id} is not in the database")

@@ -1,0 +1,62 @@
+"""The one composition root: builds the adapters from the settings and wires the services.
+
+Nothing here runs at import time; call ``bootstrap()`` (the web app factory and the ``portail``
+command do) or ``bootstrap_in_memory()`` for tests and demos without a database.
+"""
+
+from __future__ import annotations
+
+from attrs import define, field
+from sqlalchemy import Engine
+
+from adapters.clock import SystemClock
+from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.persistence import (
+    SqlUnitOfWork,
+    create_database_engine,
+    current_revision,
+    head_revision,
+)
+from entrypoints.settings import Settings
+from portail_core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["Services", "bootstrap", "bootstrap_in_memory"]
+
+
+@define
+class Services:
+    """What the entrypoints use: the settings and the ports, wired to real or in-memory adapters."""
+
+    settings: Settings
+    uow: UnitOfWorkFactory
+    clock: Clock
+    engine: Engine | None = field(default=None)
+
+    def schema_is_current(self) -> bool:
+        """True when the database is migrated to the code's head revision (or is in memory)."""
+        if self.engine is None:
+            return True
+        return current_revision(self.engine) == head_revision()
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None) -> Services:
+    settings = settings or Settings.from_env()
+    engine = create_database_engine(settings.database_url)
+
+    def open_unit_of_work() -> UnitOfWork:
+        return SqlUnitOfWork(engine)
+
+    return Services(settings=settings, uow=open_unit_of_work, clock=SystemClock(), engine=engine)
+
+
+def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Services:
+    store = InMemoryStore()
+
+    def open_unit_of_work() -> UnitOfWork:
+        return InMemoryUnitOfWork(store)
+
+    return Services(settings=settings, uow=open_unit_of_work, clock=clock or SystemClock())

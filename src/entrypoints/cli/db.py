@@ -1,0 +1,43 @@
+"""``portail db``: the database schema."""
+
+from __future__ import annotations
+
+import click
+
+from adapters.persistence import current_revision, head_revision, upgrade
+from entrypoints.bootstrap import Services
+
+__all__ = ["group"]
+
+
+@click.group("db")
+def group() -> None:
+    """Schéma de la base de données (migrations Alembic)."""
+
+
+@group.command("upgrade")
+@click.pass_obj
+def upgrade_command(services: Services) -> None:
+    """Met la base de données à jour (toutes les migrations, en une transaction)."""
+    if services.engine is None:
+        click.echo("Base en mémoire : rien à migrer.")
+        return
+    before = current_revision(services.engine)
+    upgrade(services.engine)
+    after = current_revision(services.engine)
+    if before == after:
+        click.echo(f"Base déjà à jour (révision {after}).")
+    else:
+        click.echo(f"Base migrée de la révision {before or 'vide'} à {after}.")
+
+
+@group.command("current")
+@click.pass_obj
+def current_command(services: Services) -> None:
+    """Affiche la révision de la base et celle attendue par le code."""
+    if services.engine is None:
+        click.echo("Base en mémoire.")
+        return
+    current, head = current_revision(services.engine), head_revision()
+    state = "à jour" if current == head else "EN RETARD : lancez `portail db upgrade`"
+    click.echo(f"Révision de la base : {current or 'vide'} ; attendue : {head} ({state}).")

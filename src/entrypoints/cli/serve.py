@@ -1,0 +1,33 @@
+"""``portail serve``: serve the families' portal (for a trial; production uses gunicorn)."""
+
+from __future__ import annotations
+
+import click
+from werkzeug.serving import run_simple
+
+from entrypoints.bootstrap import Services
+from entrypoints.cli.feedback import fail_with
+from entrypoints.web import create_app
+from portail_core.errors import ConfigurationError
+
+__all__ = ["command"]
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+def command(services: Services, host: str, port: int) -> None:
+    """Sert le portail des familles (serveur de démonstration, pas de production).
+
+    Refuse de démarrer sur une base qui n'est pas à jour.
+    """
+    if not services.schema_is_current():
+        fail_with(
+            ConfigurationError(
+                "La base de données n'est pas à jour : lancez d'abord `portail db upgrade`."
+            )
+        )
+    app = create_app(services=services)
+    click.echo(f"Portail Famille : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -1,0 +1,1 @@
+"""The demo commune shipped with the portal, loaded by ``portail demo load``."""

@@ -1,0 +1,64 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
+
+from entrypoints.bootstrap import Services, bootstrap
+from entrypoints.web import errors, pages, security
+from entrypoints.web.formatting import register_filters
+from portail_core.domain.commune import Commune
+from portail_core.services.communes import current_commune
+
+__all__ = ["create_app", "services_of"]
+
+log = logging.getLogger(__name__)
+SERVICES_KEY = "portail.services"
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, services: Services | None = None
+) -> Flask:
+    """Build the portal; without ``services`` it bootstraps from the environment."""
+    services = services or bootstrap()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=services.settings.secret_key,
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # the largest upload (5 MB) plus the form around it
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    if config:
+        app.config.update(config)
+    app.extensions[SERVICES_KEY] = services
+    CSRFProtect(app)
+    security.register(app)
+    errors.register(app)
+    register_filters(app)
+    app.register_blueprint(pages.blueprint)
+    app.context_processor(_layout_context)
+    if not services.schema_is_current():
+        log.warning("database schema is not current: run `portail db upgrade`")
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    services: Services = app.extensions[SERVICES_KEY]
+    return services
+
+
+def _layout_context() -> dict[str, Commune | None]:
+    """The town shown in every page's header, read once per request."""
+    from flask import current_app
+
+    if "commune" not in g:
+        try:
+            g.commune = current_commune(services_of(current_app).uow())
+        except Exception:  # an error page must still render when the database is down
+            log.exception("cannot read the commune for the page layout")
+            g.commune = None
+    return {"commune": g.commune}

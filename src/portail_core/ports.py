@@ -1,0 +1,73 @@
+"""The interfaces the core needs from the outside world (``typing.Protocol``).
+
+Adapters implement them (``adapters.persistence`` for a database, ``adapters.memory`` for the
+in-memory twins used by unit tests and demos); the core never names an implementation.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+import pendulum
+
+from portail_core.domain.commune import Commune
+
+__all__ = ["Clock", "CommuneRepository", "UnitOfWork", "UnitOfWorkFactory"]
+
+
+class Clock(Protocol):
+    """The current time; every deadline is computed from it, so tests can fix it."""
+
+    def now(self) -> pendulum.DateTime:
+        """The current instant, on the Europe/Paris wall clock."""
+        ...
+
+    def today(self) -> pendulum.Date:
+        """Today's date in Europe/Paris."""
+        ...
+
+
+class CommuneRepository(Protocol):
+    """The commune of this installation (at most one)."""
+
+    def get(self) -> Commune | None:
+        """The commune, or None before the demo or the town's data is loaded."""
+        ...
+
+    def add(self, commune: Commune) -> None:
+        """Record a new commune; gives it its id."""
+        ...
+
+    def update(self, commune: Commune) -> None:
+        """Write back a commune read from this repository."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One use case's transaction: nothing is kept unless ``commit()`` is called.
+
+    Used as a context manager; leaving the block without committing rolls back, and so does an
+    exception. ``commit()`` may be called more than once; each call makes the work so far durable.
+    """
+
+    communes: CommuneRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens a new unit of work; the composition root hands one to each use case."""
+
+    def __call__(self) -> UnitOfWork: ...

@@ -1,0 +1,1 @@
+"""Use cases, one module per capability; each runs inside one unit of work."""

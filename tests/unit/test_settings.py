@@ -1,0 +1,63 @@
+import stat
+from pathlib import Path
+
+import pytest
+
+from entrypoints.settings import Settings
+from portail_core.errors import ConfigurationError
+
+
+def test_defaults_put_a_sqlite_file_and_a_secret_key_in_the_instance_folder(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    settings = Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)})
+    assert settings.database_url == f"sqlite:///{instance / 'portail.sqlite3'}"
+    assert settings.uses_sqlite
+    assert settings.smtp_url is None
+    key_file = instance / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(settings.secret_key) >= 32
+
+
+def test_the_local_secret_key_is_kept_across_restarts(instance_path: Path) -> None:
+    env = {"PORTAIL_INSTANCE_PATH": str(instance_path)}
+    assert Settings.from_env(env).secret_key == Settings.from_env(env).secret_key
+
+
+def test_a_secret_key_from_the_environment_wins(instance_path: Path) -> None:
+    env = {"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_SECRET_KEY": "k" * 40}
+    assert Settings.from_env(env).secret_key == "k" * 40
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://u@db/portail", "postgresql://u@db/portail", "postgresql+psycopg://u@db/p"]
+)
+def test_postgresql_urls_get_the_psycopg_driver(url: str, instance_path: Path) -> None:
+    settings = Settings.from_env(
+        {"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_DATABASE_URL": url}
+    )
+    assert settings.database_url.startswith("postgresql+psycopg://u@db/")
+    assert not settings.uses_sqlite
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("n'importe quoi", "illisible"),
+        ("mysql://root@localhost/portail", "non prise en charge"),
+        ("postgresql+psycopg2://u@db/p", "non prise en charge"),
+        ("sqlite://", "mémoire"),
+        ("sqlite:///:memory:", "mémoire"),
+    ],
+)
+def test_a_bad_database_url_is_explained_in_french(
+    url: str, expected: str, instance_path: Path
+) -> None:
+    with pytest.raises(ConfigurationError, match=expected):
+        Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_DATABASE_URL": url})
+
+
+def test_an_instance_folder_that_cannot_be_created_is_explained(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ConfigurationError, match="PORTAIL_INSTANCE_PATH"):
+        Settings.from_env({"PORTAIL_INSTANCE_PATH": str(blocker / "instance")})
