@@ -51,7 +51,8 @@ class UnitOfWork(Protocol):
     exception. ``commit()`` may be called more than once; each call makes the work so far durable.
     """
 
-    communes: CommuneRepository
+    @property
+    def communes(self) -> CommuneRepository: ...
 
     def __enter__(self) -> Self: ...
 

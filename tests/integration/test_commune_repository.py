@@ -1,6 +1,7 @@
 """One contract for the commune repository, run on memory, SQLite and PostgreSQL alike."""
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UowFacto
     for url in empty_database_url(request.param, tmp_path):
         engine = create_database_engine(url)
         upgrade(engine)
-        yield lambda: SqlUnitOfWork(engine)
+        yield partial(SqlUnitOfWork, engine)
         engine.dispose()
 
 

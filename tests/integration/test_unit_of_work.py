@@ -66,7 +66,7 @@ def test_explicit_rollback_discards_and_the_unit_of_work_goes_on(engine: Engine)
 
 
 def test_a_failed_statement_rolls_back_the_whole_unit(engine: Engine) -> None:
-    with pytest.raises(Exception, match="(?i)unique"), SqlUnitOfWork(engine) as uow:
+    with pytest.raises(Exception, match=r"(?i)unique"), SqlUnitOfWork(engine) as uow:
         uow.communes.add(a_commune("40184"))
         uow.communes.add(a_commune("40184"))  # violates the unique INSEE code
         uow.commit()

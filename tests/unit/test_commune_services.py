@@ -41,7 +41,9 @@ def test_setting_up_again_updates_the_same_commune(store: InMemoryStore) -> None
 def test_only_if_empty_never_overwrites_a_town(store: InMemoryStore) -> None:
     set_up_commune(InMemoryUnitOfWork(store), DEMO)
     uow = InMemoryUnitOfWork(store)
-    result = set_up_commune(uow, CommuneDetails("99001", "Autre", "C", "x@y.fr"), only_if_empty=True)
+    result = set_up_commune(
+        uow, CommuneDetails("99001", "Autre", "C", "x@y.fr"), only_if_empty=True
+    )
     assert not result.created
     assert result.commune.name == "Démo"
     assert uow.commits == 0

@@ -53,7 +53,9 @@ def test_a_bad_database_url_is_explained_in_french(
     url: str, expected: str, instance_path: Path
 ) -> None:
     with pytest.raises(ConfigurationError, match=expected):
-        Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_DATABASE_URL": url})
+        Settings.from_env(
+            {"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_DATABASE_URL": url}
+        )
 
 
 def test_an_instance_folder_that_cannot_be_created_is_explained(tmp_path: Path) -> None:

@@ -54,8 +54,9 @@ def is_sqlite(engine: Engine) -> bool:
 
 def create_database_engine(url: str | URL, **engine_options: Any) -> Engine:
     """An engine for a checked URL; nothing connects until it is used."""
-    checked = parse_database_url(url.render_as_string(hide_password=False)
-                                 if isinstance(url, URL) else url)
+    checked = parse_database_url(
+        url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+    )
     if checked.get_backend_name() == "sqlite":
         engine = create_engine(
             checked, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, **engine_options

@@ -8,7 +8,7 @@ from importlib.resources import files
 import click
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import fail_with
+from entrypoints.cli.feedback import fail_with, require_current_schema
 from portail_core.errors import PortailError
 from portail_core.services.communes import CommuneDetails, set_up_commune
 
@@ -27,6 +27,7 @@ def load_command(services: Services) -> None:
 
     Ne remplace jamais les données d'une vraie commune : sur une base déjà remplie, ne fait rien.
     """
+    require_current_schema(services)
     demo = tomllib.loads((files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8"))
     try:
         result = set_up_commune(
@@ -38,5 +39,7 @@ def load_command(services: Services) -> None:
         click.echo(f"Commune de démonstration chargée : {result.commune.name}.")
     else:
         click.echo(f"La base contient déjà la commune {result.commune.name} : rien n'est changé.")
-    click.echo("Comptes de démonstration : aucun pour l'instant (les comptes des familles "
-               "arrivent avec le dossier DIU).")
+    click.echo(
+        "Comptes de démonstration : aucun pour l'instant (les comptes des familles "
+        "arrivent avec le dossier DIU)."
+    )

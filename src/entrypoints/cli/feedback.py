@@ -6,10 +6,11 @@ from typing import NoReturn
 
 import click
 
+from entrypoints.bootstrap import Services
 from entrypoints.errors import present
-from portail_core.errors import PortailError
+from portail_core.errors import ConfigurationError, PortailError
 
-__all__ = ["fail_with"]
+__all__ = ["fail_with", "require_current_schema"]
 
 
 def fail_with(error: PortailError) -> NoReturn:
@@ -17,3 +18,13 @@ def fail_with(error: PortailError) -> NoReturn:
     for field_name, problem in getattr(error, "problems", {}).items():
         click.echo(f"  - {field_name} : {problem}", err=True)
     raise SystemExit(present(error).exit_code)
+
+
+def require_current_schema(services: Services) -> None:
+    """Stop with a clear message when the database is behind the code's migrations."""
+    if not services.schema_is_current():
+        fail_with(
+            ConfigurationError(
+                "La base de données n'est pas à jour : lancez d'abord `portail db upgrade`."
+            )
+        )

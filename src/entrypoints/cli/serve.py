@@ -6,9 +6,8 @@ import click
 from werkzeug.serving import run_simple
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import fail_with
+from entrypoints.cli.feedback import require_current_schema
 from entrypoints.web import create_app
-from portail_core.errors import ConfigurationError
 
 __all__ = ["command"]
 
@@ -22,12 +21,7 @@ def command(services: Services, host: str, port: int) -> None:
 
     Refuse de démarrer sur une base qui n'est pas à jour.
     """
-    if not services.schema_is_current():
-        fail_with(
-            ConfigurationError(
-                "La base de données n'est pas à jour : lancez d'abord `portail db upgrade`."
-            )
-        )
+    require_current_schema(services)
     app = create_app(services=services)
     click.echo(f"Portail Famille : http://{host}:{port}/  (Ctrl+C pour arrêter)")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -21,9 +21,7 @@ log = logging.getLogger(__name__)
 SERVICES_KEY = "portail.services"
 
 
-def create_app(
-    config: Mapping[str, Any] | None = None, services: Services | None = None
-) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None, services: Services | None = None) -> Flask:
     """Build the portal; without ``services`` it bootstraps from the environment."""
     services = services or bootstrap()
     app = Flask(__name__)

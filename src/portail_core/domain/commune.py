@@ -37,9 +37,7 @@ class Commune:
     id: int | None = field(default=None, kw_only=True)
 
     @classmethod
-    def create(
-        cls, *, insee_code: str, name: str, school_zone: str, contact_email: str
-    ) -> Commune:
+    def create(cls, *, insee_code: str, name: str, school_zone: str, contact_email: str) -> Commune:
         """Build a commune from raw input, listing every problem in French at once."""
         problems: dict[str, str] = {}
         code = insee_code.strip().upper()

@@ -22,8 +22,10 @@ __all__ = ["Money", "Rounding"]
 NARROW_NBSP = "\u202f"  # French thousands separator
 NBSP = "\u00a0"  # before the currency sign
 
-_EUROS_TEXT = re.compile(r"^(?P<sign>[-+]?)(?P<units>\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)"
-                         r"(?:[.,](?P<cents>\d{1,2}))?$")
+_EUROS_TEXT = re.compile(
+    r"^(?P<sign>[-+]?)(?P<units>\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)"
+    r"(?:[.,](?P<cents>\d{1,2}))?$"
+)
 
 
 class Rounding(enum.Enum):
@@ -57,7 +59,7 @@ class Money:
         Raises InvalidInput (with a French message) for text that is not an amount or has more
         than two decimals.
         """
-        if isinstance(amount, bool) or isinstance(amount, float):
+        if isinstance(amount, bool | float):
             raise TypeError("Money.from_euros refuses floats and booleans: pass text or Decimal")
         if isinstance(amount, int):
             return cls(amount * 100)

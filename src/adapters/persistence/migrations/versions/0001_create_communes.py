@@ -26,9 +26,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("school_zone", sa.String(length=1), nullable=False),
         sa.Column("contact_email", sa.String(length=254), nullable=False),
-        sa.CheckConstraint(
-            "school_zone IN ('A', 'B', 'C')", name=op.f("ck_communes_school_zone")
-        ),
+        sa.CheckConstraint("school_zone IN ('A', 'B', 'C')", name=op.f("ck_communes_school_zone")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_communes")),
         sa.UniqueConstraint("insee_code", name=op.f("uq_communes_insee_code")),
     )

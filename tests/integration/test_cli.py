@@ -1,0 +1,85 @@
+"""The staff's `portail` command, run through click's CliRunner on a real SQLite database."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from entrypoints.bootstrap import bootstrap
+from entrypoints.cli import main
+from entrypoints.settings import Settings
+
+
+def run(args: list[str], instance: Path, **env: str) -> Result:
+    environment = {"PORTAIL_INSTANCE_PATH": str(instance), **env}
+    return CliRunner().invoke(main, args, env=environment, catch_exceptions=False)
+
+
+def test_help_lists_the_command_groups_in_french(instance_path: Path) -> None:
+    result = run(["--help"], instance_path)
+    assert result.exit_code == 0
+    assert "guichet unique" in result.output
+    for group in ("db", "demo", "serve"):
+        assert group in result.output
+
+
+def test_db_upgrade_migrates_then_says_it_is_current(instance_path: Path) -> None:
+    first = run(["db", "upgrade"], instance_path)
+    assert first.exit_code == 0, first.output
+    assert "migrée de la révision vide" in first.output
+    second = run(["db", "upgrade"], instance_path)
+    assert "déjà à jour" in second.output
+    current = run(["db", "current"], instance_path)
+    assert "(à jour)" in current.output
+
+
+def test_db_current_warns_when_the_database_is_behind(instance_path: Path) -> None:
+    result = run(["db", "current"], instance_path)
+    assert result.exit_code == 0
+    assert "EN RETARD" in result.output
+
+
+def test_demo_load_fills_an_empty_database_once(instance_path: Path) -> None:
+    run(["db", "upgrade"], instance_path)
+    first = run(["demo", "load"], instance_path)
+    assert first.exit_code == 0, first.output
+    assert "Commune de démonstration chargée : Ville de Démo-sur-Mer." in first.output
+    assert "Comptes de démonstration" in first.output
+    second = run(["demo", "load"], instance_path)
+    assert second.exit_code == 0
+    assert "rien n'est changé" in second.output
+
+
+def test_demo_load_on_an_unmigrated_database_fails_cleanly(instance_path: Path) -> None:
+    result = run(["demo", "load"], instance_path)
+    assert result.exit_code == 7
+    assert "portail db upgrade" in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("mysql://root@localhost/x", "non prise en charge"), ("::::", "illisible")],
+)
+def test_a_bad_database_url_gives_a_french_error_and_exit_code_7(
+    instance_path: Path, url: str, message: str
+) -> None:
+    result = run(["db", "upgrade"], instance_path, PORTAIL_DATABASE_URL=url)
+    assert result.exit_code == 7
+    assert "Erreur :" in result.output
+    assert message in result.output
+
+
+def test_serve_refuses_an_unmigrated_database(instance_path: Path) -> None:
+    result = run(["serve", "--port", "5999"], instance_path)
+    assert result.exit_code == 7
+    assert "portail db upgrade" in result.output
+
+
+def test_commands_accept_services_given_by_the_caller(sqlite_settings: Settings) -> None:
+    services = bootstrap(sqlite_settings)
+    try:
+        result = CliRunner().invoke(main, ["db", "current"], obj=services)
+    finally:
+        services.close()
+    assert result.exit_code == 0
+    assert "Révision de la base : vide" in result.output
