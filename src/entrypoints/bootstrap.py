@@ -47,8 +47,8 @@ def bootstrap(settings: Settings | None = None) -> Services:
     settings = settings or Settings.from_env()
     engine = create_database_engine(settings.database_url)
 
-    def open_unit_of_work() -> UnitOfWork:
-        return SqlUnitOfWork(engine)
+    def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
+        return SqlUnitOfWork(engine, read_only=read_only)
 
     return Services(settings=settings, uow=open_unit_of_work, clock=SystemClock(), engine=engine)
 
@@ -56,7 +56,7 @@ def bootstrap(settings: Settings | None = None) -> Services:
 def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Services:
     store = InMemoryStore()
 
-    def open_unit_of_work() -> UnitOfWork:
-        return InMemoryUnitOfWork(store)
+    def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
+        return InMemoryUnitOfWork(store, read_only=read_only)
 
     return Services(settings=settings, uow=open_unit_of_work, clock=clock or SystemClock())

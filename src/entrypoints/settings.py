@@ -1,21 +1,25 @@
 """Settings read from the environment, with safe defaults for a local trial.
 
-| variable               | default                                  |
-|------------------------|------------------------------------------|
-| PORTAIL_INSTANCE_PATH  | ./instance (SQLite file, secret key...)  |
-| PORTAIL_DATABASE_URL   | sqlite:///<instance>/portail.sqlite3     |
-| PORTAIL_SECRET_KEY     | a random key kept in <instance>/secret_key |
-| PORTAIL_SMTP_URL       | none: e-mails stay in the outbox and go to the log |
+| variable               | default                                                  |
+|------------------------|----------------------------------------------------------|
+| PORTAIL_INSTANCE_PATH  | ./instance (SQLite file, secret key...)                  |
+| PORTAIL_DATABASE_URL   | sqlite:///<instance>/portail.sqlite3                     |
+| PORTAIL_SECRET_KEY     | with SQLite, a random key kept in <instance>/secret_key; |
+|                        | required with PostgreSQL (servers must share it)         |
+| PORTAIL_PUBLIC_URL     | http://127.0.0.1:5000 (https:// makes cookies Secure)    |
+| PORTAIL_SMTP_URL       | none: e-mails stay in the outbox and go to the log       |
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from attrs import frozen
+from attrs import field, frozen
 
 from adapters.persistence import parse_database_url
 from portail_core.errors import ConfigurationError
@@ -23,35 +27,53 @@ from portail_core.errors import ConfigurationError
 __all__ = ["Settings"]
 
 MIN_SECRET_KEY_LENGTH = 32
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 @frozen
 class Settings:
     instance_path: Path
-    database_url: str
-    secret_key: str
-    smtp_url: str | None
+    database_url: str = field(repr=False)  # may hold a password
+    secret_key: str = field(repr=False)
+    public_url: str
+    smtp_url: str | None = field(repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and check every setting; a bad one raises ConfigurationError saying which."""
         env = os.environ if environ is None else environ
         instance = Path(env.get("PORTAIL_INSTANCE_PATH") or "instance").resolve()
-        default_url = f"sqlite:///{instance / 'portail.sqlite3'}"
-        database_url = env.get("PORTAIL_DATABASE_URL") or default_url
+        database_url = (
+            env.get("PORTAIL_DATABASE_URL") or f"sqlite:///{instance / 'portail.sqlite3'}"
+        )
         parsed = parse_database_url(database_url)
-        if parsed.get_backend_name() == "sqlite":
+        sqlite = parsed.get_backend_name() == "sqlite"
+        if sqlite:
             _make_folder(instance)
         return cls(
             instance_path=instance,
             database_url=parsed.render_as_string(hide_password=False),
-            secret_key=env.get("PORTAIL_SECRET_KEY") or _local_secret_key(instance),
+            secret_key=_secret_key(env.get("PORTAIL_SECRET_KEY"), instance, local=sqlite),
+            public_url=_public_url(env.get("PORTAIL_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
             smtp_url=env.get("PORTAIL_SMTP_URL") or None,
         )
 
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+def _public_url(text: str) -> str:
+    parts = urlsplit(text.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigurationError(
+            f"PORTAIL_PUBLIC_URL invalide : « {text} » (ex. : https://famille.ma-ville.fr)."
+        )
+    return text.strip().rstrip("/")
 
 
 def _make_folder(folder: Path) -> None:
@@ -64,15 +86,45 @@ def _make_folder(folder: Path) -> None:
         ) from error
 
 
+def _secret_key(given: str | None, instance: Path, *, local: bool) -> str:
+    if given:
+        if len(given) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                f"PORTAIL_SECRET_KEY est trop courte : au moins {MIN_SECRET_KEY_LENGTH} "
+                "caractères aléatoires (ex. : python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
+            )
+        return given
+    if not local:
+        raise ConfigurationError(
+            "PORTAIL_SECRET_KEY est obligatoire avec PostgreSQL : tous les serveurs du portail "
+            "doivent partager la même clé."
+        )
+    return _local_secret_key(instance)
+
+
 def _local_secret_key(instance: Path) -> str:
-    """A random key created once and kept, readable by its owner only, in the instance folder."""
-    _make_folder(instance)
+    """A random key created once, atomically, readable by its owner only, in the instance folder.
+
+    Several processes starting together (gunicorn workers) all end up with the same key: each
+    writes a candidate to a private file and publishes it with a hard link, which only the first
+    one wins.
+    """
     key_file = instance / "secret_key"
     if not key_file.exists():
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        candidate = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
+        try:
+            with contextlib.suppress(FileExistsError):
+                os.link(candidate, key_file)
+        finally:
+            candidate.unlink()
     key = key_file.read_text().strip()
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        raise ConfigurationError(f"La clé secrète {key_file} est trop courte : supprimez-la.")
+        raise ConfigurationError(
+            f"Le fichier de clé secrète {key_file} est abîmé (trop court) : remplacez-le, "
+            "ou définissez PORTAIL_SECRET_KEY."
+        )
     return key

@@ -36,7 +36,7 @@ class CommuneRepository(Protocol):
         ...
 
     def add(self, commune: Commune) -> None:
-        """Record a new commune; gives it its id."""
+        """Record the commune and give it its id; raises Conflict if there is one already."""
         ...
 
     def update(self, commune: Commune) -> None:
@@ -69,6 +69,6 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    """Opens a new unit of work; the composition root hands one to each use case."""
+    """Opens a new unit of work; a read-only one cannot commit and does not block writers."""
 
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...

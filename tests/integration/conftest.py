@@ -10,14 +10,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from adapters.persistence import create_database_engine, upgrade
+from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
+from portail_core.ports import UnitOfWork
 
 POSTGRES_URL_VARIABLE = "PORTAIL_TEST_POSTGRES_URL"
 DATABASES = [
@@ -84,3 +88,28 @@ def engine(empty_engine: Engine) -> Engine:
     """An engine on a database migrated to the latest revision."""
     upgrade(empty_engine)
     return empty_engine
+
+
+class UowFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+
+
+@pytest.fixture(params=[pytest.param("memory", id="memory"), *DATABASES])
+def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UowFactory]:
+    """Opens units of work on the in-memory twin, then on each migrated real database.
+
+    Tests using it state the contract every implementation of the UnitOfWork port keeps.
+    """
+    if request.param == "memory":
+        store = InMemoryStore()
+
+        def in_memory(*, read_only: bool = False) -> UnitOfWork:
+            return InMemoryUnitOfWork(store, read_only=read_only)
+
+        yield in_memory
+        return
+    for url in empty_database_url(request.param, tmp_path):
+        engine = create_database_engine(url)
+        upgrade(engine)
+        yield partial(SqlUnitOfWork, engine)
+        engine.dispose()

@@ -28,6 +28,7 @@ def test_db_upgrade_migrates_then_says_it_is_current(instance_path: Path) -> Non
     assert first.exit_code == 0, first.output
     assert "migrée de la révision vide" in first.output
     second = run(["db", "upgrade"], instance_path)
+    assert second.exit_code == 0, second.output
     assert "déjà à jour" in second.output
     current = run(["db", "current"], instance_path)
     assert "(à jour)" in current.output
@@ -58,7 +59,11 @@ def test_demo_load_on_an_unmigrated_database_fails_cleanly(instance_path: Path) 
 
 @pytest.mark.parametrize(
     ("url", "message"),
-    [("mysql://root@localhost/x", "non prise en charge"), ("::::", "illisible")],
+    [
+        ("mysql://root@localhost/x", "non prise en charge"),
+        ("::::", "illisible"),
+        ("postgresql://u:p@h:abc/db", "illisible"),
+    ],
 )
 def test_a_bad_database_url_gives_a_french_error_and_exit_code_7(
     instance_path: Path, url: str, message: str
@@ -83,3 +88,34 @@ def test_commands_accept_services_given_by_the_caller(sqlite_settings: Settings)
         services.close()
     assert result.exit_code == 0
     assert "Révision de la base : vide" in result.output
+
+
+def test_help_works_even_when_the_configuration_is_broken(instance_path: Path) -> None:
+    result = run(["db", "upgrade", "--help"], instance_path, PORTAIL_DATABASE_URL="mysql://x/y")
+    assert result.exit_code == 0
+    assert "Met la base de données à jour" in result.output
+    assert not (instance_path / "secret_key").exists()
+
+
+def test_an_unreachable_postgresql_is_explained_with_exit_code_7(instance_path: Path) -> None:
+    result = run(
+        ["db", "upgrade"],
+        instance_path,
+        PORTAIL_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        PORTAIL_SECRET_KEY="k" * 40,
+    )
+    assert result.exit_code == 7
+    assert "injoignable" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unexpected_failure_is_reported_in_french_with_exit_code_1(
+    instance_path: Path,
+) -> None:
+    (instance_path / "portail.sqlite3").write_text("ceci n'est pas une base SQLite" * 100)
+    result = CliRunner().invoke(
+        main, ["db", "upgrade"], env={"PORTAIL_INSTANCE_PATH": str(instance_path)}
+    )
+    assert result.exit_code == 1
+    assert "Erreur inattendue (DatabaseError) : rien n'a été enregistré." in result.output
+    assert "Traceback" not in result.output

@@ -1,32 +1,7 @@
 """One contract for the commune repository, run on memory, SQLite and PostgreSQL alike."""
 
-from collections.abc import Callable, Iterator
-from functools import partial
-from pathlib import Path
-
-import pytest
-
-from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
 from portail_core.domain.commune import Commune, SchoolZone
-from portail_core.ports import UnitOfWork
-from tests.integration.conftest import DATABASES, empty_database_url
-
-UowFactory = Callable[[], UnitOfWork]
-
-
-@pytest.fixture(params=[pytest.param("memory", id="memory"), *DATABASES])
-def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UowFactory]:
-    """Opens units of work on the in-memory twin, then on each real database."""
-    if request.param == "memory":
-        store = InMemoryStore()
-        yield lambda: InMemoryUnitOfWork(store)
-        return
-    for url in empty_database_url(request.param, tmp_path):
-        engine = create_database_engine(url)
-        upgrade(engine)
-        yield partial(SqlUnitOfWork, engine)
-        engine.dispose()
+from tests.integration.conftest import UowFactory
 
 
 def test_an_empty_portal_has_no_commune(new_uow: UowFactory) -> None:

@@ -1,11 +1,18 @@
-"""Alembic migrations, on SQLite and on PostgreSQL: they build exactly the schema the code uses."""
+"""Alembic migrations, on SQLite and on PostgreSQL: they build exactly the schema the code uses,
+run in one transaction, and keep the data that other tables point to."""
 
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
-from adapters.persistence import current_revision, downgrade, head_revision, upgrade
+from adapters.persistence import SqlUnitOfWork, current_revision, downgrade, head_revision, upgrade
 from adapters.persistence.tables import metadata
+from portail_core.domain.commune import Commune
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -29,9 +36,16 @@ def test_the_migrated_schema_matches_the_tables_in_the_code(engine: Engine) -> N
     assert differences == []
 
 
-def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
+def test_upgrade_again_changes_nothing_and_keeps_the_data(engine: Engine) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        uow.communes.add(
+            Commune.create(insee_code="40184", name="M", school_zone="A", contact_email="a@b.fr")
+        )
+        uow.commit()
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        assert uow.communes.get() is not None
 
 
 def test_downgrade_to_base_removes_everything_and_upgrade_rebuilds(engine: Engine) -> None:
@@ -44,8 +58,95 @@ def test_downgrade_to_base_removes_everything_and_upgrade_rebuilds(engine: Engin
 
 def test_constraints_have_conventional_names(engine: Engine) -> None:
     inspector = inspect(engine)
-    assert inspector.get_pk_constraint("communes")["name"] in {"pk_communes", None}
+    if engine.dialect.name == "postgresql":  # SQLite does not report primary key names
+        assert inspector.get_pk_constraint("communes")["name"] == "pk_communes"
     unique_names = {c["name"] for c in inspector.get_unique_constraints("communes")}
     assert "uq_communes_insee_code" in unique_names
     check_names = {c["name"] for c in inspector.get_check_constraints("communes")}
-    assert "ck_communes_school_zone" in check_names
+    assert {"ck_communes_school_zone", "ck_communes_single_commune"} <= check_names
+
+
+# ---------------------------------------------------------------- scripted migrations
+# A throw-away script directory with the project's env.py: a parent table referenced by a child
+# with ON DELETE CASCADE, then a migration that rebuilds the parent (batch mode on SQLite), then
+# one that fails half-way.
+
+SCRIPT = """\
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+{body}
+
+
+def downgrade():
+    pass
+"""
+
+PARENT_AND_CHILD = """\
+    op.create_table("parent", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("label", sa.String(10)))
+    op.create_table("child", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("parent_id", sa.Integer,
+                              sa.ForeignKey("parent.id", ondelete="CASCADE"), nullable=False))
+    op.execute("INSERT INTO parent (id, label) VALUES (1, 'un')")
+    op.execute("INSERT INTO child (id, parent_id) VALUES (1, 1), (2, 1)")"""
+
+REBUILD_PARENT = """\
+    with op.batch_alter_table("parent") as batch:  # SQLite rebuilds the table
+        batch.alter_column("label", type_=sa.String(40))"""
+
+FAILS_HALF_WAY = """\
+    op.create_table("orphan", sa.Column("id", sa.Integer, primary_key=True))
+    op.add_column("parent", sa.Column("extra", sa.Integer))
+    op.execute("INSERT INTO no_such_table VALUES (1)")"""
+
+
+@pytest.fixture
+def scripts(tmp_path: Path) -> Path:
+    folder = tmp_path / "migrations"
+    (folder / "versions").mkdir(parents=True)
+    shipped = files("adapters.persistence") / "migrations"
+    for name in ("env.py", "script.py.mako"):
+        shutil.copyfile(str(shipped / name), folder / name)
+    for revision, down, body in [
+        ("t1", None, PARENT_AND_CHILD),
+        ("t2", "t1", REBUILD_PARENT),
+        ("t3", "t2", FAILS_HALF_WAY),
+    ]:
+        source = SCRIPT.format(revision=revision, down=down, body=body)
+        (folder / "versions" / f"{revision}.py").write_text(source)
+    return folder
+
+
+def count_children(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM child")).scalar_one()
+
+
+def test_rebuilding_a_referenced_table_keeps_the_rows_that_refer_to_it(
+    empty_engine: Engine, scripts: Path
+) -> None:
+    upgrade(empty_engine, "t1", scripts=scripts)
+    upgrade(empty_engine, "t2", scripts=scripts)
+    assert current_revision(empty_engine) == "t2"
+    assert count_children(empty_engine) == 2
+
+
+def test_a_failed_migration_leaves_the_schema_and_revision_as_they_were(
+    empty_engine: Engine, scripts: Path
+) -> None:
+    upgrade(empty_engine, "t2", scripts=scripts)
+    with pytest.raises(Exception, match="no_such_table"):
+        upgrade(empty_engine, "t3", scripts=scripts)
+    assert current_revision(empty_engine) == "t2"
+    assert "orphan" not in table_names(empty_engine)
+    columns = {column["name"] for column in inspect(empty_engine).get_columns("parent")}
+    assert columns == {"id", "label"}
+    assert count_children(empty_engine) == 2

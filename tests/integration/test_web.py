@@ -86,10 +86,35 @@ def test_an_unknown_page_answers_404_in_french(client: FlaskClient) -> None:
     assert "Cette page n'existe pas" in page
 
 
-def test_a_wrong_method_answers_405_in_french(client: FlaskClient) -> None:
+def test_a_wrong_method_answers_405_in_french_with_the_allowed_methods(
+    client: FlaskClient,
+) -> None:
     response = client.post("/")
-    assert response.status_code in {400, 405}  # CSRF is checked before routing methods
-    assert "Erreur :" in response.get_data(as_text=True)
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert "<title>Erreur : Méthode non permise" in response.get_data(as_text=True)
+
+
+def test_the_session_cookie_is_http_only_and_same_site(services: Services) -> None:
+    app = create_app(services=services)
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # a local trial on http://
+
+
+def test_behind_https_the_session_cookie_is_host_prefixed_and_secure(
+    services: Services,
+) -> None:
+    https = Settings.from_env(
+        {
+            "PORTAIL_INSTANCE_PATH": str(services.settings.instance_path),
+            "PORTAIL_PUBLIC_URL": "https://famille.demo.example",
+        }
+    )
+    secure = Services(settings=https, uow=services.uow, clock=services.clock)
+    app = create_app(services=secure)
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_a_post_without_csrf_token_is_refused_and_does_nothing(services: Services) -> None:

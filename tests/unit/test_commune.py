@@ -43,3 +43,15 @@ def test_communes_are_entities_compared_by_identity() -> None:
     other = Commune.create(insee_code="40184", name="M", school_zone="A", contact_email="a@b.fr")
     assert one != other
     assert one == one
+
+
+@pytest.mark.parametrize("name", ["Mimizan\x00", "Mimi\nzan", "\x1b[31mRouge"])
+def test_control_characters_in_a_name_are_refused(name: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Commune.create(insee_code="40184", name=name, school_zone="A", contact_email="a@b.fr")
+    assert set(caught.value.problems) == {"name"}
+
+
+def test_non_ascii_digits_are_not_an_insee_code() -> None:
+    with pytest.raises(InvalidInput):
+        Commune.create(insee_code="٤٠١٨٤", name="M", school_zone="A", contact_email="a@b.fr")

@@ -52,6 +52,18 @@ def test_changes_to_a_read_object_are_not_kept_without_commit() -> None:
     assert kept.name == "M"
 
 
-def test_commit_outside_a_block_is_a_programming_error() -> None:
-    with pytest.raises(RuntimeError):
-        InMemoryUnitOfWork().commit()
+def test_nothing_can_be_written_outside_a_block() -> None:
+    store = InMemoryStore()
+    uow = InMemoryUnitOfWork(store)
+    with pytest.raises(RuntimeError, match="outside"):
+        uow.communes.add(a_commune())
+    with InMemoryUnitOfWork(store) as reader:
+        assert reader.communes.get() is None
+
+
+def test_the_lock_is_released_when_the_block_ends() -> None:
+    store = InMemoryStore()
+    with InMemoryUnitOfWork(store):
+        pass
+    assert store.lock.acquire(blocking=False)
+    store.lock.release()

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from portail_core.domain.money import Money, Rounding
 from portail_core.errors import InvalidInput
 
-cents = st.integers(min_value=-(10**12), max_value=10**12)
+cents = st.integers(min_value=-(10**10), max_value=10**10)  # up to 100 million euros
 moneys = cents.map(Money)
 quantities = st.integers(min_value=0, max_value=10_000)
 
@@ -65,9 +65,11 @@ def test_amounts_are_read_as_families_and_staff_write_them(text: str, expected_c
     assert Money.from_euros(text) == Money(expected_cents)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "12,345", "1,2,3", "12 €€", "1e3", "NaN", "--1"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "12,345", "1,2,3", "12 €€", "1e3", "NaN", "--1", "١٢,٥٠", "9" * 5000]
+)
 def test_text_that_is_not_an_amount_is_refused_in_french(text: str) -> None:
-    with pytest.raises(InvalidInput, match=r"montant|décimales"):
+    with pytest.raises(InvalidInput, match=r"montant|décimales|trop long"):
         Money.from_euros(text)
 
 
@@ -112,3 +114,21 @@ def test_large_amounts_group_thousands_with_narrow_no_break_spaces() -> None:
 def test_amounts_are_ordered() -> None:
     assert Money(1) < Money(2)
     assert max(Money(5), Money(-5)) == Money(5)
+
+
+def test_a_decimal_with_hidden_digits_is_not_rounded_into_an_amount() -> None:
+    with pytest.raises(InvalidInput, match="deux décimales"):
+        Money.from_euros(Decimal("1.00000000000000000000000000000001"))
+
+
+def test_absurdly_large_amounts_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="trop grand"):
+        Money.from_euros(Decimal("1234567890123456789012345678.01"))
+    with pytest.raises(InvalidInput, match="trop grand"):
+        Money(10**16)
+
+
+def test_a_rate_is_applied_exactly_then_rounded_once() -> None:
+    just_above_half = Decimal("0.5000000000000000000000000000001")
+    assert Money(1).times_rate(just_above_half, Rounding.HALF_EVEN) == Money(1)
+    assert Money(1055).times_rate(Decimal("0.9"), Rounding.HALF_UP) == Money(950)

@@ -1,3 +1,4 @@
+import multiprocessing
 import stat
 from pathlib import Path
 
@@ -28,12 +29,19 @@ def test_a_secret_key_from_the_environment_wins(instance_path: Path) -> None:
     assert Settings.from_env(env).secret_key == "k" * 40
 
 
+KEY = "k" * 40
+
+
 @pytest.mark.parametrize(
     "url", ["postgres://u@db/portail", "postgresql://u@db/portail", "postgresql+psycopg://u@db/p"]
 )
 def test_postgresql_urls_get_the_psycopg_driver(url: str, instance_path: Path) -> None:
     settings = Settings.from_env(
-        {"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_DATABASE_URL": url}
+        {
+            "PORTAIL_INSTANCE_PATH": str(instance_path),
+            "PORTAIL_DATABASE_URL": url,
+            "PORTAIL_SECRET_KEY": KEY,
+        }
     )
     assert settings.database_url.startswith("postgresql+psycopg://u@db/")
     assert not settings.uses_sqlite
@@ -43,6 +51,7 @@ def test_postgresql_urls_get_the_psycopg_driver(url: str, instance_path: Path) -
     ("url", "expected"),
     [
         ("n'importe quoi", "illisible"),
+        ("postgresql://u:p@h:abc/db", "illisible"),
         ("mysql://root@localhost/portail", "non prise en charge"),
         ("postgresql+psycopg2://u@db/p", "non prise en charge"),
         ("sqlite://", "mémoire"),
@@ -63,3 +72,58 @@ def test_an_instance_folder_that_cannot_be_created_is_explained(tmp_path: Path) 
     blocker.write_text("")
     with pytest.raises(ConfigurationError, match="PORTAIL_INSTANCE_PATH"):
         Settings.from_env({"PORTAIL_INSTANCE_PATH": str(blocker / "instance")})
+
+
+def test_postgresql_requires_a_shared_secret_key(instance_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="PORTAIL_SECRET_KEY est obligatoire"):
+        Settings.from_env(
+            {
+                "PORTAIL_INSTANCE_PATH": str(instance_path),
+                "PORTAIL_DATABASE_URL": "postgresql://u@db/p",
+            }
+        )
+
+
+def test_a_short_secret_key_is_refused(instance_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="trop courte"):
+        Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_SECRET_KEY": "x"})
+
+
+def test_secrets_never_show_in_the_settings_repr(instance_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "PORTAIL_INSTANCE_PATH": str(instance_path),
+            "PORTAIL_DATABASE_URL": "postgresql://u:motdepasse@db/p",
+            "PORTAIL_SECRET_KEY": KEY,
+            "PORTAIL_SMTP_URL": "smtp://u:smtpsecret@mail",
+        }
+    )
+    shown = repr(settings)
+    assert "motdepasse" not in shown
+    assert KEY not in shown
+    assert "smtpsecret" not in shown
+
+
+def _read_key(instance: str) -> str:
+    return Settings.from_env({"PORTAIL_INSTANCE_PATH": instance}).secret_key
+
+
+def test_processes_starting_together_share_one_key(instance_path: Path) -> None:
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        keys = pool.map(_read_key, [str(instance_path)] * 16)
+    assert len(set(keys)) == 1
+    assert [p.name for p in instance_path.iterdir()] == ["secret_key"]
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "famille.ville.fr", "https://"])
+def test_a_bad_public_url_is_refused(url: str, instance_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="PORTAIL_PUBLIC_URL"):
+        Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_PUBLIC_URL": url})
+
+
+def test_an_https_public_url_means_secure_cookies(instance_path: Path) -> None:
+    settings = Settings.from_env(
+        {"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_PUBLIC_URL": "https://f.ville.fr/"}
+    )
+    assert settings.uses_https
+    assert settings.public_url == "https://f.ville.fr"

@@ -1,9 +1,10 @@
-"""An in-memory unit of work with the same transactional promise as the database one.
+"""An in-memory unit of work with the same promises as the database one.
 
 The committed state lives in an ``InMemoryStore``; a unit of work works on a deep copy of it and
 publishes the copy only on ``commit()``, so leaving without committing loses everything, exactly
-as a rolled-back database transaction would. Units of work on one store are serialised by a lock,
-like writers on SQLite.
+as a rolled-back transaction would. Repositories hand out and keep copies, so a change to an
+object read from them counts only once written back, as with the database. Units of work on one
+store are serialised by a lock, like writers on SQLite.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from typing import Self
 from attrs import define, field
 
 from portail_core.domain.commune import Commune
+from portail_core.errors import Conflict
 
 __all__ = ["InMemoryCommuneRepository", "InMemoryStore", "InMemoryUnitOfWork"]
+
+THE_COMMUNE_ID = 1
 
 
 @define
 class _State:
     commune: Commune | None = None
-    next_id: int = 1
 
 
 @define
@@ -39,34 +42,42 @@ class InMemoryCommuneRepository:
         self._state = state
 
     def get(self) -> Commune | None:
-        return self._state.commune
+        return copy.deepcopy(self._state.commune)
 
     def add(self, commune: Commune) -> None:
         if self._state.commune is not None:
-            raise ValueError("this portal already has a commune")
-        commune.id = self._state.next_id
-        self._state.next_id += 1
-        self._state.commune = commune
+            raise Conflict("Ce portail a déjà une commune.")
+        commune.id = THE_COMMUNE_ID
+        self._state.commune = copy.deepcopy(commune)
 
     def update(self, commune: Commune) -> None:
-        if self._state.commune is None or self._state.commune.id != commune.id:
-            raise ValueError("update of a commune that was never added")
-        self._state.commune = commune
+        if self._state.commune is None or commune.id != THE_COMMUNE_ID:
+            raise LookupError(f"commune {commune.id} was never added")
+        self._state.commune = copy.deepcopy(commune)
 
 
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
-    def __init__(self, store: InMemoryStore | None = None) -> None:
+    def __init__(self, store: InMemoryStore | None = None, *, read_only: bool = False) -> None:
         self.store = store or InMemoryStore()
         self.commits = 0
+        self._read_only = read_only
         self._working: _State | None = None
-        self.communes = InMemoryCommuneRepository(self.store.state)
+
+    @property
+    def communes(self) -> InMemoryCommuneRepository:
+        return InMemoryCommuneRepository(self._require_working())
 
     def __enter__(self) -> Self:
+        if self._working is not None:
+            raise RuntimeError("a unit of work is not re-entrant")
         self.store.lock.acquire()
-        self._working = copy.deepcopy(self.store.state)
-        self.communes = InMemoryCommuneRepository(self._working)
+        try:
+            self._working = copy.deepcopy(self.store.state)
+        except BaseException:
+            self.store.lock.release()
+            raise
         return self
 
     def __exit__(
@@ -75,17 +86,20 @@ class InMemoryUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.rollback()
         self._working = None
         self.store.lock.release()
 
     def commit(self) -> None:
-        if self._working is None:
-            raise RuntimeError("commit outside a `with` block")
-        self.store.state = copy.deepcopy(self._working)
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
+        self.store.state = copy.deepcopy(self._require_working())
         self.commits += 1
 
     def rollback(self) -> None:
-        if self._working is not None:
-            self._working = copy.deepcopy(self.store.state)
-            self.communes = InMemoryCommuneRepository(self._working)
+        self._require_working()
+        self._working = copy.deepcopy(self.store.state)
+
+    def _require_working(self) -> _State:
+        if self._working is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._working

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.tables import communes
 from portail_core.domain.commune import Commune, SchoolZone
+from portail_core.errors import Conflict
+
+THE_COMMUNE_ID = 1
 
 __all__ = ["SqlCommuneRepository"]
 
@@ -35,12 +39,19 @@ class SqlCommuneRepository:
         self._connection = connection
 
     def get(self) -> Commune | None:
-        row = self._connection.execute(select(communes).order_by(communes.c.id).limit(1)).first()
+        row = self._connection.execute(
+            select(communes).where(communes.c.id == THE_COMMUNE_ID)
+        ).first()
         return None if row is None else commune_from_row(row)
 
     def add(self, commune: Commune) -> None:
-        statement = insert(communes).values(commune_to_row(commune)).returning(communes.c.id)
-        commune.id = self._connection.execute(statement).scalar_one()
+        statement = insert(communes).values(id=THE_COMMUNE_ID, **commune_to_row(commune))
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(statement)
+        except IntegrityError as error:
+            raise Conflict("Ce portail a déjà une commune.") from error
+        commune.id = THE_COMMUNE_ID
 
     def update(self, commune: Commune) -> None:
         statement = (

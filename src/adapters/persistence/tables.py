@@ -20,13 +20,15 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+# One commune per installation: its row always has id 1.
 communes = Table(
     "communes",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=False),
     Column("insee_code", String(5), nullable=False, unique=True),
     Column("name", String(120), nullable=False),
     Column("school_zone", String(1), nullable=False),
     Column("contact_email", String(254), nullable=False),
     CheckConstraint("school_zone IN ('A', 'B', 'C')", name="school_zone"),
+    CheckConstraint("id = 1", name="single_commune"),
 )

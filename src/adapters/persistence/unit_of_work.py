@@ -6,28 +6,55 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from adapters.persistence.communes import SqlCommuneRepository
+from adapters.persistence.database import READ_ONLY
+from portail_core.errors import ConfigurationError
 
-__all__ = ["SqlUnitOfWork"]
+__all__ = ["SqlUnitOfWork", "database_unreachable"]
+
+
+def database_unreachable(error: OperationalError) -> ConfigurationError:
+    """The operator's message when the database cannot be reached or opened."""
+    reason = str(error.orig or error).strip().splitlines()[0]
+    return ConfigurationError(
+        f"Base de données injoignable ({reason}). Vérifiez PORTAIL_DATABASE_URL et que le "
+        "serveur de base de données fonctionne."
+    )
 
 
 class SqlUnitOfWork:
-    """Implements ``portail_core.ports.UnitOfWork`` on a SQLAlchemy engine."""
+    """Implements ``portail_core.ports.UnitOfWork`` on a SQLAlchemy engine.
 
-    communes: SqlCommuneRepository
+    A read-only unit of work refuses ``commit()``; on SQLite it does not take the write lock.
+    """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("a unit of work is not re-entrant")
-        self._connection = self._engine.connect()
-        self._connection.begin()
-        self.communes = SqlCommuneRepository(self._connection)
+        try:
+            connection = self._engine.connect()
+        except OperationalError as error:
+            raise database_unreachable(error) from error
+        try:
+            if self._read_only:
+                connection = connection.execution_options(**{READ_ONLY: True})
+            connection.begin()
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
         return self
+
+    @property
+    def communes(self) -> SqlCommuneRepository:
+        return SqlCommuneRepository(self._require_connection())
 
     def __exit__(
         self,
@@ -43,6 +70,8 @@ class SqlUnitOfWork:
                 connection.close()
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self._require_connection().commit()
 
     def rollback(self) -> None:

@@ -1,36 +1,29 @@
 """The staff's command line: ``portail <group> <command>``.
 
-The root group bootstraps the services into ``ctx.obj`` only when none were given, so tests pass
-their own with ``CliRunner().invoke(main, args, obj=services)``.
+Commands receive the services through ``pass_services``, which bootstraps them from the
+environment on first use only (so ``--help`` works on a misconfigured machine), unless the
+caller gave them: tests pass their own with ``CliRunner().invoke(main, args, obj=services)``.
 """
 
 from __future__ import annotations
 
 import click
 
-from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli import db, demo, serve
-from entrypoints.cli.feedback import fail_with
-from portail_core.errors import PortailError
+from entrypoints.cli.feedback import PortailGroup
 
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PortailGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portail-famille", message="portail %(version)s")
-@click.pass_context
-def main(ctx: click.Context) -> None:
+def main() -> None:
     """Portail Famille : les commandes du guichet unique.
 
-    La configuration vient des variables d'environnement PORTAIL_* (voir docs/operator-guide.md).
+    La configuration vient des variables d'environnement PORTAIL_* (voir
+    docs/operator-guide.md). Codes de sortie : 0 réussite, 1 erreur inattendue, 2 saisie
+    invalide, 3 introuvable, 4 refusé par une règle, 5 conflit, 6 droits, 7 configuration.
     """
-    if ctx.obj is None:
-        try:
-            services: Services = bootstrap()
-        except PortailError as error:
-            fail_with(error)
-        ctx.obj = services
-        ctx.call_on_close(services.close)
 
 
 main.add_command(db.group)

@@ -6,6 +6,7 @@ import click
 
 from adapters.persistence import current_revision, head_revision, upgrade
 from entrypoints.bootstrap import Services
+from entrypoints.cli.feedback import pass_services
 
 __all__ = ["group"]
 
@@ -16,7 +17,7 @@ def group() -> None:
 
 
 @group.command("upgrade")
-@click.pass_obj
+@pass_services
 def upgrade_command(services: Services) -> None:
     """Met la base de données à jour (toutes les migrations, en une transaction)."""
     if services.engine is None:
@@ -32,7 +33,7 @@ def upgrade_command(services: Services) -> None:
 
 
 @group.command("current")
-@click.pass_obj
+@pass_services
 def current_command(services: Services) -> None:
     """Affiche la révision de la base et celle attendue par le code."""
     if services.engine is None:

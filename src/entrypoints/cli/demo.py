@@ -8,8 +8,7 @@ from importlib.resources import files
 import click
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import fail_with, require_current_schema
-from portail_core.errors import PortailError
+from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.services.communes import CommuneDetails, set_up_commune
 
 __all__ = ["group"]
@@ -21,7 +20,7 @@ def group() -> None:
 
 
 @group.command("load")
-@click.pass_obj
+@pass_services
 def load_command(services: Services) -> None:
     """Charge la commune de démonstration si la base est vide, puis affiche les accès de démo.
 
@@ -29,12 +28,7 @@ def load_command(services: Services) -> None:
     """
     require_current_schema(services)
     demo = tomllib.loads((files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8"))
-    try:
-        result = set_up_commune(
-            services.uow(), CommuneDetails(**demo["commune"]), only_if_empty=True
-        )
-    except PortailError as error:
-        fail_with(error)
+    result = set_up_commune(services.uow(), CommuneDetails(**demo["commune"]), only_if_empty=True)
     if result.created:
         click.echo(f"Commune de démonstration chargée : {result.commune.name}.")
     else:

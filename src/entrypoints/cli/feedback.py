@@ -1,16 +1,29 @@
-"""How commands report domain errors: the French message on stderr and the mapped exit code."""
+"""What every command shares: the services, and how errors are reported.
+
+Domain errors print their French message on stderr and exit with the code mapped in
+``entrypoints.errors``; anything unexpected prints a short French message and exits 1 (set
+PORTAIL_DEBUG=1 to see the traceback).
+"""
 
 from __future__ import annotations
 
-from typing import NoReturn
+import functools
+import logging
+import os
+from collections.abc import Callable
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from entrypoints.bootstrap import Services
+from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.errors import present
 from portail_core.errors import ConfigurationError, PortailError
 
-__all__ = ["fail_with", "require_current_schema"]
+__all__ = ["PortailGroup", "fail_with", "pass_services", "require_current_schema"]
+
+log = logging.getLogger("portail.cli")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def fail_with(error: PortailError) -> NoReturn:
@@ -18,6 +31,43 @@ def fail_with(error: PortailError) -> NoReturn:
     for field_name, problem in getattr(error, "problems", {}).items():
         click.echo(f"  - {field_name} : {problem}", err=True)
     raise SystemExit(present(error).exit_code)
+
+
+class PortailGroup(click.Group):
+    """A group whose commands report every failure in French with a meaningful exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PortailError as error:
+            fail_with(error)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("PORTAIL_DEBUG") == "1":
+                raise
+            log.debug("unexpected error", exc_info=error)
+            click.echo(
+                f"Erreur inattendue ({type(error).__name__}) : rien n'a été enregistré. "
+                "Relancez avec PORTAIL_DEBUG=1 pour le détail technique.",
+                err=True,
+            )
+            raise SystemExit(1) from error
+
+
+def pass_services(command: Callable[Concatenate[Services, P], R]) -> Callable[P, R]:
+    """Give the command the services, bootstrapping them on first use."""
+
+    @functools.wraps(command)
+    def with_services(*args: P.args, **kwargs: P.kwargs) -> R:
+        root = click.get_current_context().find_root()
+        if root.obj is None:
+            services = bootstrap()
+            root.obj = services
+            root.call_on_close(services.close)
+        return command(root.obj, *args, **kwargs)
+
+    return with_services
 
 
 def require_current_schema(services: Services) -> None:

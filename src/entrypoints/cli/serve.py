@@ -6,7 +6,7 @@ import click
 from werkzeug.serving import run_simple
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import require_current_schema
+from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.web import create_app
 
 __all__ = ["command"]
@@ -15,7 +15,7 @@ __all__ = ["command"]
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.pass_obj
+@pass_services
 def command(services: Services, host: str, port: int) -> None:
     """Sert le portail des familles (serveur de démonstration, pas de production).
 

@@ -24,9 +24,17 @@ SERVICES_KEY = "portail.services"
 def create_app(config: Mapping[str, Any] | None = None, services: Services | None = None) -> Flask:
     """Build the portal; without ``services`` it bootstraps from the environment."""
     services = services or bootstrap()
+    settings = services.settings
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=services.settings.secret_key,
+        SECRET_KEY=settings.secret_key,
+        # Behind HTTPS the cookie is __Host- prefixed and Secure (SECURITY.md); a local trial on
+        # http://127.0.0.1 keeps a plain name so that browsers still send it.
+        SESSION_COOKIE_NAME="__Host-session" if settings.uses_https else "session",
+        SESSION_COOKIE_SECURE=settings.uses_https,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PREFERRED_URL_SCHEME="https" if settings.uses_https else "http",
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # the largest upload (5 MB) plus the form around it
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
@@ -55,7 +63,7 @@ def _layout_context() -> dict[str, Commune | None]:
 
     if "commune" not in g:
         try:
-            g.commune = current_commune(services_of(current_app).uow())
+            g.commune = current_commune(services_of(current_app).uow(read_only=True))
         except Exception:  # an error page must still render when the database is down
             log.exception("cannot read the commune for the page layout")
             g.commune = None

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from entrypoints.errors import present
 from portail_core.errors import PortailError
@@ -44,10 +45,14 @@ def _csrf_error(_: CSRFError) -> tuple[str, int]:
     )
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> Response:
+    """The French page, keeping the exception's own headers (e.g. ``Allow`` on a 405)."""
     status = error.code or 500
     title, message = _HTTP_TITLES.get(status, ("Erreur", "La demande n'a pas pu aboutir."))
-    return _page(status, title, message)
+    response = error.get_response()
+    response.set_data(_page(status, title, message)[0])
+    response.content_type = "text/html; charset=utf-8"
+    return response
 
 
 def _domain_error(error: PortailError) -> tuple[str, int]:

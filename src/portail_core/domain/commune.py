@@ -7,12 +7,13 @@ import re
 
 from attrs import define, field
 
+from portail_core.domain.text import clean_line
 from portail_core.errors import InvalidInput
 
 __all__ = ["Commune", "SchoolZone"]
 
-_INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.ASCII)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
 
 
 class SchoolZone(enum.Enum):
@@ -43,7 +44,7 @@ class Commune:
         code = insee_code.strip().upper()
         if not _INSEE_CODE.match(code):
             problems["insee_code"] = "Le code INSEE compte 5 caractères (ex. : 40184)."
-        clean_name = " ".join(name.split())
+        clean_name = clean_line(name) or ""
         if not 1 <= len(clean_name) <= 120:
             problems["name"] = "Le nom de la commune est obligatoire (120 caractères au plus)."
         zone = school_zone.strip().upper()

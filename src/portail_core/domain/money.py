@@ -10,7 +10,18 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    Inexact,
+    InvalidOperation,
+    localcontext,
+)
 from typing import Any
 
 from attrs import field, frozen
@@ -24,8 +35,11 @@ NBSP = "\u00a0"  # before the currency sign
 
 _EUROS_TEXT = re.compile(
     r"^(?P<sign>[-+]?)(?P<units>\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)"
-    r"(?:[.,](?P<cents>\d{1,2}))?$"
+    r"(?:[.,](?P<cents>\d{1,2}))?$",
+    re.ASCII,
 )
+MAX_TEXT_LENGTH = 40
+MAX_CENTS = 10**15  # ten thousand billion euros: beyond any town's budget, within int64
 
 
 class Rounding(enum.Enum):
@@ -37,9 +51,17 @@ class Rounding(enum.Enum):
     UP = ROUND_UP
 
 
+def _exact_arithmetic() -> AbstractContextManager[Context]:
+    """A decimal context where no operation rounds silently (the only rounding is explicit)."""
+    context = Context(prec=200, traps=[Inexact, InvalidOperation])
+    return localcontext(context)
+
+
 def _whole_cents(_: object, __: object, value: Any) -> None:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"Money holds an int number of cents, not {type(value).__name__}")
+    if abs(value) > MAX_CENTS:
+        raise InvalidInput("Montant trop grand.")
 
 
 @frozen(order=True)
@@ -71,13 +93,18 @@ class Money:
     def _from_decimal(cls, amount: Decimal) -> Money:
         if not amount.is_finite():
             raise InvalidInput("Montant invalide.")
-        cents = amount * 100
-        if cents != cents.to_integral_value():
-            raise InvalidInput("Un montant a au plus deux décimales.")
-        return cls(int(cents))
+        if abs(amount) > MAX_CENTS // 100:
+            raise InvalidInput("Montant trop grand.")
+        with _exact_arithmetic():
+            cents = amount.scaleb(2)
+            if cents != cents.to_integral_value():
+                raise InvalidInput("Un montant a au plus deux décimales.")
+            return cls(int(cents))
 
     @classmethod
     def _from_text(cls, text: str) -> Money:
+        if len(text) > MAX_TEXT_LENGTH:
+            raise InvalidInput("Montant trop long.")
         cleaned = text.strip().removesuffix("€").removesuffix("EUR").strip()
         match = _EUROS_TEXT.match(cleaned)
         if match is None:
@@ -116,11 +143,12 @@ class Money:
         """This amount times a rate (e.g. Decimal("0.9") for -10 %), rounded to the cent."""
         if not isinstance(rate, Decimal):
             raise TypeError("times_rate takes a Decimal rate")
-        try:
-            exact = Decimal(self.cents) * rate
-            return Money(int(exact.quantize(Decimal(1), rounding=rounding.value)))
-        except InvalidOperation as error:
-            raise InvalidInput("Taux invalide.") from error
+        if not rate.is_finite() or abs(rate) > 1000:
+            raise InvalidInput("Taux invalide.")
+        with _exact_arithmetic():
+            exact = Decimal(self.cents) * rate  # exact: the context traps any rounding
+        rounded = exact.quantize(Decimal(1), rounding=rounding.value, context=Context(prec=200))
+        return Money(int(rounded))
 
     @property
     def is_zero(self) -> bool:
