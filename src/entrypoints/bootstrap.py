@@ -9,6 +9,7 @@ from __future__ import annotations
 from attrs import define, field
 from sqlalchemy import Engine
 
+from adapters.calendars import shipped_school_calendar
 from adapters.clock import SystemClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.persistence import (
@@ -17,8 +18,10 @@ from adapters.persistence import (
     current_revision,
     head_revision,
 )
+from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
 from portail_core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from portail_core.services.opening_calendar import CalendarSources
 
 __all__ = ["Services", "bootstrap", "bootstrap_in_memory"]
 
@@ -30,6 +33,7 @@ class Services:
     settings: Settings
     uow: UnitOfWorkFactory
     clock: Clock
+    calendars: CalendarSources
     engine: Engine | None = field(default=None)
 
     def schema_is_current(self) -> bool:
@@ -50,7 +54,13 @@ def bootstrap(settings: Settings | None = None) -> Services:
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only)
 
-    return Services(settings=settings, uow=open_unit_of_work, clock=SystemClock(), engine=engine)
+    return Services(
+        settings=settings,
+        uow=open_unit_of_work,
+        clock=SystemClock(),
+        calendars=official_calendars(),
+        engine=engine,
+    )
 
 
 def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Services:
@@ -59,4 +69,14 @@ def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Servi
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return InMemoryUnitOfWork(store, read_only=read_only)
 
-    return Services(settings=settings, uow=open_unit_of_work, clock=clock or SystemClock())
+    return Services(
+        settings=settings,
+        uow=open_unit_of_work,
+        clock=clock or SystemClock(),
+        calendars=official_calendars(),
+    )
+
+
+def official_calendars() -> CalendarSources:
+    """The school calendar shipped with the code and metropolitan France's public holidays."""
+    return CalendarSources(shipped_school_calendar(), FrenchPublicHolidays())

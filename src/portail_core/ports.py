@@ -6,14 +6,25 @@ in-memory twins used by unit tests and demos); the core never names an implement
 
 from __future__ import annotations
 
+from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
 import pendulum
 
+from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.commune import Commune
+from portail_core.domain.school_calendar import SchoolCalendar
 
-__all__ = ["Clock", "CommuneRepository", "UnitOfWork", "UnitOfWorkFactory"]
+__all__ = [
+    "CatalogueRepository",
+    "Clock",
+    "CommuneRepository",
+    "PublicHolidays",
+    "SchoolCalendarRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
 
 
 class Clock(Protocol):
@@ -44,6 +55,37 @@ class CommuneRepository(Protocol):
         ...
 
 
+class CatalogueRepository(Protocol):
+    """What the commune offers: schools, establishments and their units."""
+
+    def get(self) -> Catalogue:
+        """The current catalogue (empty before the town's file is loaded)."""
+        ...
+
+    def replace(self, catalogue: Catalogue) -> None:
+        """Make ``catalogue`` the current one: schools, establishments and units are matched by
+        code and updated; those no longer listed are archived (kept for history), not deleted."""
+        ...
+
+
+class SchoolCalendarRepository(Protocol):
+    """Official school calendars imported by staff, newer than the ones shipped with the code."""
+
+    def imported(self) -> SchoolCalendar: ...
+
+    def replace_years(self, calendar: SchoolCalendar) -> None:
+        """Store ``calendar``, replacing every (zone, school year) it describes."""
+        ...
+
+
+class PublicHolidays(Protocol):
+    """French public holidays (jours fériés)."""
+
+    def between(self, first: date, last: date) -> dict[date, str]:
+        """The public holidays from ``first`` to ``last`` (inclusive), with their French names."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.
 
@@ -53,6 +95,12 @@ class UnitOfWork(Protocol):
 
     @property
     def communes(self) -> CommuneRepository: ...
+
+    @property
+    def catalogue(self) -> CatalogueRepository: ...
+
+    @property
+    def school_calendars(self) -> SchoolCalendarRepository: ...
 
     def __enter__(self) -> Self: ...
 

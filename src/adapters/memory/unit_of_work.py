@@ -16,10 +16,18 @@ from typing import Self
 
 from attrs import define, field
 
+from portail_core.domain.catalogue import Catalogue, Establishment
 from portail_core.domain.commune import Commune
+from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.errors import Conflict
 
-__all__ = ["InMemoryCommuneRepository", "InMemoryStore", "InMemoryUnitOfWork"]
+__all__ = [
+    "InMemoryCatalogueRepository",
+    "InMemoryCommuneRepository",
+    "InMemorySchoolCalendarRepository",
+    "InMemoryStore",
+    "InMemoryUnitOfWork",
+]
 
 THE_COMMUNE_ID = 1
 
@@ -27,6 +35,10 @@ THE_COMMUNE_ID = 1
 @define
 class _State:
     commune: Commune | None = None
+    catalogue: Catalogue = field(factory=lambda: Catalogue((), ()))
+    archived: dict[str, Establishment] = field(factory=dict)
+    establishment_ids: dict[str, int] = field(factory=dict)
+    school_calendar: SchoolCalendar = field(factory=SchoolCalendar)
 
 
 @define
@@ -56,6 +68,36 @@ class InMemoryCommuneRepository:
         self._state.commune = copy.deepcopy(commune)
 
 
+class InMemoryCatalogueRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def get(self) -> Catalogue:
+        return copy.deepcopy(self._state.catalogue)
+
+    def replace(self, catalogue: Catalogue) -> None:
+        ids = self._state.establishment_ids
+        kept = copy.deepcopy(catalogue)
+        for establishment in kept.establishments:
+            establishment.id = ids.setdefault(establishment.code, len(ids) + 1)
+        listed = {e.code for e in kept.establishments}
+        for gone in self._state.catalogue.establishments:
+            if gone.code not in listed:
+                self._state.archived[gone.code] = gone
+        self._state.catalogue = kept
+
+
+class InMemorySchoolCalendarRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def imported(self) -> SchoolCalendar:
+        return self._state.school_calendar
+
+    def replace_years(self, calendar: SchoolCalendar) -> None:
+        self._state.school_calendar = self._state.school_calendar.overlaid_with(calendar)
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -68,6 +110,14 @@ class InMemoryUnitOfWork:
     @property
     def communes(self) -> InMemoryCommuneRepository:
         return InMemoryCommuneRepository(self._require_working())
+
+    @property
+    def catalogue(self) -> InMemoryCatalogueRepository:
+        return InMemoryCatalogueRepository(self._require_working())
+
+    @property
+    def school_calendars(self) -> InMemorySchoolCalendarRepository:
+        return InMemorySchoolCalendarRepository(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.tables import communes
 from portail_core.domain.commune import Commune, SchoolZone
+from portail_core.domain.weekdays import Weekday
 from portail_core.errors import Conflict
 
 THE_COMMUNE_ID = 1
@@ -21,6 +22,7 @@ def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
         name=values["name"],
         school_zone=SchoolZone(values["school_zone"]),
         contact_email=values["contact_email"],
+        school_weekdays=frozenset(Weekday(int(n)) for n in values["school_weekdays"].split(",")),
         id=values["id"],
     )
 
@@ -31,6 +33,9 @@ def commune_to_row(commune: Commune) -> dict[str, object]:
         "name": commune.name,
         "school_zone": commune.school_zone.value,
         "contact_email": commune.contact_email,
+        "school_weekdays": ",".join(
+            str(day.value) for day in sorted(commune.school_weekdays, key=lambda day: day.value)
+        ),
     }
 
 

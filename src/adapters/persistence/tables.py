@@ -6,9 +6,28 @@ drop or alter them on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Integer, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
-__all__ = ["communes", "metadata"]
+__all__ = [
+    "communes",
+    "establishments",
+    "metadata",
+    "school_holidays",
+    "schools",
+    "units",
+]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,6 +48,62 @@ communes = Table(
     Column("name", String(120), nullable=False),
     Column("school_zone", String(1), nullable=False),
     Column("contact_email", String(254), nullable=False),
+    Column("school_weekdays", String(20), nullable=False, server_default="1,2,4,5"),
     CheckConstraint("school_zone IN ('A', 'B', 'C')", name="school_zone"),
     CheckConstraint("id = 1", name="single_commune"),
+)
+
+# The catalogue. Rows are matched by code when a commune file is loaded; what the file no longer
+# lists is archived (active = false), never deleted, so that history can keep pointing at it.
+schools = Table(
+    "schools",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+establishments = Table(
+    "establishments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("contact_email", String(254), nullable=False),
+    Column("school_id", Integer, ForeignKey("schools.id"), nullable=True),
+    Column("closures", JSON, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    CheckConstraint("kind IN ('ALSH', 'APS', 'RESTAURATION', 'EMS', 'SMA')", name="kind"),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("establishment_id", Integer, ForeignKey("establishments.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("definition", JSON, nullable=False),  # the whole Unit value, see codec.py
+    Column("active", Boolean, nullable=False),
+    UniqueConstraint("establishment_id", "code", name="uq_units_establishment_id_code"),
+)
+
+# Official school calendars imported by staff (the shipped ones live in adapters/calendars).
+school_holidays = Table(
+    "school_holidays",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("zone", String(1), nullable=False),
+    Column("school_year", String(9), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("resume_day", Date, nullable=False),
+    CheckConstraint("zone IN ('A', 'B', 'C')", name="zone"),
+    CheckConstraint("resume_day > first_day", name="period"),
 )

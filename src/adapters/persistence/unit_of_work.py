@@ -8,8 +8,10 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from adapters.persistence.catalogue import SqlCatalogueRepository
 from adapters.persistence.communes import SqlCommuneRepository
 from adapters.persistence.database import READ_ONLY
+from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_unreachable"]
@@ -55,6 +57,14 @@ class SqlUnitOfWork:
     @property
     def communes(self) -> SqlCommuneRepository:
         return SqlCommuneRepository(self._require_connection())
+
+    @property
+    def catalogue(self) -> SqlCatalogueRepository:
+        return SqlCatalogueRepository(self._require_connection())
+
+    @property
+    def school_calendars(self) -> SqlSchoolCalendarRepository:
+        return SqlSchoolCalendarRepository(self._require_connection())
 
     def __exit__(
         self,

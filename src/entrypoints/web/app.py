@@ -10,15 +10,15 @@ from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 
 from entrypoints.bootstrap import Services, bootstrap
-from entrypoints.web import errors, pages, security
+from entrypoints.web import catalogue, errors, pages, security
+from entrypoints.web.app_services import SERVICES_KEY, services_of
 from entrypoints.web.formatting import register_filters
 from portail_core.domain.commune import Commune
 from portail_core.services.communes import current_commune
 
-__all__ = ["create_app", "services_of"]
+__all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
-SERVICES_KEY = "portail.services"
 
 
 def create_app(config: Mapping[str, Any] | None = None, services: Services | None = None) -> Flask:
@@ -46,15 +46,11 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     errors.register(app)
     register_filters(app)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(catalogue.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")
     return app
-
-
-def services_of(app: Flask) -> Services:
-    services: Services = app.extensions[SERVICES_KEY]
-    return services
 
 
 def _layout_context() -> dict[str, Commune | None]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+from decimal import Decimal
+
+import pendulum
 from flask import Flask
 
 from portail_core.domain.money import Money
@@ -11,6 +15,29 @@ __all__ = ["register_filters"]
 
 def register_filters(app: Flask) -> None:
     app.add_template_filter(_euros, "euros")
+    app.add_template_filter(_long_date, "date_fr")
+    app.add_template_filter(_month, "month_fr")
+    app.add_template_filter(_hour, "hour_fr")
+    app.add_template_filter(_percent, "percent_fr")
+
+
+def _long_date(day: date) -> str:
+    """« lundi 15 février 2027 »"""
+    return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
+
+
+def _month(day: date) -> str:
+    """« février 2027 »"""
+    return pendulum.date(day.year, day.month, 1).format("MMMM YYYY", locale="fr")
+
+
+def _hour(moment: time) -> str:
+    """« 7h30 », « 12h »"""
+    return f"{moment.hour}h{moment.minute:02d}" if moment.minute else f"{moment.hour}h"
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{rate.normalize():f}".replace(".", ",") + " %"
 
 
 def _euros(amount: Money) -> str:

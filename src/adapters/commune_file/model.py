@@ -1,0 +1,137 @@
+"""The shape of the commune file, key for key (see the demo file for an example).
+
+Field names ending in ``_`` are written without it in the file (``from``, ``to``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+import pendulum
+from attrs import Factory, define
+
+from portail_core.domain.booking_rules import Deadline
+from portail_core.domain.catalogue import DayKind, ServiceKind
+from portail_core.domain.money import Money
+from portail_core.domain.weekdays import Weekday
+
+
+@define
+class FileCommune:
+    insee_code: str
+    name: str
+    school_zone: str
+    contact_email: str
+    school_weekdays: list[str] | None = None
+
+
+@define
+class FileSchool:
+    code: str
+    name: str
+    address: str
+
+
+@define
+class FileClosure:
+    from_: date
+    to: date
+    label: str
+
+
+@define
+class FileDeadlineOverride:
+    from_: date
+    to: date
+    deadline: Deadline
+
+
+@define
+class FileWindow:
+    from_: date
+    to: date
+    residents_from: pendulum.DateTime
+    non_residents_from: pendulum.DateTime
+
+
+@define
+class FileBooking:
+    booking_deadline: Deadline
+    cancellation_deadline: Deadline
+    booking_overrides: list[FileDeadlineOverride] = Factory(list)
+    cancellation_overrides: list[FileDeadlineOverride] = Factory(list)
+    windows: list[FileWindow] = Factory(list)
+
+
+@define
+class FileBracket:
+    resident: Money
+    non_resident: Money
+    qf_min: int = 0
+    qf_max: int | None = None
+
+
+@define
+class FileTariff:
+    valid_from: date
+    brackets: list[FileBracket]
+    valid_until: date | None = None
+    pai_price: Money | None = None
+    unbooked_surcharge: Money | None = None
+    sibling_reductions: list[Decimal] = Factory(list)
+
+
+@define
+class FileAgeGroup:
+    code: str
+    label: str
+    min_age: int
+    max_age: int
+    places: int
+
+
+@define
+class FileCapacityOverride:
+    from_: date
+    to: date
+    places: int
+    age_group: str | None = None
+
+
+@define
+class FileUnit:
+    code: str
+    label: str
+    days: list[DayKind]
+    start: time
+    end: time
+    weekdays: list[Weekday] | None = None
+    meal: bool = False
+    incompatible_with: list[str] = Factory(list)
+    age_groups: list[FileAgeGroup] = Factory(list)
+    places: int | None = None
+    capacity_overrides: list[FileCapacityOverride] = Factory(list)
+    requires_enrolment: bool = False
+    tariffs: list[FileTariff] = Factory(list)
+    booking: FileBooking | None = None
+
+
+@define
+class FileEstablishment:
+    code: str
+    name: str
+    kind: ServiceKind
+    address: str
+    contact_email: str
+    school: str | None = None
+    closures: list[FileClosure] = Factory(list)
+    booking: FileBooking | None = None
+    units: list[FileUnit] = Factory(list)
+
+
+@define
+class FileContent:
+    commune: FileCommune | None
+    schools: list[FileSchool] = Factory(list)
+    establishments: list[FileEstablishment] = Factory(list)

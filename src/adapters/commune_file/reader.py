@@ -1,0 +1,281 @@
+"""Read a commune file into the commune's details and its catalogue, or list all its errors."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any, TypeVar
+
+from attrs import frozen
+from cattrs import transform_error
+from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
+
+from adapters.commune_file.converter import file_converter
+from adapters.commune_file.locations import Segment, describe, line_of, parse_cattrs_path
+from adapters.commune_file.model import (
+    FileBooking,
+    FileCommune,
+    FileContent,
+    FileEstablishment,
+    FileSchool,
+    FileTariff,
+    FileUnit,
+)
+from portail_core.domain.booking_rules import (
+    BookingRules,
+    BookingWindow,
+    DeadlineOverride,
+    DeadlineSchedule,
+    NoDeadline,
+)
+from portail_core.domain.catalogue import (
+    AgeGroup,
+    CapacityOverride,
+    Catalogue,
+    Closure,
+    Establishment,
+    School,
+    ServiceKind,
+    Unit,
+)
+from portail_core.domain.catalogue_checks import Problem, catalogue_problems
+from portail_core.domain.tariff import QuotientBracket, Tariff
+from portail_core.errors import InvalidInput
+from portail_core.services.communes import CommuneDetails, commune_from
+
+__all__ = ["CommuneFile", "read_commune_file"]
+
+MAX_FILE_SIZE = 2 * 1024 * 1024
+T = TypeVar("T")
+
+
+@frozen
+class CommuneFile:
+    details: CommuneDetails
+    catalogue: Catalogue
+
+
+class _Problems:
+    """Collects located problems in file order, as French text keyed by their place."""
+
+    def __init__(self, text: str, data: dict[str, Any]) -> None:
+        self.text, self.data = text, data
+        self.found: dict[str, str] = {}
+
+    def add(self, segments: list[Segment], message: str) -> None:
+        where = describe(segments, self.data, line_of(self.text, segments))
+        self.found[where] = f"{self.found[where]} ; {message}" if where in self.found else message
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise InvalidInput(
+                f"Le fichier compte {len(self.found)} erreur(s) ; rien n'est chargé.", self.found
+            )
+
+
+def read_commune_file(text: str) -> CommuneFile:
+    """Parse, structure and check a commune file; InvalidInput lists every error with its place."""
+    if len(text) > MAX_FILE_SIZE:
+        raise InvalidInput("Le fichier est trop gros (2 Mo au plus).")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(
+            "Le fichier n'est pas du TOML valide.", {"syntaxe": str(error)}
+        ) from error
+    problems = _Problems(text, data)
+    content = _structure(data, problems)
+    result = _to_domain(content, problems)
+    _check(result, content, problems)
+    problems.raise_if_any()
+    return result
+
+
+def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
+    """Structure each table on its own, so that one bad table does not hide the others' errors.
+
+    Tables that fail are left out of the returned content (their errors are recorded).
+    """
+    converter = file_converter()
+    unknown = sorted(set(data) - {"commune", "schools", "establishments"})
+    if unknown:
+        problems.add([], f"table(s) inconnue(s) : {', '.join(unknown)}")
+
+    def one(value: Any, kind: type[T], path: str) -> T | None:
+        try:
+            return converter.structure(value, kind)
+        except Exception as error:
+            if not isinstance(error, BaseValidationError | ValueError | KeyError):
+                raise
+            if isinstance(error, BaseValidationError):
+                lines = transform_error(error, path=path, format_exception=_french)
+            else:
+                lines = [f"{_french(error, kind)} @ {path}"]
+            for line in lines:
+                message, _, where = line.rpartition(" @ ")
+                problems.add(parse_cattrs_path(where), message)
+            return None
+
+    def many(name: str, kind: type[T]) -> list[T]:
+        values = data.get(name, [])
+        if not isinstance(values, list):
+            problems.add([(name, None)], f"écrivez chaque élément sous un en-tête [[{name}]]")
+            return []
+        found = (one(value, kind, f"$.{name}[{index}]") for index, value in enumerate(values))
+        return [item for item in found if item is not None]
+
+    commune = None
+    if "commune" not in data:
+        problems.add([("commune", None)], "table [commune] manquante")
+    else:
+        commune = one(data["commune"], FileCommune, "$.commune")
+    return FileContent(
+        commune=commune,
+        schools=many("schools", FileSchool),
+        establishments=many("establishments", FileEstablishment),
+    )
+
+
+def _french(error: BaseException, _: Any) -> str:
+    if isinstance(error, ForbiddenExtraKeysError):
+        return f"clé(s) inconnue(s) : {', '.join(sorted(error.extra_fields))}"
+    if isinstance(error, KeyError):
+        return "clé obligatoire manquante"
+    if isinstance(error, ValueError):  # ours and the domain's validators speak French
+        return str(error)
+    return f"valeur invalide ({error})"
+
+
+def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
+    commune = content.commune or FileCommune("", "", "", "")  # its errors are already recorded
+    details = CommuneDetails(
+        insee_code=commune.insee_code,
+        name=commune.name,
+        school_zone=commune.school_zone,
+        contact_email=commune.contact_email,
+        school_weekdays=None if commune.school_weekdays is None else tuple(commune.school_weekdays),
+    )
+    schools = tuple(School(s.code, s.name, s.address) for s in content.schools)
+    establishments = []
+    for index, establishment in enumerate(content.establishments):
+        if establishment.kind is not ServiceKind.SMA and not _has_booking(establishment):
+            problems.add(
+                [("establishments", index), ("booking", None)],
+                "délais de réservation et d'annulation manquants : ajoutez une table "
+                "[establishments.booking] (ou booking dans chaque unité)",
+            )
+        establishments.append(_establishment(establishment))
+    return CommuneFile(details, Catalogue(schools, tuple(establishments)))
+
+
+def _has_booking(establishment: FileEstablishment) -> bool:
+    return establishment.booking is not None or all(u.booking for u in establishment.units)
+
+
+def _establishment(source: FileEstablishment) -> Establishment:
+    return Establishment(
+        code=source.code,
+        name=source.name,
+        kind=source.kind,
+        address=source.address,
+        contact_email=source.contact_email,
+        school_code=source.school,
+        closures=tuple(Closure(c.from_, c.to, c.label) for c in source.closures),
+        units=tuple(_unit(u, u.booking or source.booking) for u in source.units),
+    )
+
+
+def _rules(booking: FileBooking | None) -> BookingRules:
+    if booking is None:  # reported as a problem; a placeholder keeps the other checks going
+        return BookingRules(DeadlineSchedule(NoDeadline()), DeadlineSchedule(NoDeadline()))
+    return BookingRules(
+        booking=DeadlineSchedule(
+            booking.booking_deadline,
+            tuple(DeadlineOverride(o.from_, o.to, o.deadline) for o in booking.booking_overrides),
+        ),
+        cancellation=DeadlineSchedule(
+            booking.cancellation_deadline,
+            tuple(
+                DeadlineOverride(o.from_, o.to, o.deadline) for o in booking.cancellation_overrides
+            ),
+        ),
+        windows=tuple(
+            BookingWindow(w.from_, w.to, w.residents_from, w.non_residents_from)
+            for w in booking.windows
+        ),
+    )
+
+
+def _unit(source: FileUnit, booking: FileBooking | None) -> Unit:
+    optional: dict[str, Any] = {}
+    if source.weekdays is not None:
+        optional["weekdays"] = frozenset(source.weekdays)
+    return Unit(
+        code=source.code,
+        label=source.label,
+        days=frozenset(source.days),
+        start=source.start,
+        end=source.end,
+        rules=_rules(booking),
+        with_meal=source.meal,
+        incompatible_with=frozenset(source.incompatible_with),
+        age_groups=tuple(
+            AgeGroup(g.code, g.label, g.min_age, g.max_age, g.places) for g in source.age_groups
+        ),
+        places=source.places,
+        capacity_overrides=tuple(
+            CapacityOverride(o.from_, o.to, o.places, o.age_group)
+            for o in source.capacity_overrides
+        ),
+        requires_enrolment=source.requires_enrolment,
+        tariffs=tuple(_tariff(t) for t in source.tariffs),
+        **optional,
+    )
+
+
+def _tariff(source: FileTariff) -> Tariff:
+    return Tariff(
+        valid_from=source.valid_from,
+        valid_until=source.valid_until,
+        brackets=tuple(
+            QuotientBracket(b.qf_min, b.qf_max, b.resident, b.non_resident) for b in source.brackets
+        ),
+        pai_price=source.pai_price,
+        unbooked_surcharge=source.unbooked_surcharge,
+        sibling_reductions=tuple(source.sibling_reductions),
+    )
+
+
+def _check(result: CommuneFile, content: FileContent, problems: _Problems) -> None:
+    try:
+        if content.commune is not None:
+            commune_from(result.details)
+    except InvalidInput as error:
+        for key, message in error.problems.items():
+            problems.add([("commune", None), (key, None)], message)
+    for problem in catalogue_problems(result.catalogue):
+        problems.add(_segments(problem, content), problem.message)
+
+
+def _segments(problem: Problem, content: FileContent) -> list[Segment]:
+    """Turn a problem's path of codes into file segments (indexes of the tables)."""
+    segments: list[Segment] = []
+    parts = list(problem.where)
+    lists: dict[str, list[Any]] = {
+        "schools": content.schools,
+        "establishments": content.establishments,
+    }
+    current: Any = None
+    while parts:
+        name = str(parts.pop(0))
+        key = parts.pop(0) if parts else None
+        items = lists.get(name) if current is None else getattr(current, name, None)
+        if isinstance(key, str) and isinstance(items, list):
+            index = next(
+                (i for i, item in enumerate(items) if getattr(item, "code", None) == key), None
+            )
+            segments.append((name, index))
+            current = items[index] if index is not None else None
+        else:
+            segments.append((name, key if isinstance(key, int) else None))
+            current = None
+    return segments

@@ -1,0 +1,136 @@
+"""The catalogue repository: schools, establishments and units, matched by code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from adapters.persistence.codec import catalogue_codec
+from adapters.persistence.tables import establishments, schools, units
+from portail_core.domain.catalogue import (
+    Catalogue,
+    Closure,
+    Establishment,
+    School,
+    ServiceKind,
+    Unit,
+)
+
+__all__ = ["SqlCatalogueRepository"]
+
+
+class SqlCatalogueRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self) -> Catalogue:
+        codec = catalogue_codec()
+        school_rows = self._connection.execute(
+            select(schools).where(schools.c.active).order_by(schools.c.code)
+        ).all()
+        codes = {row.id: row.code for row in school_rows}
+        unit_rows = self._connection.execute(
+            select(units.c.establishment_id, units.c.definition)
+            .where(units.c.active)
+            .order_by(units.c.establishment_id, units.c.position)
+        ).all()
+        units_of: dict[int, list[Unit]] = {}
+        for row in unit_rows:
+            units_of.setdefault(row.establishment_id, []).append(
+                codec.structure(row.definition, Unit)
+            )
+        establishment_rows = self._connection.execute(
+            select(establishments)
+            .where(establishments.c.active)
+            .order_by(establishments.c.position)
+        ).all()
+        return Catalogue(
+            schools=tuple(School(row.code, row.name, row.address) for row in school_rows),
+            establishments=tuple(
+                Establishment(
+                    code=row.code,
+                    name=row.name,
+                    kind=ServiceKind(row.kind),
+                    address=row.address,
+                    contact_email=row.contact_email,
+                    units=tuple(units_of.get(row.id, ())),
+                    school_code=codes.get(row.school_id) if row.school_id else None,
+                    closures=codec.structure(row.closures, tuple[Closure, ...]),
+                    id=row.id,
+                )
+                for row in establishment_rows
+            ),
+        )
+
+    def replace(self, catalogue: Catalogue) -> None:
+        school_ids = self._upsert(
+            schools,
+            {s.code: {"name": s.name, "address": s.address} for s in catalogue.schools},
+        )
+        codec = catalogue_codec()
+        establishment_ids = self._upsert(
+            establishments,
+            {
+                e.code: {
+                    "name": e.name,
+                    "kind": e.kind.value,
+                    "address": e.address,
+                    "contact_email": e.contact_email,
+                    "school_id": school_ids.get(e.school_code) if e.school_code else None,
+                    "closures": codec.unstructure(e.closures, tuple[Closure, ...]),
+                    "position": position,
+                }
+                for position, e in enumerate(catalogue.establishments)
+            },
+        )
+        for establishment in catalogue.establishments:
+            establishment_id = establishment_ids[establishment.code]
+            establishment.id = establishment_id
+            self._upsert(
+                units,
+                {
+                    u.code: {
+                        "label": u.label,
+                        "position": position,
+                        "definition": codec.unstructure(u, Unit),
+                    }
+                    for position, u in enumerate(establishment.units)
+                },
+                scope={"establishment_id": establishment_id},
+            )
+        for establishment_id in self._ids_of_archived_establishments(establishment_ids):
+            self._connection.execute(
+                update(units)
+                .where(units.c.establishment_id == establishment_id)
+                .values(active=False)
+            )
+
+    def _upsert(
+        self, table: Any, wanted: dict[str, dict[str, Any]], scope: dict[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Insert, update or archive the rows of ``table`` (within ``scope``) by code."""
+        scope = scope or {}
+        conditions = [table.c[name] == value for name, value in scope.items()]
+        existing = {
+            row.code: row.id
+            for row in self._connection.execute(select(table.c.id, table.c.code).where(*conditions))
+        }
+        ids: dict[str, int] = {}
+        for code, values in wanted.items():
+            if code in existing:
+                ids[code] = existing[code]
+                self._connection.execute(
+                    update(table).where(table.c.id == existing[code]).values(active=True, **values)
+                )
+            else:
+                statement = insert(table).values(code=code, active=True, **scope, **values)
+                ids[code] = self._connection.execute(statement.returning(table.c.id)).scalar_one()
+        gone = [row_id for code, row_id in existing.items() if code not in wanted]
+        if gone:
+            self._connection.execute(update(table).where(table.c.id.in_(gone)).values(active=False))
+        return ids
+
+    def _ids_of_archived_establishments(self, kept: dict[str, int]) -> list[int]:
+        rows = self._connection.execute(select(establishments.c.id).where(~establishments.c.active))
+        return [row.id for row in rows if row.id not in kept.values()]

@@ -1,0 +1,74 @@
+"""JSON shapes of the catalogue's value objects, for the columns that store them whole.
+
+One cattrs converter; deadlines are a tagged union on the key ``rule``, as in the commune file.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, time
+from decimal import Decimal
+from typing import Any, get_origin
+
+import pendulum
+from cattrs import Converter
+from cattrs.strategies import configure_tagged_union
+
+from portail_core.domain.booking_rules import (
+    DayOfPreviousMonth,
+    DaysBefore,
+    Deadline,
+    FixedDate,
+    NoDeadline,
+    WeekdayOfEarlierWeek,
+)
+from portail_core.domain.money import Money
+
+__all__ = ["DEADLINE_RULES", "catalogue_codec"]
+
+DEADLINE_RULES: dict[type, str] = {
+    DaysBefore: "days_before",
+    WeekdayOfEarlierWeek: "weekday_of_earlier_week",
+    DayOfPreviousMonth: "day_of_previous_month",
+    FixedDate: "fixed_date",
+    NoDeadline: "none",
+}
+
+
+@functools.cache
+def catalogue_codec() -> Converter:
+    codec = Converter()
+    codec.register_unstructure_hook(date, date.isoformat)
+    codec.register_structure_hook(date, lambda value, _: date.fromisoformat(value))
+    codec.register_unstructure_hook(time, lambda value: value.strftime("%H:%M"))
+    codec.register_structure_hook(time, lambda value, _: time.fromisoformat(value))
+    codec.register_unstructure_hook(pendulum.DateTime, lambda value: value.isoformat())
+    codec.register_structure_hook(pendulum.DateTime, _instant)
+    codec.register_unstructure_hook(Money, lambda value: value.cents)
+    codec.register_structure_hook(Money, lambda value, _: Money(value))
+    codec.register_unstructure_hook(Decimal, str)
+    codec.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+    codec.register_unstructure_hook_func(_is_frozenset, _sorted_list)
+    configure_tagged_union(
+        Deadline,
+        codec,
+        tag_name="rule",
+        tag_generator=lambda kind: DEADLINE_RULES[kind],
+    )
+    return codec
+
+
+def _instant(value: str, _: Any) -> pendulum.DateTime:
+    parsed = pendulum.parse(value)
+    if not isinstance(parsed, pendulum.DateTime):
+        raise ValueError(f"not an instant: {value!r}")
+    return parsed
+
+
+def _is_frozenset(kind: Any) -> bool:
+    return kind is frozenset or get_origin(kind) is frozenset
+
+
+def _sorted_list(values: frozenset[Any]) -> list[Any]:
+    unstructured = [catalogue_codec().unstructure(v) for v in values]
+    return sorted(unstructured, key=str)

@@ -1,0 +1,68 @@
+"""Public information pages derived from the catalogue: tariffs and opening calendars."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import groupby
+
+from flask import Blueprint, current_app, render_template, request
+
+from entrypoints.web.app_services import services_of
+from portail_core.errors import InvalidInput
+from portail_core.services.catalogue import current_catalogue, published_tariffs
+from portail_core.services.opening_calendar import establishment_calendar
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("catalogue", __name__)
+
+
+@blueprint.get("/tarifs")
+def tariffs() -> str:
+    """Tariffs in force today, per service and quotient familial bracket."""
+    services = services_of(current_app)
+    published = published_tariffs(services.uow(read_only=True), services.clock.today())
+    by_establishment = [
+        (establishment, list(items))
+        for establishment, items in groupby(published, key=lambda p: p.establishment)
+    ]
+    return render_template("catalogue/tarifs.html", by_establishment=by_establishment)
+
+
+@blueprint.get("/structures")
+def establishments() -> str:
+    """The establishments, each with a link to its opening calendar."""
+    catalogue = current_catalogue(services_of(current_app).uow(read_only=True))
+    return render_template("catalogue/structures.html", catalogue=catalogue)
+
+
+@blueprint.get("/structures/<code>/calendrier")
+def opening_calendar(code: str) -> str:
+    """One month of an establishment's opening calendar (``?mois=AAAA-MM``)."""
+    services = services_of(current_app)
+    first = _month(request.args.get("mois"), services.clock.today())
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    calendar = establishment_calendar(
+        services.uow(read_only=True), services.calendars, code, first, last
+    )
+    units = calendar.establishment.units
+    rows = [
+        calendar.openings[i : i + len(units)] for i in range(0, len(calendar.openings), len(units))
+    ]
+    return render_template(
+        "catalogue/calendrier.html",
+        calendar=calendar,
+        rows=rows,
+        previous=(first - timedelta(days=1)).strftime("%Y-%m"),
+        next=(last + timedelta(days=1)).strftime("%Y-%m"),
+    )
+
+
+def _month(text: str | None, today: date) -> date:
+    if not text:
+        return today.replace(day=1)
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise InvalidInput(f"Mois invalide : « {text[:20]} » (attendu : AAAA-MM).") from None

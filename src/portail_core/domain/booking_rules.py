@@ -1,0 +1,205 @@
+"""Booking rules as typed values: when a slot may be booked, and until when booked or cancelled.
+
+Every rule is evaluated on the Europe/Paris wall clock. A deadline never lands after the start of
+the slot it governs: a rule that would (e.g. "J-0 à 23:59" for a 7:30 slot) is clamped to the
+slot's start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+
+import pendulum
+from attrs import field, frozen
+
+from portail_core.domain.instants import PARIS, as_paris
+from portail_core.domain.weekdays import Weekday
+
+__all__ = [
+    "BookingRules",
+    "BookingWindow",
+    "DayOfPreviousMonth",
+    "DaysBefore",
+    "Deadline",
+    "DeadlineOverride",
+    "DeadlineSchedule",
+    "FixedDate",
+    "IsPublicHoliday",
+    "NoDeadline",
+    "WeekdayOfEarlierWeek",
+]
+
+IsPublicHoliday = Callable[[date], bool]
+
+
+def paris_time(day: date, at: time) -> pendulum.DateTime:
+    """That wall-clock time in Paris; a time skipped by the spring change moves forward."""
+    return pendulum.datetime(day.year, day.month, day.day, at.hour, at.minute, tz=PARIS)
+
+
+def _hhmm(at: time) -> str:
+    return f"{at.hour}h{at.minute:02d}" if at.minute else f"{at.hour}h"
+
+
+def _non_negative(_: object, attribute: object, value: int) -> None:
+    if value < 0:
+        raise ValueError("doit être positif ou nul")
+
+
+@frozen
+class DaysBefore:
+    """ "J-n à HH:MM", optionally counting neither weekends nor public holidays."""
+
+    days: int = field(validator=_non_negative)
+    at: time
+    skip_weekends: bool = False
+    skip_public_holidays: bool = False
+
+    def moment(self, slot_day: date, is_public_holiday: IsPublicHoliday) -> pendulum.DateTime:
+        day, remaining = slot_day, self.days
+        while remaining:
+            day -= timedelta(days=1)
+            if self.skip_weekends and Weekday.of(day).is_weekend:
+                continue
+            if self.skip_public_holidays and is_public_holiday(day):
+                continue
+            remaining -= 1
+        return paris_time(day, self.at)
+
+    def describe(self) -> str:
+        skipped = [
+            label
+            for label, on in (
+                ("week-ends", self.skip_weekends),
+                ("jours fériés", self.skip_public_holidays),
+            )
+            if on
+        ]
+        excluding = f" (hors {' et '.join(skipped)})" if skipped else ""
+        return f"J-{self.days}{excluding} à {_hhmm(self.at)}"
+
+
+@frozen
+class WeekdayOfEarlierWeek:
+    """ "jeudi 12h de la semaine précédente" (weeks_before=1) or of week S-2 (weeks_before=2)."""
+
+    weeks_before: int = field(validator=_non_negative)
+    weekday: Weekday
+    at: time
+
+    def moment(self, slot_day: date, _: IsPublicHoliday) -> pendulum.DateTime:
+        monday = slot_day - timedelta(days=slot_day.isoweekday() - 1)
+        day = monday - timedelta(weeks=self.weeks_before) + timedelta(days=self.weekday.value - 1)
+        return paris_time(day, self.at)
+
+    def describe(self) -> str:
+        week = {0: "de la même semaine", 1: "de la semaine précédente"}.get(
+            self.weeks_before, f"de la semaine S-{self.weeks_before}"
+        )
+        return f"{self.weekday.french} {_hhmm(self.at)} {week}"
+
+
+@frozen
+class DayOfPreviousMonth:
+    """ "le 15 du mois précédent à 12h"; a day past the month's end means its last day."""
+
+    day: int = field()
+    at: time
+
+    @day.validator
+    def _check_day(self, _: object, value: int) -> None:
+        if not 1 <= value <= 31:
+            raise ValueError("le jour du mois va de 1 à 31")
+
+    def moment(self, slot_day: date, _: IsPublicHoliday) -> pendulum.DateTime:
+        previous = pendulum.date(slot_day.year, slot_day.month, 1).subtract(months=1)
+        day = min(self.day, previous.days_in_month)
+        return paris_time(previous.replace(day=day), self.at)
+
+    def describe(self) -> str:
+        return f"le {self.day} du mois précédent à {_hhmm(self.at)}"
+
+
+@frozen
+class FixedDate:
+    """A fixed moment, e.g. summer bookings close on 20 June at noon for the whole period."""
+
+    at: pendulum.DateTime = field(converter=as_paris)
+
+    def moment(self, _: date, __: IsPublicHoliday) -> pendulum.DateTime:
+        return self.at
+
+    def describe(self) -> str:
+        return f"le {self.at.format('D MMMM YYYY [à] H[h]mm', locale='fr')}"
+
+
+@frozen
+class NoDeadline:
+    """Bookable (or cancellable) until the slot starts."""
+
+    def moment(self, _: date, __: IsPublicHoliday) -> None:
+        return None
+
+    def describe(self) -> str:
+        return "jusqu'au début du créneau"
+
+
+Deadline = DaysBefore | WeekdayOfEarlierWeek | DayOfPreviousMonth | FixedDate | NoDeadline
+
+
+@frozen
+class DeadlineOverride:
+    """Another deadline for the slots between two dates (inclusive), e.g. the summer holidays."""
+
+    first_day: date
+    last_day: date
+    deadline: Deadline
+
+
+@frozen
+class DeadlineSchedule:
+    default: Deadline
+    overrides: tuple[DeadlineOverride, ...] = ()
+
+    def rule_for(self, slot_day: date) -> Deadline:
+        for override in self.overrides:
+            if override.first_day <= slot_day <= override.last_day:
+                return override.deadline
+        return self.default
+
+    def deadline_for(
+        self, slot_start: pendulum.DateTime, is_public_holiday: IsPublicHoliday
+    ) -> pendulum.DateTime:
+        """The last moment for the slot starting at ``slot_start`` (never after it)."""
+        start = as_paris(slot_start)
+        moment = self.rule_for(start.date()).moment(start.date(), is_public_holiday)
+        return start if moment is None or moment > start else moment
+
+
+@frozen
+class BookingWindow:
+    """Slots between two dates open for booking at a set moment, earlier for residents."""
+
+    first_day: date
+    last_day: date
+    residents_from: pendulum.DateTime = field(converter=as_paris)
+    non_residents_from: pendulum.DateTime = field(converter=as_paris)
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def opens_at(self, *, resident: bool) -> pendulum.DateTime:
+        return self.residents_from if resident else self.non_residents_from
+
+
+@frozen
+class BookingRules:
+    booking: DeadlineSchedule
+    cancellation: DeadlineSchedule
+    windows: tuple[BookingWindow, ...] = ()
+
+    def opens_at(self, slot_day: date, *, resident: bool) -> pendulum.DateTime | None:
+        """When booking opens for that day, or None when no window restricts it."""
+        window = next((w for w in self.windows if w.covers(slot_day)), None)
+        return None if window is None else window.opens_at(resident=resident)

@@ -1,0 +1,96 @@
+"""Use cases about when establishments are open, and the official school calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from attrs import frozen
+
+from portail_core.domain.catalogue import Establishment
+from portail_core.domain.commune import SchoolZone
+from portail_core.domain.opening import CalendarContext, Opening, opening_of
+from portail_core.domain.school_calendar import SchoolCalendar
+from portail_core.errors import InvalidInput, NotFound
+from portail_core.ports import PublicHolidays, UnitOfWork
+
+__all__ = [
+    "MAX_DAYS",
+    "CalendarSources",
+    "EstablishmentCalendar",
+    "ImportReport",
+    "establishment_calendar",
+    "import_school_calendar",
+]
+
+MAX_DAYS = 400
+
+
+@frozen
+class CalendarSources:
+    """Where the days come from: the school calendar shipped with the code, public holidays."""
+
+    shipped: SchoolCalendar
+    public_holidays: PublicHolidays
+
+
+@frozen
+class EstablishmentCalendar:
+    establishment: Establishment
+    first: date
+    last: date
+    openings: tuple[Opening, ...]  # every date x unit, by date then unit order
+
+
+def establishment_calendar(
+    uow: UnitOfWork, sources: CalendarSources, code: str, first: date, last: date
+) -> EstablishmentCalendar:
+    """For each date and unit of one establishment, open or closed and why."""
+    if last < first:
+        raise InvalidInput("La date de fin précède la date de début.")
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidInput(f"Période trop longue : {MAX_DAYS} jours au plus.")
+    with uow:
+        commune = uow.communes.get()
+        establishment = uow.catalogue.get().establishment(code)
+        imported = uow.school_calendars.imported()
+    if commune is None or establishment is None:
+        raise NotFound(f"Aucune structure « {code} » au catalogue.")
+    context = CalendarContext(
+        zone=commune.school_zone,
+        school_weekdays=commune.school_weekdays,
+        school_calendar=sources.shipped.overlaid_with(imported),
+        public_holidays=sources.public_holidays.between(first, last),
+    )
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    openings = tuple(
+        opening_of(establishment, unit, day, context)
+        for day in days
+        for unit in establishment.units
+    )
+    return EstablishmentCalendar(establishment, first, last, openings)
+
+
+@frozen
+class ImportReport:
+    years: tuple[tuple[SchoolZone, str, int], ...]  # zone, school year, number of holidays
+
+
+def import_school_calendar(uow: UnitOfWork, calendar: SchoolCalendar) -> ImportReport:
+    """Store a newer official school calendar; it replaces the years it describes."""
+    if not calendar.holidays:
+        raise InvalidInput("Le fichier ne contient aucune période de vacances des zones A, B ou C.")
+    with uow:
+        uow.school_calendars.replace_years(calendar)
+        uow.commit()
+    counted: dict[tuple[SchoolZone, str], int] = {}
+    for holiday in calendar.holidays:
+        key = (holiday.zone, holiday.school_year)
+        counted[key] = counted.get(key, 0) + 1
+    return ImportReport(
+        tuple(
+            (zone, year, n)
+            for (zone, year), n in sorted(
+                counted.items(), key=lambda item: (item[0][0].value, item[0][1])
+            )
+        )
+    )
