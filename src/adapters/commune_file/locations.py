@@ -12,6 +12,7 @@ from typing import Any
 __all__ = ["Segment", "describe", "line_of", "parse_cattrs_path"]
 
 Segment = tuple[str, int | None]
+_HEADER = re.compile(r"^\s*\[")
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
@@ -64,10 +65,14 @@ def line_of(text: str, segments: list[Segment]) -> int | None:
         tables = [n for n in range(start, end) if table.match(lines[n])]
         if tables:
             start = found = tables[0]
+            end = next((n for n in range(start + 1, end) if _HEADER.match(lines[n])), end)
             prefix.append(name)
             continue
         key = re.compile(rf"^\s*{re.escape(name)}\s*=")
-        keys = [n for n in range(start, end) if key.match(lines[n])]
+        own_lines = range(
+            start, next((n for n in range(start + 1, end) if _HEADER.match(lines[n])), end)
+        )
+        keys = [n for n in own_lines if key.match(lines[n])]
         if keys:
             found = keys[0]
         break

@@ -27,7 +27,7 @@ class SqlCatalogueRepository:
     def get(self) -> Catalogue:
         codec = catalogue_codec()
         school_rows = self._connection.execute(
-            select(schools).where(schools.c.active).order_by(schools.c.code)
+            select(schools).where(schools.c.active).order_by(schools.c.position)
         ).all()
         codes = {row.id: row.code for row in school_rows}
         unit_rows = self._connection.execute(
@@ -66,7 +66,10 @@ class SqlCatalogueRepository:
     def replace(self, catalogue: Catalogue) -> None:
         school_ids = self._upsert(
             schools,
-            {s.code: {"name": s.name, "address": s.address} for s in catalogue.schools},
+            {
+                s.code: {"name": s.name, "address": s.address, "position": position}
+                for position, s in enumerate(catalogue.schools)
+            },
         )
         codec = catalogue_codec()
         establishment_ids = self._upsert(

@@ -62,6 +62,7 @@ schools = Table(
     Column("code", String(40), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("address", String(300), nullable=False),
+    Column("position", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
 )
 

@@ -48,9 +48,9 @@ class SchoolCalendar:
         return next((h for h in self.of_zone(zone) if h.covers(day)), None)
 
     def knows(self, zone: SchoolZone, day: date) -> bool:
-        """True when ``day`` lies within the span of the zone's known periods."""
+        """True from the first known holiday of the zone to the day classes resume after the last."""
         periods = self.of_zone(zone)
-        return bool(periods) and periods[0].first_day <= day < max(h.resume_day for h in periods)
+        return bool(periods) and periods[0].first_day <= day <= max(h.resume_day for h in periods)
 
     def school_years(self, zone: SchoolZone) -> list[str]:
         return sorted({h.school_year for h in self.of_zone(zone)})

@@ -67,3 +67,41 @@ def test_the_accessibility_check_does_catch_a_faulty_page(page: Page) -> None:
     page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
     with pytest.raises(AssertionError, match="image-alt"):
         assert_no_accessibility_violations(page)
+
+
+CATALOGUE_PAGES = ["/tarifs", "/structures", "/structures/ALSH/calendrier?mois=2027-02"]
+
+
+@pytest.mark.parametrize("path", CATALOGUE_PAGES)
+def test_catalogue_pages_have_no_accessibility_violation(
+    page: Page, live_server: str, path: str
+) -> None:
+    page.goto(live_server + path)
+    assert page.locator("h1").count() == 1
+    assert page.locator("table, ul.cards").count() >= 1
+    assert_no_accessibility_violations(page)
+
+
+@pytest.mark.parametrize("path", CATALOGUE_PAGES)
+def test_catalogue_pages_fit_a_320_pixel_wide_screen(
+    page: Page, live_server: str, path: str
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_accessibility_violations(page)
+
+
+def test_the_calendar_is_reached_from_the_menu_with_the_keyboard_only(
+    page: Page, live_server: str
+) -> None:
+    page.goto(live_server + "/")
+    for _ in range(4):  # skip link, town name, "Tarifs", then the calendars
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Structures et calendriers"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/structures")
+    page.get_by_role("link", name="Calendrier d’ouverture : Accueil de loisirs Les Dunes").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/structures/ALSH/calendrier")
+    assert page.get_by_role("table").count() == 1

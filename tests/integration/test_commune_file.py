@@ -1,0 +1,178 @@
+"""Reading commune files: the demo town, and malformed files whose every error is located."""
+
+from importlib.resources import files
+
+import pytest
+
+from adapters.commune_file import read_commune_file
+from portail_core.domain.catalogue import DayKind, ServiceKind
+from portail_core.domain.money import Money
+from portail_core.errors import InvalidInput
+
+DEMO = (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
+
+MINIMAL = """\
+[commune]
+insee_code = "99001"
+name = "Ville"
+school_zone = "A"
+contact_email = "guichet@ville.example"
+
+[[schools]]
+code = "PLAGE"
+name = "École de la Plage"
+address = "1 rue"
+
+[[establishments]]
+code = "APS"
+name = "APS"
+kind = "APS"
+school = "PLAGE"
+address = "1 rue"
+contact_email = "aps@ville.example"
+
+[establishments.booking]
+booking_deadline = { rule = "days_before", days = 2, at = "12:00" }
+cancellation_deadline = { rule = "none" }
+
+[[establishments.units]]
+code = "MATIN"
+label = "Matin"
+days = ["school_days"]
+start = "07:30"
+end = "08:50"
+places = 40
+tariffs = [
+  { valid_from = 2025-09-01, brackets = [
+    { qf_max = 700, resident = "1,10", non_resident = "2,20" },
+    { qf_min = 700, resident = "1,60", non_resident = "3,20" },
+  ] },
+]
+"""
+
+
+def errors_of(text: str) -> dict[str, str]:
+    with pytest.raises(InvalidInput) as caught:
+        read_commune_file(text)
+    assert "rien n'est chargé" in caught.value.message or "TOML" in caught.value.message
+    return caught.value.problems
+
+
+def test_the_demo_file_describes_the_demo_town() -> None:
+    demo = read_commune_file(DEMO)
+    assert demo.details.name == "Ville de Démo-sur-Mer"
+    assert demo.details.school_zone == "A"
+    kinds = [e.kind for e in demo.catalogue.establishments]
+    assert kinds.count(ServiceKind.APS) == 2
+    assert kinds.count(ServiceKind.RESTAURATION) == 2
+    assert {ServiceKind.ALSH, ServiceKind.EMS, ServiceKind.SMA} <= set(kinds)
+    ems = demo.catalogue.establishment("EMS")
+    assert ems is not None
+    assert len(ems.units) == 2
+    meal = demo.catalogue.establishment("CANTINE-PLAGE")
+    assert meal is not None
+    tariff = meal.units[0].tariff_on(meal.units[0].tariffs[0].valid_from)
+    assert tariff is not None
+    assert tariff.bracket_for(1000).resident == Money.from_euros("4,15")
+
+
+def test_a_minimal_file_reads_with_its_defaults() -> None:
+    content = read_commune_file(MINIMAL)
+    unit = content.catalogue.establishments[0].units[0]
+    assert unit.days == frozenset({DayKind.SCHOOL_DAYS})
+    assert unit.places == 40
+    assert not unit.with_meal
+    assert content.details.school_weekdays is None
+
+
+def test_every_error_of_a_malformed_file_is_reported_at_once_with_its_place() -> None:
+    broken = (
+        MINIMAL.replace('school_zone = "A"', 'school_zone = "D"')
+        .replace('school = "PLAGE"', 'school = "NULLE-PART"')
+        .replace('end = "08:50"', 'end = "07:00"')
+        .replace("qf_min = 700,", "qf_min = 800,")
+    )
+    problems = errors_of(broken)
+    assert problems == {
+        "commune > school_zone (ligne 4)": "La zone scolaire est A, B ou C.",
+        "establishments n°1 « APS » > school (ligne 16)": "école inconnue : « NULLE-PART »",
+        "establishments n°1 « APS » > units n°1 « MATIN » > end (ligne 29)": (
+            "l'heure de fin doit suivre l'heure de début"
+        ),
+        "establishments n°1 « APS » > units n°1 « MATIN » > tariffs n°1 (ligne 31)": (
+            "les tranches « QF inférieur à 700 » et « QF à partir de 800 » se chevauchent ou "
+            "laissent un trou"
+        ),
+    }
+
+
+def test_type_errors_in_several_tables_are_all_reported() -> None:
+    broken = (
+        MINIMAL.replace('address = "1 rue"', "address = 1", 1)
+        .replace('resident = "1,10"', "resident = 1.10")
+        .replace("days = 2,", "days = -2,")
+        .replace('rule = "none"', 'rule = "jamais"')
+    )
+    problems = errors_of(broken)
+    assert problems["schools n°1 « PLAGE » > address (ligne 10)"] == (
+        "du texte est attendu, entre guillemets"
+    )
+    resident = (
+        "establishments n°1 « APS » > units n°1 « MATIN » > tariffs n°1 > brackets n°1 > "
+        "resident (ligne 31)"
+    )
+    assert problems[resident] == 'un montant s\'écrit entre guillemets, ex. "3,20"'
+    assert problems["establishments n°1 « APS » > booking > booking_deadline (ligne 21)"] == (
+        "doit être positif ou nul"
+    )
+    assert (
+        "règle de délai inconnue : « jamais »"
+        in problems["establishments n°1 « APS » > booking > cancellation_deadline (ligne 22)"]
+    )
+
+
+def test_unknown_keys_and_tables_are_errors_not_silently_ignored() -> None:
+    problems = errors_of(
+        MINIMAL.replace('label = "Matin"', 'label = "Matin"\ncolor = "red"') + "\n[extra]\nx = 1\n"
+    )
+    assert problems["fichier"] == "table(s) inconnue(s) : extra"
+    assert problems["establishments n°1 « APS » > units n°1 « MATIN » (ligne 24)"] == (
+        "clé(s) inconnue(s) : color"
+    )
+
+
+def test_missing_keys_and_missing_booking_rules_are_named() -> None:
+    without_booking = (
+        MINIMAL.split("[establishments.booking]")[0]
+        + MINIMAL.split('cancellation_deadline = { rule = "none" }\n')[1]
+    )
+    problems = errors_of(without_booking.replace('contact_email = "guichet@ville.example"\n', ""))
+    assert problems["commune > contact_email (ligne 1)"] == "clé obligatoire manquante"
+    assert (
+        "délais de réservation et d'annulation manquants"
+        in problems["establishments n°1 « APS » > booking (ligne 11)"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[commune\nname = 1", "syntaxe"),
+        ("", "commune"),
+        ('[commune]\nname = "\x00"', "syntaxe"),
+        ('[commune]\nname = "\\u0000"', "commune > name"),
+    ],
+)
+def test_hostile_or_empty_files_are_refused_clearly(text: str, key: str) -> None:
+    problems = errors_of(text)
+    assert any(key in place for place in problems)
+
+
+def test_a_huge_file_is_refused_before_parsing() -> None:
+    with pytest.raises(InvalidInput, match="trop gros"):
+        read_commune_file("#" * (3 * 1024 * 1024))
+
+
+def test_floats_never_become_prices() -> None:
+    problems = errors_of(MINIMAL.replace('non_resident = "2,20"', "non_resident = 2.2"))
+    assert any("entre guillemets" in message for message in problems.values())
