@@ -42,6 +42,10 @@ def _hhmm(at: time) -> str:
     return f"{at.hour}h{at.minute:02d}" if at.minute else f"{at.hour}h"
 
 
+def _ordinal(day: int) -> str:
+    return "1er" if day == 1 else str(day)
+
+
 def _non_negative(_: object, attribute: object, value: int) -> None:
     if value < 0:
         raise ValueError("doit être positif ou nul")
@@ -118,7 +122,7 @@ class DayOfPreviousMonth:
         return paris_time(previous.replace(day=day), self.at)
 
     def describe(self) -> str:
-        return f"le {self.day} du mois précédent à {_hhmm(self.at)}"
+        return f"le {_ordinal(self.day)} du mois précédent à {_hhmm(self.at)}"
 
 
 @frozen
@@ -131,7 +135,8 @@ class FixedDate:
         return self.at
 
     def describe(self) -> str:
-        return f"le {self.at.format('D MMMM YYYY [à] H[h]mm', locale='fr')}"
+        when = self.at.format("MMMM YYYY", locale="fr")
+        return f"le {_ordinal(self.at.day)} {when} à {_hhmm(self.at.time())}"
 
 
 @frozen
@@ -174,7 +179,11 @@ class DeadlineSchedule:
         """The last moment for the slot starting at ``slot_start`` (never after it)."""
         start = as_paris(slot_start)
         moment = self.rule_for(start.date()).moment(start.date(), is_public_holiday)
-        return start if moment is None or moment > start else moment
+        # Compare instants, not wall clocks: in the repeated autumn hour two Paris times with
+        # the same tzinfo would be compared by their wall-clock reading alone.
+        if moment is None or moment.timestamp() > start.timestamp():
+            return start
+        return moment
 
 
 @frozen

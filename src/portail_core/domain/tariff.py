@@ -13,6 +13,7 @@ from itertools import pairwise
 from attrs import frozen
 
 from portail_core.domain.money import Money
+from portail_core.errors import InvalidInput
 
 __all__ = ["QuotientBracket", "Tariff"]
 
@@ -55,6 +56,8 @@ class Tariff:
         """The bracket of a quotient; without a valid quotient, the highest one (as towns do)."""
         if quotient is None:
             return self.brackets[-1]
+        if quotient < 0:
+            raise InvalidInput("Un quotient familial ne peut être négatif.")
         return next(b for b in self.brackets if b.contains(quotient))
 
     def problems(self) -> list[str]:
@@ -82,6 +85,8 @@ class Tariff:
         prices += [p for p in (self.pai_price, self.unbooked_surcharge) if p is not None]
         if any(p.is_negative for p in prices):
             found.append("un prix est négatif")
-        if any(not Decimal(0) <= r <= Decimal(100) for r in self.sibling_reductions):
+        if any(
+            not (r.is_finite() and Decimal(0) <= r <= Decimal(100)) for r in self.sibling_reductions
+        ):
             found.append("une réduction fratrie n'est pas entre 0 et 100 %")
         return found
