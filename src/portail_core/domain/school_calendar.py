@@ -48,7 +48,7 @@ class SchoolCalendar:
         return next((h for h in self.of_zone(zone) if h.covers(day)), None)
 
     def knows(self, zone: SchoolZone, day: date) -> bool:
-        """True from the first known holiday of the zone to the day classes resume after the last."""
+        """True from the zone's first known holiday to the day classes resume after its last."""
         periods = self.of_zone(zone)
         return bool(periods) and periods[0].first_day <= day <= max(h.resume_day for h in periods)
 
