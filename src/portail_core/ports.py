@@ -12,11 +12,13 @@ from typing import Protocol, Self
 
 import pendulum
 
+from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.commune import Commune
 from portail_core.domain.school_calendar import SchoolCalendar
 
 __all__ = [
+    "AuditTrail",
     "CatalogueRepository",
     "Clock",
     "CommuneRepository",
@@ -86,6 +88,16 @@ class PublicHolidays(Protocol):
         ...
 
 
+class AuditTrail(Protocol):
+    """Append-only: events are recorded in the same transaction as the change they describe."""
+
+    def record(self, event: AuditEvent) -> None: ...
+
+    def latest(self, limit: int) -> list[AuditEvent]:
+        """The most recent events first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.
 
@@ -101,6 +113,9 @@ class UnitOfWork(Protocol):
 
     @property
     def school_calendars(self) -> SchoolCalendarRepository: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
 
     def __enter__(self) -> Self: ...
 

@@ -277,3 +277,33 @@ def test_a_bad_calendar_file_is_refused_and_nothing_changes(
     result = run(["calendar", "import", str(bad)], loaded)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_loads_and_imports_are_in_the_audit_trail_with_who_and_what(
+    loaded: Path, demo_file: Path, tmp_path: Path
+) -> None:
+    text = demo_file.read_text("utf-8")
+    demo_file.write_text(text.replace('label = "Repas"', 'label = "Déjeuner"', 1), "utf-8")
+    run(["catalogue", "load", str(demo_file)], loaded)
+    run(["catalogue", "load", str(demo_file)], loaded)  # no change: nothing recorded
+    official = tmp_path / "calendrier.csv"
+    official.write_text(OFFICIAL_CSV, "utf-8")
+    run(["calendar", "import", str(official)], loaded)
+    events = json.loads(run(["audit", "list", "--format", "json"], loaded).output)
+    assert [e["action"] for e in events] == [
+        "calendar.import",
+        "catalogue.load",
+        "catalogue.load",
+        "commune.create",
+    ]
+    assert {e["channel"] for e in events} == {"guichet"}
+    assert events[1]["details"]["updated"] == ["CANTINE-PLAGE"]
+    assert (
+        events[2]["summary"]
+        == "Catalogue chargé : structures 7 ajoutée(s), 0 modifiée(s), 0 archivée(s)"
+    )
+    assert events[3]["details"]["changes"]["name"] == ["", "Ville de Démo-sur-Mer"]
+    assert events[0]["details"]["years"] == ["zone A 2028-2029", "zone B 2028-2029"]
+    table = run(["audit", "list", "--limit", "1"], loaded).output
+    assert "calendar.import" in table
+    assert "catalogue.load" not in table

@@ -15,7 +15,12 @@ from adapters.persistence import upgrade
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
+from portail_core.domain.audit import Actor
 from portail_core.services.catalogue import load_catalogue
+
+ACTOR = Actor.staff("agent")
+CLOCK = FixedClock(pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris"))
+
 
 TODAY = pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris")
 
@@ -26,7 +31,7 @@ def services(sqlite_settings: Settings) -> Iterator[Services]:
     assert services.engine is not None
     upgrade(services.engine)
     demo = read_commune_file((files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8"))
-    load_catalogue(services.uow(), demo.details, demo.catalogue)
+    load_catalogue(services.uow(), demo.details, demo.catalogue, actor=ACTOR, clock=CLOCK)
     yield attrs.evolve(services, clock=FixedClock(TODAY))
     services.close()
 

@@ -3,16 +3,22 @@
 from collections.abc import Iterator
 from html import unescape
 
+import pendulum
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from adapters.clock import FixedClock
 from adapters.persistence import upgrade
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
+from portail_core.domain.audit import Actor
 from portail_core.errors import NotFound
 from portail_core.services.communes import CommuneDetails, set_up_commune
+
+ACTOR = Actor.staff("agent")
+CLOCK = FixedClock(pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris"))
 
 
 @pytest.fixture
@@ -23,6 +29,8 @@ def services(sqlite_settings: Settings) -> Iterator[Services]:
     set_up_commune(
         services.uow(),
         CommuneDetails("99001", "Ville de Démo-sur-Mer", "A", "guichet@demo.example"),
+        actor=ACTOR,
+        clock=CLOCK,
     )
     yield services
     services.close()

@@ -4,12 +4,15 @@ from importlib.resources import files
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 
 from adapters.calendars import shipped_school_calendar
+from adapters.clock import FixedClock
 from adapters.commune_file import CommuneFile, read_commune_file
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.public_holidays import FixedPublicHolidays, FrenchPublicHolidays
+from portail_core.domain.audit import Actor
 from portail_core.domain.catalogue import Catalogue, CatalogueChanges, Establishment
 from portail_core.domain.catalogue_checks import Problem
 from portail_core.domain.commune import SchoolZone
@@ -32,6 +35,10 @@ from portail_core.services.opening_calendar import (
     establishment_calendar,
     import_school_calendar,
 )
+
+ACTOR = Actor.staff("agent")
+CLOCK = FixedClock(pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris"))
+
 
 DEMO_CODES = ("ALSH", "APS-PLAGE", "CANTINE-PLAGE", "APS-PINS", "CANTINE-PINS", "EMS", "SMA")
 A = SchoolZone.A
@@ -62,7 +69,7 @@ def store() -> InMemoryStore:
 @pytest.fixture
 def loaded(store: InMemoryStore, details: CommuneDetails, demo: Catalogue) -> InMemoryStore:
     """A store where the demo commune and its catalogue are loaded."""
-    load_catalogue(InMemoryUnitOfWork(store), details, demo)
+    load_catalogue(InMemoryUnitOfWork(store), details, demo, actor=ACTOR, clock=CLOCK)
     return store
 
 
@@ -202,7 +209,7 @@ def test_loading_into_an_empty_portal_creates_everything_in_one_commit(
     store: InMemoryStore, details: CommuneDetails, demo: Catalogue
 ) -> None:
     uow = InMemoryUnitOfWork(store)
-    report = load_catalogue(uow, details, demo)
+    report = load_catalogue(uow, details, demo, actor=ACTOR, clock=CLOCK)
     assert uow.commits == 1
     assert report.commune.created
     assert report.changes == CatalogueChanges(added=DEMO_CODES, schools_changed=True)
@@ -220,7 +227,7 @@ def test_loading_the_same_catalogue_again_changes_and_commits_nothing(
     loaded: InMemoryStore, details: CommuneDetails, demo: Catalogue
 ) -> None:
     uow = InMemoryUnitOfWork(loaded)
-    report = load_catalogue(uow, details, demo)
+    report = load_catalogue(uow, details, demo, actor=ACTOR, clock=CLOCK)
     assert uow.commits == 0
     assert report.changes == CatalogueChanges()
     assert not report.changed_anything
@@ -234,7 +241,9 @@ def test_a_changed_unit_label_updates_its_establishment(
     alsh = establishment_of(demo, "ALSH")
     relabelled = (attrs.evolve(alsh.units[0], label="Journée complète"), *alsh.units[1:])
     uow = InMemoryUnitOfWork(loaded)
-    report = load_catalogue(uow, details, replaced(demo, "ALSH", units=relabelled))
+    report = load_catalogue(
+        uow, details, replaced(demo, "ALSH", units=relabelled), actor=ACTOR, clock=CLOCK
+    )
     assert uow.commits == 1
     assert report.changes == CatalogueChanges(updated=("ALSH",))
     stored = establishment_of(current_catalogue(reading(loaded)), "ALSH")
@@ -246,7 +255,7 @@ def test_an_establishment_removed_from_the_file_is_archived(
     loaded: InMemoryStore, details: CommuneDetails, demo: Catalogue
 ) -> None:
     uow = InMemoryUnitOfWork(loaded)
-    report = load_catalogue(uow, details, without(demo, "SMA"))
+    report = load_catalogue(uow, details, without(demo, "SMA"), actor=ACTOR, clock=CLOCK)
     assert uow.commits == 1
     assert report.changes == CatalogueChanges(archived=("SMA",))
     assert codes(current_catalogue(reading(loaded))) == DEMO_CODES[:-1]
@@ -255,9 +264,11 @@ def test_an_establishment_removed_from_the_file_is_archived(
 def test_an_establishment_new_in_the_file_is_added(
     store: InMemoryStore, details: CommuneDetails, demo: Catalogue
 ) -> None:
-    load_catalogue(InMemoryUnitOfWork(store), details, without(demo, "EMS"))
+    load_catalogue(
+        InMemoryUnitOfWork(store), details, without(demo, "EMS"), actor=ACTOR, clock=CLOCK
+    )
     uow = InMemoryUnitOfWork(store)
-    report = load_catalogue(uow, details, demo)
+    report = load_catalogue(uow, details, demo, actor=ACTOR, clock=CLOCK)
     assert uow.commits == 1
     assert report.changes == CatalogueChanges(added=("EMS",))
     stored = current_catalogue(reading(store))
@@ -268,7 +279,9 @@ def test_a_renamed_commune_alone_is_committed(
     loaded: InMemoryStore, details: CommuneDetails, demo: Catalogue
 ) -> None:
     uow = InMemoryUnitOfWork(loaded)
-    report = load_catalogue(uow, attrs.evolve(details, name="Démo-les-Bains"), demo)
+    report = load_catalogue(
+        uow, attrs.evolve(details, name="Démo-les-Bains"), demo, actor=ACTOR, clock=CLOCK
+    )
     assert uow.commits == 1
     assert report.commune.changed
     assert not report.changes.any
@@ -282,7 +295,13 @@ def test_an_invalid_catalogue_raises_and_commits_nothing(
 ) -> None:
     uow = InMemoryUnitOfWork(store)
     with pytest.raises(InvalidInput) as raised:
-        load_catalogue(uow, details, replaced(demo, "CANTINE-PINS", school_code="LYCEE"))
+        load_catalogue(
+            uow,
+            details,
+            replaced(demo, "CANTINE-PINS", school_code="LYCEE"),
+            actor=ACTOR,
+            clock=CLOCK,
+        )
     assert raised.value.problems == {
         "establishments CANTINE-PINS > school": "école inconnue : « LYCEE »"
     }
@@ -296,7 +315,9 @@ def test_an_invalid_catalogue_leaves_the_loaded_one_untouched(
 ) -> None:
     uow = InMemoryUnitOfWork(loaded)
     with pytest.raises(InvalidInput):
-        load_catalogue(uow, details, without(replaced(demo, "EMS", units=()), "SMA"))
+        load_catalogue(
+            uow, details, without(replaced(demo, "EMS", units=()), "SMA"), actor=ACTOR, clock=CLOCK
+        )
     assert uow.commits == 0
     assert codes(current_catalogue(reading(loaded))) == DEMO_CODES
 
@@ -340,7 +361,7 @@ def test_published_tariffs_follow_the_date(
         (QuotientBracket(0, None, Money.from_euros("3,00"), Money.from_euros("5,00")),),
     )
     catalogue = replaced(demo, "CANTINE-PINS", units=(attrs.evolve(repas, tariffs=(old, new)),))
-    load_catalogue(InMemoryUnitOfWork(store), details, catalogue)
+    load_catalogue(InMemoryUnitOfWork(store), details, catalogue, actor=ACTOR, clock=CLOCK)
 
     def lunch_on(day: date) -> Tariff:
         (found,) = [
@@ -480,7 +501,7 @@ def test_an_empty_school_calendar_is_refused(loaded: InMemoryStore) -> None:
         InvalidInput,
         match=r"^Le fichier ne contient aucune période de vacances des zones A, B ou C\.$",
     ):
-        import_school_calendar(uow, SchoolCalendar())
+        import_school_calendar(uow, SchoolCalendar(), actor=ACTOR, clock=CLOCK)
     assert uow.commits == 0
 
 
@@ -496,7 +517,7 @@ def test_importing_a_school_calendar_reports_its_years_in_one_commit(
         )
     )
     uow = InMemoryUnitOfWork(loaded)
-    report = import_school_calendar(uow, calendar)
+    report = import_school_calendar(uow, calendar, actor=ACTOR, clock=CLOCK)
     assert uow.commits == 1
     assert report == ImportReport(
         ((A, "2026-2027", 2), (A, "2027-2028", 1), (SchoolZone.B, "2026-2027", 1))
@@ -508,7 +529,9 @@ def test_importing_a_school_calendar_reports_its_years_in_one_commit(
 def test_an_imported_school_year_replaces_the_shipped_one(
     loaded: InMemoryStore, sources: CalendarSources
 ) -> None:
-    import_school_calendar(InMemoryUnitOfWork(loaded), SchoolCalendar((MOVED_WINTER,)))
+    import_school_calendar(
+        InMemoryUnitOfWork(loaded), SchoolCalendar((MOVED_WINTER,)), actor=ACTOR, clock=CLOCK
+    )
 
     def aps_on(day: date) -> OpeningReason:
         (opening, _) = establishment_calendar(
@@ -525,9 +548,15 @@ def test_an_imported_school_year_replaces_the_shipped_one(
 
 def test_a_later_import_keeps_the_years_it_does_not_bring(loaded: InMemoryStore) -> None:
     next_year = holiday("Vacances d'hiver", date(2028, 2, 19), date(2028, 3, 6), "2027-2028")
-    import_school_calendar(InMemoryUnitOfWork(loaded), SchoolCalendar((MOVED_WINTER,)))
-    import_school_calendar(InMemoryUnitOfWork(loaded), SchoolCalendar((next_year,)))
+    import_school_calendar(
+        InMemoryUnitOfWork(loaded), SchoolCalendar((MOVED_WINTER,)), actor=ACTOR, clock=CLOCK
+    )
+    import_school_calendar(
+        InMemoryUnitOfWork(loaded), SchoolCalendar((next_year,)), actor=ACTOR, clock=CLOCK
+    )
     replacing = holiday("Vacances d'hiver", date(2027, 2, 13), date(2027, 3, 1))
-    import_school_calendar(InMemoryUnitOfWork(loaded), SchoolCalendar((replacing,)))
+    import_school_calendar(
+        InMemoryUnitOfWork(loaded), SchoolCalendar((replacing,)), actor=ACTOR, clock=CLOCK
+    )
     with reading(loaded) as stored:
         assert stored.school_calendars.imported().holidays == (replacing, next_year)

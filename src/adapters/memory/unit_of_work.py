@@ -16,12 +16,14 @@ from typing import Self
 
 from attrs import define, field
 
+from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue, Establishment
 from portail_core.domain.commune import Commune
 from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.errors import Conflict
 
 __all__ = [
+    "InMemoryAuditTrail",
     "InMemoryCatalogueRepository",
     "InMemoryCommuneRepository",
     "InMemorySchoolCalendarRepository",
@@ -39,6 +41,7 @@ class _State:
     archived: dict[str, Establishment] = field(factory=dict)
     establishment_ids: dict[str, int] = field(factory=dict)
     school_calendar: SchoolCalendar = field(factory=SchoolCalendar)
+    audit_events: list[AuditEvent] = field(factory=list)
 
 
 @define
@@ -98,6 +101,17 @@ class InMemorySchoolCalendarRepository:
         self._state.school_calendar = self._state.school_calendar.overlaid_with(calendar)
 
 
+class InMemoryAuditTrail:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def record(self, event: AuditEvent) -> None:
+        self._state.audit_events.append(event)
+
+    def latest(self, limit: int) -> list[AuditEvent]:
+        return list(reversed(self._state.audit_events))[:limit]
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -118,6 +132,10 @@ class InMemoryUnitOfWork:
     @property
     def school_calendars(self) -> InMemorySchoolCalendarRepository:
         return InMemorySchoolCalendarRepository(self._require_working())
+
+    @property
+    def audit(self) -> InMemoryAuditTrail:
+        return InMemoryAuditTrail(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

@@ -20,7 +20,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from adapters.persistence.types import UtcDateTime
+
 __all__ = [
+    "audit_events",
     "communes",
     "establishments",
     "metadata",
@@ -107,4 +110,17 @@ school_holidays = Table(
     Column("resume_day", Date, nullable=False),
     CheckConstraint("zone IN ('A', 'B', 'C')", name="zone"),
     CheckConstraint("resume_day > first_day", name="period"),
+)
+
+# The audit trail: append-only (the code never updates or deletes these rows).
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("action", String(60), nullable=False, index=True),
+    Column("summary", String(500), nullable=False),
+    Column("details", JSON, nullable=False),
 )

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.catalogue import SqlCatalogueRepository
 from adapters.persistence.communes import SqlCommuneRepository
 from adapters.persistence.database import READ_ONLY
@@ -65,6 +66,10 @@ class SqlUnitOfWork:
     @property
     def school_calendars(self) -> SqlSchoolCalendarRepository:
         return SqlSchoolCalendarRepository(self._require_connection())
+
+    @property
+    def audit(self) -> SqlAuditTrail:
+        return SqlAuditTrail(self._require_connection())
 
     def __exit__(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from entrypoints.cli import calendar, catalogue, db, demo, serve
+from entrypoints.cli import audit, calendar, catalogue, db, demo, serve
 from entrypoints.cli.feedback import PortailGroup
 
 __all__ = ["main"]
@@ -26,6 +26,7 @@ def main() -> None:
     """
 
 
+main.add_command(audit.group)
 main.add_command(catalogue.group)
 main.add_command(calendar.group)
 main.add_command(db.group)

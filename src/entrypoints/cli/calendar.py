@@ -9,7 +9,7 @@ import click
 
 from adapters.calendars import read_school_calendar
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import pass_services, require_current_schema
+from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.errors import InvalidInput
 from portail_core.services.opening_calendar import establishment_calendar, import_school_calendar
@@ -82,7 +82,9 @@ def import_command(services: Services, path: Path) -> None:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
-    report = import_school_calendar(services.uow(), read_school_calendar(text))
+    report = import_school_calendar(
+        services.uow(), read_school_calendar(text), actor=staff_actor(), clock=services.clock
+    )
     click.echo("Calendrier scolaire importé :")
     for zone, year, count in report.years:
         click.echo(f"  zone {zone.value}, {year} : {count} période(s) de vacances")

@@ -9,7 +9,7 @@ import click
 
 from adapters.commune_file import CommuneFile, read_commune_file
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import pass_services, require_current_schema
+from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.catalogue import Catalogue, Establishment, Unit
 from portail_core.errors import InvalidInput
@@ -55,7 +55,13 @@ def load_command(services: Services, path: Path) -> None:
     """
     require_current_schema(services)
     commune_file = read_file(path)
-    report = load_catalogue(services.uow(), commune_file.details, commune_file.catalogue)
+    report = load_catalogue(
+        services.uow(),
+        commune_file.details,
+        commune_file.catalogue,
+        actor=staff_actor(),
+        clock=services.clock,
+    )
     if not report.changed_anything:
         click.echo("Aucun changement : le catalogue est déjà celui du fichier.")
         return

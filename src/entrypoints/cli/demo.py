@@ -9,6 +9,7 @@ import click
 from adapters.commune_file import read_commune_file
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
+from portail_core.domain.audit import Actor
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.communes import current_commune
 
@@ -35,7 +36,13 @@ def load_command(services: Services) -> None:
     else:
         text = (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
         demo = read_commune_file(text)
-        load_catalogue(services.uow(), demo.details, demo.catalogue)
+        load_catalogue(
+            services.uow(),
+            demo.details,
+            demo.catalogue,
+            actor=Actor.system("démo"),
+            clock=services.clock,
+        )
         click.echo(f"Commune de démonstration chargée : {demo.details.name}.")
     click.echo(
         "Comptes de démonstration : aucun pour l'instant (les comptes des familles arrivent "

@@ -8,6 +8,7 @@ PORTAIL_DEBUG=1 to see the traceback).
 from __future__ import annotations
 
 import functools
+import getpass
 import logging
 import os
 from collections.abc import Callable
@@ -17,9 +18,10 @@ import click
 
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.errors import present
+from portail_core.domain.audit import Actor
 from portail_core.errors import ConfigurationError, PortailError
 
-__all__ = ["PortailGroup", "fail_with", "pass_services", "require_current_schema"]
+__all__ = ["PortailGroup", "fail_with", "pass_services", "require_current_schema", "staff_actor"]
 
 log = logging.getLogger("portail.cli")
 P = ParamSpec("P")
@@ -78,3 +80,12 @@ def require_current_schema(services: Services) -> None:
                 "La base de données n'est pas à jour : lancez d'abord `portail db upgrade`."
             )
         )
+
+
+def staff_actor() -> Actor:
+    """The member of staff running the command, as the audit trail names them (their login)."""
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "inconnu"
+    return Actor.staff(login)

@@ -6,6 +6,7 @@ from datetime import date
 
 from attrs import frozen
 
+from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.catalogue import (
     Catalogue,
     CatalogueChanges,
@@ -16,8 +17,14 @@ from portail_core.domain.catalogue import (
 from portail_core.domain.catalogue_checks import Problem, catalogue_problems
 from portail_core.domain.tariff import Tariff
 from portail_core.errors import InvalidInput
-from portail_core.ports import UnitOfWork
-from portail_core.services.communes import CommuneDetails, SetUpResult, apply_commune, commune_from
+from portail_core.ports import Clock, UnitOfWork
+from portail_core.services.communes import (
+    CommuneDetails,
+    SetUpResult,
+    apply_commune,
+    commune_event,
+    commune_from,
+)
 
 __all__ = [
     "LoadReport",
@@ -65,21 +72,48 @@ def check_catalogue(details: CommuneDetails, catalogue: Catalogue) -> None:
         )
 
 
-def load_catalogue(uow: UnitOfWork, details: CommuneDetails, catalogue: Catalogue) -> LoadReport:
-    """Check, then load the commune and its catalogue in one transaction (all or nothing).
-
-    Loading the same catalogue again changes nothing and writes nothing.
+def load_catalogue(
+    uow: UnitOfWork,
+    details: CommuneDetails,
+    catalogue: Catalogue,
+    *,
+    actor: Actor,
+    clock: Clock,
+) -> LoadReport:
+    """Check, then load the commune and its catalogue in one transaction (all or nothing), with
+    its entry in the audit trail. Loading the same catalogue again changes and writes nothing.
     """
     check_catalogue(details, catalogue)
     with uow:
         commune = apply_commune(uow, commune_from(details), only_if_empty=False)
         changes = catalogue_changes(uow.catalogue.get(), catalogue)
         report = LoadReport(commune, changes)
+        if commune.changed:
+            uow.audit.record(commune_event(commune, actor, clock))
         if changes.any:
             uow.catalogue.replace(catalogue)
+            uow.audit.record(_catalogue_event(changes, actor, clock))
         if report.changed_anything:
             uow.commit()
         return report
+
+
+def _catalogue_event(changes: CatalogueChanges, actor: Actor, clock: Clock) -> AuditEvent:
+    counts = f"{len(changes.added)} ajoutée(s), {len(changes.updated)} modifiée(s), " + (
+        f"{len(changes.archived)} archivée(s)"
+    )
+    return AuditEvent(
+        at=clock.now(),
+        actor=actor,
+        action="catalogue.load",
+        summary=f"Catalogue chargé : structures {counts}",
+        details={
+            "added": list(changes.added),
+            "updated": list(changes.updated),
+            "archived": list(changes.archived),
+            "schools_changed": changes.schools_changed,
+        },
+    )
 
 
 def current_catalogue(uow: UnitOfWork) -> Catalogue:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from attrs import frozen
+from typing import Any
 
+from attrs import field, frozen
+
+from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.commune import Commune
 from portail_core.errors import Conflict
-from portail_core.ports import UnitOfWork
+from portail_core.ports import Clock, UnitOfWork
 
 __all__ = [
     "CommuneDetails",
     "SetUpResult",
     "apply_commune",
+    "commune_event",
     "commune_from",
     "current_commune",
     "set_up_commune",
@@ -34,6 +38,7 @@ class SetUpResult:
     commune: Commune
     created: bool
     changed: bool
+    differences: dict[str, list[str]] = field(factory=dict)  # field -> [old, new]
 
 
 def current_commune(uow: UnitOfWork) -> Commune | None:
@@ -44,7 +49,12 @@ def current_commune(uow: UnitOfWork) -> Commune | None:
 
 
 def set_up_commune(
-    uow: UnitOfWork, details: CommuneDetails, *, only_if_empty: bool = False
+    uow: UnitOfWork,
+    details: CommuneDetails,
+    *,
+    actor: Actor,
+    clock: Clock,
+    only_if_empty: bool = False,
 ) -> SetUpResult:
     """Create the commune, or update it when its INSEE code matches; one commune per portal.
 
@@ -55,8 +65,26 @@ def set_up_commune(
     with uow:
         result = apply_commune(uow, wanted, only_if_empty=only_if_empty)
         if result.changed:
+            uow.audit.record(commune_event(result, actor, clock))
             uow.commit()
         return result
+
+
+def commune_event(result: SetUpResult, actor: Actor, clock: Clock) -> AuditEvent:
+    verb = "créée" if result.created else "modifiée"
+    return AuditEvent(
+        at=clock.now(),
+        actor=actor,
+        action="commune.create" if result.created else "commune.update",
+        summary=f"Commune {verb} : {result.commune.name}",
+        details={"changes": result.differences},
+    )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, frozenset):
+        return ", ".join(day.french for day in sorted(value, key=lambda day: day.value))
+    return str(getattr(value, "value", value))
 
 
 def commune_from(details: CommuneDetails) -> Commune:
@@ -71,10 +99,12 @@ def commune_from(details: CommuneDetails) -> Commune:
 
 def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> SetUpResult:
     """Create or update the commune inside the caller's unit of work (which commits)."""
+    fields = ("insee_code", "name", "school_zone", "contact_email", "school_weekdays")
     existing = uow.communes.get()
     if existing is None:
         uow.communes.add(wanted)
-        return SetUpResult(wanted, created=True, changed=True)
+        created = {name: ["", _shown(getattr(wanted, name))] for name in fields}
+        return SetUpResult(wanted, created=True, changed=True, differences=created)
     if only_if_empty:
         return SetUpResult(existing, created=False, changed=False)
     if existing.insee_code != wanted.insee_code:
@@ -82,10 +112,14 @@ def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> S
             f"Ce portail est déjà celui de {existing.name} ({existing.insee_code}) : "
             f"il ne peut pas servir une autre commune."
         )
-    fields = ("name", "school_zone", "contact_email", "school_weekdays")
-    if all(getattr(existing, name) == getattr(wanted, name) for name in fields):
+    differences = {
+        name: [_shown(getattr(existing, name)), _shown(getattr(wanted, name))]
+        for name in fields
+        if getattr(existing, name) != getattr(wanted, name)
+    }
+    if not differences:
         return SetUpResult(existing, created=False, changed=False)
-    for name in fields:
+    for name in differences:
         setattr(existing, name, getattr(wanted, name))
     uow.communes.update(existing)
-    return SetUpResult(existing, created=False, changed=True)
+    return SetUpResult(existing, created=False, changed=True, differences=differences)

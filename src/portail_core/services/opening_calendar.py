@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 from attrs import frozen
 
+from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.catalogue import Establishment
 from portail_core.domain.commune import SchoolZone
 from portail_core.domain.opening import CalendarContext, Opening, opening_of
 from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports import PublicHolidays, UnitOfWork
+from portail_core.ports import Clock, PublicHolidays, UnitOfWork
 
 __all__ = [
     "MAX_DAYS",
@@ -75,22 +76,29 @@ class ImportReport:
     years: tuple[tuple[SchoolZone, str, int], ...]  # zone, school year, number of holidays
 
 
-def import_school_calendar(uow: UnitOfWork, calendar: SchoolCalendar) -> ImportReport:
+def import_school_calendar(
+    uow: UnitOfWork, calendar: SchoolCalendar, *, actor: Actor, clock: Clock
+) -> ImportReport:
     """Store a newer official school calendar; it replaces the years it describes."""
     if not calendar.holidays:
         raise InvalidInput("Le fichier ne contient aucune période de vacances des zones A, B ou C.")
-    with uow:
-        uow.school_calendars.replace_years(calendar)
-        uow.commit()
     counted: dict[tuple[SchoolZone, str], int] = {}
     for holiday in calendar.holidays:
         key = (holiday.zone, holiday.school_year)
         counted[key] = counted.get(key, 0) + 1
-    return ImportReport(
-        tuple(
-            (zone, year, n)
-            for (zone, year), n in sorted(
-                counted.items(), key=lambda item: (item[0][0].value, item[0][1])
+    years = sorted(counted.items(), key=lambda item: (item[0][0].value, item[0][1]))
+    report = ImportReport(tuple((zone, year, n) for (zone, year), n in years))
+    described = [f"zone {zone.value} {year}" for zone, year, _ in report.years]
+    with uow:
+        uow.school_calendars.replace_years(calendar)
+        uow.audit.record(
+            AuditEvent(
+                at=clock.now(),
+                actor=actor,
+                action="calendar.import",
+                summary=f"Calendrier scolaire importé : {', '.join(described)}",
+                details={"years": described},
             )
         )
-    )
+        uow.commit()
+    return report

@@ -1,0 +1,36 @@
+"""Column types shared by the tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pendulum
+from sqlalchemy import DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from portail_core.domain.instants import UTC, as_utc
+
+__all__ = ["UtcDateTime"]
+
+
+class UtcDateTime(TypeDecorator[pendulum.DateTime]):
+    """An instant, stored as a UTC wall-clock time on both databases, read back as aware UTC.
+
+    Refuses naive datetimes: an instant without its offset is ambiguous.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return as_utc(pendulum.instance(value)).naive()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> pendulum.DateTime | None:
+        if value is None:
+            return None
+        instant: pendulum.DateTime = pendulum.instance(value, tz=UTC)
+        return instant

@@ -1,0 +1,14 @@
+"""Reading the audit trail."""
+
+from __future__ import annotations
+
+from portail_core.domain.audit import AuditEvent
+from portail_core.ports import UnitOfWork
+
+__all__ = ["latest_events"]
+
+
+def latest_events(uow: UnitOfWork, limit: int) -> list[AuditEvent]:
+    """The most recent events first (give a read-only unit of work)."""
+    with uow:
+        return uow.audit.latest(limit)
