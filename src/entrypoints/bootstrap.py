@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from adapters.calendars import shipped_school_calendar
 from adapters.clock import SystemClock
+from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.persistence import (
     SqlUnitOfWork,
@@ -20,7 +21,7 @@ from adapters.persistence import (
 )
 from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
-from portail_core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from portail_core.ports import Clock, EmailRenderer, Mailer, UnitOfWork, UnitOfWorkFactory
 from portail_core.services.opening_calendar import CalendarSources
 
 __all__ = ["Services", "bootstrap", "bootstrap_in_memory"]
@@ -34,6 +35,8 @@ class Services:
     uow: UnitOfWorkFactory
     clock: Clock
     calendars: CalendarSources
+    mailer: Mailer
+    renderer: EmailRenderer
     engine: Engine | None = field(default=None)
 
     def schema_is_current(self) -> bool:
@@ -59,6 +62,8 @@ def bootstrap(settings: Settings | None = None) -> Services:
         uow=open_unit_of_work,
         clock=SystemClock(),
         calendars=official_calendars(),
+        mailer=mailer_for(settings),
+        renderer=JinjaEmailRenderer(),
         engine=engine,
     )
 
@@ -74,7 +79,16 @@ def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Servi
         uow=open_unit_of_work,
         clock=clock or SystemClock(),
         calendars=official_calendars(),
+        mailer=ConsoleMailer(settings.mail_from),
+        renderer=JinjaEmailRenderer(),
     )
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    """SMTP when PORTAIL_SMTP_URL is set; otherwise messages go to the log (a trial)."""
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, settings.mail_from)
+    return ConsoleMailer(settings.mail_from)
 
 
 def official_calendars() -> CalendarSources:

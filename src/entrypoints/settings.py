@@ -7,7 +7,8 @@
 | PORTAIL_SECRET_KEY     | with SQLite, a random key kept in <instance>/secret_key; |
 |                        | required with PostgreSQL (servers must share it)         |
 | PORTAIL_PUBLIC_URL     | http://127.0.0.1:5000 (https:// makes cookies Secure)    |
-| PORTAIL_SMTP_URL       | none: e-mails stay in the outbox and go to the log       |
+| PORTAIL_SMTP_URL       | none: e-mails are written to the log instead of sent     |
+| PORTAIL_MAIL_FROM      | Portail Famille <ne-pas-repondre@localhost>              |
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Settings:
     secret_key: str = field(repr=False)
     public_url: str
     smtp_url: str | None = field(repr=False)
+    mail_from: str = "Portail Famille <ne-pas-repondre@localhost>"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,6 +58,7 @@ class Settings:
             secret_key=_secret_key(env.get("PORTAIL_SECRET_KEY"), instance, local=sqlite),
             public_url=_public_url(env.get("PORTAIL_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
             smtp_url=env.get("PORTAIL_SMTP_URL") or None,
+            mail_from=env.get("PORTAIL_MAIL_FROM") or "Portail Famille <ne-pas-repondre@localhost>",
         )
 
     @property

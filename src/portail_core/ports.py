@@ -15,6 +15,7 @@ import pendulum
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.commune import Commune
+from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
 from portail_core.domain.school_calendar import SchoolCalendar
 
 __all__ = [
@@ -22,6 +23,10 @@ __all__ = [
     "CatalogueRepository",
     "Clock",
     "CommuneRepository",
+    "EmailRenderer",
+    "Mailer",
+    "MailerError",
+    "Outbox",
     "PublicHolidays",
     "SchoolCalendarRepository",
     "UnitOfWork",
@@ -98,6 +103,46 @@ class AuditTrail(Protocol):
         ...
 
 
+class Outbox(Protocol):
+    """E-mails waiting to be sent, written in the same transaction as the change they announce."""
+
+    def add(self, message: OutgoingEmail) -> None:
+        """Queue a message (gives it its id)."""
+        ...
+
+    def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
+        """Mark as SENDING and return up to ``limit`` messages due at ``now`` (pending ones whose
+        next attempt has come, and SENDING ones whose claim is older than the claim timeout).
+        Two dispatchers never claim the same message."""
+        ...
+
+    def save(self, message: OutgoingEmail) -> None:
+        """Write back a claimed message's status, attempts and dates."""
+        ...
+
+    def listing(self, limit: int) -> list[OutgoingEmail]:
+        """The most recent messages first."""
+        ...
+
+
+class MailerError(Exception):
+    """Sending failed; ``permanent`` when retrying cannot help (address refused)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Mailer(Protocol):
+    def send(self, to: str, email: RenderedEmail, message_id: str) -> None:
+        """Hand the message to the mail server; raises MailerError on failure."""
+        ...
+
+
+class EmailRenderer(Protocol):
+    def render(self, template: str, context: dict[str, str]) -> RenderedEmail: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.
 
@@ -116,6 +161,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditTrail: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> Self: ...
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from html import unescape
 
+import attrs
 import pendulum
 import pytest
 from flask import Flask
@@ -119,9 +120,7 @@ def test_behind_https_the_session_cookie_is_host_prefixed_and_secure(
             "PORTAIL_PUBLIC_URL": "https://famille.demo.example",
         }
     )
-    secure = Services(
-        settings=https, uow=services.uow, clock=services.clock, calendars=services.calendars
-    )
+    secure = attrs.evolve(services, settings=https)
     app = create_app(services=secure)
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -14,11 +14,13 @@ import threading
 from types import TracebackType
 from typing import Self
 
+import pendulum
 from attrs import define, field
 
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue, Establishment
 from portail_core.domain.commune import Commune
+from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.errors import Conflict
 
@@ -26,6 +28,7 @@ __all__ = [
     "InMemoryAuditTrail",
     "InMemoryCatalogueRepository",
     "InMemoryCommuneRepository",
+    "InMemoryOutbox",
     "InMemorySchoolCalendarRepository",
     "InMemoryStore",
     "InMemoryUnitOfWork",
@@ -42,6 +45,7 @@ class _State:
     establishment_ids: dict[str, int] = field(factory=dict)
     school_calendar: SchoolCalendar = field(factory=SchoolCalendar)
     audit_events: list[AuditEvent] = field(factory=list)
+    outbox: list[OutgoingEmail] = field(factory=list)
 
 
 @define
@@ -112,6 +116,28 @@ class InMemoryAuditTrail:
         return list(reversed(self._state.audit_events))[:limit]
 
 
+class InMemoryOutbox:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, message: OutgoingEmail) -> None:
+        message.id = len(self._state.outbox) + 1
+        self._state.outbox.append(copy.deepcopy(message))
+
+    def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
+        due = [m for m in self._state.outbox if m.is_due(now)][:limit]
+        for message in due:
+            message.claim(now)
+        return copy.deepcopy(due)
+
+    def save(self, message: OutgoingEmail) -> None:
+        index = next(i for i, m in enumerate(self._state.outbox) if m.id == message.id)
+        self._state.outbox[index] = copy.deepcopy(message)
+
+    def listing(self, limit: int) -> list[OutgoingEmail]:
+        return copy.deepcopy(list(reversed(self._state.outbox))[:limit])
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -136,6 +162,10 @@ class InMemoryUnitOfWork:
     @property
     def audit(self) -> InMemoryAuditTrail:
         return InMemoryAuditTrail(self._require_working())
+
+    @property
+    def outbox(self) -> InMemoryOutbox:
+        return InMemoryOutbox(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

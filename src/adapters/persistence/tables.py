@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -27,6 +28,7 @@ __all__ = [
     "communes",
     "establishments",
     "metadata",
+    "outbox",
     "school_holidays",
     "schools",
     "units",
@@ -123,4 +125,22 @@ audit_events = Table(
     Column("action", String(60), nullable=False, index=True),
     Column("summary", String(500), nullable=False),
     Column("details", JSON, nullable=False),
+)
+
+# The transactional outbox (see portail_core.domain.outbox).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recipient", String(254), nullable=False),
+    Column("template", String(60), nullable=False),
+    Column("context", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("last_error", String(500), nullable=False),
+    CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
 )

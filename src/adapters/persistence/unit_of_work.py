@@ -12,6 +12,7 @@ from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.catalogue import SqlCatalogueRepository
 from adapters.persistence.communes import SqlCommuneRepository
 from adapters.persistence.database import READ_ONLY
+from adapters.persistence.outbox import SqlOutbox
 from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
 from portail_core.errors import ConfigurationError
 
@@ -70,6 +71,10 @@ class SqlUnitOfWork:
     @property
     def audit(self) -> SqlAuditTrail:
         return SqlAuditTrail(self._require_connection())
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self._require_connection())
 
     def __exit__(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from entrypoints.cli import audit, calendar, catalogue, db, demo, serve
+from entrypoints.cli import audit, calendar, catalogue, db, demo, outbox, serve
 from entrypoints.cli.feedback import PortailGroup
 
 __all__ = ["main"]
@@ -31,4 +31,5 @@ main.add_command(catalogue.group)
 main.add_command(calendar.group)
 main.add_command(db.group)
 main.add_command(demo.group)
+main.add_command(outbox.group)
 main.add_command(serve.command)

@@ -1,0 +1,81 @@
+"""The outbox table. Claiming locks the rows it takes (``FOR UPDATE SKIP LOCKED`` on PostgreSQL;
+SQLite's writers are serialised), so two dispatchers never send the same message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+from sqlalchemy import Connection, Row, insert, select, update
+
+from adapters.persistence.tables import outbox
+from portail_core.domain.instants import as_utc
+from portail_core.domain.outbox import EmailStatus, OutgoingEmail
+
+__all__ = ["SqlOutbox"]
+
+
+def _from_row(row: Row[Any]) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=row.recipient,
+        template=row.template,
+        context=row.context,
+        created_at=row.created_at,
+        status=EmailStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+        id=row.id,
+    )
+
+
+def _state(message: OutgoingEmail) -> dict[str, Any]:
+    return {
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at,
+        "sent_at": message.sent_at,
+        "last_error": message.last_error,
+    }
+
+
+class SqlOutbox:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, message: OutgoingEmail) -> None:
+        statement = insert(outbox).values(
+            recipient=message.to,
+            template=message.template,
+            context=dict(message.context),
+            created_at=message.created_at,
+            **_state(message),
+        )
+        message.id = self._connection.execute(statement.returning(outbox.c.id)).scalar_one()
+
+    def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
+        query = (
+            select(outbox)
+            .where(
+                outbox.c.status.in_([EmailStatus.PENDING.value, EmailStatus.SENDING.value]),
+                outbox.c.next_attempt_at <= as_utc(now),
+            )
+            .order_by(outbox.c.next_attempt_at, outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        messages = [_from_row(row) for row in self._connection.execute(query)]
+        for message in messages:
+            message.claim(now)
+            self.save(message)
+        return messages
+
+    def save(self, message: OutgoingEmail) -> None:
+        self._connection.execute(
+            update(outbox).where(outbox.c.id == message.id).values(**_state(message))
+        )
+
+    def listing(self, limit: int) -> list[OutgoingEmail]:
+        rows = self._connection.execute(select(outbox).order_by(outbox.c.id.desc()).limit(limit))
+        return [_from_row(row) for row in rows]

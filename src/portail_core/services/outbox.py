@@ -1,0 +1,81 @@
+"""Sending the outbox: claim due messages, render, send, record the outcome with backoff.
+
+Unlike other use cases this one takes the unit-of-work factory: each message is claimed, then
+its outcome recorded, in short transactions of their own, never holding one open while talking
+to the mail server.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from portail_core.domain.outbox import MAX_ATTEMPTS, EmailStatus, OutgoingEmail, retry_delay
+from portail_core.ports import Clock, EmailRenderer, Mailer, MailerError, UnitOfWorkFactory
+
+__all__ = ["DispatchReport", "dispatch_outbox", "outbox_listing"]
+
+
+@frozen
+class DispatchReport:
+    sent: int
+    retrying: int
+    failed: int
+
+
+def dispatch_outbox(
+    uow: UnitOfWorkFactory,
+    renderer: EmailRenderer,
+    mailer: Mailer,
+    clock: Clock,
+    *,
+    limit: int = 100,
+) -> DispatchReport:
+    """Send the messages that are due; each is sent by one dispatcher only."""
+    with uow() as claiming:
+        claimed = claiming.outbox.claim_due(clock.now(), limit)
+        claiming.commit()
+    outcomes = []
+    for message in claimed:
+        outcomes.append(_attempt(message, renderer, mailer, clock))
+        with uow() as recording:
+            recording.outbox.save(message)
+            recording.commit()
+    return DispatchReport(
+        sent=outcomes.count(EmailStatus.SENT),
+        retrying=outcomes.count(EmailStatus.PENDING),
+        failed=outcomes.count(EmailStatus.FAILED),
+    )
+
+
+def _attempt(
+    message: OutgoingEmail, renderer: EmailRenderer, mailer: Mailer, clock: Clock
+) -> EmailStatus:
+    message.attempts += 1
+    try:
+        rendered = renderer.render(message.template, message.context)
+    except Exception as error:  # a broken template does not get better by retrying
+        failure = MailerError(f"modèle « {message.template} » : {error}", permanent=True)
+        return _record_failure(message, failure, clock)
+    try:
+        mailer.send(message.to, rendered, message.message_id)
+    except MailerError as error:
+        return _record_failure(message, error, clock)
+    message.status, message.sent_at = EmailStatus.SENT, clock.now()
+    message.next_attempt_at, message.last_error = None, ""
+    return message.status
+
+
+def _record_failure(message: OutgoingEmail, error: MailerError, clock: Clock) -> EmailStatus:
+    message.last_error = str(error)[:500]
+    if error.permanent or message.attempts >= MAX_ATTEMPTS:
+        message.status, message.next_attempt_at = EmailStatus.FAILED, None
+    else:
+        message.status = EmailStatus.PENDING
+        message.next_attempt_at = clock.now() + retry_delay(message.attempts)
+    return message.status
+
+
+def outbox_listing(uow: UnitOfWorkFactory, limit: int) -> list[OutgoingEmail]:
+    """The most recent messages first."""
+    with uow(read_only=True) as reading:
+        return reading.outbox.listing(limit)
