@@ -298,12 +298,49 @@ def test_loads_and_imports_are_in_the_audit_trail_with_who_and_what(
     ]
     assert {e["channel"] for e in events} == {"guichet"}
     assert events[1]["details"]["updated"] == ["CANTINE-PLAGE"]
+    assert events[1]["details"]["differences"] == {
+        "CANTINE-PLAGE": {"units.REPAS.label": ["Repas", "Déjeuner"]}
+    }
     assert (
         events[2]["summary"]
         == "Catalogue chargé : structures 7 ajoutée(s), 0 modifiée(s), 0 archivée(s)"
     )
     assert events[3]["details"]["changes"]["name"] == ["", "Ville de Démo-sur-Mer"]
     assert events[0]["details"]["years"] == ["zone A 2028-2029", "zone B 2028-2029"]
+    assert events[0]["details"]["replaced"]["zone A 2028-2029"] == {
+        "before": [],
+        "after": ["Vacances de la Toussaint : du 2028-10-21 à la reprise du 2028-11-06"],
+    }
     table = run(["audit", "list", "--limit", "1"], loaded).output
     assert "calendar.import" in table
     assert "catalogue.load" not in table
+
+
+def test_reordering_establishments_is_a_change(loaded: Path, demo_file: Path) -> None:
+    text = demo_file.read_text("utf-8")
+    marker = "# ------------------------------------------------------------------ APS"
+    head, rest = text.split(marker)
+    alsh_start = head.index(
+        "# ------------------------------------------------------------------ ALSH"
+    )
+    reordered = head[:alsh_start] + marker + rest + "\n" + head[alsh_start:]
+    demo_file.write_text(reordered, "utf-8")
+    result = run(["catalogue", "load", str(demo_file)], loaded)
+    assert "Ordre des structures modifié" in result.output
+    shown = json.loads(run(["catalogue", "show", "--format", "json"], loaded).output)
+    assert shown[-1]["code"] == "ALSH"
+
+
+def test_the_2026_ascension_bridge_closes_the_aps_of_zone_a(loaded: Path) -> None:
+    rows = calendar_json(loaded, "APS-PLAGE", "2026-05-15", "2026-05-15")
+    assert {(r["open"], r["reason"], r["detail"]) for r in rows} == {
+        (False, "holidays_not_served", "Pont de l'Ascension")
+    }
+    alsh = calendar_json(loaded, "ALSH", "2026-05-15", "2026-05-15")
+    assert {r["open"] for r in alsh} == {True}
+
+
+def test_show_on_an_unmigrated_database_asks_for_the_upgrade(instance_path: Path) -> None:
+    result = run(["catalogue", "show"], instance_path)
+    assert result.exit_code == 7
+    assert "portail db upgrade" in result.output

@@ -83,7 +83,21 @@ def test_the_calendar_of_another_month(client: FlaskClient) -> None:
     assert html.count('<th scope="row">') == 31
 
 
-@pytest.mark.parametrize("month", ["2027-13", "février", "2027", "9999999-01", "<script>"])
+@pytest.mark.parametrize(
+    "month",
+    [
+        "2027-13",
+        "février",
+        "2027",
+        "9999999-01",
+        "<script>",
+        "9999-12",
+        "0001-01",
+        "99999999999999999999-1",
+        "2027-02-01",
+        "-1-01",
+    ],
+)
 def test_a_bad_month_answers_400_in_french(client: FlaskClient, month: str) -> None:
     html = page(client, f"/structures/ALSH/calendrier?mois={month}", status=400)
     assert "Mois invalide" in html
@@ -105,3 +119,8 @@ def test_pages_before_any_catalogue_say_nothing_is_published(sqlite_settings: Se
         assert "Aucune structure n’est publiée" in page(client, "/structures")
     finally:
         services.close()
+
+
+def test_an_establishment_without_units_has_no_calendar(client: FlaskClient) -> None:
+    html = page(client, "/structures/SMA/calendrier", status=404)
+    assert "ne prend que des pré-inscriptions" in html

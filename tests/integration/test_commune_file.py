@@ -123,7 +123,7 @@ def test_type_errors_in_several_tables_are_all_reported() -> None:
     )
     assert problems[resident] == 'un montant s\'écrit entre guillemets, ex. "3,20"'
     assert problems["establishments n°1 « APS » > booking > booking_deadline (ligne 21)"] == (
-        "doit être positif ou nul"
+        "doit être compris entre 0 et 366 jours"
     )
     assert (
         "règle de délai inconnue : « jamais »"
@@ -176,3 +176,53 @@ def test_a_huge_file_is_refused_before_parsing() -> None:
 def test_floats_never_become_prices() -> None:
     problems = errors_of(MINIMAL.replace('non_resident = "2,20"', "non_resident = 2.2"))
     assert any("entre guillemets" in message for message in problems.values())
+
+
+def test_places_stay_right_when_an_earlier_table_failed_to_read() -> None:
+    broken_first = MINIMAL.replace(
+        "[[establishments]]",
+        '[[establishments]]\ncode = "BAD"\nname = "B"\nkind = "PISCINE"\naddress = "x"\n'
+        'contact_email = "b@ville.example"\n\n[[establishments]]',
+        1,
+    ).replace('school = "PLAGE"', 'school = "NULLE-PART"')
+    problems = errors_of(broken_first)
+    assert (
+        "valeur inconnue : « PISCINE »" in problems["establishments n°1 « BAD » > kind (ligne 15)"]
+    )
+    assert problems["establishments n°2 « APS » > school (ligne 23)"] == (
+        "école inconnue : « NULLE-PART »"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("commune = 1", "commune (ligne 1)"),
+        ("schools = [1, 2]\n" + MINIMAL.split("[[schools]]")[0], "schools n°2 (ligne 1)"),
+        (
+            'establishments = ["APS"]\n' + MINIMAL.split("[[schools]]")[0],
+            "establishments n°1 (ligne 1)",
+        ),
+    ],
+)
+def test_a_value_that_is_not_a_table_is_located(text: str, place: str) -> None:
+    problems = errors_of(text)
+    assert problems[place] == "une table est attendue (un en-tête [...] suivi de clés)"
+
+
+def test_times_with_seconds_are_refused_rather_than_silently_rounded() -> None:
+    problems = errors_of(MINIMAL.replace('start = "07:30"', "start = 07:30:15"))
+    assert problems["establishments n°1 « APS » > units n°1 « MATIN » > start (ligne 28)"] == (
+        'une heure s\'écrit "HH:MM", sans secondes'
+    )
+
+
+def test_codes_lengths_and_emails_are_checked_before_the_database_sees_them() -> None:
+    problems = errors_of(
+        MINIMAL.replace('code = "MATIN"', 'code = "Matin du lundi ?"')
+        .replace('name = "APS"', f'name = "{"A" * 201}"')
+        .replace('contact_email = "aps@ville.example"', 'contact_email = "pas-une-adresse"')
+    )
+    assert any("un code s'écrit en majuscules" in message for message in problems.values())
+    assert any(message == "200 caractères au plus" for message in problems.values())
+    assert any(message == "adresse e-mail invalide" for message in problems.values())

@@ -245,7 +245,10 @@ def test_a_changed_unit_label_updates_its_establishment(
         uow, details, replaced(demo, "ALSH", units=relabelled), actor=ACTOR, clock=CLOCK
     )
     assert uow.commits == 1
-    assert report.changes == CatalogueChanges(updated=("ALSH",))
+    assert report.changes.updated == ("ALSH",)
+    assert report.changes.differences == {
+        "ALSH": {"units.JOURNEE.label": ["Journée avec repas", "Journée complète"]}
+    }
     stored = establishment_of(current_catalogue(reading(loaded)), "ALSH")
     assert stored.units[0].label == "Journée complète"
     assert stored.id == 1
@@ -435,11 +438,9 @@ def test_a_one_day_establishment_calendar_is_allowed(
     ]
 
 
-def test_an_sma_calendar_has_no_openings(loaded: InMemoryStore, sources: CalendarSources) -> None:
-    calendar = establishment_calendar(
-        reading(loaded), sources, "SMA", date(2027, 3, 1), date(2027, 3, 5)
-    )
-    assert calendar.openings == ()
+def test_an_sma_has_no_booking_calendar(loaded: InMemoryStore, sources: CalendarSources) -> None:
+    with pytest.raises(NotFound, match="ne prend que des pré-inscriptions"):
+        establishment_calendar(reading(loaded), sources, "SMA", date(2027, 3, 1), date(2027, 3, 5))
 
 
 def test_a_calendar_of_400_days_is_the_longest_allowed(
@@ -501,7 +502,9 @@ def test_an_empty_school_calendar_is_refused(loaded: InMemoryStore) -> None:
         InvalidInput,
         match=r"^Le fichier ne contient aucune période de vacances des zones A, B ou C\.$",
     ):
-        import_school_calendar(uow, SchoolCalendar(), actor=ACTOR, clock=CLOCK)
+        import_school_calendar(
+            uow, SchoolCalendar(), shipped=shipped_school_calendar(), actor=ACTOR, clock=CLOCK
+        )
     assert uow.commits == 0
 
 
@@ -517,7 +520,9 @@ def test_importing_a_school_calendar_reports_its_years_in_one_commit(
         )
     )
     uow = InMemoryUnitOfWork(loaded)
-    report = import_school_calendar(uow, calendar, actor=ACTOR, clock=CLOCK)
+    report = import_school_calendar(
+        uow, calendar, shipped=shipped_school_calendar(), actor=ACTOR, clock=CLOCK
+    )
     assert uow.commits == 1
     assert report == ImportReport(
         ((A, "2026-2027", 2), (A, "2027-2028", 1), (SchoolZone.B, "2026-2027", 1))
@@ -530,7 +535,11 @@ def test_an_imported_school_year_replaces_the_shipped_one(
     loaded: InMemoryStore, sources: CalendarSources
 ) -> None:
     import_school_calendar(
-        InMemoryUnitOfWork(loaded), SchoolCalendar((MOVED_WINTER,)), actor=ACTOR, clock=CLOCK
+        InMemoryUnitOfWork(loaded),
+        SchoolCalendar((MOVED_WINTER,)),
+        shipped=shipped_school_calendar(),
+        actor=ACTOR,
+        clock=CLOCK,
     )
 
     def aps_on(day: date) -> OpeningReason:
@@ -549,14 +558,26 @@ def test_an_imported_school_year_replaces_the_shipped_one(
 def test_a_later_import_keeps_the_years_it_does_not_bring(loaded: InMemoryStore) -> None:
     next_year = holiday("Vacances d'hiver", date(2028, 2, 19), date(2028, 3, 6), "2027-2028")
     import_school_calendar(
-        InMemoryUnitOfWork(loaded), SchoolCalendar((MOVED_WINTER,)), actor=ACTOR, clock=CLOCK
+        InMemoryUnitOfWork(loaded),
+        SchoolCalendar((MOVED_WINTER,)),
+        shipped=shipped_school_calendar(),
+        actor=ACTOR,
+        clock=CLOCK,
     )
     import_school_calendar(
-        InMemoryUnitOfWork(loaded), SchoolCalendar((next_year,)), actor=ACTOR, clock=CLOCK
+        InMemoryUnitOfWork(loaded),
+        SchoolCalendar((next_year,)),
+        shipped=shipped_school_calendar(),
+        actor=ACTOR,
+        clock=CLOCK,
     )
     replacing = holiday("Vacances d'hiver", date(2027, 2, 13), date(2027, 3, 1))
     import_school_calendar(
-        InMemoryUnitOfWork(loaded), SchoolCalendar((replacing,)), actor=ACTOR, clock=CLOCK
+        InMemoryUnitOfWork(loaded),
+        SchoolCalendar((replacing,)),
+        shipped=shipped_school_calendar(),
+        actor=ACTOR,
+        clock=CLOCK,
     )
     with reading(loaded) as stored:
         assert stored.school_calendars.imported().holidays == (replacing, next_year)

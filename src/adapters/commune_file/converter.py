@@ -18,8 +18,7 @@ from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from adapters.persistence.codec import DEADLINE_RULES
-from portail_core.domain.booking_rules import Deadline
+from portail_core.domain.booking_rules import RULE_NAMES, Deadline
 from portail_core.domain.catalogue import DayKind, ServiceKind
 from portail_core.domain.instants import PARIS
 from portail_core.domain.money import Money
@@ -30,7 +29,7 @@ from portail_core.errors import InvalidInput
 __all__ = ["FileValueError", "file_converter"]
 
 MAX_TEXT = 300
-_RULES = {name: kind for kind, name in DEADLINE_RULES.items()}
+_RULES = {name: kind for kind, name in RULE_NAMES.items()}
 
 
 class FileValueError(ValueError):
@@ -127,6 +126,8 @@ def _date(value: Any, _: Any) -> date:
 
 def _time(value: Any, _: Any) -> time:
     if isinstance(value, time):
+        if value.second or value.microsecond or value.tzinfo:
+            raise FileValueError('une heure s\'écrit "HH:MM", sans secondes')
         return value
     if isinstance(value, str) and len(value) == 5:
         try:

@@ -101,6 +101,11 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
         problems.add([], f"table(s) inconnue(s) : {', '.join(unknown)}")
 
     def one(value: Any, kind: type[T], path: str) -> T | None:
+        if not isinstance(value, dict):
+            problems.add(
+                parse_cattrs_path(path), "une table est attendue (un en-tête [...] suivi de clés)"
+            )
+            return None
         try:
             return converter.structure(value, kind)
         except Exception as error:
@@ -156,8 +161,9 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
     )
     schools = tuple(School(s.code, s.name, s.address) for s in content.schools)
     establishments = []
-    for index, establishment in enumerate(content.establishments):
+    for establishment in content.establishments:
         if establishment.kind is not ServiceKind.SMA and not _has_booking(establishment):
+            index = _raw_index(problems.data.get("establishments"), establishment.code)
             problems.add(
                 [("establishments", index), ("booking", None)],
                 "délais de réservation et d'annulation manquants : ajoutez une table "
@@ -253,29 +259,37 @@ def _check(result: CommuneFile, content: FileContent, problems: _Problems) -> No
         for key, message in error.problems.items():
             problems.add([("commune", None), (key, None)], message)
     for problem in catalogue_problems(result.catalogue):
-        problems.add(_segments(problem, content), problem.message)
+        problems.add(_segments(problem, problems.data), problem.message)
 
 
-def _segments(problem: Problem, content: FileContent) -> list[Segment]:
-    """Turn a problem's path of codes into file segments (indexes of the tables)."""
+def _raw_index(items: Any, code: str) -> int | None:
+    """The position of the table with that code in the file (the raw TOML), if any."""
+    if not isinstance(items, list):
+        return None
+    return next(
+        (i for i, item in enumerate(items) if isinstance(item, dict) and item.get("code") == code),
+        None,
+    )
+
+
+def _segments(problem: Problem, data: dict[str, Any]) -> list[Segment]:
+    """Turn a problem's path of codes into file segments (indexes of the tables in the file).
+
+    Indexes come from the raw file, not from the structured content (where tables that failed
+    to structure are missing), so that places and lines stay right.
+    """
     segments: list[Segment] = []
     parts = list(problem.where)
-    lists: dict[str, list[Any]] = {
-        "schools": content.schools,
-        "establishments": content.establishments,
-    }
-    current: Any = None
+    node: Any = data
     while parts:
         name = str(parts.pop(0))
         key = parts.pop(0) if parts else None
-        items = lists.get(name) if current is None else getattr(current, name, None)
+        items = node.get(name) if isinstance(node, dict) else None
         if isinstance(key, str) and isinstance(items, list):
-            index = next(
-                (i for i, item in enumerate(items) if getattr(item, "code", None) == key), None
-            )
+            index = _raw_index(items, key)
             segments.append((name, index))
-            current = items[index] if index is not None else None
+            node = items[index] if index is not None else None
         else:
             segments.append((name, key if isinstance(key, int) else None))
-            current = None
+            node = None
     return segments

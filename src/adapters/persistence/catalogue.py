@@ -89,7 +89,6 @@ class SqlCatalogueRepository:
         )
         for establishment in catalogue.establishments:
             establishment_id = establishment_ids[establishment.code]
-            establishment.id = establishment_id
             self._upsert(
                 units,
                 {

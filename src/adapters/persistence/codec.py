@@ -14,25 +14,10 @@ import pendulum
 from cattrs import Converter
 from cattrs.strategies import configure_tagged_union
 
-from portail_core.domain.booking_rules import (
-    DayOfPreviousMonth,
-    DaysBefore,
-    Deadline,
-    FixedDate,
-    NoDeadline,
-    WeekdayOfEarlierWeek,
-)
+from portail_core.domain.booking_rules import RULE_NAMES, Deadline
 from portail_core.domain.money import Money
 
-__all__ = ["DEADLINE_RULES", "catalogue_codec"]
-
-DEADLINE_RULES: dict[type, str] = {
-    DaysBefore: "days_before",
-    WeekdayOfEarlierWeek: "weekday_of_earlier_week",
-    DayOfPreviousMonth: "day_of_previous_month",
-    FixedDate: "fixed_date",
-    NoDeadline: "none",
-}
+__all__ = ["catalogue_codec"]
 
 
 @functools.cache
@@ -53,7 +38,7 @@ def catalogue_codec() -> Converter:
         Deadline,
         codec,
         tag_name="rule",
-        tag_generator=lambda kind: DEADLINE_RULES[kind],
+        tag_generator=lambda kind: RULE_NAMES[kind],
     )
     return codec
 

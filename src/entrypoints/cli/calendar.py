@@ -83,7 +83,11 @@ def import_command(services: Services, path: Path) -> None:
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
     report = import_school_calendar(
-        services.uow(), read_school_calendar(text), actor=staff_actor(), clock=services.clock
+        services.uow(),
+        read_school_calendar(text),
+        shipped=services.calendars.shipped,
+        actor=staff_actor(),
+        clock=services.clock,
     )
     click.echo("Calendrier scolaire importé :")
     for zone, year, count in report.years:

@@ -67,6 +67,8 @@ def load_command(services: Services, path: Path) -> None:
         return
     changes = report.changes
     click.echo(f"Catalogue chargé : {_summary(commune_file.catalogue)}.")
+    if changes.reordered:
+        click.echo("  Ordre des structures modifié")
     for label, codes in (
         ("ajoutées", changes.added),
         ("modifiées", changes.updated),
@@ -86,6 +88,7 @@ def load_command(services: Services, path: Path) -> None:
 @pass_services
 def show_command(services: Services, output_format: str) -> None:
     """Affiche le catalogue chargé (structures et unités)."""
+    require_current_schema(services)
     catalogue = current_catalogue(services.uow(read_only=True))
     if output_format == "json":
         echo_json([_establishment_json(e) for e in catalogue.establishments])

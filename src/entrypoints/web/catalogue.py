@@ -15,6 +15,7 @@ from portail_core.services.opening_calendar import establishment_calendar
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("catalogue", __name__)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @blueprint.get("/tarifs")
@@ -62,7 +63,11 @@ def _month(text: str | None, today: date) -> date:
     if not text:
         return today.replace(day=1)
     try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        year, month = (int(part) for part in text.split("-", 1))
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return date(year, month, 1)
     except ValueError:
-        raise InvalidInput(f"Mois invalide : « {text[:20]} » (attendu : AAAA-MM).") from None
+        pass
+    raise InvalidInput(
+        f"Mois invalide : « {text[:20]} » (attendu : AAAA-MM, entre {FIRST_YEAR} et {LAST_YEAR})."
+    )

@@ -36,6 +36,13 @@ class Actor:
         return cls(what, Channel.SYSTEM)
 
 
+MAX_SUMMARY = 500
+
+
+def _short(summary: str) -> str:
+    return summary if len(summary) <= MAX_SUMMARY else summary[: MAX_SUMMARY - 1] + "…"
+
+
 def _frozen_details(details: Mapping[str, Any]) -> Mapping[str, Any]:
     return dict(details)
 
@@ -48,5 +55,5 @@ class AuditEvent:
     at: pendulum.DateTime = field(converter=as_utc)
     actor: Actor
     action: str
-    summary: str
+    summary: str = field(converter=_short)
     details: Mapping[str, Any] = field(factory=dict, converter=_frozen_details)

@@ -17,6 +17,7 @@ from portail_core.domain.instants import PARIS, as_paris
 from portail_core.domain.weekdays import Weekday
 
 __all__ = [
+    "RULE_NAMES",
     "BookingRules",
     "BookingWindow",
     "DayOfPreviousMonth",
@@ -34,7 +35,8 @@ IsPublicHoliday = Callable[[date], bool]
 
 
 def paris_time(day: date, at: time) -> pendulum.DateTime:
-    """That wall-clock time in Paris; a time skipped by the spring change moves forward."""
+    """That wall-clock time in Paris. A time skipped by the spring change moves forward (02:30
+    becomes 03:30); a time that happens twice in autumn is the later one (winter time)."""
     return pendulum.datetime(day.year, day.month, day.day, at.hour, at.minute, tz=PARIS)
 
 
@@ -46,16 +48,21 @@ def _ordinal(day: int) -> str:
     return "1er" if day == 1 else str(day)
 
 
-def _non_negative(_: object, attribute: object, value: int) -> None:
-    if value < 0:
-        raise ValueError("doit être positif ou nul")
+def _days_back(_: object, __: object, value: int) -> None:
+    if not 0 <= value <= 366:
+        raise ValueError("doit être compris entre 0 et 366 jours")
+
+
+def _weeks_back(_: object, __: object, value: int) -> None:
+    if not 0 <= value <= 52:
+        raise ValueError("doit être compris entre 0 et 52 semaines")
 
 
 @frozen
 class DaysBefore:
     """ "J-n à HH:MM", optionally counting neither weekends nor public holidays."""
 
-    days: int = field(validator=_non_negative)
+    days: int = field(validator=_days_back)
     at: time
     skip_weekends: bool = False
     skip_public_holidays: bool = False
@@ -88,7 +95,7 @@ class DaysBefore:
 class WeekdayOfEarlierWeek:
     """ "jeudi 12h de la semaine précédente" (weeks_before=1) or of week S-2 (weeks_before=2)."""
 
-    weeks_before: int = field(validator=_non_negative)
+    weeks_before: int = field(validator=_weeks_back)
     weekday: Weekday
     at: time
 
@@ -212,3 +219,13 @@ class BookingRules:
         """When booking opens for that day, or None when no window restricts it."""
         window = next((w for w in self.windows if w.covers(slot_day)), None)
         return None if window is None else window.opens_at(resident=resident)
+
+
+RULE_NAMES: dict[type, str] = {
+    DaysBefore: "days_before",
+    WeekdayOfEarlierWeek: "weekday_of_earlier_week",
+    DayOfPreviousMonth: "day_of_previous_month",
+    FixedDate: "fixed_date",
+    NoDeadline: "none",
+}
+"""How each kind of deadline is named in the commune file and in stored JSON (``rule = ...``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, time
 
+import attrs
 from attrs import define, field, frozen
 
 from portail_core.domain.booking_rules import BookingRules
@@ -24,6 +25,7 @@ __all__ = [
     "Unit",
     "age_in_years",
     "catalogue_changes",
+    "establishment_differences",
 ]
 
 
@@ -183,42 +185,80 @@ class Catalogue:
         return next((e for e in self.establishments if e.code == code), None)
 
 
-def _content(establishment: Establishment) -> tuple[object, ...]:
-    return (
-        establishment.name,
-        establishment.kind,
-        establishment.address,
-        establishment.contact_email,
-        establishment.units,
-        establishment.school_code,
-        establishment.closures,
-    )
+_ESTABLISHMENT_FIELDS = ("name", "kind", "address", "contact_email", "school_code", "closures")
+MAX_SHOWN = 200
+
+
+def _shown(value: object) -> str:
+    text = str(getattr(value, "value", value))
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def establishment_differences(old: Establishment, new: Establishment) -> dict[str, list[str]]:
+    """What changed, field by field, as [old, new] texts ("units.REPAS.label": ["Repas", ...])."""
+    differences = {
+        name: [_shown(getattr(old, name)), _shown(getattr(new, name))]
+        for name in _ESTABLISHMENT_FIELDS
+        if getattr(old, name) != getattr(new, name)
+    }
+    old_units, new_units = {u.code: u for u in old.units}, {u.code: u for u in new.units}
+    for code in old_units.keys() | new_units.keys():
+        before, after = old_units.get(code), new_units.get(code)
+        if before is None or after is None:
+            differences[f"units.{code}"] = [
+                "absente" if before is None else before.label,
+                "absente" if after is None else after.label,
+            ]
+            continue
+        for attribute in attrs.fields(Unit):
+            old_value = getattr(before, attribute.name)
+            new_value = getattr(after, attribute.name)
+            if old_value != new_value:
+                key = f"units.{code}.{attribute.name}"
+                differences[key] = [_shown(old_value), _shown(new_value)]
+    if [u.code for u in old.units] != [u.code for u in new.units] and not any(
+        key.startswith("units.") and key.count(".") == 1 for key in differences
+    ):
+        differences["units.order"] = [
+            ", ".join(u.code for u in old.units),
+            ", ".join(u.code for u in new.units),
+        ]
+    return differences
 
 
 @frozen
 class CatalogueChanges:
-    """What loading a catalogue changes, by code."""
+    """What loading a catalogue changes, by code, with the field-level differences."""
 
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     archived: tuple[str, ...] = ()
     schools_changed: bool = False
+    reordered: bool = False
+    differences: dict[str, dict[str, list[str]]] = field(factory=dict)
 
     @property
     def any(self) -> bool:
-        return bool(self.added or self.updated or self.archived or self.schools_changed)
+        return bool(
+            self.added or self.updated or self.archived or self.schools_changed or self.reordered
+        )
 
 
 def catalogue_changes(current: Catalogue, wanted: Catalogue) -> CatalogueChanges:
     before = {e.code: e for e in current.establishments}
     after = {e.code: e for e in wanted.establishments}
+    differences = {
+        code: establishment_differences(before[code], after[code])
+        for code in after
+        if code in before
+    }
+    kept_before = [code for code in before if code in after]
+    kept_after = [code for code in after if code in before]
     return CatalogueChanges(
         added=tuple(code for code in after if code not in before),
-        updated=tuple(
-            code
-            for code in after
-            if code in before and _content(before[code]) != _content(after[code])
-        ),
+        updated=tuple(code for code, found in differences.items() if found),
         archived=tuple(code for code in before if code not in after),
-        schools_changed=set(current.schools) != set(wanted.schools),
+        schools_changed=current.schools != wanted.schools,
+        reordered=kept_before != kept_after,
+        differences={code: found for code, found in differences.items() if found},
     )

@@ -7,8 +7,10 @@ exact place.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import date
 from itertools import pairwise
 
 from attrs import frozen
@@ -16,7 +18,12 @@ from attrs import frozen
 from portail_core.domain.booking_rules import BookingRules, DeadlineSchedule
 from portail_core.domain.catalogue import Catalogue, Establishment, Unit
 
-__all__ = ["Problem", "catalogue_problems"]
+__all__ = ["CODE_PATTERN", "Problem", "catalogue_problems"]
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$", re.ASCII)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
+_LIMITS = {"name": 200, "label": 200, "address": 300}
+_CODE_RULE = "un code s'écrit en majuscules, chiffres, - ou _ (40 caractères au plus)"
 
 
 @frozen
@@ -35,7 +42,27 @@ def catalogue_problems(catalogue: Catalogue) -> list[Problem]:
     return list(_catalogue(catalogue))
 
 
+def _text_fields(item: object, here: tuple[str | int, ...]) -> Iterator[Problem]:
+    code = getattr(item, "code", None)
+    if isinstance(code, str) and not CODE_PATTERN.match(code):
+        yield Problem((*here, "code"), _CODE_RULE)
+    for name, limit in _LIMITS.items():
+        value = getattr(item, name, None)
+        if isinstance(value, str) and len(value) > limit:
+            yield Problem((*here, name), f"{limit} caractères au plus")
+    email = getattr(item, "contact_email", None)
+    if isinstance(email, str) and (len(email) > 254 or not _EMAIL.match(email)):
+        yield Problem((*here, "contact_email"), "adresse e-mail invalide")
+
+
+def _overlapping(periods: list[tuple[date, date]]) -> bool:
+    ordered = sorted(periods)
+    return any(after[0] <= before[1] for before, after in pairwise(ordered))
+
+
 def _catalogue(catalogue: Catalogue) -> Iterator[Problem]:
+    for school in catalogue.schools:
+        yield from _text_fields(school, ("schools", school.code))
     for code in _duplicates(s.code for s in catalogue.schools):
         yield Problem(("schools", code), f"le code d'école « {code} » est utilisé plusieurs fois")
     for code in _duplicates(e.code for e in catalogue.establishments):
@@ -47,6 +74,7 @@ def _catalogue(catalogue: Catalogue) -> Iterator[Problem]:
 
 def _establishment(establishment: Establishment, schools: set[str]) -> Iterator[Problem]:
     here: tuple[str | int, ...] = ("establishments", establishment.code)
+    yield from _text_fields(establishment, here)
     kind = establishment.kind
     if kind.serves_a_school and establishment.school_code is None:
         yield Problem(
@@ -71,6 +99,7 @@ def _establishment(establishment: Establishment, schools: set[str]) -> Iterator[
 
 
 def _unit(unit: Unit, siblings: set[str], here: tuple[str | int, ...]) -> Iterator[Problem]:
+    yield from _text_fields(unit, here)
     if unit.end <= unit.start:
         yield Problem((*here, "end"), "l'heure de fin doit suivre l'heure de début")
     if not unit.days:
@@ -99,6 +128,7 @@ def _age_groups(unit: Unit, here: tuple[str | int, ...]) -> Iterator[Problem]:
     for code in _duplicates(g.code for g in unit.age_groups):
         yield Problem((*here, "age_groups", code), f"tranche d'âge « {code} » en double")
     for group in unit.age_groups:
+        yield from _text_fields(group, (*here, "age_groups", group.code))
         if not 0 <= group.min_age <= group.max_age <= 25:
             yield Problem(
                 (*here, "age_groups", group.code),
@@ -107,6 +137,14 @@ def _age_groups(unit: Unit, here: tuple[str | int, ...]) -> Iterator[Problem]:
         if group.places < 0:
             yield Problem((*here, "age_groups", group.code), "places négatives")
     groups = {g.code for g in unit.age_groups}
+    for group_code in [None, *sorted(groups)]:
+        periods = [
+            (o.first_day, o.last_day) for o in unit.capacity_overrides if o.age_group == group_code
+        ]
+        if _overlapping(periods):
+            yield Problem(
+                (*here, "capacity_overrides"), "deux capacités particulières se chevauchent"
+            )
     for index, override in enumerate(unit.capacity_overrides):
         where = (*here, "capacity_overrides", index)
         if override.last_day < override.first_day:

@@ -47,7 +47,7 @@ class Tariff:
     brackets: tuple[QuotientBracket, ...]
     pai_price: Money | None = None  # meal with the child's own packed lunch (PAI)
     unbooked_surcharge: Money | None = None  # price when present without a reservation
-    sibling_reductions: tuple[Decimal, ...] = ()  # percent off for the 2nd, 3rd... child
+    sibling_reductions: tuple[Decimal, ...] = ()  # percent off for the 1st, 2nd, 3rd... child
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

@@ -112,6 +112,8 @@ def _catalogue_event(changes: CatalogueChanges, actor: Actor, clock: Clock) -> A
             "updated": list(changes.updated),
             "archived": list(changes.archived),
             "schools_changed": changes.schools_changed,
+            "reordered": changes.reordered,
+            "differences": changes.differences,
         },
     )
 

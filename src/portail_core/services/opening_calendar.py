@@ -56,6 +56,11 @@ def establishment_calendar(
         imported = uow.school_calendars.imported()
     if commune is None or establishment is None:
         raise NotFound(f"Aucune structure « {code} » au catalogue.")
+    if not establishment.units:
+        raise NotFound(
+            f"« {establishment.name} » ne prend que des pré-inscriptions : elle n'a pas de "
+            "calendrier de réservation."
+        )
     context = CalendarContext(
         zone=commune.school_zone,
         school_weekdays=commune.school_weekdays,
@@ -77,9 +82,15 @@ class ImportReport:
 
 
 def import_school_calendar(
-    uow: UnitOfWork, calendar: SchoolCalendar, *, actor: Actor, clock: Clock
+    uow: UnitOfWork,
+    calendar: SchoolCalendar,
+    *,
+    shipped: SchoolCalendar,
+    actor: Actor,
+    clock: Clock,
 ) -> ImportReport:
-    """Store a newer official school calendar; it replaces the years it describes."""
+    """Store a newer official school calendar; it replaces the years it describes (the audit
+    trail keeps, for each, the holidays before and after)."""
     if not calendar.holidays:
         raise InvalidInput("Le fichier ne contient aucune période de vacances des zones A, B ou C.")
     counted: dict[tuple[SchoolZone, str], int] = {}
@@ -90,6 +101,14 @@ def import_school_calendar(
     report = ImportReport(tuple((zone, year, n) for (zone, year), n in years))
     described = [f"zone {zone.value} {year}" for zone, year, _ in report.years]
     with uow:
+        in_force = shipped.overlaid_with(uow.school_calendars.imported())
+        replaced = {
+            f"zone {zone.value} {year}": {
+                "before": _periods(in_force, zone, year),
+                "after": _periods(calendar, zone, year),
+            }
+            for zone, year, _ in report.years
+        }
         uow.school_calendars.replace_years(calendar)
         uow.audit.record(
             AuditEvent(
@@ -97,8 +116,16 @@ def import_school_calendar(
                 actor=actor,
                 action="calendar.import",
                 summary=f"Calendrier scolaire importé : {', '.join(described)}",
-                details={"years": described},
+                details={"years": described, "replaced": replaced},
             )
         )
         uow.commit()
     return report
+
+
+def _periods(calendar: SchoolCalendar, zone: SchoolZone, year: str) -> list[str]:
+    return [
+        f"{h.name} : du {h.first_day.isoformat()} à la reprise du {h.resume_day.isoformat()}"
+        for h in calendar.of_zone(zone)
+        if h.school_year == year
+    ]
