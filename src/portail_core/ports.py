@@ -12,23 +12,29 @@ from typing import Protocol, Self
 
 import pendulum
 
+from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.commune import Commune
+from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
 from portail_core.domain.school_calendar import SchoolCalendar
 
 __all__ = [
+    "AccountRepository",
     "AuditTrail",
     "CatalogueRepository",
     "Clock",
     "CommuneRepository",
     "EmailRenderer",
+    "FamilyRepository",
     "Mailer",
     "MailerError",
     "Outbox",
+    "PasswordHasher",
     "PublicHolidays",
     "SchoolCalendarRepository",
+    "TokenRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
@@ -91,6 +97,56 @@ class PublicHolidays(Protocol):
     def between(self, first: date, last: date) -> dict[date, str]:
         """The public holidays from ``first`` to ``last`` (inclusive), with their French names."""
         ...
+
+
+class FamilyRepository(Protocol):
+    """Families and their dossiers; a family and its children get their ids when added."""
+
+    def add(self, family: Family, now: pendulum.DateTime) -> None: ...
+
+    def get(self, family_id: int) -> Family | None: ...
+
+    def update(self, family: Family, now: pendulum.DateTime) -> None:
+        """Write back a family read from here; children without an id are added."""
+        ...
+
+    def listing(self) -> list[Family]:
+        """Every family, by name."""
+        ...
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account) -> None: ...
+
+    def get(self, account_id: int) -> Account | None: ...
+
+    def by_identifier(self, identifier: str) -> Account | None: ...
+
+    def of_family(self, family_id: int) -> Account | None: ...
+
+    def update(self, account: Account) -> None: ...
+
+
+class TokenRepository(Protocol):
+    def add(self, token: OneTimeToken) -> None: ...
+
+    def by_hash(self, token_hash: str) -> OneTimeToken | None: ...
+
+    def update(self, token: OneTimeToken) -> None: ...
+
+    def revoke_all(self, account_id: int, purpose: TokenPurpose) -> None:
+        """Revoke the account's unused tokens of that purpose (a new one replaces them)."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        """False for a wrong password or a malformed hash; never raises for those."""
+        ...
+
+    def needs_rehash(self, stored_hash: str) -> bool: ...
 
 
 class AuditTrail(Protocol):
@@ -164,6 +220,15 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def families(self) -> FamilyRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -17,20 +17,25 @@ from typing import Self
 import pendulum
 from attrs import define, field
 
+from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue, Establishment
 from portail_core.domain.commune import Commune
+from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.errors import Conflict
 
 __all__ = [
+    "InMemoryAccountRepository",
     "InMemoryAuditTrail",
     "InMemoryCatalogueRepository",
     "InMemoryCommuneRepository",
+    "InMemoryFamilyRepository",
     "InMemoryOutbox",
     "InMemorySchoolCalendarRepository",
     "InMemoryStore",
+    "InMemoryTokenRepository",
     "InMemoryUnitOfWork",
 ]
 
@@ -46,6 +51,10 @@ class _State:
     school_calendar: SchoolCalendar = field(factory=SchoolCalendar)
     audit_events: list[AuditEvent] = field(factory=list)
     outbox: list[OutgoingEmail] = field(factory=list)
+    families: dict[int, Family] = field(factory=dict)
+    next_child_id: int = 1
+    accounts: dict[int, Account] = field(factory=dict)
+    tokens: dict[int, OneTimeToken] = field(factory=dict)
 
 
 @define
@@ -138,6 +147,80 @@ class InMemoryOutbox:
         return copy.deepcopy(list(reversed(self._state.outbox))[:limit])
 
 
+class InMemoryFamilyRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, family: Family, now: pendulum.DateTime) -> None:
+        family.id = len(self._state.families) + 1
+        self.update(family, now)
+
+    def get(self, family_id: int) -> Family | None:
+        return copy.deepcopy(self._state.families.get(family_id))
+
+    def update(self, family: Family, now: pendulum.DateTime) -> None:
+        for child in family.children:
+            if child.id is None:
+                child.id = self._state.next_child_id
+                self._state.next_child_id += 1
+        assert family.id is not None  # noqa: S101  (a twin for tests: misuse should fail loudly)
+        self._state.families[family.id] = copy.deepcopy(family)
+
+    def listing(self) -> list[Family]:
+        return copy.deepcopy(sorted(self._state.families.values(), key=lambda f: (f.name, f.id)))
+
+
+class InMemoryAccountRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, account: Account) -> None:
+        if any(
+            a.identifier == account.identifier or a.family_id == account.family_id
+            for a in self._state.accounts.values()
+        ):
+            raise Conflict("Cette famille ou cet identifiant a déjà un compte.")
+        account.id = len(self._state.accounts) + 1
+        self._state.accounts[account.id] = copy.deepcopy(account)
+
+    def get(self, account_id: int) -> Account | None:
+        return copy.deepcopy(self._state.accounts.get(account_id))
+
+    def by_identifier(self, identifier: str) -> Account | None:
+        found = [a for a in self._state.accounts.values() if a.identifier == identifier]
+        return copy.deepcopy(found[0]) if found else None
+
+    def of_family(self, family_id: int) -> Account | None:
+        found = [a for a in self._state.accounts.values() if a.family_id == family_id]
+        return copy.deepcopy(found[0]) if found else None
+
+    def update(self, account: Account) -> None:
+        assert account.id is not None  # noqa: S101  (same)
+        self._state.accounts[account.id] = copy.deepcopy(account)
+
+
+class InMemoryTokenRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, token: OneTimeToken) -> None:
+        token.id = len(self._state.tokens) + 1
+        self._state.tokens[token.id] = copy.deepcopy(token)
+
+    def by_hash(self, token_hash: str) -> OneTimeToken | None:
+        found = [t for t in self._state.tokens.values() if t.token_hash == token_hash]
+        return copy.deepcopy(found[0]) if found else None
+
+    def update(self, token: OneTimeToken) -> None:
+        assert token.id is not None  # noqa: S101  (same)
+        self._state.tokens[token.id] = copy.deepcopy(token)
+
+    def revoke_all(self, account_id: int, purpose: TokenPurpose) -> None:
+        for token in self._state.tokens.values():
+            if token.account_id == account_id and token.purpose is purpose and not token.used_at:
+                token.revoked = True
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -166,6 +249,18 @@ class InMemoryUnitOfWork:
     @property
     def outbox(self) -> InMemoryOutbox:
         return InMemoryOutbox(self._require_working())
+
+    @property
+    def families(self) -> InMemoryFamilyRepository:
+        return InMemoryFamilyRepository(self._require_working())
+
+    @property
+    def accounts(self) -> InMemoryAccountRepository:
+        return InMemoryAccountRepository(self._require_working())
+
+    @property
+    def tokens(self) -> InMemoryTokenRepository:
+        return InMemoryTokenRepository(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

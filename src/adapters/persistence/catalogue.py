@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from adapters.persistence.codec import catalogue_codec
+from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import establishments, schools, units
 from portail_core.domain.catalogue import (
     Catalogue,
@@ -25,7 +25,7 @@ class SqlCatalogueRepository:
         self._connection = connection
 
     def get(self) -> Catalogue:
-        codec = catalogue_codec()
+        codec = domain_codec()
         school_rows = self._connection.execute(
             select(schools).where(schools.c.active).order_by(schools.c.position)
         ).all()
@@ -71,7 +71,7 @@ class SqlCatalogueRepository:
                 for position, s in enumerate(catalogue.schools)
             },
         )
-        codec = catalogue_codec()
+        codec = domain_codec()
         establishment_ids = self._upsert(
             establishments,
             {

@@ -1,4 +1,4 @@
-"""JSON shapes of the catalogue's value objects, for the columns that store them whole.
+"""JSON shapes of domain values (catalogue units, dossiers), for the columns that store them whole.
 
 One cattrs converter; deadlines are a tagged union on the key ``rule``, as in the commune file.
 """
@@ -17,11 +17,11 @@ from cattrs.strategies import configure_tagged_union
 from portail_core.domain.booking_rules import RULE_NAMES, Deadline
 from portail_core.domain.money import Money
 
-__all__ = ["catalogue_codec"]
+__all__ = ["domain_codec"]
 
 
 @functools.cache
-def catalogue_codec() -> Converter:
+def domain_codec() -> Converter:
     codec = Converter()
     codec.register_unstructure_hook(date, date.isoformat)
     codec.register_structure_hook(date, lambda value, _: date.fromisoformat(value))
@@ -55,5 +55,5 @@ def _is_frozenset(kind: Any) -> bool:
 
 
 def _sorted_list(values: frozenset[Any]) -> list[Any]:
-    unstructured = [catalogue_codec().unstructure(v) for v in values]
+    unstructured = [domain_codec().unstructure(v) for v in values]
     return sorted(unstructured, key=str)

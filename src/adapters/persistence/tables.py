@@ -24,10 +24,14 @@ from sqlalchemy import (
 from adapters.persistence.types import UtcDateTime
 
 __all__ = [
+    "accounts",
     "audit_events",
+    "children",
     "communes",
     "establishments",
+    "families",
     "metadata",
+    "one_time_tokens",
     "outbox",
     "school_holidays",
     "schools",
@@ -143,4 +147,55 @@ outbox = Table(
     Column("last_error", String(500), nullable=False),
     CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
     Index("ix_outbox_due", "status", "next_attempt_at"),
+)
+
+# Dossiers: the family's data and each child's, stored whole as JSON (see codec.py); children
+# have their own rows so that reservations and invoices can refer to them.
+families = Table(
+    "families",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+children = Table(
+    "children",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, unique=True),
+    Column("identifier", String(100), nullable=False, unique=True),
+    Column("email", String(254), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("password_hash", String(300), nullable=True),
+    Column("must_change_password", Boolean, nullable=False),
+    Column("password_expires_at", UtcDateTime, nullable=True),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("recent_failures", JSON, nullable=False),
+    Column("blocked_until", UtcDateTime, nullable=True),
+    Column("locked", Boolean, nullable=False),
+)
+
+one_time_tokens = Table(
+    "one_time_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("purpose", String(20), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Column("revoked", Boolean, nullable=False),
 )

@@ -8,10 +8,12 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from adapters.persistence.accounts import SqlAccountRepository, SqlTokenRepository
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.catalogue import SqlCatalogueRepository
 from adapters.persistence.communes import SqlCommuneRepository
 from adapters.persistence.database import READ_ONLY
+from adapters.persistence.families import SqlFamilyRepository
 from adapters.persistence.outbox import SqlOutbox
 from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
 from portail_core.errors import ConfigurationError
@@ -75,6 +77,18 @@ class SqlUnitOfWork:
     @property
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self._require_connection())
+
+    @property
+    def families(self) -> SqlFamilyRepository:
+        return SqlFamilyRepository(self._require_connection())
+
+    @property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self._require_connection())
+
+    @property
+    def tokens(self) -> SqlTokenRepository:
+        return SqlTokenRepository(self._require_connection())
 
     def __exit__(
         self,

@@ -1,0 +1,134 @@
+"""Accounts and one-time tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+from sqlalchemy import Connection, Row, insert, select, update
+
+from adapters.persistence.tables import accounts, one_time_tokens
+from portail_core.domain.account import Account, AccountStatus, OneTimeToken, TokenPurpose
+
+__all__ = ["SqlAccountRepository", "SqlTokenRepository"]
+
+
+def _account_values(account: Account) -> dict[str, Any]:
+    return {
+        "family_id": account.family_id,
+        "identifier": account.identifier,
+        "email": account.email,
+        "created_at": account.created_at,
+        "status": account.status.value,
+        "password_hash": account.password_hash,
+        "must_change_password": account.must_change_password,
+        "password_expires_at": account.password_expires_at,
+        "consecutive_failures": account.consecutive_failures,
+        "recent_failures": [t.isoformat() for t in account.recent_failures],
+        "blocked_until": account.blocked_until,
+        "locked": account.locked,
+    }
+
+
+def _instant(text: str) -> pendulum.DateTime:
+    parsed = pendulum.parse(text)
+    if not isinstance(parsed, pendulum.DateTime):
+        raise ValueError(f"not an instant: {text!r}")
+    return parsed
+
+
+def _account(row: Row[Any]) -> Account:
+    return Account(
+        family_id=row.family_id,
+        identifier=row.identifier,
+        email=row.email,
+        created_at=row.created_at,
+        status=AccountStatus(row.status),
+        password_hash=row.password_hash,
+        must_change_password=row.must_change_password,
+        password_expires_at=row.password_expires_at,
+        consecutive_failures=row.consecutive_failures,
+        recent_failures=[_instant(t) for t in row.recent_failures],
+        blocked_until=row.blocked_until,
+        locked=row.locked,
+        id=row.id,
+    )
+
+
+class SqlAccountRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, account: Account) -> None:
+        statement = insert(accounts).values(_account_values(account)).returning(accounts.c.id)
+        account.id = self._connection.execute(statement).scalar_one()
+
+    def get(self, account_id: int) -> Account | None:
+        return self._one(accounts.c.id == account_id)
+
+    def by_identifier(self, identifier: str) -> Account | None:
+        return self._one(accounts.c.identifier == identifier)
+
+    def of_family(self, family_id: int) -> Account | None:
+        return self._one(accounts.c.family_id == family_id)
+
+    def update(self, account: Account) -> None:
+        self._connection.execute(
+            update(accounts).where(accounts.c.id == account.id).values(_account_values(account))
+        )
+
+    def _one(self, condition: Any) -> Account | None:
+        row = self._connection.execute(select(accounts).where(condition)).first()
+        return None if row is None else _account(row)
+
+
+def _token(row: Row[Any]) -> OneTimeToken:
+    return OneTimeToken(
+        account_id=row.account_id,
+        purpose=TokenPurpose(row.purpose),
+        token_hash=row.token_hash,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+        revoked=row.revoked,
+        id=row.id,
+    )
+
+
+class SqlTokenRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, token: OneTimeToken) -> None:
+        statement = insert(one_time_tokens).values(
+            account_id=token.account_id,
+            purpose=token.purpose.value,
+            token_hash=token.token_hash,
+            expires_at=token.expires_at,
+            used_at=token.used_at,
+            revoked=token.revoked,
+        )
+        token.id = self._connection.execute(statement.returning(one_time_tokens.c.id)).scalar_one()
+
+    def by_hash(self, token_hash: str) -> OneTimeToken | None:
+        row = self._connection.execute(
+            select(one_time_tokens).where(one_time_tokens.c.token_hash == token_hash)
+        ).first()
+        return None if row is None else _token(row)
+
+    def update(self, token: OneTimeToken) -> None:
+        self._connection.execute(
+            update(one_time_tokens)
+            .where(one_time_tokens.c.id == token.id)
+            .values(used_at=token.used_at, revoked=token.revoked)
+        )
+
+    def revoke_all(self, account_id: int, purpose: TokenPurpose) -> None:
+        self._connection.execute(
+            update(one_time_tokens)
+            .where(
+                one_time_tokens.c.account_id == account_id,
+                one_time_tokens.c.purpose == purpose.value,
+                one_time_tokens.c.used_at.is_(None),
+            )
+            .values(revoked=True)
+        )

@@ -1,0 +1,357 @@
+"""The password policy: CNIL délibération 2022-100 (« cas n° 2 ») and OWASP ASVS, as a pure rule.
+
+A password has 12 to 128 characters, counted as Unicode code points after NFC normalisation (so
+« é » typed on any keyboard counts once); every character is allowed (accents, spaces, emoji)
+and no composition rule is imposed. It must reach an estimated entropy of 50 bits, and it must
+not rest on a common password or on a word of its context (the town, the portal, the family's
+names, the e-mail address).
+
+How the entropy is estimated
+----------------------------
+The estimate counts the guesses of an attacker who knows this policy and tries the obvious first.
+It starts from the CNIL's own reckoning, ``log2(pool ** length)``, and makes it stricter:
+
+1. *Known words are taken out.* The text is folded (accents removed, case ignored, œ → oe,
+   look-alikes such as ``@ → a``, ``0 → o``, ``3 → e`` accepted, one separator ``-_.'’`` or space
+   allowed between letters and on either side) and every occurrence of a common password
+   (``COMMON_PASSWORDS``), of a year (19xx, 20xx) or of a context word is taken out. Each
+   different word found costs ``DICTIONARY_WORD_BITS`` (which word of the list, plus one bit for
+   its capitalisation), once however often it is repeated: « Marseille2026! » is worth « ! » plus
+   two words, about 23 bits.
+2. *The rest is priced per character.* The pool is the sum of the sizes of the character classes
+   seen in what remains: a-z 26, A-Z 26, 0-9 10, other ASCII (space included) 33, accented Latin
+   letters 32, any other character (other scripts, emoji) 100. A character costs ``log2(pool)``.
+3. *Predictable continuations are nearly free.* Within each remaining stretch, a character that
+   repeats a block just seen (``aaaa``, ``abab``, ``kX9#kX9#``) or continues a run of three or
+   more in an alphabet or along a keyboard row (``abcd``, ``4321``, ``azerty``, ``qsdf``) is not
+   priced; each such run costs ``log2(1 + its length)`` bits instead (the attacker only guesses
+   where it stops).
+
+What this cannot see: whether a passphrase of ordinary words not in the list (« cheval agrafe
+pile correct ») was drawn at random or is a quotation. Such a phrase is credited about 6 bits a
+character, more than a dictionary attack needs (11 to 16 bits a word); the length of a phrase is
+what keeps it out of reach, and the per-account throttling (SECURITY.md) does the rest. Only the
+first ``MAX_LENGTH`` characters are analysed, which bounds the work on hostile input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from attrs import frozen
+
+__all__ = [
+    "COMMON_PASSWORDS",
+    "DICTIONARY_WORD_BITS",
+    "MAX_LENGTH",
+    "MIN_ENTROPY_BITS",
+    "MIN_LENGTH",
+    "NO_CONTEXT",
+    "POLICY_TEXT",
+    "PasswordContext",
+    "PasswordVerdict",
+    "check_password",
+]
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+MIN_ENTROPY_BITS = 50
+
+POLICY_TEXT = (
+    "Choisissez un mot de passe de 12 à 128 caractères. Tous les caractères sont permis "
+    "(lettres accentuées, espaces, émojis) et aucune combinaison n'est imposée : une phrase de "
+    "quelques mots sans lien entre eux est facile à retenir et difficile à deviner. Sont refusés "
+    "les mots de passe courants, les suites (1234, azerty), les répétitions, ainsi que le nom de "
+    "la commune, du portail ou de votre famille. Vous pouvez coller un mot de passe créé par un "
+    "gestionnaire de mots de passe."
+)
+
+_TOO_EASY = (
+    "Trop facile à deviner : évitez les mots courants, les suites (1234, azerty) "
+    "et les répétitions."
+)
+_CONTEXT_WORD = "N'utilisez pas le nom de la commune, du portail ou de votre famille."
+
+# Folded as the candidate is (lower case, no accents); four characters or more. Sources: the
+# usual "most common passwords" tables, their French counterparts, and this portal's own words.
+COMMON_PASSWORDS: tuple[str, ...] = tuple(
+    """
+    123456 1234567 12345678 123456789 1234567890 0123456789 987654321 654321 123321 123123
+    111111 000000 121212 112233 123654 147258 147258369 159753 159357 789456 789456123 1q2w3e
+    1q2w3e4r 1qaz2wsx zaq12wsx qwe123 abc123 abcd1234 a1b2c3 abcdef abcabc aaaaaa password
+    password1 passwort motdepasse motdepasse1 mot2passe motpasse secret confidentiel azerty
+    azerty1 azerty123 azertyuiop qsdfghjklm wxcvbn poiuytreza qwerty qwerty123 qwertyuiop
+    qwertz asdfgh asdfghjkl zxcvbnm qazwsx admin admin123 administrateur administrator root
+    toor letmein login welcome bienvenue hello hello123 salut bonjour bonsoir coucou merci
+    iloveyou loveyou lovely love jetaime jetaime1 amour monamour mamour moncoeur chouchou doudou
+    loulou nounou nounours bisous bisounours cheri cherie poupette poussin bebe bebou mamie papi
+    papy maman papa maison enfant enfants bonheur soleil etoile licorne princesse princess
+    dauphin chaton chien lapin tigre marseille olympique allezlom paris parisien lyon toulouse
+    bordeaux nantes lille strasbourg montpellier france liberte vacances chocolat fromage
+    baguette camembert pastis football soccer baseball hockey rugby tennis monkey dragon master
+    shadow sunshine superman batman spiderman pokemon starwars naruto minecraft fortnite
+    trustno1 whatever freedom killer matrix computer internet samsung google iphone facebook
+    youtube charlie michael jordan jennifer hunter ranger buster daniel andrew joshua michelle
+    jessica ashley nicole maggie ginger summer mustang harley nicolas camille julien thomas
+    marine julie laura sophie maxime alexandre antoine pierre quentin romain lucas louis emma
+    chloe manon sarah mathieu mathilde celine isabelle nathalie sandrine stephanie christophe
+    sebastien frederic jeanne marie cedric florian vincent kevin jeremy jonathan elodie aurelie
+    audrey melanie caroline pauline charlotte clement guillaume arthur nathan janvier fevrier
+    avril juillet septembre octobre novembre decembre lundi mardi mercredi jeudi vendredi
+    samedi dimanche printemps automne hiver noel mairie commune citoyen cantine garderie creche
+    ecole periscolaire enfance jeunesse inscription
+    """.split()  # noqa: SIM905  (a word list reads best as text; a literal would take 264 lines)
+)
+# The portal's own name is always a context word, whatever the caller gives.
+_PORTAL_WORDS = ("Portail Famille",)
+
+# An attacker guesses which listed word (log2 of the list's size) and its capitalisation (1 bit).
+DICTIONARY_WORD_BITS = math.log2(len(COMMON_PASSWORDS)) + 1
+
+_POOL_SIZES = {
+    "lower": 26,
+    "upper": 26,
+    "digit": 10,
+    "ascii": 33,  # ASCII punctuation, symbols and space
+    "accented": 32,  # Latin letters with diacritics, both cases (é, À, ç, ï, œ...)
+    "other": 100,  # other scripts, emoji: a modest guess at what an attacker tries
+}
+_LONGEST_REPEATED_BLOCK = 8
+_SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "0123456789",
+    "1234567890",  # the digit row, where 0 follows 9
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+    "&é\"'(-è_çà)=",  # the AZERTY digit row, unshifted
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "qwertzuiop",
+    "yxcvbnm",
+)
+_SEQUENCE_POSITIONS = tuple({char: i for i, char in enumerate(s)} for s in _SEQUENCES)
+_LOOKALIKES = {
+    "a": "a@4",
+    "b": "b8",
+    "e": "e3€",
+    "g": "g9",
+    "i": "i1!|",
+    "l": "l1|",
+    "o": "o0",
+    "s": "s5$",
+    "t": "t7+",
+}
+_SEPARATOR = "[-_. '’]?"
+_YEAR = r"(?:19|20)[0-9]{2}"  # a year is guessed as easily as a listed word
+_MIN_CONTEXT_WORD = 3  # a whole context word ("Roy", "Démo-sur-Mer")
+_MIN_CONTEXT_PART = 4  # a part of one ("Dupont" in "Martin-Dupont"); shorter parts are too common
+
+
+@frozen
+class PasswordContext:
+    """Words a password must not rest on: the town's name, the family's names, the e-mail."""
+
+    words: tuple[str, ...] = ()
+
+    @classmethod
+    def for_account(
+        cls, *, commune_name: str, family_names: Iterable[str] = (), email: str | None = None
+    ) -> PasswordContext:
+        """The context of a family's account (only the e-mail's local part is a word)."""
+        words = [commune_name, *family_names]
+        if email:
+            words.append(email.rpartition("@")[0] or email)
+        return cls(tuple(words))
+
+
+NO_CONTEXT = PasswordContext()
+
+
+@frozen
+class PasswordVerdict:
+    """Whether a password is accepted; if not, ``problems`` says why, in French."""
+
+    accepted: bool
+    entropy_bits: int
+    problems: tuple[str, ...]
+
+
+@frozen
+class _Estimate:
+    bits: int
+    context_word_found: bool
+
+
+def check_password(candidate: str, context: PasswordContext = NO_CONTEXT) -> PasswordVerdict:
+    """Judge a candidate password against the policy; never raises on any text."""
+    text = unicodedata.normalize("NFC", candidate)
+    estimate = _estimate(text[:MAX_LENGTH], (*_PORTAL_WORDS, *context.words))
+    problems: list[str] = []
+    if (missing := MIN_LENGTH - len(text)) > 0:
+        problems.append(f"Au moins {MIN_LENGTH} caractères (il en manque {missing}).")
+    elif (excess := len(text) - MAX_LENGTH) > 0:
+        problems.append(f"Au plus {MAX_LENGTH} caractères ({excess} de trop).")
+    if estimate.bits < MIN_ENTROPY_BITS:
+        if estimate.context_word_found:
+            problems.append(_CONTEXT_WORD)
+        problems.append(_TOO_EASY)
+    return PasswordVerdict(
+        accepted=not problems, entropy_bits=estimate.bits, problems=tuple(problems)
+    )
+
+
+def _estimate(text: str, context_words: Sequence[str]) -> _Estimate:
+    folded, owners = _fold(text)
+    common = _matches(_COMMON_PATTERN, folded)
+    context = _matches(_word_pattern(_context_forms(context_words)), folded)
+    removed = [False] * len(text)
+    for start, end in common + context:
+        for position in range(start, end):
+            removed[owners[position]] = True
+
+    stretches = _stretches(text, removed)
+    classes = {_character_class(char) for stretch in stretches for char in stretch}
+    bits_per_character = math.log2(sum(_POOL_SIZES[name] for name in classes) or 1)
+    bits = _count_words(folded, common + context) * DICTIONARY_WORD_BITS
+    bits += sum(_stretch_bits(stretch, bits_per_character) for stretch in stretches)
+    return _Estimate(bits=math.floor(bits), context_word_found=bool(context))
+
+
+def _fold_character(char: str) -> str:
+    """Lower case, accents and compatibility forms removed: « É » -> « e », « Œ » -> « oe »."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare.casefold().replace("œ", "oe").replace("æ", "ae")
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """The folded text, and for each of its characters the index of the one it came from."""
+    folded: list[str] = []
+    owners: list[int] = []
+    for index, char in enumerate(text):
+        for piece in _fold_character(char):
+            folded.append(piece)
+            owners.append(index)
+    return "".join(folded), owners
+
+
+def _word_pattern(words: Iterable[str], *extra: str) -> re.Pattern[str] | None:
+    """Every (overlapping) occurrence of any of the folded words, look-alikes allowed, one
+    separator allowed between letters and on either side; longest words tried first."""
+    alternatives = [
+        _SEPARATOR.join(f"[{re.escape(_LOOKALIKES.get(char, char))}]" for char in word)
+        for word in sorted(set(words), key=len, reverse=True)
+    ]
+    alternatives.extend(extra)
+    if not alternatives:
+        return None
+    return re.compile(f"(?=({_SEPARATOR}(?:{'|'.join(alternatives)}){_SEPARATOR}))")
+
+
+_COMMON_PATTERN = _word_pattern(COMMON_PASSWORDS, _YEAR)
+
+
+def _context_forms(words: Iterable[str]) -> set[str]:
+    """A context word as a whole (« demosurmer ») and its longer parts (« demo »)."""
+    forms: set[str] = set()
+    for word in words:
+        parts = re.findall(r"[^\W_]+", "".join(_fold_character(char) for char in word))
+        whole = "".join(parts)
+        if len(whole) >= _MIN_CONTEXT_WORD:
+            forms.add(whole)
+        forms.update(part for part in parts if len(part) >= _MIN_CONTEXT_PART)
+    return forms
+
+
+def _matches(pattern: re.Pattern[str] | None, folded: str) -> list[tuple[int, int]]:
+    """The spans of every match, overlapping ones included."""
+    if pattern is None:
+        return []
+    return [match.span(1) for match in pattern.finditer(folded)]
+
+
+def _count_words(folded: str, spans: list[tuple[int, int]]) -> int:
+    """How many different words were found (matches read left to right, longest first, never
+    overlapping); a word used again is not counted again (« soleilsoleil » is one guess)."""
+    words: set[str] = set()
+    end_of_last = 0
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start >= end_of_last:
+            words.add(re.sub(_SEPARATOR, "", folded[start:end]))
+            end_of_last = end
+    return len(words)
+
+
+def _character_class(char: str) -> str:
+    if char.isascii():
+        if char.islower():
+            return "lower"
+        if char.isupper():
+            return "upper"
+        return "digit" if char.isdigit() else "ascii"
+    base = unicodedata.normalize("NFD", char)[0]
+    if (char.isalpha() and base.isascii() and base.isalpha()) or char in "œŒæÆ":
+        return "accented"
+    return "other"
+
+
+def _stretches(text: str, removed: list[bool]) -> list[str]:
+    """The maximal stretches of text left between removed words."""
+    stretches: list[str] = []
+    current: list[str] = []
+    for char, gone in zip(text, removed, strict=True):
+        if gone:
+            if current:
+                stretches.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if current:
+        stretches.append("".join(current))
+    return stretches
+
+
+def _stretch_bits(stretch: str, bits_per_character: float) -> float:
+    """Full price for each unpredictable character, log2(1 + length) for each predictable run."""
+    keys = [folded if len(folded := char.casefold()) == 1 else char for char in stretch]
+    predictable = _predictable(keys)
+    bits = 0.0
+    run = 0
+    for is_predictable in predictable:
+        if is_predictable:
+            run += 1
+            continue
+        bits += math.log2(1 + run) + bits_per_character  # log2(1) = 0 when no run ends here
+        run = 0
+    return bits + math.log2(1 + run)
+
+
+def _predictable(keys: Sequence[str]) -> list[bool]:
+    """Which characters repeat a block just seen or continue a sequence of three or more."""
+    predictable = [False] * len(keys)
+    for period in range(1, _LONGEST_REPEATED_BLOCK + 1):
+        repeats = [keys[i] == keys[i - period] for i in range(period, len(keys))]
+        _mark_long_runs(predictable, repeats, offset=period, shortest=period)
+    for positions in _SEQUENCE_POSITIONS:
+        for step in (1, -1):
+            follows = [
+                keys[i - 1] in positions and positions.get(keys[i]) == positions[keys[i - 1]] + step
+                for i in range(1, len(keys))
+            ]
+            _mark_long_runs(predictable, follows, offset=1, shortest=2)
+    return predictable
+
+
+def _mark_long_runs(marks: list[bool], flags: list[bool], *, offset: int, shortest: int) -> None:
+    """Set ``marks[offset + i]`` for each ``i`` in a run of at least ``shortest`` true flags."""
+    start = 0
+    for i, flag in enumerate([*flags, False]):
+        if not flag:
+            if i - start >= shortest:
+                for j in range(start, i):
+                    marks[offset + j] = True
+            start = i + 1
