@@ -13,6 +13,7 @@ from adapters.calendars import shipped_school_calendar
 from adapters.clock import SystemClock
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.passwords import Argon2PasswordHasher
 from adapters.persistence import (
     SqlUnitOfWork,
     create_database_engine,
@@ -21,7 +22,14 @@ from adapters.persistence import (
 )
 from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
-from portail_core.ports import Clock, EmailRenderer, Mailer, UnitOfWork, UnitOfWorkFactory
+from portail_core.ports import (
+    Clock,
+    EmailRenderer,
+    Mailer,
+    PasswordHasher,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from portail_core.services.opening_calendar import CalendarSources
 
 __all__ = ["Services", "bootstrap", "bootstrap_in_memory"]
@@ -37,6 +45,7 @@ class Services:
     calendars: CalendarSources
     mailer: Mailer
     renderer: EmailRenderer
+    hasher: PasswordHasher = field(factory=Argon2PasswordHasher)
     engine: Engine | None = field(default=None)
 
     def schema_is_current(self) -> bool:

@@ -124,6 +124,10 @@ class AccountRepository(Protocol):
 
     def of_family(self, family_id: int) -> Account | None: ...
 
+    def identifiers(self) -> dict[int, str]:
+        """Each family that has an account -> the account's identifier (one query)."""
+        ...
+
     def update(self, account: Account) -> None: ...
 
 

@@ -126,6 +126,7 @@ class FileEstablishment:
     contact_email: str
     school: str | None = None
     closures: list[FileClosure] = Factory(list)
+    regulation_version: str | None = None
     booking: FileBooking | None = None
     units: list[FileUnit] = Factory(list)
 

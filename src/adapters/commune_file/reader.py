@@ -186,6 +186,7 @@ def _establishment(source: FileEstablishment) -> Establishment:
         contact_email=source.contact_email,
         school_code=source.school,
         closures=tuple(Closure(c.from_, c.to, c.label) for c in source.closures),
+        regulation=source.regulation_version,
         units=tuple(_unit(u, u.booking or source.booking) for u in source.units),
     )
 

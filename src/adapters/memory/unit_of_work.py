@@ -194,6 +194,9 @@ class InMemoryAccountRepository:
         found = [a for a in self._state.accounts.values() if a.family_id == family_id]
         return copy.deepcopy(found[0]) if found else None
 
+    def identifiers(self) -> dict[int, str]:
+        return {a.family_id: a.identifier for a in self._state.accounts.values()}
+
     def update(self, account: Account) -> None:
         assert account.id is not None  # noqa: S101  (same)
         self._state.accounts[account.id] = copy.deepcopy(account)

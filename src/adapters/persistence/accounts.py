@@ -72,6 +72,10 @@ class SqlAccountRepository:
     def of_family(self, family_id: int) -> Account | None:
         return self._one(accounts.c.family_id == family_id)
 
+    def identifiers(self) -> dict[int, str]:
+        rows = self._connection.execute(select(accounts.c.family_id, accounts.c.identifier))
+        return {row.family_id: row.identifier for row in rows}
+
     def update(self, account: Account) -> None:
         self._connection.execute(
             update(accounts).where(accounts.c.id == account.id).values(_account_values(account))

@@ -57,6 +57,7 @@ class SqlCatalogueRepository:
                     units=tuple(units_of.get(row.id, ())),
                     school_code=codes.get(row.school_id) if row.school_id else None,
                     closures=codec.structure(row.closures, tuple[Closure, ...]),
+                    regulation=row.regulation,
                     id=row.id,
                 )
                 for row in establishment_rows
@@ -82,6 +83,7 @@ class SqlCatalogueRepository:
                     "contact_email": e.contact_email,
                     "school_id": school_ids.get(e.school_code) if e.school_code else None,
                     "closures": codec.unstructure(e.closures, tuple[Closure, ...]),
+                    "regulation": e.regulation,
                     "position": position,
                 }
                 for position, e in enumerate(catalogue.establishments)

@@ -86,6 +86,7 @@ establishments = Table(
     Column("contact_email", String(254), nullable=False),
     Column("school_id", Integer, ForeignKey("schools.id"), nullable=True),
     Column("closures", JSON, nullable=False),
+    Column("regulation", String(40), nullable=True),
     Column("position", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
     CheckConstraint("kind IN ('ALSH', 'APS', 'RESTAURATION', 'EMS', 'SMA')", name="kind"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from entrypoints.cli import audit, calendar, catalogue, db, demo, outbox, serve
+from entrypoints.cli import account, audit, calendar, catalogue, db, demo, family, outbox, serve
 from entrypoints.cli.feedback import PortailGroup
 
 __all__ = ["main"]
@@ -26,10 +26,12 @@ def main() -> None:
     """
 
 
+main.add_command(account.group)
 main.add_command(audit.group)
 main.add_command(catalogue.group)
 main.add_command(calendar.group)
 main.add_command(db.group)
 main.add_command(demo.group)
+main.add_command(family.group)
 main.add_command(outbox.group)
 main.add_command(serve.command)

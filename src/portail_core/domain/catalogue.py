@@ -165,6 +165,7 @@ class Establishment:
     units: tuple[Unit, ...]
     school_code: str | None = None  # APS and restauration serve one school's pupils
     closures: tuple[Closure, ...] = ()
+    regulation: str | None = None  # current version of its règlement intérieur, if any
     id: int | None = field(default=None, kw_only=True)
 
     def unit(self, code: str) -> Unit | None:
@@ -184,8 +185,20 @@ class Catalogue:
     def establishment(self, code: str) -> Establishment | None:
         return next((e for e in self.establishments if e.code == code), None)
 
+    def regulations(self) -> dict[str, str]:
+        """Each establishment with a règlement intérieur -> its current version."""
+        return {e.code: e.regulation for e in self.establishments if e.regulation}
 
-_ESTABLISHMENT_FIELDS = ("name", "kind", "address", "contact_email", "school_code", "closures")
+
+_ESTABLISHMENT_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "contact_email",
+    "school_code",
+    "closures",
+    "regulation",
+)
 MAX_SHOWN = 200
 
 

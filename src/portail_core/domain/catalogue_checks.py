@@ -50,6 +50,9 @@ def _text_fields(item: object, here: tuple[str | int, ...]) -> Iterator[Problem]
         value = getattr(item, name, None)
         if isinstance(value, str) and len(value) > limit:
             yield Problem((*here, name), f"{limit} caractères au plus")
+    regulation = getattr(item, "regulation", None)
+    if isinstance(regulation, str) and len(regulation) > 40:
+        yield Problem((*here, "regulation_version"), "40 caractères au plus")
     email = getattr(item, "contact_email", None)
     if isinstance(email, str) and (len(email) > 254 or not _EMAIL.match(email)):
         yield Problem((*here, "contact_email"), "adresse e-mail invalide")

@@ -65,6 +65,7 @@ class SchoolYear:
 
     @classmethod
     def containing(cls, day: date) -> SchoolYear:
+        """The school year ``day`` falls in (from 1 September to 31 August)."""
         return cls(day.year if day.month >= 9 else day.year - 1)
 
     @property

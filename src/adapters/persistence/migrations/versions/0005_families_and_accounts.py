@@ -19,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("establishments") as batch:
+        batch.add_column(sa.Column("regulation", sa.String(length=40), nullable=True))
     op.create_table(
         "families",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -87,3 +89,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_children_family_id"), table_name="children")
     op.drop_table("children")
     op.drop_table("families")
+    with op.batch_alter_table("establishments") as batch:
+        batch.drop_column("regulation")

@@ -1,0 +1,146 @@
+"""``portail family``: families' dossiers (DIU)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from adapters.dossier_file import read_family_file
+from entrypoints.bootstrap import Services
+from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from portail_core.domain.completeness import SchoolYear
+from portail_core.errors import InvalidInput
+from portail_core.services.families import (
+    FamilySummary,
+    create_family,
+    family_dossier,
+    list_families,
+)
+
+__all__ = ["SCHOOL_YEAR_OPTION", "group", "school_year_of"]
+
+SCHOOL_YEAR_OPTION = click.option(
+    "--school-year",
+    metavar="AAAA-AAAA",
+    help="Année scolaire de référence (par défaut : celle en cours, ex. 2026-2027).",
+)
+
+
+def school_year_of(services: Services, text: str | None) -> SchoolYear:
+    return SchoolYear.parse(text) if text else SchoolYear.containing(services.clock.today())
+
+
+@click.group("family")
+def group() -> None:
+    """Dossiers des familles (DIU) : création, consultation, complétude."""
+
+
+@group.command("create")
+@click.argument("path", metavar="FICHIER", type=click.Path(dir_okay=False, path_type=Path))
+@pass_services
+def create_command(services: Services, path: Path) -> None:
+    """Crée le dossier d'une famille décrit dans FICHIER (TOML ; voir docs/staff-guide.md)."""
+    require_current_schema(services)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
+    family = read_family_file(text, services.clock.today())
+    family_id = create_family(services.uow(), family, actor=staff_actor(), clock=services.clock)
+    click.echo(f"Dossier créé : famille {family.name}, n° {family_id}.")
+
+
+@group.command("show")
+@click.argument("family_id", metavar="N°", type=click.IntRange(1))
+@SCHOOL_YEAR_OPTION
+@FORMAT_OPTION
+@pass_services
+def show_command(
+    services: Services, family_id: int, school_year: str | None, output_format: str
+) -> None:
+    """Affiche le dossier d'une famille et ce qui lui manque pour l'année scolaire."""
+    require_current_schema(services)
+    year = school_year_of(services, school_year)
+    summary = family_dossier(services.uow(read_only=True), family_id, year, services.clock)
+    if output_format == "json":
+        echo_json(_json(summary))
+        return
+    family = summary.family
+    click.echo(
+        f"Famille {family.name} (n° {family.id})"
+        f"{' – habitante de la commune' if family.resident else ''}"
+    )
+    click.echo(f"Compte : {summary.account_identifier or 'aucun'}")
+    for guardian in family.guardians:
+        click.echo(
+            f"Responsable : {guardian.first_name} {guardian.last_name}, "
+            f"{guardian.email or 'sans e-mail'}, {', '.join(guardian.phones) or 'sans téléphone'}"
+        )
+    for child in family.children:
+        click.echo(
+            f"Enfant n° {child.id} : {child.full_name}, né(e) le "
+            f"{child.birth_date.strftime('%d/%m/%Y')}, {child.school_code or 'école ?'} "
+            f"{child.school_class or ''}".rstrip()
+        )
+    if summary.completeness.complete:
+        click.echo(f"Dossier complet pour {year}.")
+    else:
+        click.echo(f"Dossier incomplet pour {year} ; il manque :")
+        for item in summary.completeness.missing:
+            click.echo(f"  - {item}")
+
+
+@group.command("list")
+@click.option("--incomplete", is_flag=True, help="Seulement les dossiers incomplets.")
+@SCHOOL_YEAR_OPTION
+@FORMAT_OPTION
+@pass_services
+def list_command(
+    services: Services, incomplete: bool, school_year: str | None, output_format: str
+) -> None:
+    """Liste les familles, la complétude de leur dossier et leur compte."""
+    require_current_schema(services)
+    year = school_year_of(services, school_year)
+    summaries = list_families(
+        services.uow(read_only=True), year, services.clock, incomplete_only=incomplete
+    )
+    if output_format == "json":
+        echo_json([_json(s) for s in summaries])
+        return
+    rows = [
+        (
+            s.family.id,
+            s.family.name,
+            len(s.family.children),
+            "complet" if s.completeness.complete else f"{len(s.completeness.missing)} manque(s)",
+            s.account_identifier or "",
+        )
+        for s in summaries
+    ]
+    echo_rows(("n°", "famille", "enfants", f"dossier {year}", "compte"), rows, output_format)
+
+
+def _json(summary: FamilySummary) -> dict[str, Any]:
+    family = summary.family
+    return {
+        "id": family.id,
+        "name": family.name,
+        "resident": family.resident,
+        "children": [
+            {
+                "id": c.id,
+                "first_name": c.first_name,
+                "last_name": c.last_name,
+                "birth_date": c.birth_date.isoformat(),
+                "school": c.school_code,
+                "class": c.school_class,
+            }
+            for c in family.children
+        ],
+        "complete": summary.completeness.complete,
+        "missing": list(summary.completeness.missing),
+        "account": summary.account_identifier,
+    }

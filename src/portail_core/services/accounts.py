@@ -1,0 +1,318 @@
+"""Family accounts: opening by the guichet unique, activation, login, unlocking.
+
+Opening an account requires a dossier complete for the school year. The default e-mail carries
+the identifier and a one-time activation link (72 h); the seed's variant carries a temporary
+password (7 days) to change at first login. Both e-mails are written to the outbox in the same
+transaction as the account.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Sequence
+
+import pendulum
+from attrs import frozen
+
+from portail_core.domain.account import (
+    Account,
+    AccountStatus,
+    OneTimeToken,
+    TokenPurpose,
+    hash_token,
+)
+from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.completeness import SchoolYear, completeness
+from portail_core.domain.dossier import Family
+from portail_core.domain.instants import as_paris
+from portail_core.domain.outbox import OutgoingEmail
+from portail_core.domain.passwords import PasswordContext, check_password
+from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
+from portail_core.ports import Clock, PasswordHasher, UnitOfWork
+
+__all__ = [
+    "AccountOpening",
+    "IncompleteDossier",
+    "LoginFailed",
+    "activate_account",
+    "activation_is_valid",
+    "authenticate",
+    "open_account",
+    "temporary_password",
+    "unlock_account",
+]
+
+TEMPORARY_PASSWORD_LIFETIME = pendulum.duration(days=7)
+_UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+
+
+class IncompleteDossier(RuleViolation):
+    """The dossier lacks something for the school year; ``missing`` says what, in French."""
+
+    def __init__(self, school_year: SchoolYear, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        listed = "\n".join(f"  - {item}" for item in self.missing)
+        super().__init__(f"Le dossier n'est pas complet pour {school_year} :\n{listed}")
+
+
+class LoginFailed(NotAllowed):
+    default_message = "Identifiant ou mot de passe incorrect."
+
+
+@frozen
+class AccountOpening:
+    identifier: str
+    email: str
+    with_temporary_password: bool
+
+
+def temporary_password() -> str:
+    """Four groups of four unambiguous characters (about 79 bits), easy to copy from an e-mail."""
+    return "-".join("".join(secrets.choice(_UNAMBIGUOUS) for _ in range(4)) for _ in range(4))
+
+
+def _identifier(family: Family) -> str:
+    plain = unicodedata.normalize("NFKD", family.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "famille"
+    return f"{slug}.{family.id}"
+
+
+def _paris(moment: pendulum.DateTime) -> str:
+    return as_paris(moment).format("dddd D MMMM YYYY [à] H[h]mm", locale="fr")
+
+
+def open_account(
+    uow: UnitOfWork,
+    family_id: int,
+    *,
+    school_year: SchoolYear,
+    public_url: str,
+    hasher: PasswordHasher,
+    actor: Actor,
+    clock: Clock,
+    with_temporary_password: bool = False,
+) -> AccountOpening:
+    """Open the family's account and e-mail its main guardian; refused (with the list of what is
+    missing) while the dossier is incomplete for ``school_year``."""
+    now = clock.now()
+    with uow:
+        family = uow.families.get(family_id)
+        commune = uow.communes.get()
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        regulations = uow.catalogue.get().regulations()
+        check = completeness(family, school_year, regulations, clock.today())
+        if not check.complete:
+            raise IncompleteDossier(school_year, check.missing)
+        existing = uow.accounts.of_family(family_id)
+        if existing is not None:
+            raise Conflict(f"Cette famille a déjà un compte (identifiant {existing.identifier}).")
+        email = family.main_guardian.email
+        if email is None:  # completeness requires it; kept for the type checker
+            raise IncompleteDossier(school_year, ["Responsable légal : adresse e-mail"])
+        account = Account(family_id, _identifier(family), email, created_at=now)
+        town = commune.name if commune else "la commune"
+        context = {"commune": town, "identifier": account.identifier}
+        if with_temporary_password:
+            password = temporary_password()
+            account.status = AccountStatus.ACTIVE
+            account.password_hash = hasher.hash(password)
+            account.must_change_password = True
+            account.password_expires_at = now + TEMPORARY_PASSWORD_LIFETIME
+            uow.accounts.add(account)
+            template = "account_temporary_password"
+            context |= {
+                "temporary_password": password,
+                "login_url": f"{public_url}/connexion",
+                "expires": _paris(account.password_expires_at),
+            }
+        else:
+            uow.accounts.add(account)
+            assert account.id is not None  # noqa: S101  (set by add)
+            secret, token = OneTimeToken.issue(account.id, TokenPurpose.ACTIVATION, now)
+            uow.tokens.add(token)
+            template = "account_activation"
+            context |= {
+                "activation_url": f"{public_url}/activation/{secret}",
+                "expires": _paris(token.expires_at),
+            }
+        uow.outbox.add(OutgoingEmail(email, template, context, created_at=now))
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="account.create",
+                summary=f"Compte ouvert pour la famille {family.name} ({account.identifier})",
+                details={"family_id": family_id, "temporary_password": with_temporary_password},
+            )
+        )
+        uow.commit()
+        return AccountOpening(account.identifier, email, with_temporary_password)
+
+
+def _usable_token(
+    uow: UnitOfWork, secret: str, purpose: TokenPurpose, now: pendulum.DateTime
+) -> OneTimeToken:
+    token = uow.tokens.by_hash(hash_token(secret)) if len(secret) <= 100 else None
+    if token is None or token.purpose is not purpose or not token.usable(now):
+        raise NotAllowed(
+            "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau au "
+            "guichet unique."
+        )
+    return token
+
+
+def activation_is_valid(uow: UnitOfWork, secret: str, clock: Clock) -> bool:
+    """Whether an activation link still works (the page shows the form or an explanation)."""
+    with uow:
+        try:
+            _usable_token(uow, secret, TokenPurpose.ACTIVATION, clock.now())
+        except NotAllowed:
+            return False
+        return True
+
+
+def activate_account(
+    uow: UnitOfWork,
+    secret: str,
+    password: str,
+    *,
+    hasher: PasswordHasher,
+    actor_ip: str,
+    clock: Clock,
+) -> Account:
+    """Consume the activation link and set the chosen password (checked against the policy)."""
+    now = clock.now()
+    with uow:
+        token = _usable_token(uow, secret, TokenPurpose.ACTIVATION, now)
+        account = uow.accounts.get(token.account_id)
+        family = uow.families.get(account.family_id) if account else None
+        commune = uow.communes.get()
+        if account is None or family is None:
+            raise NotFound("Compte introuvable.")
+        _require_strong(password, family, account, commune.name if commune else "")
+        account.password_hash = hasher.hash(password)
+        account.status, account.must_change_password = AccountStatus.ACTIVE, False
+        account.unlock()
+        token.use(now)
+        uow.tokens.update(token)
+        uow.tokens.revoke_all(token.account_id, TokenPurpose.ACTIVATION)
+        uow.accounts.update(account)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=Actor(account.identifier, Channel.PORTAL),
+                action="account.activate",
+                summary=f"Compte {account.identifier} activé : mot de passe choisi",
+                details={"ip": actor_ip},
+            )
+        )
+        uow.commit()
+        return account
+
+
+def _require_strong(password: str, family: Family, account: Account, commune: str) -> None:
+    names = [family.name, *(g.last_name for g in family.guardians)]
+    names += [g.first_name for g in family.guardians]
+    context = PasswordContext.for_account(
+        commune_name=commune, family_names=names, email=account.email
+    )
+    verdict = check_password(password, context)
+    if not verdict.accepted:
+        raise InvalidInput(
+            "Ce mot de passe ne convient pas.", {"password": " ".join(verdict.problems)}
+        )
+
+
+def authenticate(
+    uow: UnitOfWork,
+    identifier: str,
+    password: str,
+    *,
+    hasher: PasswordHasher,
+    actor_ip: str,
+    clock: Clock,
+) -> Account:
+    """Check the identifier and password under the throttling rules (SECURITY.md).
+
+    An unknown identifier, an account not yet activated and a wrong password get the same
+    answer, after the same work (a password hash is always verified). Every outcome is audited.
+    """
+    now = clock.now()
+    with uow:
+        account = uow.accounts.by_identifier(identifier.strip().lower()[:100])
+        if account is None or account.password_hash is None:
+            hasher.hash(password)  # the same work as verifying: the answer takes as long
+            _audit_login(
+                uow, identifier[:100], "login.failure", "Échec de connexion", actor_ip, now
+            )
+            uow.commit()
+            raise LoginFailed()
+        account.check_can_attempt(now)
+        if not hasher.verify(account.password_hash, password):
+            account.record_failure(now)
+            uow.accounts.update(account)
+            _audit_login(
+                uow, account.identifier, "login.failure", "Échec de connexion", actor_ip, now
+            )
+            if account.locked:
+                _audit_login(
+                    uow,
+                    account.identifier,
+                    "account.lock",
+                    "Compte bloqué après trop d'essais",
+                    actor_ip,
+                    now,
+                )
+            uow.commit()
+            raise LoginFailed()
+        if account.temporary_password_expired(now):
+            raise NotAllowed(
+                "Votre mot de passe provisoire a expiré : demandez-en un nouveau au guichet unique."
+            )
+        account.record_success()
+        if hasher.needs_rehash(account.password_hash):
+            account.password_hash = hasher.hash(password)
+        uow.accounts.update(account)
+        _audit_login(uow, account.identifier, "login.success", "Connexion", actor_ip, now)
+        uow.commit()
+        return account
+
+
+def _audit_login(
+    uow: UnitOfWork, who: str, action: str, summary: str, ip: str, now: pendulum.DateTime
+) -> None:
+    uow.audit.record(
+        AuditEvent(
+            at=now,
+            actor=Actor(who, Channel.PORTAL),
+            action=action,
+            summary=f"{summary} : {who}",
+            details={"ip": ip},
+        )
+    )
+
+
+def unlock_account(uow: UnitOfWork, family_id: int, *, actor: Actor, clock: Clock) -> Account:
+    """The guichet unique unlocks a family's account (after checking who is asking)."""
+    now = clock.now()
+    with uow:
+        account = uow.accounts.of_family(family_id)
+        if account is None:
+            raise NotFound(f"La famille n° {family_id} n'a pas de compte.")
+        was_locked = account.locked
+        account.unlock()
+        uow.accounts.update(account)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="account.unlock",
+                summary=f"Compte {account.identifier} débloqué",
+                details={"locked": [str(was_locked), "False"]},
+            )
+        )
+        uow.commit()
+        return account
