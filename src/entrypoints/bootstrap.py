@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from adapters.calendars import shipped_school_calendar
 from adapters.clock import SystemClock
+from adapters.documents import FileDocumentStore, InMemoryDocumentStore
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import Argon2PasswordHasher
@@ -24,6 +25,7 @@ from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
 from portail_core.ports import (
     Clock,
+    DocumentStore,
     EmailRenderer,
     Mailer,
     PasswordHasher,
@@ -45,6 +47,7 @@ class Services:
     calendars: CalendarSources
     mailer: Mailer
     renderer: EmailRenderer
+    documents: DocumentStore
     hasher: PasswordHasher = field(factory=Argon2PasswordHasher)
     engine: Engine | None = field(default=None)
 
@@ -73,6 +76,7 @@ def bootstrap(settings: Settings | None = None) -> Services:
         calendars=official_calendars(),
         mailer=mailer_for(settings),
         renderer=JinjaEmailRenderer(),
+        documents=FileDocumentStore(settings.instance_path / "documents"),
         engine=engine,
     )
 
@@ -90,6 +94,7 @@ def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Servi
         calendars=official_calendars(),
         mailer=ConsoleMailer(settings.mail_from),
         renderer=JinjaEmailRenderer(),
+        documents=InMemoryDocumentStore(),
     )
 
 

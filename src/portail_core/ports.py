@@ -16,6 +16,7 @@ from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.commune import Commune
+from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
 from portail_core.domain.school_calendar import SchoolCalendar
@@ -26,6 +27,7 @@ __all__ = [
     "CatalogueRepository",
     "Clock",
     "CommuneRepository",
+    "DocumentStore",
     "EmailRenderer",
     "FamilyRepository",
     "Mailer",
@@ -141,6 +143,20 @@ class TokenRepository(Protocol):
     def revoke_all(self, account_id: int, purpose: TokenPurpose) -> None:
         """Revoke the account's unused tokens of that purpose (a new one replaces them)."""
         ...
+
+
+class DocumentStore(Protocol):
+    """Supporting documents' files, kept outside the web root under random names."""
+
+    def save(self, data: bytes, filename: str) -> StoredDocument:
+        """Check the content (PDF, JPEG or PNG, 5 MB at most) and keep it."""
+        ...
+
+    def open(self, file_id: str) -> bytes:
+        """The file's content; NotFound for an unknown or malformed id."""
+        ...
+
+    def delete(self, file_id: str) -> None: ...
 
 
 class PasswordHasher(Protocol):

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import click
 
-from entrypoints.cli import account, audit, calendar, catalogue, db, demo, family, outbox, serve
+from entrypoints.cli import (
+    account,
+    audit,
+    calendar,
+    catalogue,
+    db,
+    demo,
+    document,
+    family,
+    outbox,
+    serve,
+)
 from entrypoints.cli.feedback import PortailGroup
 
 __all__ = ["main"]
@@ -32,6 +43,7 @@ main.add_command(catalogue.group)
 main.add_command(calendar.group)
 main.add_command(db.group)
 main.add_command(demo.group)
+main.add_command(document.group)
 main.add_command(family.group)
 main.add_command(outbox.group)
 main.add_command(serve.command)
