@@ -20,6 +20,7 @@ from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
 from portail_core.domain.school_calendar import SchoolCalendar
+from portail_core.domain.session import PortalSession
 
 __all__ = [
     "AccountRepository",
@@ -36,6 +37,7 @@ __all__ = [
     "PasswordHasher",
     "PublicHolidays",
     "SchoolCalendarRepository",
+    "SessionRepository",
     "TokenRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -159,6 +161,20 @@ class DocumentStore(Protocol):
     def delete(self, file_id: str) -> None: ...
 
 
+class SessionRepository(Protocol):
+    def add(self, session: PortalSession) -> None: ...
+
+    def by_hash(self, token_hash: str) -> PortalSession | None: ...
+
+    def touch(self, session: PortalSession) -> None:
+        """Write back ``last_seen_at``."""
+        ...
+
+    def delete(self, token_hash: str) -> None: ...
+
+    def delete_all(self, account_id: int) -> None: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -249,6 +265,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tokens(self) -> TokenRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
 
     def __enter__(self) -> Self: ...
 

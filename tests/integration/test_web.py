@@ -122,7 +122,7 @@ def test_behind_https_the_session_cookie_is_host_prefixed_and_secure(
     )
     secure = attrs.evolve(services, settings=https)
     app = create_app(services=secure)
-    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-csrf"  # Flask's cookie: CSRF only
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

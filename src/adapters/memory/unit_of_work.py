@@ -24,6 +24,7 @@ from portail_core.domain.commune import Commune
 from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.school_calendar import SchoolCalendar
+from portail_core.domain.session import PortalSession
 from portail_core.errors import Conflict
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "InMemoryFamilyRepository",
     "InMemoryOutbox",
     "InMemorySchoolCalendarRepository",
+    "InMemorySessionRepository",
     "InMemoryStore",
     "InMemoryTokenRepository",
     "InMemoryUnitOfWork",
@@ -55,6 +57,7 @@ class _State:
     next_child_id: int = 1
     accounts: dict[int, Account] = field(factory=dict)
     tokens: dict[int, OneTimeToken] = field(factory=dict)
+    sessions: dict[str, PortalSession] = field(factory=dict)
 
 
 @define
@@ -224,6 +227,28 @@ class InMemoryTokenRepository:
                 token.revoked = True
 
 
+class InMemorySessionRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, session: PortalSession) -> None:
+        session.id = len(self._state.sessions) + 1
+        self._state.sessions[session.token_hash] = copy.deepcopy(session)
+
+    def by_hash(self, token_hash: str) -> PortalSession | None:
+        return copy.deepcopy(self._state.sessions.get(token_hash))
+
+    def touch(self, session: PortalSession) -> None:
+        self._state.sessions[session.token_hash] = copy.deepcopy(session)
+
+    def delete(self, token_hash: str) -> None:
+        self._state.sessions.pop(token_hash, None)
+
+    def delete_all(self, account_id: int) -> None:
+        for key in [k for k, s in self._state.sessions.items() if s.account_id == account_id]:
+            del self._state.sessions[key]
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -264,6 +289,10 @@ class InMemoryUnitOfWork:
     @property
     def tokens(self) -> InMemoryTokenRepository:
         return InMemoryTokenRepository(self._require_working())
+
+    @property
+    def sessions(self) -> InMemorySessionRepository:
+        return InMemorySessionRepository(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

@@ -33,6 +33,7 @@ __all__ = [
     "metadata",
     "one_time_tokens",
     "outbox",
+    "portal_sessions",
     "school_holidays",
     "schools",
     "units",
@@ -199,4 +200,15 @@ one_time_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime, nullable=True),
     Column("revoked", Boolean, nullable=False),
+)
+
+# Server-side sessions: only the hash of the cookie's secret is stored.
+portal_sessions = Table(
+    "portal_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
 )

@@ -16,6 +16,7 @@ from adapters.persistence.database import READ_ONLY
 from adapters.persistence.families import SqlFamilyRepository
 from adapters.persistence.outbox import SqlOutbox
 from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
+from adapters.persistence.sessions import SqlSessionRepository
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_unreachable"]
@@ -89,6 +90,10 @@ class SqlUnitOfWork:
     @property
     def tokens(self) -> SqlTokenRepository:
         return SqlTokenRepository(self._require_connection())
+
+    @property
+    def sessions(self) -> SqlSessionRepository:
+        return SqlSessionRepository(self._require_connection())
 
     def __exit__(
         self,

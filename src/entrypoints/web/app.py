@@ -10,10 +10,9 @@ from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 
 from entrypoints.bootstrap import Services, bootstrap
-from entrypoints.web import catalogue, errors, pages, security
+from entrypoints.web import auth, catalogue, errors, pages, security, sessions, space
 from entrypoints.web.app_services import SERVICES_KEY, services_of
 from entrypoints.web.formatting import register_filters
-from portail_core.domain.commune import Commune
 from portail_core.services.communes import current_commune
 
 __all__ = ["create_app"]
@@ -28,9 +27,10 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        # Behind HTTPS the cookie is __Host- prefixed and Secure (SECURITY.md); a local trial on
-        # http://127.0.0.1 keeps a plain name so that browsers still send it.
-        SESSION_COOKIE_NAME="__Host-session" if settings.uses_https else "session",
+        # Flask's signed cookie only carries the CSRF token; the portal session is server-side
+        # (see sessions.py). Behind HTTPS cookies are __Host- prefixed and Secure; a local trial
+        # on http://127.0.0.1 keeps plain names so that browsers still send them.
+        SESSION_COOKIE_NAME="__Host-csrf" if settings.uses_https else "csrf",
         SESSION_COOKIE_SECURE=settings.uses_https,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -43,17 +43,20 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.extensions[SERVICES_KEY] = services
     CSRFProtect(app)
     security.register(app)
+    sessions.register(app)
     errors.register(app)
     register_filters(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(catalogue.blueprint)
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(space.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")
     return app
 
 
-def _layout_context() -> dict[str, Commune | None]:
+def _layout_context() -> dict[str, object]:
     """The town shown in every page's header, read once per request."""
     from flask import current_app
 
@@ -63,4 +66,4 @@ def _layout_context() -> dict[str, Commune | None]:
         except Exception:  # an error page must still render when the database is down
             log.exception("cannot read the commune for the page layout")
             g.commune = None
-    return {"commune": g.commune}
+    return {"commune": g.commune, "portal_session": g.get("portal_session")}

@@ -40,6 +40,7 @@ __all__ = [
     "activation_is_valid",
     "authenticate",
     "open_account",
+    "require_strong_password",
     "temporary_password",
     "unlock_account",
 ]
@@ -192,7 +193,7 @@ def activate_account(
         commune = uow.communes.get()
         if account is None or family is None:
             raise NotFound("Compte introuvable.")
-        _require_strong(password, family, account, commune.name if commune else "")
+        require_strong_password(password, family, account, commune.name if commune else "")
         account.password_hash = hasher.hash(password)
         account.status, account.must_change_password = AccountStatus.ACTIVE, False
         account.unlock()
@@ -213,9 +214,14 @@ def activate_account(
         return account
 
 
-def _require_strong(password: str, family: Family, account: Account, commune: str) -> None:
-    names = [family.name, *(g.last_name for g in family.guardians)]
-    names += [g.first_name for g in family.guardians]
+def require_strong_password(
+    password: str, family: Family | None, account: Account, commune: str
+) -> None:
+    """InvalidInput (on the field ``password``) unless the policy accepts the password."""
+    names: list[str] = []
+    if family is not None:
+        names = [family.name, *(g.last_name for g in family.guardians)]
+        names += [g.first_name for g in family.guardians]
     context = PasswordContext.for_account(
         commune_name=commune, family_names=names, email=account.email
     )

@@ -1,0 +1,40 @@
+"""Server-side portal sessions.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "portal_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_portal_sessions_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_sessions")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_portal_sessions_token_hash")),
+    )
+    op.create_index(op.f("ix_portal_sessions_account_id"), "portal_sessions", ["account_id"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_portal_sessions_account_id"), table_name="portal_sessions")
+    op.drop_table("portal_sessions")

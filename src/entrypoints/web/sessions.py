@@ -1,0 +1,88 @@
+"""The portal session on each request: read the cookie, load the session, guard pages.
+
+The cookie is opaque (its secret's hash is what the database knows), HttpOnly, SameSite=Lax,
+and ``__Host-`` prefixed and Secure behind HTTPS. Flask's own signed cookie only carries the
+CSRF token.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from entrypoints.web.app_services import services_of
+from portail_core.services.sessions import SessionView, current_session
+
+__all__ = ["cookie_name", "login_required", "register", "safe_next", "set_session_cookie"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"auth.change_password", "auth.logout", "static"}
+
+
+def cookie_name() -> str:
+    return "__Host-session" if services_of(current_app).settings.uses_https else "portail_session"
+
+
+def register(app: Flask) -> None:
+    app.before_request(_load_session)
+    app.after_request(_no_store_when_logged_in)
+
+
+def _load_session() -> BaseResponse | None:
+    secret = request.cookies.get(cookie_name())
+    g.portal_session = (
+        current_session(services_of(current_app).uow(), secret, services_of(current_app).clock)
+        if secret
+        else None
+    )
+    session: SessionView | None = g.portal_session
+    if (
+        session is not None
+        and session.must_change_password
+        and request.endpoint not in ALLOWED_WHILE_PASSWORD_MUST_CHANGE
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _no_store_when_logged_in(response: Response) -> Response:
+    if g.get("portal_session") is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
+    @functools.wraps(view)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
+        if g.get("portal_session") is None:
+            return redirect(url_for("auth.login", suite=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def set_session_cookie(response: BaseResponse, secret: str | None) -> BaseResponse:
+    https = services_of(current_app).settings.uses_https
+    if secret is None:
+        response.delete_cookie(cookie_name(), path="/", secure=https, httponly=True, samesite="Lax")
+    else:
+        response.set_cookie(
+            cookie_name(), secret, path="/", secure=https, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: only a path of this site (no open redirect)."""
+    if not target:
+        return url_for("space.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("space.home")
+    return target

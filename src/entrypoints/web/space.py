@@ -1,0 +1,33 @@
+"""The family's space once logged in: the seed's four entries, and the dossier."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, render_template
+
+from entrypoints.web.app_services import services_of
+from entrypoints.web.sessions import login_required
+from portail_core.domain.completeness import SchoolYear
+from portail_core.services.families import family_dossier
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("space", __name__)
+
+
+@blueprint.get("/espace")
+@login_required
+def home() -> str:
+    """ "Vous êtes connecté": the four entries of the seed's home page."""
+    return render_template("space/home.html")
+
+
+@blueprint.get("/famille")
+@login_required
+def family() -> str:
+    """ "Informations famille et enfant(s)": the dossier as the guichet unique keeps it."""
+    services = services_of(current_app)
+    year = SchoolYear.containing(services.clock.today())
+    summary = family_dossier(
+        services.uow(read_only=True), g.portal_session.family_id, year, services.clock
+    )
+    return render_template("space/family.html", summary=summary, year=year)

@@ -1,0 +1,142 @@
+"""Portal sessions: log in, recognise a returning browser, change password, log out."""
+
+from __future__ import annotations
+
+import pendulum
+from attrs import frozen
+
+from portail_core.domain.account import hash_token
+from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.session import PortalSession
+from portail_core.errors import InvalidInput, NotFound
+from portail_core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from portail_core.services.accounts import authenticate, require_strong_password
+
+__all__ = [
+    "SessionView",
+    "change_password",
+    "current_session",
+    "end_session",
+    "log_in",
+]
+
+MAX_SECRET_LENGTH = 100
+
+
+@frozen
+class SessionView:
+    """Who is logged in, as the web pages need it."""
+
+    account_id: int
+    family_id: int
+    identifier: str
+    family_name: str
+    must_change_password: bool
+    expires_at: pendulum.DateTime
+
+
+def log_in(
+    uow: UnitOfWorkFactory,
+    identifier: str,
+    password: str,
+    *,
+    hasher: PasswordHasher,
+    actor_ip: str,
+    clock: Clock,
+) -> str:
+    """Check the credentials (throttled, audited), then open a new session; returns its secret."""
+    account = authenticate(
+        uow(), identifier, password, hasher=hasher, actor_ip=actor_ip, clock=clock
+    )
+    assert account.id is not None  # noqa: S101  (read from the repository)
+    secret, session = PortalSession.start(account.id, clock.now())
+    with uow() as opening:
+        opening.sessions.add(session)
+        opening.commit()
+    return secret
+
+
+def current_session(uow: UnitOfWork, secret: str | None, clock: Clock) -> SessionView | None:
+    """The session a cookie names, if it is still valid; refreshes its idle timer."""
+    if not secret or len(secret) > MAX_SECRET_LENGTH:
+        return None
+    now = clock.now()
+    with uow:
+        session = uow.sessions.by_hash(hash_token(secret))
+        if session is None:
+            return None
+        account = uow.accounts.get(session.account_id)
+        if session.expired(now) or account is None or account.locked:
+            uow.sessions.delete(session.token_hash)
+            uow.commit()
+            return None
+        family = uow.families.get(account.family_id)
+        if session.needs_touch(now):
+            session.last_seen_at = now
+            uow.sessions.touch(session)
+            uow.commit()
+        return SessionView(
+            account_id=session.account_id,
+            family_id=account.family_id,
+            identifier=account.identifier,
+            family_name=family.name if family else "",
+            must_change_password=account.must_change_password,
+            expires_at=session.expires_at(),
+        )
+
+
+def end_session(uow: UnitOfWork, secret: str | None) -> None:
+    if not secret or len(secret) > MAX_SECRET_LENGTH:
+        return
+    with uow:
+        uow.sessions.delete(hash_token(secret))
+        uow.commit()
+
+
+def change_password(
+    uow: UnitOfWork,
+    account_id: int,
+    current: str,
+    new: str,
+    *,
+    hasher: PasswordHasher,
+    actor_ip: str,
+    clock: Clock,
+) -> str:
+    """Change the password (the current one is required); ends every session of the account and
+    opens a new one, whose secret is returned."""
+    now = clock.now()
+    with uow:
+        account = uow.accounts.get(account_id)
+        if account is None or account.password_hash is None:
+            raise NotFound("Compte introuvable.")
+        if not hasher.verify(account.password_hash, current):
+            raise InvalidInput(
+                "Le mot de passe actuel n'est pas le bon.",
+                {"current": "Le mot de passe actuel n'est pas le bon."},
+            )
+        if new == current:
+            raise InvalidInput(
+                "Choisissez un mot de passe différent de l'actuel.",
+                {"password": "Choisissez un mot de passe différent de l'actuel."},
+            )
+        family = uow.families.get(account.family_id)
+        commune = uow.communes.get()
+        require_strong_password(new, family, account, commune.name if commune else "")
+        account.password_hash = hasher.hash(new)
+        account.must_change_password, account.password_expires_at = False, None
+        uow.accounts.update(account)
+        uow.sessions.delete_all(account_id)
+        secret, session = PortalSession.start(account_id, now)
+        uow.sessions.add(session)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=Actor(account.identifier, Channel.PORTAL),
+                action="account.password_change",
+                summary=f"Mot de passe changé : {account.identifier}",
+                details={"ip": actor_ip},
+            )
+        )
+        uow.commit()
+        return secret
