@@ -32,9 +32,9 @@ def family_file(folder: Path) -> Path:
     year = SchoolYear.containing(today)
     text = (
         EXAMPLE.read_text("utf-8")
-        .replace("insurance_valid_until = 2027-08-31", f"insurance_valid_until = {year.last_day}")
-        .replace("valid_from = 2026-01-01", f"valid_from = {today - timedelta(days=30)}")
-        .replace("pai_valid_until = 2027-07-04", f"pai_valid_until = {year.last_day}")
+        .replace("insurance_valid_until = 2028-08-31", f"insurance_valid_until = {year.last_day}")
+        .replace("valid_from = 2026-09-01", f"valid_from = {today - timedelta(days=30)}")
+        .replace("pai_valid_until = 2028-07-04", f"pai_valid_until = {year.last_day}")
     )
     path = folder / "famille.toml"
     path.write_text(text, "utf-8")
@@ -55,7 +55,8 @@ def test_an_account_is_opened_once_the_dossier_is_complete_and_the_email_arrives
 ) -> None:
     inbox, port = smtp
     assert run(["db", "upgrade"], instance_path).exit_code == 0
-    assert run(["demo", "load"], instance_path).exit_code == 0
+    commune = Path(__file__).parents[2] / "examples" / "commune-demo.toml"
+    assert run(["catalogue", "load", str(commune)], instance_path).exit_code == 0
     created = run(["family", "create", str(family_file(tmp_path))], instance_path)
     assert created.output.strip() == "Dossier créé : famille Martin, n° 1."
 

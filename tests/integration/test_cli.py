@@ -1,5 +1,6 @@
 """The staff's `portail` command, run through click's CliRunner on a real SQLite database."""
 
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from click.testing import CliRunner, Result
 from entrypoints.bootstrap import bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
+from portail_core.services.sessions import current_session, log_in
 
 
 def run(args: list[str], instance: Path, **env: str) -> Result:
@@ -45,7 +47,10 @@ def test_demo_load_fills_an_empty_database_once(instance_path: Path) -> None:
     first = run(["demo", "load"], instance_path)
     assert first.exit_code == 0, first.output
     assert "Commune de démonstration chargée : Ville de Démo-sur-Mer." in first.output
-    assert "Comptes de démonstration" in first.output
+    assert (
+        "  famille Martin : identifiant martin.1, mot de passe « cerf-volant sur la plage d'hiver »"
+        in first.output
+    )
     second = run(["demo", "load"], instance_path)
     assert second.exit_code == 0
     assert "rien n'est changé" in second.output
@@ -119,3 +124,34 @@ def test_an_unexpected_failure_is_reported_in_french_with_exit_code_1(
     assert result.exit_code == 1
     assert "Erreur inattendue (DatabaseError) : rien n'a été enregistré." in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_printed_demo_login_really_opens_a_session(instance_path: Path) -> None:
+    run(["db", "upgrade"], instance_path)
+    run(["demo", "load"], instance_path)
+    services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path)}))
+    try:
+        secret = log_in(
+            services.uow,
+            "martin.1",
+            "cerf-volant sur la plage d'hiver",
+            hasher=services.hasher,
+            actor_ip="127.0.0.1",
+            clock=services.clock,
+        )
+        session = current_session(services.uow(), secret, services.clock)
+    finally:
+        services.close()
+    assert session is not None
+    assert not session.must_change_password
+
+
+def test_demo_load_shows_no_login_for_a_real_town(instance_path: Path, tmp_path: Path) -> None:
+    run(["db", "upgrade"], instance_path)
+    town = (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
+    real = tmp_path / "mimizan.toml"
+    real.write_text(town.replace('insee_code = "99001"', 'insee_code = "40184"'), "utf-8")
+    assert run(["catalogue", "load", str(real)], instance_path).exit_code == 0
+    result = run(["demo", "load"], instance_path)
+    assert "rien n'est changé" in result.output
+    assert "Comptes de démonstration" not in result.output
