@@ -194,6 +194,10 @@ class AuditTrail(Protocol):
         """The most recent events first."""
         ...
 
+    def of_family(self, family_id: int, limit: int) -> list[AuditEvent]:
+        """The family's history, most recent first."""
+        ...
+
 
 class Outbox(Protocol):
     """E-mails waiting to be sent, written in the same transaction as the change they announce."""

@@ -2,6 +2,7 @@
 an incomplete dossier gets no account and the refusal names what is missing; once complete,
 the account is opened and the e-mail with the identifier and the link reaches the server."""
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -141,3 +142,24 @@ def test_a_malformed_family_file_creates_nothing(instance_path: Path, tmp_path: 
     assert "Aucune" not in run(["family", "list"], instance_path).output
     listed = run(["family", "list", "--format", "json"], instance_path).output
     assert listed.strip() == "[]"
+
+
+def test_family_history_and_export_show_who_changed_what(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    run(["family", "create", str(family_file(tmp_path))], instance_path)
+    proof = tmp_path / "quittance.pdf"
+    proof.write_bytes(PDF)
+    run(
+        ["document", "add", "1", "--type", "justificatif_domicile", "--file", str(proof)],
+        instance_path,
+    )
+    history = run(["family", "history", "1"], instance_path)
+    assert history.exit_code == 0
+    assert "Pièce ajoutée au dossier Martin : justificatif de domicile" in history.output
+    assert "Dossier créé : famille Martin (n° 1)" in history.output
+    exported = json.loads(run(["family", "export", "1"], instance_path).output)
+    assert exported["family"]["name"] == "Martin"
+    assert [e["action"] for e in exported["history"]] == ["document.add", "family.create"]
+    assert run(["family", "history", "9"], instance_path).exit_code == 3

@@ -127,6 +127,10 @@ class InMemoryAuditTrail:
     def latest(self, limit: int) -> list[AuditEvent]:
         return list(reversed(self._state.audit_events))[:limit]
 
+    def of_family(self, family_id: int, limit: int) -> list[AuditEvent]:
+        mine = [e for e in self._state.audit_events if e.family_id == family_id]
+        return list(reversed(mine))[:limit]
+
 
 class InMemoryOutbox:
     def __init__(self, state: _State) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from typing import Any
+
+from sqlalchemy import Connection, Select, insert, select
 
 from adapters.persistence.tables import audit_events
 from portail_core.domain.audit import Actor, AuditEvent, Channel
@@ -23,13 +25,23 @@ class SqlAuditTrail:
                 action=event.action,
                 summary=event.summary,
                 details=dict(event.details),
+                family_id=event.family_id,
             )
         )
 
     def latest(self, limit: int) -> list[AuditEvent]:
-        rows = self._connection.execute(
-            select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)
+        return self._events(select(audit_events).order_by(audit_events.c.id.desc()).limit(limit))
+
+    def of_family(self, family_id: int, limit: int) -> list[AuditEvent]:
+        return self._events(
+            select(audit_events)
+            .where(audit_events.c.family_id == family_id)
+            .order_by(audit_events.c.id.desc())
+            .limit(limit)
         )
+
+    def _events(self, query: Select[Any]) -> list[AuditEvent]:
+        rows = self._connection.execute(query)
         return [
             AuditEvent(
                 at=row.at,
@@ -37,6 +49,7 @@ class SqlAuditTrail:
                 action=row.action,
                 summary=row.summary,
                 details=row.details,
+                family_id=row.family_id,
             )
             for row in rows
         ]

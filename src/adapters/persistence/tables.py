@@ -131,6 +131,7 @@ audit_events = Table(
     Column("action", String(60), nullable=False, index=True),
     Column("summary", String(500), nullable=False),
     Column("details", JSON, nullable=False),
+    Column("family_id", Integer, nullable=True, index=True),
 )
 
 # The transactional outbox (see portail_core.domain.outbox).

@@ -8,15 +8,21 @@ from typing import Any
 import click
 
 from adapters.dossier_file import read_family_file
+from adapters.persistence.codec import domain_codec
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from portail_core.domain.audit import AuditEvent
 from portail_core.domain.completeness import SchoolYear
+from portail_core.domain.dossier import Family
+from portail_core.domain.instants import as_paris
 from portail_core.errors import InvalidInput
 from portail_core.services.families import (
     FamilySummary,
     create_family,
+    export_family,
     family_dossier,
+    family_history,
     list_families,
 )
 
@@ -143,4 +149,62 @@ def _json(summary: FamilySummary) -> dict[str, Any]:
         "complete": summary.completeness.complete,
         "missing": list(summary.completeness.missing),
         "account": summary.account_identifier,
+    }
+
+
+@group.command("history")
+@click.argument("family_id", metavar="N°", type=click.IntRange(1))
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@FORMAT_OPTION
+@pass_services
+def history_command(services: Services, family_id: int, limit: int, output_format: str) -> None:
+    """Historique du dossier et du compte d'une famille : qui, quand, quoi (ancien -> nouveau)."""
+    require_current_schema(services)
+    events = family_history(services.uow(read_only=True), family_id, limit)
+    if output_format == "json":
+        echo_json([_event_json(e) for e in events])
+        return
+    rows = []
+    for event in events:
+        changes = event.details.get("changes", {})
+        described = "; ".join(
+            f"{k} : {v[0]} -> {v[1]}"
+            for k, v in changes.items()
+            if isinstance(v, list) and len(v) == 2
+        )
+        rows.append(
+            (
+                as_paris(event.at).format("YYYY-MM-DD HH:mm"),
+                f"{event.actor.identifier} ({event.actor.channel.value})",
+                event.summary,
+                described,
+            )
+        )
+    echo_rows(("quand (Paris)", "qui", "quoi", "ancien -> nouveau"), rows, output_format)
+
+
+@group.command("export")
+@click.argument("family_id", metavar="N°", type=click.IntRange(1))
+@pass_services
+def export_command(services: Services, family_id: int) -> None:
+    """Toutes les données d'une famille, en JSON (droit d'accès RGPD)."""
+    require_current_schema(services)
+    export = export_family(services.uow(read_only=True), family_id)
+    echo_json(
+        {
+            "family": domain_codec().unstructure(export.family, Family),
+            "account": export.account_identifier,
+            "history": [_event_json(e) for e in export.history],
+        }
+    )
+
+
+def _event_json(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "actor": event.actor.identifier,
+        "channel": event.actor.channel.value,
+        "action": event.action,
+        "summary": event.summary,
+        "details": dict(event.details),
     }

@@ -10,7 +10,7 @@ from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 
 from entrypoints.bootstrap import Services, bootstrap
-from entrypoints.web import auth, catalogue, errors, pages, security, sessions, space
+from entrypoints.web import auth, catalogue, errors, family_pages, pages, security, sessions, space
 from entrypoints.web.app_services import SERVICES_KEY, services_of
 from entrypoints.web.formatting import register_filters
 from portail_core.services.communes import current_commune
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(catalogue.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(space.blueprint)
+    app.register_blueprint(family_pages.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")

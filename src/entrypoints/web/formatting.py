@@ -9,6 +9,7 @@ import pendulum
 from flask import Flask
 
 from portail_core.domain.money import Money
+from portail_core.domain.raw_input import phone_for_display
 
 __all__ = ["register_filters"]
 
@@ -19,6 +20,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(_month, "month_fr")
     app.add_template_filter(_hour, "hour_fr")
     app.add_template_filter(_percent, "percent_fr")
+    app.add_template_filter(phone_for_display, "phone_fr")
 
 
 def _long_date(day: date) -> str:

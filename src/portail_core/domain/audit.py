@@ -57,3 +57,4 @@ class AuditEvent:
     action: str
     summary: str = field(converter=_short)
     details: Mapping[str, Any] = field(factory=dict, converter=_frozen_details)
+    family_id: int | None = None  # the family concerned, for its history

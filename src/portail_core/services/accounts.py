@@ -146,7 +146,8 @@ def open_account(
                 actor=actor,
                 action="account.create",
                 summary=f"Compte ouvert pour la famille {family.name} ({account.identifier})",
-                details={"family_id": family_id, "temporary_password": with_temporary_password},
+                details={"temporary_password": with_temporary_password},
+                family_id=family_id,
             )
         )
         uow.commit()
@@ -208,6 +209,7 @@ def activate_account(
                 action="account.activate",
                 summary=f"Compte {account.identifier} activé : mot de passe choisi",
                 details={"ip": actor_ip},
+                family_id=account.family_id,
             )
         )
         uow.commit()
@@ -260,8 +262,15 @@ def authenticate(
         if not hasher.verify(account.password_hash, password):
             account.record_failure(now)
             uow.accounts.update(account)
+            family = account.family_id
             _audit_login(
-                uow, account.identifier, "login.failure", "Échec de connexion", actor_ip, now
+                uow,
+                account.identifier,
+                "login.failure",
+                "Échec de connexion",
+                actor_ip,
+                now,
+                family,
             )
             if account.locked:
                 _audit_login(
@@ -271,6 +280,7 @@ def authenticate(
                     "Compte bloqué après trop d'essais",
                     actor_ip,
                     now,
+                    family,
                 )
             uow.commit()
             raise LoginFailed()
@@ -282,13 +292,21 @@ def authenticate(
         if hasher.needs_rehash(account.password_hash):
             account.password_hash = hasher.hash(password)
         uow.accounts.update(account)
-        _audit_login(uow, account.identifier, "login.success", "Connexion", actor_ip, now)
+        _audit_login(
+            uow, account.identifier, "login.success", "Connexion", actor_ip, now, account.family_id
+        )
         uow.commit()
         return account
 
 
 def _audit_login(
-    uow: UnitOfWork, who: str, action: str, summary: str, ip: str, now: pendulum.DateTime
+    uow: UnitOfWork,
+    who: str,
+    action: str,
+    summary: str,
+    ip: str,
+    now: pendulum.DateTime,
+    family_id: int | None = None,
 ) -> None:
     uow.audit.record(
         AuditEvent(
@@ -297,6 +315,7 @@ def _audit_login(
             action=action,
             summary=f"{summary} : {who}",
             details={"ip": ip},
+            family_id=family_id,
         )
     )
 
@@ -318,6 +337,7 @@ def unlock_account(uow: UnitOfWork, family_id: int, *, actor: Actor, clock: Cloc
                 action="account.unlock",
                 summary=f"Compte {account.identifier} débloqué",
                 details={"locked": [str(was_locked), "False"]},
+                family_id=family_id,
             )
         )
         uow.commit()

@@ -9,10 +9,22 @@ from attrs import frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.completeness import Completeness, SchoolYear, completeness
 from portail_core.domain.dossier import Family, SupportingDocument
+from portail_core.domain.guardians import Guardian
 from portail_core.errors import NotFound
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
 
-__all__ = ["FamilySummary", "add_document", "create_family", "family_dossier", "list_families"]
+__all__ = [
+    "FamilyExport",
+    "FamilySummary",
+    "add_document",
+    "create_family",
+    "document_of_family",
+    "export_family",
+    "family_dossier",
+    "family_history",
+    "list_families",
+    "update_guardian_contact",
+]
 
 
 @frozen
@@ -34,7 +46,8 @@ def create_family(uow: UnitOfWork, family: Family, *, actor: Actor, clock: Clock
                 actor=actor,
                 action="family.create",
                 summary=f"Dossier créé : famille {family.name} (n° {family.id})",
-                details={"family_id": family.id, "children": len(family.children)},
+                details={"children": len(family.children)},
+                family_id=family.id,
             )
         )
         uow.commit()
@@ -112,8 +125,8 @@ def add_document(
                     actor=actor,
                     action="document.add",
                     summary=f"Pièce ajoutée au dossier {family.name} : {document.kind.label}",
+                    family_id=family_id,
                     details={
-                        "family_id": family_id,
                         "kind": document.kind.value,
                         "size": stored.size,
                         "format": stored.format.value,
@@ -126,3 +139,104 @@ def add_document(
     except BaseException:
         store.delete(stored.file_id)
         raise
+
+
+def update_guardian_contact(
+    uow: UnitOfWork,
+    family_id: int,
+    guardian_number: int,
+    *,
+    phones: list[str],
+    email: str | None,
+    actor: Actor,
+    clock: Clock,
+) -> Family:
+    """Change a guardian's phones and e-mail (effective at once; the history keeps old -> new).
+
+    The address, which decides residency and so the tariff, is changed by the guichet unique.
+    """
+    now = clock.now()
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None or not 1 <= guardian_number <= len(family.guardians):
+            raise NotFound("Responsable légal introuvable.")
+        old = family.guardians[guardian_number - 1]
+        address = old.address
+        new = Guardian.create(
+            first_name=old.first_name,
+            last_name=old.last_name,
+            relationship=old.relationship.value,
+            street=address.street if address else None,
+            postcode=address.postcode if address else None,
+            city=address.city if address else None,
+            phones=phones,
+            email=email,
+            employer_name=old.employer.name if old.employer else None,
+            employer_phone=old.employer.phone if old.employer else None,
+        )
+        prefix = f"guardians.{guardian_number}"
+        changes = {
+            f"{prefix}.{name}": [_text(getattr(old, name)), _text(getattr(new, name))]
+            for name in ("phones", "email")
+            if getattr(old, name) != getattr(new, name)
+        }
+        if changes:
+            family.guardians[guardian_number - 1] = new
+            uow.families.update(family, now)
+            uow.audit.record(
+                AuditEvent(
+                    at=now,
+                    actor=actor,
+                    action="family.contact_update",
+                    summary=f"Coordonnées de {new.first_name} {new.last_name} modifiées",
+                    details={"changes": changes},
+                    family_id=family_id,
+                )
+            )
+            uow.commit()
+        return family
+
+
+def _text(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def family_history(uow: UnitOfWork, family_id: int, limit: int = 200) -> list[AuditEvent]:
+    """Who changed what in the family's dossier and account, most recent first."""
+    with uow:
+        if uow.families.get(family_id) is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        return uow.audit.of_family(family_id, limit)
+
+
+@frozen
+class FamilyExport:
+    """Everything the portal holds about a family (RGPD right of access)."""
+
+    family: Family
+    account_identifier: str | None
+    history: list[AuditEvent]
+
+
+def export_family(uow: UnitOfWork, family_id: int) -> FamilyExport:
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        account = uow.accounts.of_family(family_id)
+        history = uow.audit.of_family(family_id, 10_000)
+    return FamilyExport(family, account.identifier if account else None, history)
+
+
+def document_of_family(
+    uow: UnitOfWork, store: DocumentStore, family_id: int, file_id: str
+) -> tuple[SupportingDocument, bytes]:
+    """A document of this family's dossier and its content; another family's is NotFound."""
+    with uow:
+        family = uow.families.get(family_id)
+    document = next((d for d in family.documents if d.file_id == file_id), None) if family else None
+    if document is None:
+        raise NotFound("Pièce introuvable.")
+    return document, store.open(file_id)

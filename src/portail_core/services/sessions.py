@@ -136,6 +136,7 @@ def change_password(
                 action="account.password_change",
                 summary=f"Mot de passe changé : {account.identifier}",
                 details={"ip": actor_ip},
+                family_id=account.family_id,
             )
         )
         uow.commit()

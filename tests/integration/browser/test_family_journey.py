@@ -111,6 +111,19 @@ def test_activation_login_entries_dossier_logout(page: Page, journey: dict[str, 
     expect(page.get_by_text("Léa Martin", exact=False)).to_be_visible()
     assert_no_accessibility_violations(page)
 
+    page.get_by_role("link", name="Modifier les coordonnées de Claire Martin").click()
+    expect(page.locator("h1")).to_have_text("Coordonnées de Claire Martin")
+    assert_no_accessibility_violations(page)
+    page.get_by_label("Téléphone (obligatoire)").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Vos coordonnées sont enregistrées")
+    expect(page.get_by_text("06 11 22 33 44", exact=False)).to_be_visible()
+
+    page.get_by_role("link", name="Pièces justificatives (1)").click()
+    expect(page.locator("h1")).to_have_text("Pièces justificatives")
+    assert_no_accessibility_violations(page)
+    page.go_back()
+
     page.set_viewport_size({"width": 320, "height": 700})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.get_by_role("button", name="Se déconnecter").click()

@@ -28,13 +28,16 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("summary", sa.String(length=500), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("family_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_index(op.f("ix_audit_events_action"), "audit_events", ["action"])
     op.create_index(op.f("ix_audit_events_at"), "audit_events", ["at"])
+    op.create_index(op.f("ix_audit_events_family_id"), "audit_events", ["family_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_audit_events_family_id"), table_name="audit_events")
     op.drop_index(op.f("ix_audit_events_at"), table_name="audit_events")
     op.drop_index(op.f("ix_audit_events_action"), table_name="audit_events")
     op.drop_table("audit_events")

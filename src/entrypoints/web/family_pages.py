@@ -1,0 +1,166 @@
+"""The family's dossier pages: contact details, supporting documents, "Mes données"."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from adapters.persistence.codec import domain_codec
+from entrypoints.web.app_services import services_of
+from entrypoints.web.sessions import login_required
+from portail_core.domain.audit import Actor, Channel
+from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
+from portail_core.domain.dossier import DocumentType, Family
+from portail_core.domain.raw_input import phone_for_display
+from portail_core.errors import InvalidInput
+from portail_core.services.families import (
+    add_document,
+    document_of_family,
+    export_family,
+    update_guardian_contact,
+)
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("family", __name__, url_prefix="/famille")
+UPLOADABLE = list(DocumentType)
+
+
+def _family_actor() -> Actor:
+    return Actor(g.portal_session.identifier, Channel.PORTAL)
+
+
+def _family() -> Family:
+    return export_family(
+        services_of(current_app).uow(read_only=True), g.portal_session.family_id
+    ).family
+
+
+@blueprint.route("/responsables/<int:number>", methods=["GET", "POST"])
+@login_required
+def guardian(number: int) -> str | BaseResponse | tuple[str, int]:
+    """Change a guardian's phone numbers and e-mail address."""
+    family = _family()
+    if not 1 <= number <= len(family.guardians):
+        return render_template(
+            "errors/error.html", title="Page introuvable", message="Ce responsable n'existe pas."
+        ), 404
+    person = family.guardians[number - 1]
+    if request.method == "GET":
+        values = {
+            "phone1": phone_for_display(person.phones[0]) if person.phones else "",
+            "phone2": phone_for_display(person.phones[1]) if len(person.phones) > 1 else "",
+            "email": person.email or "",
+        }
+        return render_template("family/guardian.html", person=person, number=number, values=values)
+    services = services_of(current_app)
+    values = {name: (request.form.get(name) or "")[:254] for name in ("phone1", "phone2", "email")}
+    try:
+        update_guardian_contact(
+            services.uow(),
+            g.portal_session.family_id,
+            number,
+            phones=[values["phone1"], values["phone2"]],
+            email=values["email"] or None,
+            actor=_family_actor(),
+            clock=services.clock,
+        )
+    except InvalidInput as error:
+        errors = {_FORM_FIELDS.get(k, k): v for k, v in error.problems.items()}
+        return render_template(
+            "family/guardian.html", person=person, number=number, values=values, errors=errors
+        ), 400
+    return redirect(url_for("space.family", enregistre="1"))
+
+
+_FORM_FIELDS = {"phones": "phone1", "email": "email"}
+
+
+@blueprint.route("/pieces", methods=["GET", "POST"])
+@login_required
+def documents() -> str | BaseResponse | tuple[str, int]:
+    """The supporting documents of the dossier, and sending a new one."""
+    if request.method == "GET":
+        return render_template("family/documents.html", family=_family(), kinds=UPLOADABLE)
+    services = services_of(current_app)
+    upload = request.files.get("fichier")
+    kind = request.form.get("type") or ""
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput("Choisissez un fichier.", {"fichier": "Choisissez un fichier."})
+        add_document(
+            services.uow(),
+            services.documents,
+            g.portal_session.family_id,
+            kind=kind,
+            data=upload.stream.read(MAX_DOCUMENT_BYTES + 1),
+            filename=upload.filename,
+            valid_until=None,
+            actor=_family_actor(),
+            clock=services.clock,
+        )
+    except InvalidInput as error:
+        errors = {"fichier" if k == "file" else k: v for k, v in error.problems.items()}
+        errors = errors or {"fichier": error.message}
+        return render_template(
+            "family/documents.html", family=_family(), kinds=UPLOADABLE, errors=errors
+        ), 400
+    return redirect(url_for("family.documents", envoye="1"))
+
+
+@blueprint.get("/pieces/<file_id>")
+@login_required
+def download(file_id: str) -> Response:
+    """A document of the family's own dossier (another family's answers 404)."""
+    services = services_of(current_app)
+    document, content = document_of_family(
+        services.uow(read_only=True), services.documents, g.portal_session.family_id, file_id[:64]
+    )
+    kind = sniff_format(content[:16])
+    mimetype = kind.mime_type if kind else "application/octet-stream"
+    extension = kind.name.lower() if kind else "bin"
+    name = f"{document.kind.value}-{document.uploaded_at.format('YYYY-MM-DD')}.{extension}"
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blueprint.get("/mes-donnees")
+@login_required
+def my_data() -> Response:
+    """ "Mes données": everything the portal holds about the family, as JSON."""
+    export = export_family(services_of(current_app).uow(read_only=True), g.portal_session.family_id)
+    data: dict[str, Any] = {
+        "famille": domain_codec().unstructure(export.family, Family),
+        "compte": export.account_identifier,
+        "historique": [
+            {
+                "quand": event.at.isoformat(),
+                "qui": event.actor.identifier,
+                "canal": event.actor.channel.value,
+                "action": event.action,
+                "résumé": event.summary,
+                "détails": dict(event.details),
+            }
+            for event in export.history
+        ],
+    }
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'},
+    )

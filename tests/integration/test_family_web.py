@@ -1,0 +1,139 @@
+"""The family's dossier pages: a phone change with its history, a document sent and fetched,
+"Mes données"; another family's ids answer 404."""
+
+import io
+import json
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from entrypoints.bootstrap import Services
+from portail_core.services.families import family_history
+from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
+    activate,
+    client,
+    clock,
+    csrf,
+    log_in,
+    open_family_account,
+    services,
+    text,
+)
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def logged_in(services: Services, client: FlaskClient) -> dict[str, str]:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    log_in(client, account["identifier"])
+    return account
+
+
+def family_id_of(identifier: str) -> int:
+    return int(identifier.rsplit(".", 1)[1])
+
+
+def test_a_phone_change_is_saved_and_the_history_shows_old_and_new(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    token = csrf(client, "/famille/responsables/1")
+    response = client.post(
+        "/famille/responsables/1",
+        data={
+            "csrf_token": token,
+            "phone1": "06 11 22 33 44",
+            "phone2": "",
+            "email": "claire.martin@example.fr",
+        },
+    )
+    assert response.status_code == 302
+    assert "06 11 22 33 44" in text(client.get("/famille?enregistre=1"))
+    events = family_history(services.uow(read_only=True), family_id_of(logged_in["identifier"]))
+    change = next(e for e in events if e.action == "family.contact_update")
+    assert change.details["changes"] == {"guardians.1.phones": ["+33612345678", "+33611223344"]}
+    assert change.actor.identifier == logged_in["identifier"]
+    assert change.actor.channel.value == "portail"
+
+
+def test_a_bad_phone_is_refused_in_french_and_nothing_changes(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    token = csrf(client, "/famille/responsables/1")
+    response = client.post(
+        "/famille/responsables/1",
+        data={"csrf_token": token, "phone1": "pas un numéro", "phone2": "", "email": "x@y.fr"},
+    )
+    assert response.status_code == 400
+    assert "<title>Erreur :" in text(response)
+    assert "+33612345678" not in text(client.get("/famille"))  # shown the French way
+    assert "06 12 34 56 78" in text(client.get("/famille"))
+
+
+def test_a_document_is_sent_listed_and_downloaded_by_its_family_only(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    token = csrf(client, "/famille/pieces")
+    response = client.post(
+        "/famille/pieces",
+        data={
+            "csrf_token": token,
+            "type": "attestation_caf",
+            "fichier": (io.BytesIO(PDF), "caf.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = text(client.get("/famille/pieces"))
+    links = re.findall(r'href="(/famille/pieces/[0-9a-f]{32})"', page)
+    assert links
+    download = client.get(links[-1])
+    assert download.status_code == 200
+    assert download.data == PDF
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+
+    other = FlaskClient(client.application, use_cookies=True)
+    second = open_family_account(services)
+    activate(other, second["activation_url"])
+    log_in(other, second["identifier"])
+    assert other.get(links[-1]).status_code == 404  # another family's document
+    assert other.get("/famille/pieces/" + "0" * 32).status_code == 404
+    assert other.get("/famille/pieces/../../etc/passwd").status_code == 404
+    assert other.get("/famille/responsables/3").status_code == 404
+
+
+def test_a_file_that_is_not_a_document_is_refused(
+    client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    token = csrf(client, "/famille/pieces")
+    response = client.post(
+        "/famille/pieces",
+        data={
+            "csrf_token": token,
+            "type": "assurance",
+            "fichier": (io.BytesIO(b"#!/bin/sh\necho hi\n"), "assurance.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Seuls les fichiers PDF, JPEG et PNG sont acceptés" in text(response)
+
+
+def test_mes_donnees_is_the_whole_dossier_as_json(
+    client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    response = client.get("/famille/mes-donnees")
+    assert response.mimetype == "application/json"
+    data = json.loads(response.data)
+    assert data["compte"] == logged_in["identifier"]
+    assert data["famille"]["name"] == "Martin"
+    assert [c["first_name"] for c in data["famille"]["children"]] == ["Léa", "Tom"]
+    assert any(event["action"] == "login.success" for event in data["historique"])
+
+
+def test_these_pages_need_a_session(client: FlaskClient) -> None:
+    for path in ("/famille/pieces", "/famille/mes-donnees", "/famille/responsables/1"):
+        assert client.get(path).status_code == 302
