@@ -163,3 +163,16 @@ def test_family_history_and_export_show_who_changed_what(
     assert exported["family"]["name"] == "Martin"
     assert [e["action"] for e in exported["history"]] == ["document.add", "family.create"]
     assert run(["family", "history", "9"], instance_path).exit_code == 3
+
+
+def test_staff_send_a_reset_link_without_ever_seeing_a_password(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    run(["demo", "load"], instance_path)
+    result = run(["account", "reset", "1"], instance_path)
+    assert result.exit_code == 0, result.output
+    assert "Lien de réinitialisation envoyé à claire.martin@example.fr" in result.output
+    listed = json.loads(run(["outbox", "list", "--format", "json"], instance_path).output)
+    assert listed[0]["template"] == "password_reset"
+    assert run(["account", "reset", "99"], instance_path).exit_code == 3

@@ -257,3 +257,59 @@ def test_a_temporary_password_must_be_changed_before_anything_else(
     assert client.get("/espace").status_code == 200
     client.set_cookie("portail_session", "")
     assert log_in(client, account["identifier"], account["temporary_password"]).status_code == 401
+
+
+def reset_link(services: Services) -> str:
+    with services.uow(read_only=True) as uow:
+        email = uow.outbox.listing(1)[0]
+    assert email.template == "password_reset"
+    return email.context["reset_url"].removeprefix("http://localhost")
+
+
+def test_forgotten_password_answers_the_same_for_known_and_unknown_identifiers(
+    services: Services, client: FlaskClient
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    known = post(client, "/mot-de-passe-oublie", {"identifier": account["identifier"]})
+    unknown = post(client, "/mot-de-passe-oublie", {"identifier": "personne.42"})
+    assert known.status_code == unknown.status_code == 200
+    notice = "Si un compte correspond à cet identifiant"
+    assert notice in text(known)
+    assert notice in text(unknown)
+    with services.uow(read_only=True) as uow:
+        templates = [m.template for m in uow.outbox.listing(10)]
+    assert templates.count("password_reset") == 1  # only the real account got an e-mail
+
+
+def test_a_reset_link_sets_a_new_password_ends_sessions_and_notifies(
+    services: Services, client: FlaskClient, clock: FixedClock
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    log_in(client, account["identifier"])
+    other_browser = FlaskClient(client.application, use_cookies=True)
+    log_in(other_browser, account["identifier"])
+    post(client, "/mot-de-passe-oublie", {"identifier": account["identifier"]})
+    link = reset_link(services)
+    new_password = "tulipe orange sous la pluie"
+    done = post(client, link, {"password": new_password, "confirmation": new_password})
+    assert done.status_code == 302
+    assert "/connexion" in done.headers["Location"]  # no automatic login
+    assert other_browser.get("/espace").status_code == 302  # every session ended
+    assert client.get(link).status_code == 404  # single use
+    assert log_in(client, account["identifier"]).status_code == 401  # old password gone
+    assert log_in(client, account["identifier"], new_password).status_code == 302
+    with services.uow(read_only=True) as uow:
+        assert uow.outbox.listing(1)[0].template == "password_changed"
+
+
+def test_a_reset_link_expires_after_an_hour(
+    services: Services, client: FlaskClient, clock: FixedClock
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    post(client, "/mot-de-passe-oublie", {"identifier": account["identifier"]})
+    link = reset_link(services)
+    clock.advance(pendulum.duration(minutes=61))
+    assert client.get(link).status_code == 404

@@ -7,7 +7,7 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.family import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from portail_core.services.accounts import open_account, unlock_account
+from portail_core.services.accounts import open_account, send_reset_link, unlock_account
 
 __all__ = ["group"]
 
@@ -59,3 +59,22 @@ def unlock_command(services: Services, family_id: int) -> None:
     require_current_schema(services)
     account = unlock_account(services.uow(), family_id, actor=staff_actor(), clock=services.clock)
     click.echo(f"Compte {account.identifier} débloqué.")
+
+
+@group.command("reset")
+@click.argument("family_id", metavar="N°_FAMILLE", type=click.IntRange(1))
+@pass_services
+def reset_command(services: Services, family_id: int) -> None:
+    """Envoie à la famille un lien (valable une heure) pour choisir un nouveau mot de passe.
+
+    Le guichet unique ne voit ni ne choisit jamais le mot de passe d'une famille.
+    """
+    require_current_schema(services)
+    account = send_reset_link(
+        services.uow(),
+        family_id,
+        public_url=services.settings.public_url,
+        actor=staff_actor(),
+        clock=services.clock,
+    )
+    click.echo(f"Lien de réinitialisation envoyé à {account.email} (compte {account.identifier}).")

@@ -10,7 +10,13 @@ from entrypoints.web.sessions import cookie_name, login_required, safe_next, set
 from portail_core.domain.account import AccountLocked, TooManyAttempts
 from portail_core.domain.passwords import MIN_LENGTH, POLICY_TEXT
 from portail_core.errors import InvalidInput, NotAllowed
-from portail_core.services.accounts import activate_account, activation_is_valid
+from portail_core.services.accounts import (
+    activate_account,
+    activation_is_valid,
+    request_password_reset,
+    reset_is_valid,
+    reset_password,
+)
 from portail_core.services.sessions import change_password, end_session, log_in
 
 __all__ = ["blueprint"]
@@ -122,3 +128,47 @@ def change_password_page() -> str | Response | tuple[str, int]:
 
 def _password_form(template: str, problems: dict[str, str]) -> tuple[str, int]:
     return render_template(template, policy=POLICY_TEXT, minimum=MIN_LENGTH, errors=problems), 400
+
+
+@blueprint.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten_password() -> str:
+    """Ask for a reset link; the answer is the same whether the identifier exists or not."""
+    if request.method == "GET":
+        return render_template("auth/forgotten.html")
+    services = services_of(current_app)
+    request_password_reset(
+        services.uow(),
+        _field("identifier"),
+        public_url=services.settings.public_url,
+        actor_ip=_client_ip(),
+        clock=services.clock,
+    )
+    return render_template("auth/forgotten.html", sent=True)
+
+
+@blueprint.route("/reinitialisation/<secret>", methods=["GET", "POST"])
+def reset(secret: str) -> str | Response | tuple[str, int]:
+    """Choose a new password from the reset link (consumed on POST only)."""
+    services = services_of(current_app)
+    if request.method == "GET":
+        if not reset_is_valid(services.uow(read_only=True), secret[:100], services.clock):
+            return render_template("auth/activation_invalid.html"), 404
+        return render_template("auth/reset.html", policy=POLICY_TEXT, minimum=MIN_LENGTH)
+    if _field("password") != _field("confirmation"):
+        return _password_form(
+            "auth/reset.html", {"confirmation": "Les deux mots de passe ne sont pas identiques."}
+        )
+    try:
+        account = reset_password(
+            services.uow(),
+            secret[:100],
+            _field("password"),
+            hasher=services.hasher,
+            actor_ip=_client_ip(),
+            clock=services.clock,
+        )
+    except InvalidInput as error:
+        return _password_form("auth/reset.html", error.problems)
+    except NotAllowed:
+        return render_template("auth/activation_invalid.html"), 404
+    return redirect(url_for("auth.login", active="1", identifiant=account.identifier))

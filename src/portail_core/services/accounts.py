@@ -40,7 +40,11 @@ __all__ = [
     "activation_is_valid",
     "authenticate",
     "open_account",
+    "request_password_reset",
     "require_strong_password",
+    "reset_is_valid",
+    "reset_password",
+    "send_reset_link",
     "temporary_password",
     "unlock_account",
 ]
@@ -338,6 +342,137 @@ def unlock_account(uow: UnitOfWork, family_id: int, *, actor: Actor, clock: Cloc
                 summary=f"Compte {account.identifier} débloqué",
                 details={"locked": [str(was_locked), "False"]},
                 family_id=family_id,
+            )
+        )
+        uow.commit()
+        return account
+
+
+def request_password_reset(
+    uow: UnitOfWork,
+    identifier: str,
+    *,
+    public_url: str,
+    actor_ip: str,
+    clock: Clock,
+) -> None:
+    """E-mail a one-hour reset link if the identifier names an account; the caller answers the
+    same whatever happened, so that nobody learns which identifiers exist."""
+    with uow:
+        account = uow.accounts.by_identifier(identifier.strip().lower()[:100])
+        if account is None or account.id is None:
+            return
+        _send_reset_link(
+            uow, account, public_url, Actor(account.identifier, Channel.PORTAL), actor_ip, clock
+        )
+        uow.commit()
+
+
+def send_reset_link(
+    uow: UnitOfWork, family_id: int, *, public_url: str, actor: Actor, clock: Clock
+) -> Account:
+    """The guichet unique sends a family a new link to choose its password."""
+    with uow:
+        account = uow.accounts.of_family(family_id)
+        if account is None:
+            raise NotFound(f"La famille n° {family_id} n'a pas de compte.")
+        _send_reset_link(uow, account, public_url, actor, "guichet", clock)
+        uow.commit()
+        return account
+
+
+def _send_reset_link(
+    uow: UnitOfWork, account: Account, public_url: str, actor: Actor, ip: str, clock: Clock
+) -> None:
+    now = clock.now()
+    assert account.id is not None  # noqa: S101  (read from the repository)
+    uow.tokens.revoke_all(account.id, TokenPurpose.PASSWORD_RESET)
+    secret, token = OneTimeToken.issue(account.id, TokenPurpose.PASSWORD_RESET, now)
+    uow.tokens.add(token)
+    commune = uow.communes.get()
+    uow.outbox.add(
+        OutgoingEmail(
+            account.email,
+            "password_reset",
+            {
+                "commune": commune.name if commune else "la commune",
+                "identifier": account.identifier,
+                "reset_url": f"{public_url}/reinitialisation/{secret}",
+                "expires": _paris(token.expires_at),
+            },
+            created_at=now,
+        )
+    )
+    uow.audit.record(
+        AuditEvent(
+            at=now,
+            actor=actor,
+            action="account.reset_request",
+            summary=f"Lien de réinitialisation envoyé : {account.identifier}",
+            details={"ip": ip},
+            family_id=account.family_id,
+        )
+    )
+
+
+def reset_is_valid(uow: UnitOfWork, secret: str, clock: Clock) -> bool:
+    with uow:
+        try:
+            _usable_token(uow, secret, TokenPurpose.PASSWORD_RESET, clock.now())
+        except NotAllowed:
+            return False
+        return True
+
+
+def reset_password(
+    uow: UnitOfWork,
+    secret: str,
+    password: str,
+    *,
+    hasher: PasswordHasher,
+    actor_ip: str,
+    clock: Clock,
+) -> Account:
+    """Consume the reset link: new password, account unlocked, every session ended, and a
+    notification e-mail. The family then logs in (no automatic login)."""
+    now = clock.now()
+    with uow:
+        token = _usable_token(uow, secret, TokenPurpose.PASSWORD_RESET, now)
+        account = uow.accounts.get(token.account_id)
+        if account is None or account.id is None:
+            raise NotFound("Compte introuvable.")
+        family = uow.families.get(account.family_id)
+        commune = uow.communes.get()
+        require_strong_password(password, family, account, commune.name if commune else "")
+        account.password_hash = hasher.hash(password)
+        account.status = AccountStatus.ACTIVE
+        account.must_change_password, account.password_expires_at = False, None
+        account.unlock()
+        uow.accounts.update(account)
+        token.use(now)
+        uow.tokens.update(token)
+        uow.tokens.revoke_all(account.id, TokenPurpose.PASSWORD_RESET)
+        uow.sessions.delete_all(account.id)
+        uow.outbox.add(
+            OutgoingEmail(
+                account.email,
+                "password_changed",
+                {
+                    "commune": commune.name if commune else "la commune",
+                    "identifier": account.identifier,
+                    "when": _paris(now),
+                },
+                created_at=now,
+            )
+        )
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=Actor(account.identifier, Channel.PORTAL),
+                action="account.password_reset",
+                summary=f"Mot de passe réinitialisé : {account.identifier}",
+                details={"ip": actor_ip},
+                family_id=account.family_id,
             )
         )
         uow.commit()
