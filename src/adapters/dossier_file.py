@@ -73,10 +73,13 @@ def _build(
     for name, value in values.items():
         if name not in allowed:
             continue
-        kinds = _expected(str(parameters[name].annotation))
-        if kinds and (
+        kinds = _expected(str(parameters[name].annotation)) or ()
+        wrong_date = isinstance(value, datetime) and date in kinds and datetime not in kinds
+        wrong_items = isinstance(value, list) and not all(isinstance(item, str) for item in value)
+        wrong_kind = bool(kinds) and (
             not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
-        ):
+        )
+        if wrong_date or wrong_items or wrong_kind:
             problems.add(f"{where} > {name}", "type de valeur inattendu")
             continue
         if isinstance(value, datetime):
@@ -105,6 +108,9 @@ def _build(
     except InvalidInput as error:
         for field, message in (error.problems or {"": error.message}).items():
             problems.add(f"{where} > {field}" if field else where, message)
+        return None
+    except (TypeError, ValueError, AttributeError):
+        problems.add(where, "valeurs inattendues dans cette table")
         return None
 
 

@@ -176,3 +176,20 @@ def test_staff_send_a_reset_link_without_ever_seeing_a_password(
     listed = json.loads(run(["outbox", "list", "--format", "json"], instance_path).output)
     assert listed[0]["template"] == "password_reset"
     assert run(["account", "reset", "99"], instance_path).exit_code == 3
+
+
+def test_wrongly_typed_values_in_a_family_file_are_located(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    bad = tmp_path / "types.toml"
+    bad.write_text(
+        family_file(tmp_path)
+        .read_text("utf-8")
+        .replace('phones = ["06 12 34 56 78"]', "phones = [612345678]")
+        .replace("birth_date = 2019-03-14", "birth_date = 2019-03-14T10:00:00")
+    )
+    result = run(["family", "create", str(bad)], instance_path)
+    assert result.exit_code == 2
+    assert "guardians n°1 > phones : type de valeur inattendu" in result.output
+    assert "children n°1 > birth_date : type de valeur inattendu" in result.output

@@ -268,3 +268,61 @@ def test_the_temporary_password_variant_forces_a_change_and_expires_in_7_days(
 def test_school_year_of_a_date() -> None:
     assert SchoolYear.containing(pendulum.date(2026, 8, 31)) == SchoolYear(2025)
     assert SchoolYear.containing(pendulum.date(2026, 9, 1)) == SchoolYear(2026)
+
+
+def test_a_temporary_password_opens_one_session_only(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    family_id = family_in(store, clock)
+    identifier = open_for(store, clock, family_id, with_temporary_password=True)
+    password = outbox(store)[0].context["temporary_password"]
+    authenticate(
+        uow(store),
+        identifier,
+        password,
+        hasher=PlainTestHasher(),
+        actor_ip="127.0.0.1",
+        clock=clock,
+    )
+    with pytest.raises(NotAllowed, match="provisoire a expiré"):
+        authenticate(
+            uow(store),
+            identifier,
+            password,
+            hasher=PlainTestHasher(),
+            actor_ip="127.0.0.1",
+            clock=clock,
+        )
+
+
+@pytest.mark.parametrize("identifier", ["mart\x00in.1", "martin.1\n", "\x1b[2J"])
+def test_identifiers_with_control_characters_are_just_wrong(
+    store: InMemoryStore, clock: FixedClock, identifier: str
+) -> None:
+    open_for(store, clock, family_in(store, clock))
+    with pytest.raises(LoginFailed):
+        authenticate(
+            uow(store),
+            identifier,
+            STRONG,
+            hasher=PlainTestHasher(),
+            actor_ip="127.0.0.1",
+            clock=clock,
+        )
+
+
+def test_the_password_may_not_be_the_email_or_the_address(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    open_for(store, clock, family_in(store, clock))
+    secret = activation_secret(store)
+    for guess in ("claire.martin@example.fr", "12 rue des Pins 40200"):
+        with pytest.raises(InvalidInput):
+            activate_account(
+                uow(store),
+                secret,
+                guess,
+                hasher=PlainTestHasher(),
+                actor_ip="127.0.0.1",
+                clock=clock,
+            )

@@ -161,3 +161,19 @@ def test_a_claimed_message_is_not_claimed_again_until_its_claim_expires(
 def test_contexts_hold_strings_only() -> None:
     with pytest.raises(TypeError):
         OutgoingEmail("a@b.fr", "t", {"n": 1}, created_at=NOW)  # type: ignore[dict-item]  # the point
+
+
+def test_links_and_passwords_are_forgotten_once_sent(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    queue(store)
+    dispatch(store, RecordingMailer(), clock)
+    kept = outbox_listing(factory(store), 1)[0].context
+    assert kept["activation_url"] == "[effacé après envoi]"
+    assert kept["identifier"] == "famille.martin"
+
+
+def test_a_message_awaiting_a_retry_keeps_its_link(store: InMemoryStore, clock: FixedClock) -> None:
+    queue(store)
+    dispatch(store, RecordingMailer(failures=[MailerError("temporaire")]), clock)
+    assert outbox_listing(factory(store), 1)[0].context["activation_url"].startswith("https://")

@@ -190,10 +190,10 @@ class InMemoryAccountRepository:
         account.id = len(self._state.accounts) + 1
         self._state.accounts[account.id] = copy.deepcopy(account)
 
-    def get(self, account_id: int) -> Account | None:
+    def get(self, account_id: int, *, for_update: bool = False) -> Account | None:
         return copy.deepcopy(self._state.accounts.get(account_id))
 
-    def by_identifier(self, identifier: str) -> Account | None:
+    def by_identifier(self, identifier: str, *, for_update: bool = False) -> Account | None:
         found = [a for a in self._state.accounts.values() if a.identifier == identifier]
         return copy.deepcopy(found[0]) if found else None
 
@@ -217,7 +217,7 @@ class InMemoryTokenRepository:
         token.id = len(self._state.tokens) + 1
         self._state.tokens[token.id] = copy.deepcopy(token)
 
-    def by_hash(self, token_hash: str) -> OneTimeToken | None:
+    def by_hash(self, token_hash: str, *, for_update: bool = False) -> OneTimeToken | None:
         found = [t for t in self._state.tokens.values() if t.token_hash == token_hash]
         return copy.deepcopy(found[0]) if found else None
 

@@ -63,11 +63,11 @@ class SqlAccountRepository:
         statement = insert(accounts).values(_account_values(account)).returning(accounts.c.id)
         account.id = self._connection.execute(statement).scalar_one()
 
-    def get(self, account_id: int) -> Account | None:
-        return self._one(accounts.c.id == account_id)
+    def get(self, account_id: int, *, for_update: bool = False) -> Account | None:
+        return self._one(accounts.c.id == account_id, for_update=for_update)
 
-    def by_identifier(self, identifier: str) -> Account | None:
-        return self._one(accounts.c.identifier == identifier)
+    def by_identifier(self, identifier: str, *, for_update: bool = False) -> Account | None:
+        return self._one(accounts.c.identifier == identifier, for_update=for_update)
 
     def of_family(self, family_id: int) -> Account | None:
         return self._one(accounts.c.family_id == family_id)
@@ -81,8 +81,9 @@ class SqlAccountRepository:
             update(accounts).where(accounts.c.id == account.id).values(_account_values(account))
         )
 
-    def _one(self, condition: Any) -> Account | None:
-        row = self._connection.execute(select(accounts).where(condition)).first()
+    def _one(self, condition: Any, *, for_update: bool = False) -> Account | None:
+        query = select(accounts).where(condition)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
         return None if row is None else _account(row)
 
 
@@ -113,10 +114,9 @@ class SqlTokenRepository:
         )
         token.id = self._connection.execute(statement.returning(one_time_tokens.c.id)).scalar_one()
 
-    def by_hash(self, token_hash: str) -> OneTimeToken | None:
-        row = self._connection.execute(
-            select(one_time_tokens).where(one_time_tokens.c.token_hash == token_hash)
-        ).first()
+    def by_hash(self, token_hash: str, *, for_update: bool = False) -> OneTimeToken | None:
+        query = select(one_time_tokens).where(one_time_tokens.c.token_hash == token_hash)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
         return None if row is None else _token(row)
 
     def update(self, token: OneTimeToken) -> None:

@@ -64,12 +64,15 @@ def create_database_engine(url: str | URL, **engine_options: Any) -> Engine:
     checked = parse_database_url(text)
     if checked.get_backend_name() == "sqlite":
         engine = create_engine(
-            checked, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, **engine_options
+            checked,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+            hide_parameters=True,  # errors must not copy dossier values (health data) to logs
+            **engine_options,
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
-    return create_engine(checked, pool_pre_ping=True, **engine_options)
+    return create_engine(checked, pool_pre_ping=True, hide_parameters=True, **engine_options)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -37,6 +37,7 @@ def _state(message: OutgoingEmail) -> dict[str, Any]:
         "next_attempt_at": message.next_attempt_at,
         "sent_at": message.sent_at,
         "last_error": message.last_error,
+        "context": dict(message.context),
     }
 
 
@@ -48,7 +49,6 @@ class SqlOutbox:
         statement = insert(outbox).values(
             recipient=message.to,
             template=message.template,
-            context=dict(message.context),
             created_at=message.created_at,
             **_state(message),
         )

@@ -69,6 +69,7 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
 
 def set_session_cookie(response: BaseResponse, secret: str | None) -> BaseResponse:
     https = services_of(current_app).settings.uses_https
+    response.headers["Cache-Control"] = "no-store"
     if secret is None:
         response.delete_cookie(cookie_name(), path="/", secure=https, httponly=True, samesite="Lax")
     else:

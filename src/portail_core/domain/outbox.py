@@ -19,6 +19,7 @@ from portail_core.domain.instants import as_utc
 __all__ = [
     "CLAIM_TIMEOUT",
     "MAX_ATTEMPTS",
+    "SECRET_KEYS",
     "EmailStatus",
     "OutgoingEmail",
     "RenderedEmail",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 MAX_ATTEMPTS = 8
+# Context entries that open an account: kept only until the message is sent (or given up).
+SECRET_KEYS = frozenset({"activation_url", "reset_url", "temporary_password"})
+FORGOTTEN = "[effacé après envoi]"
 CLAIM_TIMEOUT = pendulum.duration(minutes=15)
 
 
@@ -74,6 +78,12 @@ class OutgoingEmail:
             and self.next_attempt_at is not None
             and self.next_attempt_at.timestamp() <= now.timestamp()
         )
+
+    def forget_secrets(self) -> None:
+        """Blank the links and passwords once they are no longer needed in the database."""
+        self.context = {
+            key: FORGOTTEN if key in SECRET_KEYS else value for key, value in self.context.items()
+        }
 
     @property
     def message_id(self) -> str:

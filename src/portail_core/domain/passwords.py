@@ -208,7 +208,8 @@ def check_password(candidate: str, context: PasswordContext = NO_CONTEXT) -> Pas
 def _estimate(text: str, context_words: Sequence[str]) -> _Estimate:
     folded, owners = _fold(text)
     common = _matches(_COMMON_PATTERN, folded)
-    context = _matches(_word_pattern(_context_forms(context_words)), folded)
+    forms = _context_forms(context_words)
+    context = _matches(_word_pattern(forms), folded)
     removed = [False] * len(text)
     for start, end in common + context:
         for position in range(start, end):
@@ -217,7 +218,11 @@ def _estimate(text: str, context_words: Sequence[str]) -> _Estimate:
     stretches = _stretches(text, removed)
     classes = {_character_class(char) for stretch in stretches for char in stretch}
     bits_per_character = math.log2(sum(_POOL_SIZES[name] for name in classes) or 1)
-    bits = _count_words(folded, common + context) * DICTIONARY_WORD_BITS
+    # A context word is known to whoever targets this family: it costs only the choice among
+    # the family's few words, not among a dictionary.
+    context_word_bits = math.log2(len(forms) + 1) + 1
+    bits = _count_words(folded, common) * DICTIONARY_WORD_BITS
+    bits += _count_words(folded, context) * context_word_bits
     bits += sum(_stretch_bits(stretch, bits_per_character) for stretch in stretches)
     return _Estimate(bits=math.floor(bits), context_word_found=bool(context))
 

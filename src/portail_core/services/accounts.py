@@ -29,6 +29,7 @@ from portail_core.domain.dossier import Family
 from portail_core.domain.instants import as_paris
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.passwords import PasswordContext, check_password
+from portail_core.domain.text import has_control_characters
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork
 
@@ -161,7 +162,7 @@ def open_account(
 def _usable_token(
     uow: UnitOfWork, secret: str, purpose: TokenPurpose, now: pendulum.DateTime
 ) -> OneTimeToken:
-    token = uow.tokens.by_hash(hash_token(secret)) if len(secret) <= 100 else None
+    token = uow.tokens.by_hash(hash_token(secret), for_update=True) if len(secret) <= 100 else None
     if token is None or token.purpose is not purpose or not token.usable(now):
         raise NotAllowed(
             "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau au "
@@ -220,17 +221,36 @@ def activate_account(
         return account
 
 
+def _context_words(family: Family | None, account: Account, commune: str) -> tuple[str, ...]:
+    """What an attacker knowing the family would try: names, e-mail, identifier, children's
+    first names and birth dates, address, phone numbers."""
+    local, _, domain = account.email.partition("@")
+    words = [commune, account.identifier, account.email, local, domain.split(".")[0]]
+    if family is not None:
+        words.append(family.name)
+        for guardian in family.guardians:
+            words += [guardian.first_name, guardian.last_name, *guardian.phones]
+            words += [phone.replace("+33", "0") for phone in guardian.phones]
+            if guardian.address is not None:
+                words += [guardian.address.street, guardian.address.postcode, guardian.address.city]
+        for child in family.children:
+            born = child.birth_date
+            words += [
+                child.first_name,
+                child.last_name,
+                born.strftime("%d/%m/%Y"),
+                born.strftime("%d%m%Y"),
+                born.strftime("%d%m%y"),
+                str(born.year),
+            ]
+    return tuple(word for word in words if word)
+
+
 def require_strong_password(
     password: str, family: Family | None, account: Account, commune: str
 ) -> None:
     """InvalidInput (on the field ``password``) unless the policy accepts the password."""
-    names: list[str] = []
-    if family is not None:
-        names = [family.name, *(g.last_name for g in family.guardians)]
-        names += [g.first_name for g in family.guardians]
-    context = PasswordContext.for_account(
-        commune_name=commune, family_names=names, email=account.email
-    )
+    context = PasswordContext(_context_words(family, account, commune))
     verdict = check_password(password, context)
     if not verdict.accepted:
         raise InvalidInput(
@@ -254,7 +274,15 @@ def authenticate(
     """
     now = clock.now()
     with uow:
-        account = uow.accounts.by_identifier(identifier.strip().lower()[:100])
+        wanted = identifier.strip().lower()[:100]
+        account = (
+            None
+            if has_control_characters(wanted)
+            else uow.accounts.by_identifier(
+                wanted,
+                for_update=True,  # concurrent attempts queue: each failure is counted
+            )
+        )
         if account is None or account.password_hash is None:
             hasher.hash(password)  # the same work as verifying: the answer takes as long
             _audit_login(
@@ -293,6 +321,9 @@ def authenticate(
                 "Votre mot de passe provisoire a expiré : demandez-en un nouveau au guichet unique."
             )
         account.record_success()
+        if account.must_change_password:
+            # A temporary password opens one session only: the one that changes it.
+            account.password_expires_at = now
         if hasher.needs_rehash(account.password_hash):
             account.password_hash = hasher.hash(password)
         uow.accounts.update(account)

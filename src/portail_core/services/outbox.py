@@ -30,13 +30,22 @@ def dispatch_outbox(
     *,
     limit: int = 100,
 ) -> DispatchReport:
-    """Send the messages that are due; each is sent by one dispatcher only."""
-    with uow() as claiming:
-        claimed = claiming.outbox.claim_due(clock.now(), limit)
-        claiming.commit()
+    """Send the messages that are due; each is sent by one dispatcher only.
+
+    Messages are claimed one at a time, so that a claim never outlives its send (a batch
+    claimed at once could expire mid-batch and be claimed again by another dispatcher).
+    """
     outcomes = []
-    for message in claimed:
+    for _ in range(limit):
+        with uow() as claiming:
+            claimed = claiming.outbox.claim_due(clock.now(), 1)
+            claiming.commit()
+        if not claimed:
+            break
+        message = claimed[0]
         outcomes.append(_attempt(message, renderer, mailer, clock))
+        if message.status in {EmailStatus.SENT, EmailStatus.FAILED}:
+            message.forget_secrets()
         with uow() as recording:
             recording.outbox.save(message)
             recording.commit()

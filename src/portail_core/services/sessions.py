@@ -107,10 +107,14 @@ def change_password(
     opens a new one, whose secret is returned."""
     now = clock.now()
     with uow:
-        account = uow.accounts.get(account_id)
+        account = uow.accounts.get(account_id, for_update=True)
         if account is None or account.password_hash is None:
             raise NotFound("Compte introuvable.")
+        account.check_can_attempt(now)  # guessing the current password is throttled too
         if not hasher.verify(account.password_hash, current):
+            account.record_failure(now)
+            uow.accounts.update(account)
+            uow.commit()
             raise InvalidInput(
                 "Le mot de passe actuel n'est pas le bon.",
                 {"current": "Le mot de passe actuel n'est pas le bon."},

@@ -1,0 +1,98 @@
+"""Races the reviewer reproduced on PostgreSQL: concurrent wrong passwords must all count, and
+one activation link must work once, however many requests use it at the same moment."""
+
+import threading
+from collections.abc import Callable
+
+import pendulum
+
+from adapters.clock import FixedClock
+from adapters.passwords import PlainTestHasher
+from portail_core.domain.account import Account, AccountStatus, OneTimeToken, TokenPurpose
+from portail_core.domain.audit import Actor
+from portail_core.errors import NotAllowed
+from portail_core.services.accounts import LoginFailed, activate_account, authenticate
+from portail_core.services.families import create_family
+from tests.integration.conftest import UowFactory
+from tests.unit.dossier_builders import complete_family
+
+NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")
+STRONG = "cheval agrafe pile correct"
+
+
+def race(count: int, attempt: Callable[[], None]) -> list[type]:
+    """Run ``attempt`` in ``count`` threads released together; the exception types raised."""
+    start, outcomes = threading.Barrier(count), list[type]()
+    lock = threading.Lock()
+
+    def run() -> None:
+        start.wait()
+        try:
+            attempt()
+            outcome: type = type(None)
+        except Exception as error:
+            outcome = type(error)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def account_for(new_uow: UowFactory, clock: FixedClock) -> tuple[Account, str]:
+    family_id = create_family(new_uow(), complete_family(), actor=Actor.staff("a"), clock=clock)
+    account = Account(family_id, "martin.1", "claire.martin@example.fr", created_at=NOW)
+    account.status, account.password_hash = AccountStatus.ACTIVE, PlainTestHasher().hash(STRONG)
+    with new_uow() as uow:
+        uow.accounts.add(account)
+        assert account.id is not None
+        secret, token = OneTimeToken.issue(account.id, TokenPurpose.ACTIVATION, NOW)
+        uow.tokens.add(token)
+        uow.commit()
+    return account, secret
+
+
+def test_concurrent_wrong_passwords_are_all_counted(new_uow: UowFactory) -> None:
+    clock = FixedClock(NOW)
+    account_for(new_uow, clock)
+
+    def wrong() -> None:
+        authenticate(
+            new_uow(),
+            "martin.1",
+            "wrong",
+            hasher=PlainTestHasher(),
+            actor_ip="10.0.0.1",
+            clock=clock,
+        )
+
+    outcomes = race(20, wrong)
+    # One at a time: five wrong passwords are checked, then the temporisation refuses the rest.
+    assert outcomes.count(LoginFailed) == 5
+    assert len(outcomes) == 20
+    with new_uow(read_only=True) as uow:
+        stored = uow.accounts.by_identifier("martin.1")
+    assert stored is not None
+    assert stored.consecutive_failures == 5
+    assert stored.blocked_until is not None
+
+
+def test_one_activation_link_works_once_under_concurrent_use(new_uow: UowFactory) -> None:
+    clock = FixedClock(NOW)
+    _, secret = account_for(new_uow, clock)
+
+    def use_link() -> None:
+        activate_account(
+            new_uow(), secret, STRONG, hasher=PlainTestHasher(), actor_ip="10.0.0.1", clock=clock
+        )
+
+    outcomes = race(8, use_link)
+    assert outcomes.count(type(None)) == 1
+    assert outcomes.count(NotAllowed) == 7
+    with new_uow(read_only=True) as uow:
+        activations = [e for e in uow.audit.latest(50) if e.action == "account.activate"]
+    assert len(activations) == 1
