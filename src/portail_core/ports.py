@@ -21,6 +21,7 @@ from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
 from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.domain.session import PortalSession
+from portail_core.domain.throttle import LoginThrottle
 
 __all__ = [
     "AccountRepository",
@@ -38,6 +39,7 @@ __all__ = [
     "PublicHolidays",
     "SchoolCalendarRepository",
     "SessionRepository",
+    "ThrottleRepository",
     "TokenRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -179,6 +181,14 @@ class SessionRepository(Protocol):
     def delete_all(self, account_id: int) -> None: ...
 
 
+class ThrottleRepository(Protocol):
+    def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None: ...
+
+    def save(self, throttle: LoginThrottle) -> None:
+        """Insert or update."""
+        ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -276,6 +286,9 @@ class UnitOfWork(Protocol):
 
     @property
     def sessions(self) -> SessionRepository: ...
+
+    @property
+    def throttles(self) -> ThrottleRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -96,3 +96,23 @@ def test_one_activation_link_works_once_under_concurrent_use(new_uow: UowFactory
     with new_uow(read_only=True) as uow:
         activations = [e for e in uow.audit.latest(50) if e.action == "account.activate"]
     assert len(activations) == 1
+
+
+def test_concurrent_attempts_on_an_unknown_identifier_are_throttled_alike(
+    new_uow: UowFactory,
+) -> None:
+    clock = FixedClock(NOW)
+
+    def guess() -> None:
+        authenticate(
+            new_uow(),
+            "personne.1",
+            "wrong",
+            hasher=PlainTestHasher(),
+            actor_ip="10.0.0.2",
+            clock=clock,
+        )
+
+    outcomes = race(20, guess)
+    assert outcomes.count(LoginFailed) == 5
+    assert len(outcomes) == 20

@@ -326,3 +326,79 @@ def test_the_password_may_not_be_the_email_or_the_address(
                 actor_ip="127.0.0.1",
                 clock=clock,
             )
+
+
+def test_an_unknown_identifier_is_throttled_exactly_like_an_account(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    identifier = open_for(store, clock, family_in(store, clock))
+    activate_account(
+        uow(store),
+        activation_secret(store),
+        STRONG,
+        hasher=PlainTestHasher(),
+        actor_ip="127.0.0.1",
+        clock=clock,
+    )
+
+    def outcomes(who: str) -> list[str]:
+        seen = []
+        for _ in range(12):
+            try:
+                authenticate(
+                    uow(store),
+                    who,
+                    "wrong guess here",
+                    hasher=PlainTestHasher(),
+                    actor_ip=f"10.0.{len(who)}.1",
+                    clock=clock,
+                )
+            except (LoginFailed, TooManyAttempts, AccountLocked) as error:
+                seen.append(type(error).__name__)
+            clock.advance(pendulum.duration(hours=1))
+        return seen
+
+    assert outcomes(identifier) == outcomes("personne.1")
+
+
+def test_one_address_gets_at_most_100_failures_an_hour(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    for n in range(100):
+        with pytest.raises(LoginFailed):
+            authenticate(
+                uow(store),
+                f"inconnu.{n}",
+                "x" * 12,
+                hasher=PlainTestHasher(),
+                actor_ip="203.0.113.7",
+                clock=clock,
+            )
+    with pytest.raises(TooManyAttempts):
+        authenticate(
+            uow(store),
+            "inconnu.999",
+            "x" * 12,
+            hasher=PlainTestHasher(),
+            actor_ip="203.0.113.7",
+            clock=clock,
+        )
+    with pytest.raises(LoginFailed):  # another address is not affected
+        authenticate(
+            uow(store),
+            "inconnu.999",
+            "x" * 12,
+            hasher=PlainTestHasher(),
+            actor_ip="198.51.100.1",
+            clock=clock,
+        )
+    clock.advance(pendulum.duration(minutes=61))
+    with pytest.raises(LoginFailed):  # an hour later, the address may try again
+        authenticate(
+            uow(store),
+            "inconnu.1000",
+            "x" * 12,
+            hasher=PlainTestHasher(),
+            actor_ip="203.0.113.7",
+            clock=clock,
+        )

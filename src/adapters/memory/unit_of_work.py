@@ -25,6 +25,7 @@ from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.school_calendar import SchoolCalendar
 from portail_core.domain.session import PortalSession
+from portail_core.domain.throttle import LoginThrottle
 from portail_core.errors import Conflict
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "InMemorySchoolCalendarRepository",
     "InMemorySessionRepository",
     "InMemoryStore",
+    "InMemoryThrottleRepository",
     "InMemoryTokenRepository",
     "InMemoryUnitOfWork",
 ]
@@ -58,6 +60,7 @@ class _State:
     accounts: dict[int, Account] = field(factory=dict)
     tokens: dict[int, OneTimeToken] = field(factory=dict)
     sessions: dict[str, PortalSession] = field(factory=dict)
+    throttles: dict[str, LoginThrottle] = field(factory=dict)
 
 
 @define
@@ -253,6 +256,17 @@ class InMemorySessionRepository:
             del self._state.sessions[key]
 
 
+class InMemoryThrottleRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None:
+        return copy.deepcopy(self._state.throttles.get(key))
+
+    def save(self, throttle: LoginThrottle) -> None:
+        self._state.throttles[throttle.key] = copy.deepcopy(throttle)
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -297,6 +311,10 @@ class InMemoryUnitOfWork:
     @property
     def sessions(self) -> InMemorySessionRepository:
         return InMemorySessionRepository(self._require_working())
+
+    @property
+    def throttles(self) -> InMemoryThrottleRepository:
+        return InMemoryThrottleRepository(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

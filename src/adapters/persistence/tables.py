@@ -30,6 +30,7 @@ __all__ = [
     "communes",
     "establishments",
     "families",
+    "login_throttles",
     "metadata",
     "one_time_tokens",
     "outbox",
@@ -212,4 +213,16 @@ portal_sessions = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_seen_at", UtcDateTime, nullable=False),
+)
+
+# Login throttles for identifiers that name no account and for client addresses (hashed keys).
+login_throttles = Table(
+    "login_throttles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("recent_failures", JSON, nullable=False),
+    Column("blocked_until", UtcDateTime, nullable=True),
+    Column("locked", Boolean, nullable=False),
 )

@@ -17,6 +17,7 @@ from adapters.persistence.families import SqlFamilyRepository
 from adapters.persistence.outbox import SqlOutbox
 from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
 from adapters.persistence.sessions import SqlSessionRepository
+from adapters.persistence.throttles import SqlThrottleRepository
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_unreachable"]
@@ -94,6 +95,10 @@ class SqlUnitOfWork:
     @property
     def sessions(self) -> SqlSessionRepository:
         return SqlSessionRepository(self._require_connection())
+
+    @property
+    def throttles(self) -> SqlThrottleRepository:
+        return SqlThrottleRepository(self._require_connection())
 
     def __exit__(
         self,

@@ -30,6 +30,7 @@ from portail_core.domain.instants import as_paris
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.passwords import PasswordContext, check_password
 from portail_core.domain.text import has_control_characters
+from portail_core.domain.throttle import LoginThrottle, identifier_key, ip_key
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork
 
@@ -267,33 +268,44 @@ def authenticate(
     actor_ip: str,
     clock: Clock,
 ) -> Account:
-    """Check the identifier and password under the throttling rules (SECURITY.md).
+    """Check the identifier and password under the throttling rules (SECURITY.md): per account
+    (an unknown identifier is throttled exactly alike) and per client address.
 
     An unknown identifier, an account not yet activated and a wrong password get the same
-    answer, after the same work (a password hash is always verified). Every outcome is audited.
+    answer, after the same work (a password is always hashed). Every outcome is audited.
     """
     now = clock.now()
+    wanted = identifier.strip().lower()[:100]
     with uow:
-        wanted = identifier.strip().lower()[:100]
-        account = (
-            None
-            if has_control_characters(wanted)
-            else uow.accounts.by_identifier(
-                wanted,
-                for_update=True,  # concurrent attempts queue: each failure is counted
-            )
+        address = uow.throttles.get(ip_key(actor_ip), for_update=True) or LoginThrottle(
+            ip_key(actor_ip)
         )
+        address.check_as_address(now)
+        account = None
+        if not has_control_characters(wanted):
+            # The row is locked: concurrent attempts on one account queue and all count.
+            account = uow.accounts.by_identifier(wanted, for_update=True)
         if account is None or account.password_hash is None:
-            hasher.hash(password)  # the same work as verifying: the answer takes as long
-            _audit_login(
-                uow, identifier[:100], "login.failure", "Échec de connexion", actor_ip, now
+            # No account (or not activated): the same rules and the same work, so that the
+            # answers never tell which identifiers exist.
+            stand_in = uow.throttles.get(identifier_key(wanted), for_update=True) or LoginThrottle(
+                identifier_key(wanted)
             )
+            stand_in.check_as_identifier(now)
+            hasher.hash(password)
+            stand_in.fail_as_identifier(now)
+            address.fail_as_address(now)
+            uow.throttles.save(stand_in)
+            uow.throttles.save(address)
+            _audit_login(uow, wanted, "login.failure", "Échec de connexion", actor_ip, now)
             uow.commit()
             raise LoginFailed()
         account.check_can_attempt(now)
         if not hasher.verify(account.password_hash, password):
             account.record_failure(now)
+            address.fail_as_address(now)
             uow.accounts.update(account)
+            uow.throttles.save(address)
             family = account.family_id
             _audit_login(
                 uow,

@@ -1,4 +1,4 @@
-"""Server-side portal sessions.
+"""Server-side portal sessions, and login throttles for unknown identifiers and addresses.
 
 Revision ID: 0006
 Revises: 0005
@@ -33,8 +33,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_portal_sessions_token_hash")),
     )
     op.create_index(op.f("ix_portal_sessions_account_id"), "portal_sessions", ["account_id"])
+    op.create_table(
+        "login_throttles",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("consecutive_failures", sa.Integer(), nullable=False),
+        sa.Column("recent_failures", sa.JSON(), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(), nullable=True),
+        sa.Column("locked", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_throttles")),
+        sa.UniqueConstraint("key", name=op.f("uq_login_throttles_key")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("login_throttles")
     op.drop_index(op.f("ix_portal_sessions_account_id"), table_name="portal_sessions")
     op.drop_table("portal_sessions")
