@@ -23,6 +23,7 @@ from adapters.persistence import (
 )
 from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
+from portail_core.errors import ConfigurationError
 from portail_core.ports import (
     Clock,
     DocumentStore,
@@ -99,9 +100,15 @@ def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Servi
 
 
 def mailer_for(settings: Settings) -> Mailer:
-    """SMTP when PORTAIL_SMTP_URL is set; otherwise messages go to the log (a trial)."""
+    """SMTP when PORTAIL_SMTP_URL is set; otherwise messages go to the log, for a trial only:
+    a portal served over HTTPS (in production) refuses to write links and passwords to a log."""
     if settings.smtp_url:
         return SmtpMailer(settings.smtp_url, settings.mail_from)
+    if settings.uses_https:
+        raise ConfigurationError(
+            "PORTAIL_SMTP_URL est obligatoire pour un portail en HTTPS : sans serveur de "
+            "courriel, les liens d'activation seraient écrits dans le journal."
+        )
     return ConsoleMailer(settings.mail_from)
 
 

@@ -313,3 +313,47 @@ def test_a_reset_link_expires_after_an_hour(
     link = reset_link(services)
     clock.advance(pendulum.duration(minutes=61))
     assert client.get(link).status_code == 404
+
+
+def test_a_locked_account_gets_an_unlock_link_that_works_once(
+    services: Services, client: FlaskClient, clock: FixedClock
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    for attempt in range(10):
+        log_in(client, account["identifier"], f"wrong password {attempt}")
+        clock.advance(pendulum.duration(hours=9))
+    with services.uow(read_only=True) as uow:
+        email = uow.outbox.listing(1)[0]
+    assert email.template == "account_unlock"
+    link = email.context["unlock_url"].removeprefix("http://localhost")
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Débloquer mon compte" in text(page)
+    assert log_in(client, account["identifier"]).status_code == 429  # GET consumed nothing
+    done = post(client, link, {})
+    assert done.status_code == 302
+    assert log_in(client, account["identifier"]).status_code == 302
+    assert client.get(link).status_code == 404
+
+
+def test_prolonger_la_session_extends_the_idle_timeout(
+    services: Services, client: FlaskClient, clock: FixedClock
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    log_in(client, account["identifier"])
+    page = text(client.get("/famille"))
+    assert "Session ouverte jusqu’à 10h30 sans activité." in page
+    clock.advance(pendulum.duration(minutes=25))
+    extended = post(client, "/prolonger", {"retour": "/famille"}, "/famille")
+    assert extended.headers["Location"] == "/famille"
+    assert "jusqu’à 10h55" in text(client.get("/famille"))
+    clock.advance(pendulum.duration(minutes=25))
+    assert client.get("/espace").status_code == 200  # 50 minutes after login, still open
+    assert (
+        post(client, "/prolonger", {"retour": "https://evil.example"}, "/famille").headers[
+            "Location"
+        ]
+        == "/espace"
+    )

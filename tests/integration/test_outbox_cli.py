@@ -72,3 +72,17 @@ def test_a_bad_smtp_url_is_a_configuration_error(queued: Path) -> None:
     )
     assert result.exit_code == 7
     assert "PORTAIL_SMTP_URL invalide" in result.output
+
+
+def test_an_https_portal_without_smtp_refuses_to_write_links_to_the_log(queued: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["outbox", "send"],
+        env={
+            "PORTAIL_INSTANCE_PATH": str(queued),
+            "PORTAIL_PUBLIC_URL": "https://famille.ville.example",
+            "PORTAIL_SMTP_URL": "",
+        },
+    )
+    assert result.exit_code == 7
+    assert "PORTAIL_SMTP_URL est obligatoire pour un portail en HTTPS" in result.output

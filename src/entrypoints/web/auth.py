@@ -16,6 +16,8 @@ from portail_core.services.accounts import (
     request_password_reset,
     reset_is_valid,
     reset_password,
+    unlock_is_valid,
+    unlock_with_link,
 )
 from portail_core.services.sessions import change_password, end_session, log_in
 
@@ -49,6 +51,7 @@ def login() -> str | Response | tuple[str, int]:
             hasher=services.hasher,
             actor_ip=_client_ip(),
             clock=services.clock,
+            public_url=services.settings.public_url,
         )
     except (TooManyAttempts, AccountLocked) as error:
         return render_template(
@@ -172,3 +175,28 @@ def reset(secret: str) -> str | Response | tuple[str, int]:
     except NotAllowed:
         return render_template("auth/activation_invalid.html"), 404
     return redirect(url_for("auth.login", active="1", identifiant=account.identifier))
+
+
+@blueprint.route("/deblocage/<secret>", methods=["GET", "POST"])
+def unlock(secret: str) -> str | Response | tuple[str, int]:
+    """Unlock an account with the e-mailed link: a button, so that fetching the page (by a mail
+    client's link checker) consumes nothing."""
+    services = services_of(current_app)
+    if request.method == "GET":
+        if not unlock_is_valid(services.uow(read_only=True), secret[:100], services.clock):
+            return render_template("auth/activation_invalid.html"), 404
+        return render_template("auth/unlock.html")
+    try:
+        account = unlock_with_link(
+            services.uow(), secret[:100], actor_ip=_client_ip(), clock=services.clock
+        )
+    except NotAllowed:
+        return render_template("auth/activation_invalid.html"), 404
+    return redirect(url_for("auth.login", debloque="1", identifiant=account.identifier))
+
+
+@blueprint.post("/prolonger")
+@login_required
+def extend_session() -> Response:
+    """ "Prolonger la session" (RGAA 13.1): loading the session has refreshed its idle timer."""
+    return redirect(safe_next(request.form.get("retour")))

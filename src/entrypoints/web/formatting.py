@@ -21,6 +21,13 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(_hour, "hour_fr")
     app.add_template_filter(_percent, "percent_fr")
     app.add_template_filter(phone_for_display, "phone_fr")
+    app.add_template_filter(_hour_paris, "hour_paris")
+
+
+def _hour_paris(moment: pendulum.DateTime) -> str:
+    """« 14h05 », on the Paris wall clock."""
+    paris = moment.in_timezone("Europe/Paris")
+    return f"{paris.hour}h{paris.minute:02d}"
 
 
 def _long_date(day: date) -> str:

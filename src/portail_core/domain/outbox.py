@@ -28,7 +28,7 @@ __all__ = [
 
 MAX_ATTEMPTS = 8
 # Context entries that open an account: kept only until the message is sent (or given up).
-SECRET_KEYS = frozenset({"activation_url", "reset_url", "temporary_password"})
+SECRET_KEYS = frozenset({"activation_url", "reset_url", "unlock_url", "temporary_password"})
 FORGOTTEN = "[effacé après envoi]"
 CLAIM_TIMEOUT = pendulum.duration(minutes=15)
 

@@ -49,6 +49,8 @@ __all__ = [
     "send_reset_link",
     "temporary_password",
     "unlock_account",
+    "unlock_is_valid",
+    "unlock_with_link",
 ]
 
 TEMPORARY_PASSWORD_LIFETIME = pendulum.duration(days=7)
@@ -267,6 +269,7 @@ def authenticate(
     hasher: PasswordHasher,
     actor_ip: str,
     clock: Clock,
+    public_url: str | None = None,
 ) -> Account:
     """Check the identifier and password under the throttling rules (SECURITY.md): per account
     (an unknown identifier is throttled exactly alike) and per client address.
@@ -326,6 +329,8 @@ def authenticate(
                     now,
                     family,
                 )
+                if public_url is not None:
+                    _send_unlock_link(uow, account, public_url, now)
             uow.commit()
             raise LoginFailed()
         if account.temporary_password_expired(now):
@@ -514,6 +519,65 @@ def reset_password(
                 actor=Actor(account.identifier, Channel.PORTAL),
                 action="account.password_reset",
                 summary=f"Mot de passe réinitialisé : {account.identifier}",
+                details={"ip": actor_ip},
+                family_id=account.family_id,
+            )
+        )
+        uow.commit()
+        return account
+
+
+def _send_unlock_link(
+    uow: UnitOfWork, account: Account, public_url: str, now: pendulum.DateTime
+) -> None:
+    """When an account locks, its holder receives a link (24 h) to unlock it."""
+    assert account.id is not None  # noqa: S101  (read from the repository)
+    uow.tokens.revoke_all(account.id, TokenPurpose.UNLOCK)
+    secret, token = OneTimeToken.issue(account.id, TokenPurpose.UNLOCK, now)
+    uow.tokens.add(token)
+    commune = uow.communes.get()
+    uow.outbox.add(
+        OutgoingEmail(
+            account.email,
+            "account_unlock",
+            {
+                "commune": commune.name if commune else "la commune",
+                "identifier": account.identifier,
+                "unlock_url": f"{public_url}/deblocage/{secret}",
+                "expires": _paris(token.expires_at),
+            },
+            created_at=now,
+        )
+    )
+
+
+def unlock_is_valid(uow: UnitOfWork, secret: str, clock: Clock) -> bool:
+    with uow:
+        try:
+            _usable_token(uow, secret, TokenPurpose.UNLOCK, clock.now())
+        except NotAllowed:
+            return False
+        return True
+
+
+def unlock_with_link(uow: UnitOfWork, secret: str, *, actor_ip: str, clock: Clock) -> Account:
+    """The holder of a locked account unlocks it with the e-mailed link (consumed on POST)."""
+    now = clock.now()
+    with uow:
+        token = _usable_token(uow, secret, TokenPurpose.UNLOCK, now)
+        account = uow.accounts.get(token.account_id, for_update=True)
+        if account is None:
+            raise NotFound("Compte introuvable.")
+        account.unlock()
+        uow.accounts.update(account)
+        token.use(now)
+        uow.tokens.update(token)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=Actor(account.identifier, Channel.PORTAL),
+                action="account.unlock",
+                summary=f"Compte {account.identifier} débloqué par le lien reçu",
                 details={"ip": actor_ip},
                 family_id=account.family_id,
             )

@@ -43,10 +43,19 @@ def log_in(
     hasher: PasswordHasher,
     actor_ip: str,
     clock: Clock,
+    public_url: str | None = None,
 ) -> str:
-    """Check the credentials (throttled, audited), then open a new session; returns its secret."""
+    """Check the credentials (throttled, audited), then open a new session; returns its secret.
+
+    With ``public_url``, an account that locks now is sent a link to unlock it."""
     account = authenticate(
-        uow(), identifier, password, hasher=hasher, actor_ip=actor_ip, clock=clock
+        uow(),
+        identifier,
+        password,
+        hasher=hasher,
+        actor_ip=actor_ip,
+        clock=clock,
+        public_url=public_url,
     )
     assert account.id is not None  # noqa: S101  (read from the repository)
     secret, session = PortalSession.start(account.id, clock.now())
