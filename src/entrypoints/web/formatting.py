@@ -22,6 +22,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(_percent, "percent_fr")
     app.add_template_filter(phone_for_display, "phone_fr")
     app.add_template_filter(_hour_paris, "hour_paris")
+    app.add_template_filter(_day, "day_fr")
 
 
 def _hour_paris(moment: pendulum.DateTime) -> str:
@@ -33,6 +34,12 @@ def _hour_paris(moment: pendulum.DateTime) -> str:
 def _long_date(day: date) -> str:
     """« lundi 15 février 2027 »"""
     return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
+
+
+def _day(day: date) -> str:
+    """« 14 mars 2019 » (« 1er mars »)."""
+    text = pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY", locale="fr")
+    return "1er" + text[1:] if day.day == 1 else text
 
 
 def _month(day: date) -> str:
