@@ -15,6 +15,7 @@ import pendulum
 from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue
+from portail_core.domain.changes import ChangeRequest
 from portail_core.domain.commune import Commune
 from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
@@ -27,6 +28,7 @@ __all__ = [
     "AccountRepository",
     "AuditTrail",
     "CatalogueRepository",
+    "ChangeRequestRepository",
     "Clock",
     "CommuneRepository",
     "DocumentStore",
@@ -181,6 +183,20 @@ class SessionRepository(Protocol):
     def delete_all(self, account_id: int) -> None: ...
 
 
+class ChangeRequestRepository(Protocol):
+    def add(self, change: ChangeRequest) -> None: ...
+
+    def get(self, change_id: int, *, for_update: bool = False) -> ChangeRequest | None: ...
+
+    def listing(
+        self, *, family_id: int | None = None, pending_only: bool = True
+    ) -> list[ChangeRequest]:
+        """Oldest first."""
+        ...
+
+    def update(self, change: ChangeRequest) -> None: ...
+
+
 class ThrottleRepository(Protocol):
     def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None: ...
 
@@ -289,6 +305,9 @@ class UnitOfWork(Protocol):
 
     @property
     def throttles(self) -> ThrottleRepository: ...
+
+    @property
+    def changes(self) -> ChangeRequestRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -20,6 +20,7 @@ from attrs import define, field
 from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue, Establishment
+from portail_core.domain.changes import ChangeRequest, ChangeStatus
 from portail_core.domain.commune import Commune
 from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail
@@ -32,6 +33,7 @@ __all__ = [
     "InMemoryAccountRepository",
     "InMemoryAuditTrail",
     "InMemoryCatalogueRepository",
+    "InMemoryChangeRequestRepository",
     "InMemoryCommuneRepository",
     "InMemoryFamilyRepository",
     "InMemoryOutbox",
@@ -61,6 +63,7 @@ class _State:
     tokens: dict[int, OneTimeToken] = field(factory=dict)
     sessions: dict[str, PortalSession] = field(factory=dict)
     throttles: dict[str, LoginThrottle] = field(factory=dict)
+    changes: dict[int, ChangeRequest] = field(factory=dict)
 
 
 @define
@@ -267,6 +270,34 @@ class InMemoryThrottleRepository:
         self._state.throttles[throttle.key] = copy.deepcopy(throttle)
 
 
+class InMemoryChangeRequestRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, change: ChangeRequest) -> None:
+        change.id = len(self._state.changes) + 1
+        self._state.changes[change.id] = copy.deepcopy(change)
+
+    def get(self, change_id: int, *, for_update: bool = False) -> ChangeRequest | None:
+        return copy.deepcopy(self._state.changes.get(change_id))
+
+    def listing(
+        self, *, family_id: int | None = None, pending_only: bool = True
+    ) -> list[ChangeRequest]:
+        return copy.deepcopy(
+            [
+                c
+                for _, c in sorted(self._state.changes.items())
+                if (family_id is None or c.family_id == family_id)
+                and (not pending_only or c.status is ChangeStatus.PENDING)
+            ]
+        )
+
+    def update(self, change: ChangeRequest) -> None:
+        assert change.id is not None  # noqa: S101  (a twin for tests)
+        self._state.changes[change.id] = copy.deepcopy(change)
+
+
 class InMemoryUnitOfWork:
     """Implements ``portail_core.ports.UnitOfWork``; ``commits`` counts the commits, for tests."""
 
@@ -315,6 +346,10 @@ class InMemoryUnitOfWork:
     @property
     def throttles(self) -> InMemoryThrottleRepository:
         return InMemoryThrottleRepository(self._require_working())
+
+    @property
+    def changes(self) -> InMemoryChangeRequestRepository:
+        return InMemoryChangeRequestRepository(self._require_working())
 
     def __enter__(self) -> Self:
         if self._working is not None:

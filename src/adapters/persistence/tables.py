@@ -26,6 +26,7 @@ from adapters.persistence.types import UtcDateTime
 __all__ = [
     "accounts",
     "audit_events",
+    "change_requests",
     "children",
     "communes",
     "establishments",
@@ -225,4 +226,21 @@ login_throttles = Table(
     Column("recent_failures", JSON, nullable=False),
     Column("blocked_until", UtcDateTime, nullable=True),
     Column("locked", Boolean, nullable=False),
+)
+
+# Changes that affect invoices, waiting for the guichet unique's decision.
+change_requests = Table(
+    "change_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("proposed", JSON, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("reason", String(300), nullable=False),
+    CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
 )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.persistence.accounts import SqlAccountRepository, SqlTokenRepository
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.catalogue import SqlCatalogueRepository
+from adapters.persistence.changes import SqlChangeRequestRepository
 from adapters.persistence.communes import SqlCommuneRepository
 from adapters.persistence.database import READ_ONLY
 from adapters.persistence.families import SqlFamilyRepository
@@ -99,6 +100,10 @@ class SqlUnitOfWork:
     @property
     def throttles(self) -> SqlThrottleRepository:
         return SqlThrottleRepository(self._require_connection())
+
+    @property
+    def changes(self) -> SqlChangeRequestRepository:
+        return SqlChangeRequestRepository(self._require_connection())
 
     def __exit__(
         self,

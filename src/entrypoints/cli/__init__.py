@@ -14,6 +14,7 @@ from entrypoints.cli import (
     audit,
     calendar,
     catalogue,
+    changes,
     db,
     demo,
     document,
@@ -40,6 +41,7 @@ def main() -> None:
 main.add_command(account.group)
 main.add_command(audit.group)
 main.add_command(catalogue.group)
+main.add_command(changes.group)
 main.add_command(calendar.group)
 main.add_command(db.group)
 main.add_command(demo.group)

@@ -24,7 +24,8 @@ from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
 from portail_core.domain.dossier import DocumentType, Family
 from portail_core.domain.raw_input import phone_for_display
-from portail_core.errors import InvalidInput
+from portail_core.errors import Conflict, InvalidInput
+from portail_core.services.changes import request_address_change
 from portail_core.services.families import (
     add_document,
     document_of_family,
@@ -164,3 +165,34 @@ def my_data() -> Response:
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'},
     )
+
+
+@blueprint.route("/adresse", methods=["GET", "POST"])
+@login_required
+def address() -> str | BaseResponse | tuple[str, int]:
+    """Ask for a change of address; it waits for the guichet unique (it may change tariffs)."""
+    if request.method == "GET":
+        current = _family().main_guardian.address
+        values = {
+            "street": current.street if current else "",
+            "postcode": current.postcode if current else "",
+            "city": current.city if current else "",
+        }
+        return render_template("family/address.html", values=values)
+    services = services_of(current_app)
+    values = {name: (request.form.get(name) or "")[:200] for name in ("street", "postcode", "city")}
+    try:
+        request_address_change(
+            services.uow(),
+            g.portal_session.family_id,
+            actor=_family_actor(),
+            clock=services.clock,
+            **values,
+        )
+    except InvalidInput as error:
+        return render_template("family/address.html", values=values, errors=error.problems), 400
+    except Conflict as error:
+        return render_template(
+            "family/address.html", values=values, errors={"street": error.message}
+        ), 409
+    return redirect(url_for("space.family", demande="1"))

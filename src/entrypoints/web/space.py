@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, render_template
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
 from portail_core.domain.completeness import SchoolYear
+from portail_core.services.changes import list_changes
 from portail_core.services.families import family_dossier
 
 __all__ = ["blueprint"]
@@ -27,7 +28,7 @@ def family() -> str:
     """ "Informations famille et enfant(s)": the dossier as the guichet unique keeps it."""
     services = services_of(current_app)
     year = SchoolYear.containing(services.clock.today())
-    summary = family_dossier(
-        services.uow(read_only=True), g.portal_session.family_id, year, services.clock
-    )
-    return render_template("space/family.html", summary=summary, year=year)
+    family_id = g.portal_session.family_id
+    summary = family_dossier(services.uow(read_only=True), family_id, year, services.clock)
+    changes = list_changes(services.uow(read_only=True), family_id=family_id, pending_only=False)
+    return render_template("space/family.html", summary=summary, year=year, changes=changes[-5:])

@@ -1,0 +1,183 @@
+"""Changes that affect invoices: the family asks, the guichet unique approves or refuses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.changes import ChangeKind, ChangeRequest, ChangeStatus
+from portail_core.domain.dossier import FamilyQuotient
+from portail_core.domain.guardians import Address
+from portail_core.domain.text import clean_line
+from portail_core.errors import Conflict, InvalidInput, NotFound
+from portail_core.ports import Clock, UnitOfWork
+
+__all__ = [
+    "approve_change",
+    "list_changes",
+    "reject_change",
+    "request_address_change",
+    "request_quotient_change",
+]
+
+
+def request_address_change(
+    uow: UnitOfWork,
+    family_id: int,
+    *,
+    street: str,
+    postcode: str,
+    city: str,
+    actor: Actor,
+    clock: Clock,
+) -> ChangeRequest:
+    """The main guardian's new address, to be approved (it may change the family's tariffs)."""
+    address = Address.create(street=street, postcode=postcode, city=city)
+    proposed = {"street": address.street, "postcode": address.postcode, "city": address.city}
+    return _request(uow, family_id, ChangeKind.ADDRESS, proposed, actor, clock)
+
+
+def request_quotient_change(
+    uow: UnitOfWork,
+    family_id: int,
+    *,
+    value: str,
+    source: str,
+    valid_from: date,
+    actor: Actor,
+    clock: Clock,
+) -> ChangeRequest:
+    """A new quotient familial, to be approved against its attestation."""
+    quotient = FamilyQuotient.create(value=value, source=source, valid_from=valid_from)
+    proposed = {
+        "value": str(quotient.value),
+        "source": quotient.source.value,
+        "valid_from": quotient.valid_from.isoformat(),
+    }
+    return _request(uow, family_id, ChangeKind.QUOTIENT, proposed, actor, clock)
+
+
+def _request(
+    uow: UnitOfWork,
+    family_id: int,
+    kind: ChangeKind,
+    proposed: dict[str, str],
+    actor: Actor,
+    clock: Clock,
+) -> ChangeRequest:
+    now = clock.now()
+    with uow:
+        if uow.families.get(family_id) is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        pending = uow.changes.listing(family_id=family_id)
+        if any(change.kind is kind for change in pending):
+            raise Conflict(
+                f"Un changement de {kind.label} attend déjà la validation du guichet unique."
+            )
+        change = ChangeRequest(family_id, kind, proposed, now, actor.identifier)
+        uow.changes.add(change)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="change.request",
+                summary=f"Changement de {kind.label} demandé : {change.describe()}",
+                details={"kind": kind.value, "proposed": proposed},
+                family_id=family_id,
+            )
+        )
+        uow.commit()
+        return change
+
+
+def list_changes(
+    uow: UnitOfWork, *, family_id: int | None = None, pending_only: bool = True
+) -> list[ChangeRequest]:
+    with uow:
+        return uow.changes.listing(family_id=family_id, pending_only=pending_only)
+
+
+def approve_change(uow: UnitOfWork, change_id: int, *, actor: Actor, clock: Clock) -> ChangeRequest:
+    """Apply the change to the dossier (the history keeps old -> new)."""
+    now = clock.now()
+    with uow:
+        change = _pending(uow, change_id)
+        family = uow.families.get(change.family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {change.family_id}.")
+        proposed = change.proposed
+        if change.kind is ChangeKind.ADDRESS:
+            guardian = family.main_guardian
+            old = guardian.address
+            new_address = Address.create(
+                street=proposed["street"], postcode=proposed["postcode"], city=proposed["city"]
+            )
+            family.guardians[0] = attrs.evolve(guardian, address=new_address)
+            before = f"{old.street}, {old.postcode} {old.city}" if old else ""
+        else:
+            old_quotient = family.quotient
+            family.set_quotient(
+                FamilyQuotient.create(
+                    value=proposed["value"],
+                    source=proposed["source"],
+                    valid_from=date.fromisoformat(proposed["valid_from"]),
+                )
+            )
+            before = f"{old_quotient.value} ({old_quotient.source.value})" if old_quotient else ""
+        uow.families.update(family, now)
+        change.status, change.decided_at, change.decided_by = (
+            ChangeStatus.APPROVED,
+            now,
+            actor.identifier,
+        )
+        uow.changes.update(change)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="change.approve",
+                summary=f"Changement de {change.kind.label} validé : {change.describe()}",
+                details={"changes": {change.kind.value: [before, change.describe()]}},
+                family_id=change.family_id,
+            )
+        )
+        uow.commit()
+        return change
+
+
+def reject_change(
+    uow: UnitOfWork, change_id: int, *, reason: str, actor: Actor, clock: Clock
+) -> ChangeRequest:
+    """Refuse the change, saying why (the family sees the reason)."""
+    why = clean_line(reason) or ""
+    if not 3 <= len(why) <= 300:
+        raise InvalidInput("Indiquez la raison du refus (3 à 300 caractères).")
+    now = clock.now()
+    with uow:
+        change = _pending(uow, change_id)
+        change.status, change.decided_at = ChangeStatus.REJECTED, now
+        change.decided_by, change.reason = actor.identifier, why
+        uow.changes.update(change)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="change.reject",
+                summary=f"Changement de {change.kind.label} refusé : {why}",
+                details={"proposed": change.proposed},
+                family_id=change.family_id,
+            )
+        )
+        uow.commit()
+        return change
+
+
+def _pending(uow: UnitOfWork, change_id: int) -> ChangeRequest:
+    change = uow.changes.get(change_id, for_update=True)
+    if change is None:
+        raise NotFound(f"Aucune demande de changement n° {change_id}.")
+    if change.status is not ChangeStatus.PENDING:
+        raise Conflict(f"La demande n° {change_id} a déjà été traitée ({change.status.label}).")
+    return change

@@ -1,0 +1,165 @@
+"""Changes that affect invoices: the family asks on the portal, the guichet unique decides with
+`portail changes`; the dossier changes only once approved, and the history keeps old -> new."""
+
+import json
+from pathlib import Path
+
+import pendulum
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+from entrypoints.bootstrap import Services, bootstrap
+from entrypoints.cli import main
+from entrypoints.settings import Settings
+from portail_core.domain.audit import Actor
+from portail_core.errors import Conflict, InvalidInput
+from portail_core.services.changes import (
+    approve_change,
+    list_changes,
+    reject_change,
+    request_address_change,
+    request_quotient_change,
+)
+from portail_core.services.families import family_dossier, family_history
+from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
+    activate,
+    client,
+    clock,
+    csrf,
+    log_in,
+    open_family_account,
+    services,
+    text,
+)
+from tests.unit.dossier_builders import YEAR
+
+STAFF = Actor.staff("agent")
+
+
+@pytest.fixture
+def family_id(services: Services, client: FlaskClient) -> int:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    log_in(client, account["identifier"])
+    return int(account["identifier"].rsplit(".", 1)[1])
+
+
+def ask_new_address(client: FlaskClient, street: str = "3 allée des Mouettes") -> int:
+    token = csrf(client, "/famille/adresse")
+    response = client.post(
+        "/famille/adresse",
+        data={"csrf_token": token, "street": street, "postcode": "99100", "city": "Démo-sur-Mer"},
+    )
+    return response.status_code
+
+
+def test_a_new_address_waits_for_approval_then_replaces_the_old_one(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    assert ask_new_address(client) == 302
+    page = text(client.get("/famille"))
+    assert "Adresse : 3 allée des Mouettes, 99100 Démo-sur-Mer – en attente de validation" in page
+    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    old = summary.family.main_guardian.address
+    assert old is not None
+    assert old.street == "12 rue des Pins"  # not changed before approval
+
+    (pending,) = list_changes(services.uow(read_only=True))
+    assert pending.id is not None
+    approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock)
+    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    new = summary.family.main_guardian.address
+    assert new is not None
+    assert new.street == "3 allée des Mouettes"
+    approval = family_history(services.uow(read_only=True), family_id)[0]
+    assert approval.action == "change.approve"
+    assert approval.details["changes"]["address"] == [
+        "12 rue des Pins, 40200 Mimizan",
+        "3 allée des Mouettes, 99100 Démo-sur-Mer",
+    ]
+    assert "validé" in text(client.get("/famille"))
+
+
+def test_one_pending_change_of_each_kind_at_a_time(client: FlaskClient, family_id: int) -> None:
+    assert ask_new_address(client) == 302
+    assert ask_new_address(client, "4 allée des Mouettes") == 409
+
+
+def test_a_malformed_address_is_refused_and_nothing_is_asked(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    token = csrf(client, "/famille/adresse")
+    response = client.post(
+        "/famille/adresse",
+        data={"csrf_token": token, "street": "", "postcode": "ABCDE", "city": "X"},
+    )
+    assert response.status_code == 400
+    assert "<title>Erreur : Changement d’adresse" in text(response)
+    assert list_changes(services.uow(read_only=True)) == []
+
+
+def test_a_refusal_says_why_and_changes_nothing(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    change = request_quotient_change(
+        services.uow(),
+        family_id,
+        value="480",
+        source="CAF",
+        valid_from=pendulum.date(2026, 6, 1),
+        actor=STAFF,
+        clock=services.clock,
+    )
+    assert change.id is not None
+    with pytest.raises(InvalidInput):
+        reject_change(services.uow(), change.id, reason="", actor=STAFF, clock=services.clock)
+    reject_change(
+        services.uow(),
+        change.id,
+        reason="Attestation CAF illisible",
+        actor=STAFF,
+        clock=services.clock,
+    )
+    with pytest.raises(Conflict):
+        approve_change(services.uow(), change.id, actor=STAFF, clock=services.clock)
+    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    assert summary.family.quotient is not None
+    assert summary.family.quotient.value != 480
+    assert "refusé (Attestation CAF illisible)" in text(client.get("/famille"))
+
+
+def test_staff_decide_with_the_command_line(instance_path: Path, tmp_path: Path) -> None:
+    def run(*args: str) -> str:
+        env = {"PORTAIL_INSTANCE_PATH": str(instance_path)}
+        result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+        return f"{result.exit_code}|{result.output}"
+
+    run("db", "upgrade")
+    run("demo", "load")
+    services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path)}))
+    try:
+        request_address_change(
+            services.uow(),
+            1,
+            street="3 allée des Mouettes",
+            postcode="99100",
+            city="Démo-sur-Mer",
+            actor=Actor("martin.1", STAFF.channel),
+            clock=services.clock,
+        )
+    finally:
+        services.close()
+    listed = run("changes", "list")
+    assert listed.startswith("0|")
+    assert "3 allée des Mouettes, 99100 Démo-sur-Mer" in listed
+    assert run("changes", "approve", "1").startswith("0|Demande n° 1 validée")
+    assert run("changes", "approve", "1").startswith("5|")
+    assert (
+        json.loads(run("changes", "list", "--all", "--format", "json").split("|", 1)[1])[0][
+            "status"
+        ]
+        == "approved"
+    )
+    history = run("family", "history", "1")
+    assert "adresse" in history
