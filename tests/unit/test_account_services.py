@@ -6,7 +6,7 @@ import pytest
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import PlainTestHasher
-from portail_core.domain.account import AccountLocked, AccountStatus, TooManyAttempts
+from portail_core.domain.account import AccountLocked, AccountStatus, TokenPurpose, TooManyAttempts
 from portail_core.domain.audit import Actor
 from portail_core.domain.completeness import SchoolYear
 from portail_core.domain.outbox import OutgoingEmail
@@ -15,8 +15,8 @@ from portail_core.services.accounts import (
     IncompleteDossier,
     LoginFailed,
     activate_account,
-    activation_is_valid,
     authenticate,
+    link_is_valid,
     open_account,
     unlock_account,
 )
@@ -123,7 +123,7 @@ def test_activation_sets_a_strong_password_once(store: InMemoryStore, clock: Fix
     family_id = family_in(store, clock)
     identifier = open_for(store, clock, family_id)
     secret = activation_secret(store)
-    assert activation_is_valid(uow(store), secret, clock)
+    assert link_is_valid(uow(store), secret, TokenPurpose.ACTIVATION, clock)
     with pytest.raises(InvalidInput) as weak:
         activate_account(
             uow(store),
@@ -138,7 +138,7 @@ def test_activation_sets_a_strong_password_once(store: InMemoryStore, clock: Fix
         uow(store), secret, STRONG, hasher=PlainTestHasher(), actor_ip="127.0.0.1", clock=clock
     )
     assert account.status is AccountStatus.ACTIVE
-    assert not activation_is_valid(uow(store), secret, clock)
+    assert not link_is_valid(uow(store), secret, TokenPurpose.ACTIVATION, clock)
     with pytest.raises(NotAllowed, match="plus valable"):
         activate_account(
             uow(store), secret, STRONG, hasher=PlainTestHasher(), actor_ip="127.0.0.1", clock=clock
@@ -153,7 +153,7 @@ def test_an_activation_link_expires_after_72_hours(store: InMemoryStore, clock: 
     open_for(store, clock, family_in(store, clock))
     secret = activation_secret(store)
     clock.advance(pendulum.duration(hours=72))
-    assert not activation_is_valid(uow(store), secret, clock)
+    assert not link_is_valid(uow(store), secret, TokenPurpose.ACTIVATION, clock)
 
 
 def test_unknown_identifier_and_wrong_password_get_the_same_answer(

@@ -7,16 +7,14 @@ from werkzeug.wrappers import Response
 
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import cookie_name, login_required, safe_next, set_session_cookie
-from portail_core.domain.account import AccountLocked, TooManyAttempts
+from portail_core.domain.account import AccountLocked, TokenPurpose, TooManyAttempts
 from portail_core.domain.passwords import MIN_LENGTH, POLICY_TEXT
 from portail_core.errors import InvalidInput, NotAllowed
 from portail_core.services.accounts import (
     activate_account,
-    activation_is_valid,
+    link_is_valid,
     request_password_reset,
-    reset_is_valid,
     reset_password,
-    unlock_is_valid,
     unlock_with_link,
 )
 from portail_core.services.sessions import change_password, end_session, log_in
@@ -77,7 +75,9 @@ def activate(secret: str) -> str | Response | tuple[str, int]:
     """Choose a password from the link the guichet unique e-mailed (consumed on POST only)."""
     services = services_of(current_app)
     if request.method == "GET":
-        if not activation_is_valid(services.uow(read_only=True), secret[:100], services.clock):
+        if not link_is_valid(
+            services.uow(read_only=True), secret[:100], TokenPurpose.ACTIVATION, services.clock
+        ):
             return render_template("auth/activation_invalid.html"), 404
         return render_template("auth/activation.html", policy=POLICY_TEXT, minimum=MIN_LENGTH)
     password = _field("password")
@@ -154,7 +154,9 @@ def reset(secret: str) -> str | Response | tuple[str, int]:
     """Choose a new password from the reset link (consumed on POST only)."""
     services = services_of(current_app)
     if request.method == "GET":
-        if not reset_is_valid(services.uow(read_only=True), secret[:100], services.clock):
+        if not link_is_valid(
+            services.uow(read_only=True), secret[:100], TokenPurpose.PASSWORD_RESET, services.clock
+        ):
             return render_template("auth/activation_invalid.html"), 404
         return render_template("auth/reset.html", policy=POLICY_TEXT, minimum=MIN_LENGTH)
     if _field("password") != _field("confirmation"):
@@ -183,7 +185,9 @@ def unlock(secret: str) -> str | Response | tuple[str, int]:
     client's link checker) consumes nothing."""
     services = services_of(current_app)
     if request.method == "GET":
-        if not unlock_is_valid(services.uow(read_only=True), secret[:100], services.clock):
+        if not link_is_valid(
+            services.uow(read_only=True), secret[:100], TokenPurpose.UNLOCK, services.clock
+        ):
             return render_template("auth/activation_invalid.html"), 404
         return render_template("auth/unlock.html")
     try:

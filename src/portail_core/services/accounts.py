@@ -39,17 +39,15 @@ __all__ = [
     "IncompleteDossier",
     "LoginFailed",
     "activate_account",
-    "activation_is_valid",
     "authenticate",
+    "link_is_valid",
     "open_account",
     "request_password_reset",
     "require_strong_password",
-    "reset_is_valid",
     "reset_password",
     "send_reset_link",
     "temporary_password",
     "unlock_account",
-    "unlock_is_valid",
     "unlock_with_link",
 ]
 
@@ -174,11 +172,12 @@ def _usable_token(
     return token
 
 
-def activation_is_valid(uow: UnitOfWork, secret: str, clock: Clock) -> bool:
-    """Whether an activation link still works (the page shows the form or an explanation)."""
+def link_is_valid(uow: UnitOfWork, secret: str, purpose: TokenPurpose, clock: Clock) -> bool:
+    """Whether an e-mailed link (activation, reset, unlock) still works: the page then shows its
+    form, or explains that the link is spent (give a read-only unit of work)."""
     with uow:
         try:
-            _usable_token(uow, secret, TokenPurpose.ACTIVATION, clock.now())
+            _usable_token(uow, secret, purpose, clock.now())
         except NotAllowed:
             return False
         return True
@@ -463,15 +462,6 @@ def _send_reset_link(
     )
 
 
-def reset_is_valid(uow: UnitOfWork, secret: str, clock: Clock) -> bool:
-    with uow:
-        try:
-            _usable_token(uow, secret, TokenPurpose.PASSWORD_RESET, clock.now())
-        except NotAllowed:
-            return False
-        return True
-
-
 def reset_password(
     uow: UnitOfWork,
     secret: str,
@@ -549,15 +539,6 @@ def _send_unlock_link(
             created_at=now,
         )
     )
-
-
-def unlock_is_valid(uow: UnitOfWork, secret: str, clock: Clock) -> bool:
-    with uow:
-        try:
-            _usable_token(uow, secret, TokenPurpose.UNLOCK, clock.now())
-        except NotAllowed:
-            return False
-        return True
 
 
 def unlock_with_link(uow: UnitOfWork, secret: str, *, actor_ip: str, clock: Clock) -> Account:
