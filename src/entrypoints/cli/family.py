@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from adapters.dossier_file import read_family_file
+from adapters.family_csv import read_family_csv
 from adapters.persistence.codec import domain_codec
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
@@ -23,6 +24,7 @@ from portail_core.services.families import (
     export_family,
     family_dossier,
     family_history,
+    import_families,
     list_families,
 )
 
@@ -208,3 +210,40 @@ def _event_json(event: AuditEvent) -> dict[str, Any]:
         "summary": event.summary,
         "details": dict(event.details),
     }
+
+
+@group.command("import")
+@click.argument("path", metavar="FICHIER.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Vérifie le fichier sans rien enregistrer.")
+@pass_services
+def import_command(services: Services, path: Path, dry_run: bool) -> None:
+    """Importe les familles exportées par l'ancien logiciel (CSV, une ligne par enfant).
+
+    Colonnes : voir docs/staff-guide.md. Une famille dont une ligne est illisible n'est pas
+    importée du tout ; le rapport liste ces familles, leurs lignes et pourquoi. Les familles
+    acceptées sont enregistrées en une transaction.
+    """
+    require_current_schema(services)
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
+    parsed = read_family_csv(text, services.clock.today())
+    for rejection in parsed.rejections:
+        lines = ", ".join(str(n) for n in rejection.lines)
+        click.echo(f"Refusée : famille {rejection.reference} (lignes {lines})", err=True)
+        for reason in rejection.reasons:
+            click.echo(f"  - {reason}", err=True)
+    families = [family for _, family in parsed.families]
+    if dry_run:
+        click.echo(
+            f"{len(families)} famille(s) importable(s), {len(parsed.rejections)} refusée(s) ;"
+            " rien n'est enregistré (--dry-run)."
+        )
+        return
+    ids = import_families(
+        services.uow(), families, source=path.name, actor=staff_actor(), clock=services.clock
+    )
+    click.echo(f"{len(ids)} famille(s) importée(s), {len(parsed.rejections)} refusée(s).")
+    if parsed.rejections:
+        raise SystemExit(2)

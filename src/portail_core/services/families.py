@@ -22,6 +22,7 @@ __all__ = [
     "export_family",
     "family_dossier",
     "family_history",
+    "import_families",
     "list_families",
     "update_guardian_contact",
 ]
@@ -240,3 +241,28 @@ def document_of_family(
     if document is None:
         raise NotFound("Pièce introuvable.")
     return document, store.open(file_id)
+
+
+def import_families(
+    uow: UnitOfWork, families: list[Family], *, source: str, actor: Actor, clock: Clock
+) -> list[int]:
+    """Record families read from another software's export, all in one transaction."""
+    now = clock.now()
+    ids = []
+    with uow:
+        for family in families:
+            uow.families.add(family, now)
+            assert family.id is not None  # noqa: S101  (set by add)
+            ids.append(family.id)
+            uow.audit.record(
+                AuditEvent(
+                    at=now,
+                    actor=actor,
+                    action="family.import",
+                    summary=f"Dossier importé : famille {family.name} (n° {family.id})",
+                    details={"source": source[:200], "children": len(family.children)},
+                    family_id=family.id,
+                )
+            )
+        uow.commit()
+    return ids

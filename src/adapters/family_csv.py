@@ -1,0 +1,161 @@
+"""Families exported by the town's previous software, as CSV (``;`` or ``,``), one row per
+child; the rows of one family share its ``famille`` reference and repeat the family's columns.
+
+A row that cannot be read rejects its whole family (never half a family); every rejection says
+which lines and why.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+
+from attrs import frozen
+
+from portail_core.domain.child import Child
+from portail_core.domain.dossier import Family, FamilyQuotient
+from portail_core.domain.guardians import Guardian
+from portail_core.errors import InvalidInput
+
+__all__ = ["COLUMNS", "ImportFile", "Rejection", "read_family_csv"]
+
+COLUMNS = (
+    "famille",
+    "nom_foyer",
+    "habitant",
+    "resp1_prenom",
+    "resp1_nom",
+    "resp1_lien",
+    "resp1_adresse",
+    "resp1_cp",
+    "resp1_ville",
+    "resp1_tel",
+    "resp1_email",
+    "resp2_prenom",
+    "resp2_nom",
+    "resp2_lien",
+    "resp2_tel",
+    "enfant_prenom",
+    "enfant_nom",
+    "enfant_naissance",
+    "enfant_ecole",
+    "enfant_classe",
+    "qf",
+    "qf_source",
+    "qf_date",
+)
+MAX_ROWS = 50_000
+
+
+@frozen
+class Rejection:
+    reference: str
+    lines: tuple[int, ...]
+    reasons: tuple[str, ...]
+
+
+@frozen
+class ImportFile:
+    families: tuple[tuple[str, Family], ...]  # (reference, family)
+    rejections: tuple[Rejection, ...]
+
+
+def _date(text: str) -> date:
+    return datetime.strptime(text.strip(), "%d/%m/%Y").date()  # noqa: DTZ007  (a calendar date)
+
+
+def _reasons(error: Exception) -> list[str]:
+    if isinstance(error, InvalidInput) and error.problems:
+        return [f"{field} : {message}" for field, message in error.problems.items()]
+    if isinstance(error, InvalidInput):
+        return [error.message]
+    return [f"valeur illisible ({error})"]
+
+
+def read_family_csv(text: str, today: date) -> ImportFile:
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines:
+        raise InvalidInput("Le fichier est vide.")
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput("Colonnes manquantes.", {"colonnes": ", ".join(missing)})
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for number, row in enumerate(reader, start=2):
+        if number > MAX_ROWS:
+            raise InvalidInput(f"Fichier trop long ({MAX_ROWS} lignes au plus).")
+        clean = {key: (value or "").strip() for key, value in row.items() if key}
+        groups.setdefault(clean["famille"] or f"ligne {number}", []).append((number, clean))
+    families, rejections = [], []
+    for reference, rows in groups.items():
+        try:
+            families.append((reference, _family(rows, today)))
+        except (InvalidInput, ValueError) as error:
+            rejections.append(
+                Rejection(reference, tuple(n for n, _ in rows), tuple(_reasons(error)))
+            )
+    return ImportFile(tuple(families), tuple(rejections))
+
+
+def _family(rows: list[tuple[int, dict[str, str]]], today: date) -> Family:
+    first = rows[0][1]
+    guardians = [_guardian(first, "resp1", with_address=True)]
+    if first["resp2_prenom"] or first["resp2_nom"]:
+        guardians.append(_guardian(first, "resp2", with_address=False))
+    children = [_child(row, number, today) for number, row in rows if row["enfant_prenom"]]
+    quotient = None
+    if first["qf"]:
+        quotient = FamilyQuotient.create(
+            value=first["qf"],
+            source=first["qf_source"] or "CAF",
+            valid_from=_date(first["qf_date"]),
+        )
+    if first["habitant"].lower() not in {"oui", "non"}:
+        raise InvalidInput("habitant : oui ou non.")
+    return Family.create(
+        name=first["nom_foyer"],
+        guardians=guardians,
+        resident=first["habitant"].lower() == "oui",
+        children=children,
+        quotient=quotient,
+    )
+
+
+def _guardian(row: dict[str, str], prefix: str, *, with_address: bool) -> Guardian:
+    address: dict[str, str | None] = {"street": None, "postcode": None, "city": None}
+    if with_address:
+        address = {
+            "street": row[f"{prefix}_adresse"] or None,
+            "postcode": row[f"{prefix}_cp"] or None,
+            "city": row[f"{prefix}_ville"] or None,
+        }
+    return Guardian.create(
+        first_name=row[f"{prefix}_prenom"],
+        last_name=row[f"{prefix}_nom"],
+        relationship=row[f"{prefix}_lien"] or "autre",
+        phones=_phones(row[f"{prefix}_tel"]),
+        email=row.get(f"{prefix}_email") or None,
+        **address,
+    )
+
+
+def _phones(text: str) -> list[str]:
+    return [part for part in text.replace(",", "/").split("/") if part.strip()]
+
+
+def _child(row: dict[str, str], number: int, today: date) -> Child:
+    try:
+        born = _date(row["enfant_naissance"])
+    except ValueError:
+        raise InvalidInput(
+            f"ligne {number} : date de naissance illisible (JJ/MM/AAAA attendu)."
+        ) from None
+    return Child.create(
+        first_name=row["enfant_prenom"],
+        last_name=row["enfant_nom"],
+        birth_date=born,
+        today=today,
+        school_code=row["enfant_ecole"] or None,
+        school_class=row["enfant_classe"] or None,
+    )

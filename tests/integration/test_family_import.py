@@ -1,0 +1,98 @@
+"""`portail family import`: families from the previous software; a family with one bad row is
+refused whole, with its lines and reasons; the others are imported in one transaction."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from adapters.family_csv import COLUMNS
+from entrypoints.cli import main
+
+
+def run(args: list[str], instance: Path) -> Result:
+    env = {"PORTAIL_INSTANCE_PATH": str(instance)}
+    return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+
+
+def row(**values: str) -> str:
+    base = {
+        "famille": "F1",
+        "nom_foyer": "Durand",
+        "habitant": "oui",
+        "resp1_prenom": "Anne",
+        "resp1_nom": "Durand",
+        "resp1_lien": "mère",
+        "resp1_adresse": "4 rue du Port",
+        "resp1_cp": "99100",
+        "resp1_ville": "Démo-sur-Mer",
+        "resp1_tel": "06 11 11 11 11",
+        "resp1_email": "anne.durand@example.fr",
+        "resp2_prenom": "",
+        "resp2_nom": "",
+        "resp2_lien": "",
+        "resp2_tel": "",
+        "enfant_prenom": "Jules",
+        "enfant_nom": "Durand",
+        "enfant_naissance": "03/05/2018",
+        "enfant_ecole": "PLAGE",
+        "enfant_classe": "CE2",
+        "qf": "820",
+        "qf_source": "CAF",
+        "qf_date": "01/01/2026",
+    }
+    base.update(values)
+    return ";".join(base[column] for column in COLUMNS)
+
+
+def export(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "export.csv"
+    path.write_text(";".join(COLUMNS) + "\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def test_good_families_are_imported_and_bad_ones_refused_whole(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    path = export(
+        tmp_path,
+        row(),
+        row(enfant_prenom="Lou", enfant_naissance="12/09/2020", enfant_classe="GS"),
+        row(famille="F2", nom_foyer="Petit", resp1_nom="Petit", enfant_prenom="Hugo"),
+        row(
+            famille="F2",
+            nom_foyer="Petit",
+            resp1_nom="Petit",
+            enfant_prenom="Eva",
+            enfant_naissance="31/02/2019",
+        ),
+        row(famille="F3", nom_foyer="Roux", resp1_nom="Roux", resp1_cp="ABCDE"),
+    )
+    dry = run(["family", "import", str(path), "--dry-run"], instance_path)
+    assert "1 famille(s) importable(s), 2 refusée(s)" in dry.output
+    assert json.loads(run(["family", "list", "--format", "json"], instance_path).output) == []
+
+    result = run(["family", "import", str(path)], instance_path)
+    assert result.exit_code == 2  # rejections are reported as a failure to scripts
+    assert "1 famille(s) importée(s), 2 refusée(s)." in result.output
+    assert "Refusée : famille F2 (lignes 4, 5)" in result.output
+    assert "ligne 5 : date de naissance illisible (JJ/MM/AAAA attendu)." in result.output
+    assert "Refusée : famille F3 (lignes 6)" in result.output
+    families = json.loads(run(["family", "list", "--format", "json"], instance_path).output)
+    assert [(f["name"], len(f["children"])) for f in families] == [("Durand", 2)]
+    assert (
+        "Dossier importé : famille Durand" in run(["family", "history", "1"], instance_path).output
+    )
+
+
+def test_a_file_without_the_expected_columns_imports_nothing(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    path = tmp_path / "autre.csv"
+    path.write_text("nom;prénom\nDurand;Anne\n", "utf-8")
+    result = run(["family", "import", str(path)], instance_path)
+    assert result.exit_code == 2
+    assert "Colonnes manquantes" in result.output
+    assert "famille, nom_foyer" in result.output
