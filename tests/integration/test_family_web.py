@@ -137,3 +137,69 @@ def test_mes_donnees_is_the_whole_dossier_as_json(
 def test_these_pages_need_a_session(client: FlaskClient) -> None:
     for path in ("/famille/pieces", "/famille/mes-donnees", "/famille/responsables/1"):
         assert client.get(path).status_code == 302
+
+
+def child_ids(client: FlaskClient) -> list[str]:
+    return re.findall(r'href="/famille/enfants/(\d+)"', text(client.get("/famille")))
+
+
+def test_health_and_authorisations_are_saved_and_kept_out_of_the_history(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    lea = child_ids(client)[0]
+    token = csrf(client, f"/famille/enfants/{lea}")
+    response = client.post(
+        f"/famille/enfants/{lea}",
+        data={
+            "csrf_token": token,
+            "allergies": "arachide, kiwi",
+            "diet": "sans_porc",
+            "diet_details": "",
+            "has_pai": "non",
+            "vaccinations": "oui",
+            "photos": "on",
+            "transport": "on",
+        },
+    )
+    assert response.status_code == 302
+    form = text(client.get(f"/famille/enfants/{lea}"))
+    assert "arachide, kiwi" in form
+    assert 'value="sans_porc" selected' in form
+    events = family_history(services.uow(read_only=True), family_id_of(logged_in["identifier"]))
+    update = next(e for e in events if e.action == "child.health_update")
+    assert "allergies" in update.details["health_fields_changed"]
+    assert "kiwi" not in json.dumps(dict(update.details), ensure_ascii=False)
+    assert update.details["changes"]["authorizations.emergency_care"] == ["True", "False"]
+
+
+def test_another_familys_child_answers_404(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    mine = child_ids(client)[0]
+    other = FlaskClient(client.application, use_cookies=True)
+    second = open_family_account(services)
+    activate(other, second["activation_url"])
+    log_in(other, second["identifier"])
+    assert other.get(f"/famille/enfants/{mine}").status_code == 404
+    token = csrf(other, "/famille")
+    attempt = other.post(f"/famille/enfants/{mine}", data={"csrf_token": token, "allergies": "x"})
+    assert attempt.status_code == 404
+    assert other.get("/famille/enfants/999999").status_code == 404
+
+
+def test_a_bad_pai_date_is_refused_in_french(
+    client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    lea = child_ids(client)[0]
+    token = csrf(client, f"/famille/enfants/{lea}")
+    response = client.post(
+        f"/famille/enfants/{lea}",
+        data={
+            "csrf_token": token,
+            "has_pai": "oui",
+            "pai_valid_until": "demain",
+            "vaccinations": "oui",
+        },
+    )
+    assert response.status_code == 400
+    assert "Date invalide" in text(response)

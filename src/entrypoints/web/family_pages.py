@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -21,15 +22,17 @@ from adapters.persistence.codec import domain_codec
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
 from portail_core.domain.audit import Actor, Channel
+from portail_core.domain.child import Authorizations, DietKind
 from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
 from portail_core.domain.dossier import DocumentType, Family
 from portail_core.domain.raw_input import phone_for_display
-from portail_core.errors import Conflict, InvalidInput
+from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.services.changes import request_address_change
 from portail_core.services.families import (
     add_document,
     document_of_family,
     export_family,
+    update_child_health,
     update_guardian_contact,
 )
 
@@ -196,3 +199,53 @@ def address() -> str | BaseResponse | tuple[str, int]:
             "family/address.html", values=values, errors={"street": error.message}
         ), 409
     return redirect(url_for("space.family", demande="1"))
+
+
+def _yes_no(name: str) -> bool | None:
+    return {"oui": True, "non": False}.get(request.form.get(name) or "")
+
+
+@blueprint.route("/enfants/<int:child_id>", methods=["GET", "POST"])
+@login_required
+def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
+    """A child's health information and authorisations (another family's child: 404)."""
+    family = _family()
+    current = next((c for c in family.children if c.id == child_id), None)
+    if current is None:
+        raise NotFound("Enfant introuvable.")
+    if request.method == "GET":
+        return render_template("family/child.html", child=current, diets=list(DietKind))
+    services = services_of(current_app)
+    form = request.form
+    try:
+        valid_until = form.get("pai_valid_until") or None
+        update_child_health(
+            services.uow(),
+            g.portal_session.family_id,
+            child_id,
+            allergies=(form.get("allergies") or "")[:1000],
+            diet=(form.get("diet") or "aucun")[:40],
+            diet_details=(form.get("diet_details") or "")[:300],
+            has_pai=_yes_no("has_pai"),
+            pai_valid_until=date.fromisoformat(valid_until) if valid_until else None,
+            pai_instructions=(form.get("pai_instructions") or "")[:2000],
+            vaccinations_up_to_date=_yes_no("vaccinations"),
+            authorizations=Authorizations(
+                photos="photos" in form,
+                leave_alone="leave_alone" in form,
+                emergency_care="emergency_care" in form,
+                transport="transport" in form,
+            ),
+            actor=_family_actor(),
+            clock=services.clock,
+        )
+    except ValueError:
+        errors = {"pai_valid_until": "Date invalide (ex. : 2027-07-04)."}
+        return render_template(
+            "family/child.html", child=current, diets=list(DietKind), errors=errors
+        ), 400
+    except InvalidInput as error:
+        return render_template(
+            "family/child.html", child=current, diets=list(DietKind), errors=error.problems
+        ), 400
+    return redirect(url_for("space.family", enregistre="1"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.child import Authorizations, Child
 from portail_core.domain.completeness import Completeness, SchoolYear, completeness
 from portail_core.domain.dossier import Family, SupportingDocument
 from portail_core.domain.guardians import Guardian
@@ -24,6 +26,7 @@ __all__ = [
     "family_history",
     "import_families",
     "list_families",
+    "update_child_health",
     "update_guardian_contact",
 ]
 
@@ -266,3 +269,86 @@ def import_families(
             )
         uow.commit()
     return ids
+
+
+HEALTH_FIELDS = ("allergies", "diet", "pai", "vaccinations_up_to_date")
+
+
+def update_child_health(
+    uow: UnitOfWork,
+    family_id: int,
+    child_id: int,
+    *,
+    allergies: str,
+    diet: str,
+    diet_details: str,
+    has_pai: bool | None,
+    pai_valid_until: date | None,
+    pai_instructions: str,
+    vaccinations_up_to_date: bool | None,
+    authorizations: Authorizations,
+    actor: Actor,
+    clock: Clock,
+) -> Child:
+    """Change a child's health information and authorisations.
+
+    Health data (RGPD art. 9) never enters the audit trail: its entry names the fields changed,
+    not their values; authorisations are recorded old -> new.
+    """
+    now = clock.now()
+    with uow:
+        family = uow.families.get(family_id)
+        index = (
+            next((i for i, c in enumerate(family.children) if c.id == child_id), None)
+            if family
+            else None
+        )
+        if family is None or index is None:
+            raise NotFound("Enfant introuvable.")
+        old = family.children[index]
+        doctor = old.doctor
+        new = Child.create(
+            first_name=old.first_name,
+            last_name=old.last_name,
+            birth_date=old.birth_date,
+            today=clock.today(),
+            sex=old.sex.value if old.sex else None,
+            school_code=old.school_code,
+            school_class=old.school_class,
+            doctor_name=doctor.name if doctor else None,
+            doctor_phone=doctor.phone if doctor else None,
+            allergies=allergies,
+            diet=diet,
+            diet_details=diet_details,
+            has_pai=has_pai,
+            pai_valid_until=pai_valid_until,
+            pai_instructions=pai_instructions,
+            vaccinations_up_to_date=vaccinations_up_to_date,
+            authorizations=authorizations,
+            enrolments=old.enrolments,
+        )
+        new.id = old.id
+        health = [name for name in HEALTH_FIELDS if getattr(old, name) != getattr(new, name)]
+        allowed = {
+            f"authorizations.{name}": [
+                str(getattr(old.authorizations, name)),
+                str(getattr(new.authorizations, name)),
+            ]
+            for name in attrs.fields_dict(Authorizations)
+            if getattr(old.authorizations, name) != getattr(new.authorizations, name)
+        }
+        if health or allowed:
+            family.children[index] = new
+            uow.families.update(family, now)
+            uow.audit.record(
+                AuditEvent(
+                    at=now,
+                    actor=actor,
+                    action="child.health_update",
+                    summary=f"Santé et autorisations de {new.first_name} modifiées",
+                    details={"health_fields_changed": health, "changes": allowed},
+                    family_id=family_id,
+                )
+            )
+            uow.commit()
+        return new

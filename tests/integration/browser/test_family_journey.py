@@ -119,6 +119,13 @@ def test_activation_login_entries_dossier_logout(page: Page, journey: dict[str, 
     expect(page.get_by_role("status")).to_contain_text("Vos coordonnées sont enregistrées")
     expect(page.get_by_text("06 11 22 33 44", exact=False)).to_be_visible()
 
+    page.get_by_role("link", name="Santé et autorisations de Léa").click()
+    expect(page.locator("h1")).to_have_text("Santé et autorisations de Léa")
+    assert_no_accessibility_violations(page)
+    page.get_by_label("Sorties en car ou minibus").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("enregistrées")
+
     page.get_by_role("link", name="Pièces justificatives (1)").click()
     expect(page.locator("h1")).to_have_text("Pièces justificatives")
     assert_no_accessibility_violations(page)
