@@ -203,3 +203,48 @@ def test_a_bad_pai_date_is_refused_in_french(
     )
     assert response.status_code == 400
     assert "Date invalide" in text(response)
+
+
+def test_authorised_persons_are_added_and_removed_with_history(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    token = csrf(client, "/famille/personnes-autorisees")
+    added = client.post(
+        "/famille/personnes-autorisees",
+        data={
+            "csrf_token": token,
+            "first_name": "Paul",
+            "last_name": "Voisin",
+            "phone": "06 22 33 44 55",
+            "relationship": "voisin",
+            "can_pick_up": "on",
+        },
+    )
+    assert added.status_code == 302
+    page = text(client.get("/famille/personnes-autorisees"))
+    assert "Paul Voisin (voisin), 06 22 33 44 55" in page
+    refused = client.post(
+        "/famille/personnes-autorisees",
+        data={
+            "csrf_token": token,
+            "first_name": "",
+            "last_name": "X",
+            "phone": "abc",
+            "relationship": "",
+        },
+    )
+    assert refused.status_code == 400
+    assert 'aria-invalid="true"' in text(refused)
+    people = re.findall(r'action="(/famille/personnes-autorisees/\d+/retirer)"', page)
+    removed = client.post(people[-1], data={"csrf_token": token})
+    assert removed.status_code == 302
+    assert "Paul Voisin" not in text(client.get("/famille/personnes-autorisees"))
+    assert (
+        client.post(
+            "/famille/personnes-autorisees/99/retirer", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
+    events = family_history(services.uow(read_only=True), family_id_of(logged_in["identifier"]))
+    kinds = [e.action for e in events]
+    assert kinds.count("family.authorized_persons") == 2

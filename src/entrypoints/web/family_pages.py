@@ -25,13 +25,16 @@ from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.child import Authorizations, DietKind
 from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
 from portail_core.domain.dossier import DocumentType, Family
+from portail_core.domain.guardians import AuthorizedPerson
 from portail_core.domain.raw_input import phone_for_display
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.services.changes import request_address_change
 from portail_core.services.families import (
+    add_authorized_person,
     add_document,
     document_of_family,
     export_family,
+    remove_authorized_person,
     update_child_health,
     update_guardian_contact,
 )
@@ -249,3 +252,50 @@ def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
             "family/child.html", child=current, diets=list(DietKind), errors=error.problems
         ), 400
     return redirect(url_for("space.family", enregistre="1"))
+
+
+@blueprint.route("/personnes-autorisees", methods=["GET", "POST"])
+@login_required
+def authorized_persons() -> str | BaseResponse | tuple[str, int]:
+    """The people who may pick the children up or be called; add one."""
+    if request.method == "GET":
+        return render_template("family/authorized.html", family=_family(), values={})
+    services = services_of(current_app)
+    form = request.form
+    values = {
+        name: (form.get(name) or "")[:100]
+        for name in ("first_name", "last_name", "phone", "relationship")
+    }
+    try:
+        person = AuthorizedPerson.create(
+            **values,
+            can_pick_up="can_pick_up" in form,
+            emergency_contact="emergency_contact" in form,
+        )
+        add_authorized_person(
+            services.uow(),
+            g.portal_session.family_id,
+            person,
+            actor=_family_actor(),
+            clock=services.clock,
+        )
+    except (InvalidInput, Conflict) as error:
+        errors = getattr(error, "problems", None) or {"first_name": error.message}
+        return render_template(
+            "family/authorized.html", family=_family(), values=values, errors=errors
+        ), 400
+    return redirect(url_for("family.authorized_persons", ajoute="1"))
+
+
+@blueprint.post("/personnes-autorisees/<int:number>/retirer")
+@login_required
+def remove_person(number: int) -> BaseResponse:
+    services = services_of(current_app)
+    remove_authorized_person(
+        services.uow(),
+        g.portal_session.family_id,
+        number,
+        actor=_family_actor(),
+        clock=services.clock,
+    )
+    return redirect(url_for("family.authorized_persons", retire="1"))

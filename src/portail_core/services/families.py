@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import attrs
@@ -10,14 +11,15 @@ from attrs import frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.child import Authorizations, Child
 from portail_core.domain.completeness import Completeness, SchoolYear, completeness
-from portail_core.domain.dossier import Family, SupportingDocument
-from portail_core.domain.guardians import Guardian
-from portail_core.errors import NotFound
+from portail_core.domain.dossier import MAX_AUTHORIZED_PERSONS, Family, SupportingDocument
+from portail_core.domain.guardians import AuthorizedPerson, Guardian
+from portail_core.errors import Conflict, NotFound
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
 
 __all__ = [
     "FamilyExport",
     "FamilySummary",
+    "add_authorized_person",
     "add_document",
     "create_family",
     "document_of_family",
@@ -26,6 +28,7 @@ __all__ = [
     "family_history",
     "import_families",
     "list_families",
+    "remove_authorized_person",
     "update_child_health",
     "update_guardian_contact",
 ]
@@ -352,3 +355,69 @@ def update_child_health(
             )
             uow.commit()
         return new
+
+
+def add_authorized_person(
+    uow: UnitOfWork, family_id: int, person: AuthorizedPerson, *, actor: Actor, clock: Clock
+) -> None:
+    """A person who may pick the children up or be called in an emergency."""
+    _change_authorized_persons(
+        uow,
+        family_id,
+        lambda people: [*people, person],
+        actor,
+        clock,
+        f"Personne autorisée ajoutée : {person.full_name}",
+    )
+
+
+def remove_authorized_person(
+    uow: UnitOfWork, family_id: int, number: int, *, actor: Actor, clock: Clock
+) -> None:
+    """Remove the ``number``-th authorised person (from 1)."""
+
+    def without(people: list[AuthorizedPerson]) -> list[AuthorizedPerson]:
+        if not 1 <= number <= len(people):
+            raise NotFound("Personne autorisée introuvable.")
+        return [p for i, p in enumerate(people, start=1) if i != number]
+
+    _change_authorized_persons(uow, family_id, without, actor, clock, "Personne autorisée retirée")
+
+
+def _change_authorized_persons(
+    uow: UnitOfWork,
+    family_id: int,
+    change: Callable[[list[AuthorizedPerson]], list[AuthorizedPerson]],
+    actor: Actor,
+    clock: Clock,
+    summary: str,
+) -> None:
+    now = clock.now()
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        before = [p.full_name for p in family.authorized_persons]
+        people = change(list(family.authorized_persons))
+        if len(people) > MAX_AUTHORIZED_PERSONS:
+            raise Conflict(f"{MAX_AUTHORIZED_PERSONS} personnes autorisées au plus.")
+        family.authorized_persons = people
+        uow.families.update(family, now)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="family.authorized_persons",
+                summary=summary,
+                details={
+                    "changes": {
+                        "authorized_persons": [
+                            ", ".join(before),
+                            ", ".join(p.full_name for p in people),
+                        ]
+                    }
+                },
+                family_id=family_id,
+            )
+        )
+        uow.commit()

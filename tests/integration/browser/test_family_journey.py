@@ -126,6 +126,11 @@ def test_activation_login_entries_dossier_logout(page: Page, journey: dict[str, 
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_contain_text("enregistrées")
 
+    page.get_by_role("link", name="Gérer les personnes autorisées").click()
+    expect(page.locator("h1")).to_have_text("Personnes autorisées")
+    assert_no_accessibility_violations(page)
+    page.go_back()
+
     page.get_by_role("link", name="Pièces justificatives (1)").click()
     expect(page.locator("h1")).to_have_text("Pièces justificatives")
     assert_no_accessibility_violations(page)
