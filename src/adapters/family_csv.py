@@ -8,6 +8,7 @@ which lines and why.
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, datetime
 
 from attrs import frozen
@@ -61,7 +62,10 @@ class ImportFile:
 
 
 def _date(text: str) -> date:
-    return datetime.strptime(text.strip(), "%d/%m/%Y").date()  # noqa: DTZ007  (a calendar date)
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()  # noqa: DTZ007  (a calendar date)
+    except ValueError:
+        raise InvalidInput(f"date illisible : « {text[:20]} » (JJ/MM/AAAA attendu).") from None
 
 
 def _reasons(error: Exception) -> list[str]:
@@ -72,21 +76,34 @@ def _reasons(error: Exception) -> list[str]:
     return [f"valeur illisible ({error})"]
 
 
+FAMILY_COLUMNS = tuple(c for c in COLUMNS if not c.startswith("enfant_"))
+CHILD_COLUMNS = tuple(c for c in COLUMNS if c.startswith("enfant_"))
+
+
 def read_family_csv(text: str, today: date) -> ImportFile:
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines:
+    text = text.lstrip("\ufeff")
+    if not text.strip():
         raise InvalidInput("Le fichier est vide.")
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.DictReader(lines, delimiter=delimiter)
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidInput("Colonnes manquantes.", {"colonnes": ", ".join(missing)})
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    for number, row in enumerate(reader, start=2):
-        if number > MAX_ROWS:
-            raise InvalidInput(f"Fichier trop long ({MAX_ROWS} lignes au plus).")
-        clean = {key: (value or "").strip() for key, value in row.items() if key}
-        groups.setdefault(clean["famille"] or f"ligne {number}", []).append((number, clean))
+    try:
+        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise InvalidInput("Colonnes manquantes.", {"colonnes": ", ".join(missing)})
+        for row in reader:
+            number = reader.line_num  # the physical line where the record ends
+            if number > MAX_ROWS:
+                raise InvalidInput(f"Fichier trop long ({MAX_ROWS} lignes au plus).")
+            clean = {key: (value or "").strip() for key, value in row.items() if key}
+            if not any(clean.values()):
+                continue  # a blank line
+            groups.setdefault(clean["famille"] or f"ligne {number}", []).append((number, clean))
+    except csv.Error as error:
+        raise InvalidInput(
+            f"CSV illisible à la ligne {reader.line_num} : {error}. Rien n'est importé."
+        ) from error
     families, rejections = [], []
     for reference, rows in groups.items():
         try:
@@ -100,12 +117,28 @@ def read_family_csv(text: str, today: date) -> ImportFile:
 
 def _family(rows: list[tuple[int, dict[str, str]]], today: date) -> Family:
     first = rows[0][1]
+    for number, row in rows[1:]:
+        differing = [c for c in FAMILY_COLUMNS if row[c] != first[c]]
+        if differing:
+            raise InvalidInput(
+                f"ligne {number} : même référence de famille mais d'autres valeurs "
+                f"({', '.join(differing)})."
+            )
+    for number, row in rows:
+        if not row["enfant_prenom"] and any(row[c] for c in CHILD_COLUMNS):
+            raise InvalidInput(f"ligne {number} : enfant sans prénom.")
     guardians = [_guardian(first, "resp1", with_address=True)]
     if first["resp2_prenom"] or first["resp2_nom"]:
         guardians.append(_guardian(first, "resp2", with_address=False))
     children = [_child(row, number, today) for number, row in rows if row["enfant_prenom"]]
+    if not children:
+        raise InvalidInput("aucun enfant pour cette famille.")
     quotient = None
     if first["qf"]:
+        if not first["qf_date"]:
+            raise InvalidInput(
+                "qf_date : la date du quotient familial est obligatoire (JJ/MM/AAAA)."
+            )
         quotient = FamilyQuotient.create(
             value=first["qf"],
             source=first["qf_source"] or "CAF",
@@ -125,8 +158,9 @@ def _family(rows: list[tuple[int, dict[str, str]]], today: date) -> Family:
 def _guardian(row: dict[str, str], prefix: str, *, with_address: bool) -> Guardian:
     address: dict[str, str | None] = {"street": None, "postcode": None, "city": None}
     if with_address:
-        address = {
-            "street": row[f"{prefix}_adresse"] or None,
+        address = {  # an address spread over several lines in the export: one line here
+            "street": ", ".join(part.strip() for part in row[f"{prefix}_adresse"].splitlines())
+            or None,
             "postcode": row[f"{prefix}_cp"] or None,
             "city": row[f"{prefix}_ville"] or None,
         }
@@ -147,7 +181,7 @@ def _phones(text: str) -> list[str]:
 def _child(row: dict[str, str], number: int, today: date) -> Child:
     try:
         born = _date(row["enfant_naissance"])
-    except ValueError:
+    except InvalidInput:
         raise InvalidInput(
             f"ligne {number} : date de naissance illisible (JJ/MM/AAAA attendu)."
         ) from None

@@ -8,6 +8,8 @@
 |                        | required with PostgreSQL (servers must share it)         |
 | PORTAIL_PUBLIC_URL     | http://127.0.0.1:5000 (https:// makes cookies Secure)    |
 | PORTAIL_SMTP_URL       | none: e-mails are written to the log instead of sent     |
+| PORTAIL_TRUSTED_PROXIES| 0: the client's address is the connection's; N: trust N    |
+|                        | reverse proxies' X-Forwarded-For (and -Proto, -Host)     |
 | PORTAIL_MAIL_FROM      | Portail Famille <ne-pas-repondre@localhost>              |
 """
 
@@ -39,6 +41,7 @@ class Settings:
     public_url: str
     smtp_url: str | None = field(repr=False)
     mail_from: str = "Portail Famille <ne-pas-repondre@localhost>"
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +62,7 @@ class Settings:
             public_url=_public_url(env.get("PORTAIL_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
             smtp_url=env.get("PORTAIL_SMTP_URL") or None,
             mail_from=env.get("PORTAIL_MAIL_FROM") or "Portail Famille <ne-pas-repondre@localhost>",
+            trusted_proxies=_proxies(env.get("PORTAIL_TRUSTED_PROXIES") or "0"),
         )
 
     @property
@@ -68,6 +72,15 @@ class Settings:
     @property
     def uses_https(self) -> bool:
         return self.public_url.startswith("https://")
+
+
+def _proxies(text: str) -> int:
+    if not text.strip().isdigit() or int(text) > 5:
+        raise ConfigurationError(
+            f"PORTAIL_TRUSTED_PROXIES invalide : « {text} » (un nombre de 0 à 5 : les "
+            "mandataires inverses devant le portail)."
+        )
+    return int(text)
 
 
 def _public_url(text: str) -> str:

@@ -8,10 +8,21 @@ import pendulum
 
 from adapters.clock import FixedClock
 from adapters.passwords import PlainTestHasher
-from portail_core.domain.account import Account, AccountStatus, OneTimeToken, TokenPurpose
+from portail_core.domain.account import (
+    Account,
+    AccountStatus,
+    OneTimeToken,
+    TokenPurpose,
+    TooManyAttempts,
+)
 from portail_core.domain.audit import Actor
 from portail_core.errors import NotAllowed
-from portail_core.services.accounts import LoginFailed, activate_account, authenticate
+from portail_core.services.accounts import (
+    LoginFailed,
+    activate_account,
+    authenticate,
+    request_password_reset,
+)
 from portail_core.services.families import create_family
 from tests.integration.conftest import UowFactory
 from tests.unit.dossier_builders import complete_family
@@ -116,3 +127,50 @@ def test_concurrent_attempts_on_an_unknown_identifier_are_throttled_alike(
     outcomes = race(20, guess)
     assert outcomes.count(LoginFailed) == 5
     assert len(outcomes) == 20
+
+
+def test_a_nul_character_in_an_identifier_is_just_a_failed_login(new_uow: UowFactory) -> None:
+    clock = FixedClock(NOW)
+    account_for(new_uow, clock)
+    for identifier in ("mart\x00in.1", "\u202emartin.1"):
+        try:
+            authenticate(
+                new_uow(),
+                identifier,
+                STRONG,
+                hasher=PlainTestHasher(),
+                actor_ip="10.0.0.3",
+                clock=clock,
+            )
+        except LoginFailed:
+            pass
+        else:  # pragma: no cover - the assertion below reports it
+            raise AssertionError("a control character must not log in")
+    with new_uow(read_only=True) as uow:
+        failures = [e for e in uow.audit.latest(10) if e.action == "login.failure"]
+    assert failures
+    assert all("\x00" not in e.actor.identifier for e in failures)
+
+
+def test_forgotten_password_requests_are_limited(new_uow: UowFactory) -> None:
+    clock = FixedClock(NOW)
+    account_for(new_uow, clock)
+    for n in range(5):  # the family's own identifier: at most 3 links an hour
+        request_password_reset(
+            new_uow(), "martin.1", public_url="https://x", actor_ip=f"10.1.0.{n}", clock=clock
+        )
+    with new_uow(read_only=True) as uow:
+        links = [m for m in uow.outbox.listing(20) if m.template == "password_reset"]
+    assert len(links) == 3
+    for n in range(20):
+        request_password_reset(
+            new_uow(), f"x.{n}", public_url="https://x", actor_ip="10.2.0.1", clock=clock
+        )
+    try:
+        request_password_reset(
+            new_uow(), "x.99", public_url="https://x", actor_ip="10.2.0.1", clock=clock
+        )
+    except TooManyAttempts:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("the 21st request of an hour from one address must be refused")

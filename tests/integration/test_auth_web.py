@@ -357,3 +357,41 @@ def test_prolonger_la_session_extends_the_idle_timeout(
         ]
         == "/espace"
     )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "/espace\r\nX-Evil: 1",
+        "/" + "a" * 10_000,
+        "javascript:alert(1)",
+    ],
+)
+def test_login_targets_are_this_sites_paths_only(
+    services: Services, client: FlaskClient, target: str
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    token = csrf(client, "/connexion")
+    response = client.post(
+        "/connexion",
+        query_string={"suite": target},
+        data={"csrf_token": token, "identifier": account["identifier"], "password": STRONG},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/espace"
+
+
+def test_prolonger_after_the_session_ended_leads_to_the_login_page(
+    services: Services, client: FlaskClient, clock: FixedClock
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    log_in(client, account["identifier"])
+    token = csrf(client, "/famille")
+    clock.advance(pendulum.duration(minutes=45))
+    response = client.post("/prolonger", data={"csrf_token": token, "retour": "/famille"})
+    assert response.headers["Location"] == "/connexion"

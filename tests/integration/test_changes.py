@@ -4,6 +4,7 @@
 import json
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
 from portail_core.domain.audit import Actor
+from portail_core.domain.guardians import Address
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.changes import (
     approve_change,
@@ -67,8 +69,11 @@ def test_a_new_address_waits_for_approval_then_replaces_the_old_one(
 
     (pending,) = list_changes(services.uow(read_only=True))
     assert pending.id is not None
-    approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock)
+    with pytest.raises(InvalidInput, match="dans la commune"):
+        approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock)
+    approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock, resident=False)
     summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    assert not summary.family.resident  # the tariffs follow the new address
     new = summary.family.main_guardian.address
     assert new is not None
     assert new.street == "3 allée des Mouettes"
@@ -153,8 +158,9 @@ def test_staff_decide_with_the_command_line(instance_path: Path, tmp_path: Path)
     listed = run("changes", "list")
     assert listed.startswith("0|")
     assert "3 allée des Mouettes, 99100 Démo-sur-Mer" in listed
-    assert run("changes", "approve", "1").startswith("0|Demande n° 1 validée")
-    assert run("changes", "approve", "1").startswith("5|")
+    assert run("changes", "approve", "1").startswith("2|")  # residency must be said
+    assert run("changes", "approve", "1", "--resident").startswith("0|Demande n° 1 validée")
+    assert run("changes", "approve", "1", "--resident").startswith("5|")
     assert (
         json.loads(run("changes", "list", "--all", "--format", "json").split("|", 1)[1])[0][
             "status"
@@ -163,3 +169,38 @@ def test_staff_decide_with_the_command_line(instance_path: Path, tmp_path: Path)
     )
     history = run("family", "history", "1")
     assert "adresse" in history
+
+
+def test_an_address_changed_meanwhile_cannot_be_overwritten_by_an_old_request(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    assert ask_new_address(client) == 302
+    (first,) = list_changes(services.uow(read_only=True))
+    assert first.id is not None
+    # Meanwhile the guichet unique records another move, through another request.
+    reject_change(services.uow(), first.id, reason="Remplacée", actor=STAFF, clock=services.clock)
+    assert ask_new_address(client, "8 quai Ouest") == 302
+    (second,) = list_changes(services.uow(read_only=True))
+    assert second.id is not None
+    approve_change(services.uow(), second.id, actor=STAFF, clock=services.clock, resident=True)
+    stale = request_address_change(
+        services.uow(),
+        family_id,
+        street="1 rue Ancienne",
+        postcode="99100",
+        city="Démo-sur-Mer",
+        actor=STAFF,
+        clock=services.clock,
+    )
+    with services.uow() as uow:  # simulate a concurrent change after the request was made
+        family = uow.families.get(family_id)
+        assert family is not None
+        family.guardians[0] = attrs.evolve(
+            family.guardians[0],
+            address=Address.create(street="2 rue Neuve", postcode="99100", city="Démo-sur-Mer"),
+        )
+        uow.families.update(family, pendulum.now("UTC"))
+        uow.commit()
+    assert stale.id is not None
+    with pytest.raises(Conflict, match="a changé depuis la demande"):
+        approve_change(services.uow(), stale.id, actor=STAFF, clock=services.clock, resident=True)

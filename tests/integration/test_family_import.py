@@ -96,3 +96,41 @@ def test_a_file_without_the_expected_columns_imports_nothing(
     assert result.exit_code == 2
     assert "Colonnes manquantes" in result.output
     assert "famille, nom_foyer" in result.output
+
+
+def test_line_numbers_quotes_and_inconsistent_families(instance_path: Path, tmp_path: Path) -> None:
+    run(["db", "upgrade"], instance_path)
+    quoted = row(
+        famille="F4", nom_foyer="Blanc", resp1_nom="Blanc", resp1_adresse='"4 rue du Port\nBât. B"'
+    )
+    path = export(
+        tmp_path,
+        "",
+        quoted,
+        row(famille="F5", nom_foyer="Noir", resp1_nom="Noir"),
+        row(famille="F5", nom_foyer="Autre", resp1_nom="Noir", enfant_prenom="Zoé"),
+        row(
+            famille="F6",
+            nom_foyer="Vert",
+            resp1_nom="Vert",
+            enfant_prenom="",
+            enfant_naissance="01/01/2020",
+        ),
+        row(famille="F7", nom_foyer="Gris", resp1_nom="Gris", qf_date=""),
+    )
+    result = run(["family", "import", str(path)], instance_path)
+    assert "1 famille(s) importée(s), 3 refusée(s)." in result.output
+    assert "Refusée : famille F5 (lignes 5, 6)" in result.output
+    assert "ligne 6 : même référence de famille mais d'autres valeurs (nom_foyer)" in result.output
+    assert "ligne 7 : enfant sans prénom." in result.output
+    assert "qf_date : la date du quotient familial est obligatoire" in result.output
+    shown = json.loads(run(["family", "export", "1"], instance_path).output)
+    assert shown["family"]["guardians"][0]["address"]["street"].startswith("4 rue du Port")
+
+
+def test_an_unbalanced_quote_imports_nothing(instance_path: Path, tmp_path: Path) -> None:
+    run(["db", "upgrade"], instance_path)
+    path = export(tmp_path, row(), row(famille="F2", nom_foyer='"Petit'))
+    result = run(["family", "import", str(path)], instance_path)
+    assert result.exit_code == 2
+    assert "CSV illisible" in result.output or "Refusée" in result.output

@@ -127,3 +127,20 @@ def test_an_https_public_url_means_secure_cookies(instance_path: Path) -> None:
     )
     assert settings.uses_https
     assert settings.public_url == "https://f.ville.fr"
+
+
+def test_trusted_proxies_are_a_small_number(instance_path: Path) -> None:
+    env = {"PORTAIL_INSTANCE_PATH": str(instance_path), "PORTAIL_TRUSTED_PROXIES": "1"}
+    assert Settings.from_env(env).trusted_proxies == 1
+    for bad in ("oui", "-1", "9"):
+        with pytest.raises(ConfigurationError, match="PORTAIL_TRUSTED_PROXIES"):
+            Settings.from_env({**env, "PORTAIL_TRUSTED_PROXIES": bad})
+
+
+def test_an_ipv6_client_is_limited_by_its_64_block() -> None:
+    from portail_core.domain.throttle import ip_key
+
+    assert ip_key("2001:db8:1:2::1") == ip_key("2001:db8:1:2:ffff::9")
+    assert ip_key("2001:db8:1:2::1") != ip_key("2001:db8:1:3::1")
+    assert ip_key("192.0.2.1") != ip_key("192.0.2.2")
+    assert ip_key("192.0.2.1") != ip_key("192.0.2.1", "reset")

@@ -63,11 +63,18 @@ def list_command(services: Services, everything: bool, output_format: str) -> No
 
 @group.command("approve")
 @click.argument("change_id", metavar="N°", type=click.IntRange(1))
+@click.option(
+    "--resident/--non-resident",
+    default=None,
+    help="Pour une adresse : dans la commune ou non (décide des tarifs). Obligatoire.",
+)
 @pass_services
-def approve_command(services: Services, change_id: int) -> None:
+def approve_command(services: Services, change_id: int, resident: bool | None) -> None:
     """Valide une demande : le dossier est mis à jour (l'historique garde l'ancienne valeur)."""
     require_current_schema(services)
-    change = approve_change(services.uow(), change_id, actor=staff_actor(), clock=services.clock)
+    change = approve_change(
+        services.uow(), change_id, actor=staff_actor(), clock=services.clock, resident=resident
+    )
     click.echo(f"Demande n° {change_id} validée : {change.kind.label} {change.describe()}.")
 
 

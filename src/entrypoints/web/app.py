@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.web import auth, catalogue, errors, family_pages, pages, security, sessions, space
@@ -41,6 +42,11 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     if config:
         app.config.update(config)
     app.extensions[SERVICES_KEY] = services
+    if settings.trusted_proxies:  # behind N reverse proxies, trust their X-Forwarded-* only
+        count = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
     CSRFProtect(app)
     security.register(app)
     sessions.register(app)

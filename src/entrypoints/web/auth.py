@@ -134,18 +134,21 @@ def _password_form(template: str, problems: dict[str, str]) -> tuple[str, int]:
 
 
 @blueprint.route("/mot-de-passe-oublie", methods=["GET", "POST"])
-def forgotten_password() -> str:
+def forgotten_password() -> str | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the identifier exists or not."""
     if request.method == "GET":
         return render_template("auth/forgotten.html")
     services = services_of(current_app)
-    request_password_reset(
-        services.uow(),
-        _field("identifier"),
-        public_url=services.settings.public_url,
-        actor_ip=_client_ip(),
-        clock=services.clock,
-    )
+    try:
+        request_password_reset(
+            services.uow(),
+            _field("identifier"),
+            public_url=services.settings.public_url,
+            actor_ip=_client_ip(),
+            clock=services.clock,
+        )
+    except TooManyAttempts as error:
+        return render_template("auth/forgotten.html", error=error.message), 429
     return render_template("auth/forgotten.html", sent=True)
 
 

@@ -16,11 +16,13 @@ from flask import Flask, Response, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from entrypoints.web.app_services import services_of
+from portail_core.domain.text import has_control_characters
 from portail_core.services.sessions import SessionView, current_session
 
 __all__ = ["cookie_name", "login_required", "register", "safe_next", "set_session_cookie"]
 
 P = ParamSpec("P")
+MAX_TARGET = 512
 R = TypeVar("R")
 ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"auth.change_password", "auth.logout", "static"}
 
@@ -61,6 +63,8 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     @functools.wraps(view)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
         if g.get("portal_session") is None:
+            if request.method != "GET":  # e.g. "Prolonger la session" after it expired
+                return redirect(url_for("auth.login"))
             return redirect(url_for("auth.login", suite=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
@@ -81,9 +85,15 @@ def set_session_cookie(response: BaseResponse, secret: str | None) -> BaseRespon
 
 def safe_next(target: str | None) -> str:
     """Where to go after logging in: only a path of this site (no open redirect)."""
-    if not target:
+    if not target or len(target) > MAX_TARGET or has_control_characters(target):
         return url_for("space.home")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return url_for("space.home")
     return target

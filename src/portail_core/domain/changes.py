@@ -21,6 +21,11 @@ class ChangeKind(enum.Enum):
     def label(self) -> str:
         return {ChangeKind.ADDRESS: "adresse", ChangeKind.QUOTIENT: "quotient familial"}[self]
 
+    @property
+    def of_label(self) -> str:
+        """« d'adresse », « de quotient familial »."""
+        return {ChangeKind.ADDRESS: "d'adresse", ChangeKind.QUOTIENT: "de quotient familial"}[self]
+
 
 class ChangeStatus(enum.Enum):
     PENDING = "pending"
@@ -52,6 +57,6 @@ class ChangeRequest:
     def describe(self) -> str:
         if self.kind is ChangeKind.ADDRESS:
             p = self.proposed
-            return f"{p['street']}, {p['postcode']} {p['city']}"
+            return f"{p['street']}, {p['postcode']} {p['city']}"  # "previous" is for the check
         p = self.proposed
         return f"{p['value']} ({p['source']}, à partir du {p['valid_from']})"

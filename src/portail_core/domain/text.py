@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["clean_line", "has_control_characters"]
+__all__ = ["clean_line", "has_control_characters", "printable"]
 
 
 def has_control_characters(text: str) -> bool:
@@ -16,3 +16,12 @@ def clean_line(text: str) -> str | None:
     if has_control_characters(text.replace("\t", " ")):
         return None
     return " ".join(text.split())
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """Untrusted text made safe to store and show (audit trail, messages): control and
+    formatting characters (NUL, bidi overrides...) become U+FFFD, the length is capped."""
+    return "".join(
+        "\ufffd" if unicodedata.category(char) in {"Cc", "Cf", "Cs"} else char
+        for char in text[:limit]
+    )

@@ -5,6 +5,7 @@ exactly like a real one, so that answers reveal nothing), and a client address (
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 import pendulum
 from attrs import define, field
@@ -28,8 +29,18 @@ def identifier_key(identifier: str) -> str:
     return "id:" + hashlib.sha256(identifier.encode()).hexdigest()
 
 
-def ip_key(address: str) -> str:
-    return "ip:" + hashlib.sha256(address.encode()).hexdigest()
+def ip_key(address: str, purpose: str = "login") -> str:
+    """An IPv4 address, or an IPv6 address's /64 (what one household or attacker holds)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+        text = (
+            str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+            if parsed.version == 6
+            else str(parsed)
+        )
+    except ValueError:
+        text = address[:100]
+    return f"{purpose}-ip:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 @define(slots=False, eq=False)
@@ -60,12 +71,16 @@ class LoginThrottle:
                 self.consecutive_failures - DELAY_AFTER
             )
 
-    def check_as_address(self, now: pendulum.DateTime) -> None:
-        """At most IP_FAILURES_PER_HOUR failed logins an hour from one client address."""
+    def check_as_address(self, now: pendulum.DateTime, limit: int = IP_FAILURES_PER_HOUR) -> None:
+        """At most ``limit`` failures (or requests) an hour from one client address."""
+        if self.hourly_count(now) >= limit:
+            hour_ago = now.timestamp() - 3600
+            oldest = next(t for t in self.recent_failures if t.timestamp() > hour_ago)
+            raise TooManyAttempts(oldest.add(hours=1) - now)
+
+    def hourly_count(self, now: pendulum.DateTime) -> int:
         hour_ago = now.timestamp() - 3600
-        recent = [t for t in self.recent_failures if t.timestamp() > hour_ago]
-        if len(recent) >= IP_FAILURES_PER_HOUR:
-            raise TooManyAttempts(recent[0].add(hours=1) - now)
+        return sum(1 for t in self.recent_failures if t.timestamp() > hour_ago)
 
     def fail_as_address(self, now: pendulum.DateTime) -> None:
         self._remember(now, pendulum.duration(hours=1))

@@ -29,7 +29,7 @@ from portail_core.domain.dossier import Family
 from portail_core.domain.instants import as_paris
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.passwords import PasswordContext, check_password
-from portail_core.domain.text import has_control_characters
+from portail_core.domain.text import has_control_characters, printable
 from portail_core.domain.throttle import LoginThrottle, identifier_key, ip_key
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork
@@ -279,10 +279,9 @@ def authenticate(
     now = clock.now()
     wanted = identifier.strip().lower()[:100]
     with uow:
-        address = uow.throttles.get(ip_key(actor_ip), for_update=True) or LoginThrottle(
-            ip_key(actor_ip)
-        )
-        address.check_as_address(now)
+        seen = uow.throttles.get(ip_key(actor_ip))  # not locked: hashing must not hold it
+        if seen is not None:
+            seen.check_as_address(now)
         account = None
         if not has_control_characters(wanted):
             # The row is locked: concurrent attempts on one account queue and all count.
@@ -296,18 +295,18 @@ def authenticate(
             stand_in.check_as_identifier(now)
             hasher.hash(password)
             stand_in.fail_as_identifier(now)
-            address.fail_as_address(now)
             uow.throttles.save(stand_in)
-            uow.throttles.save(address)
-            _audit_login(uow, wanted, "login.failure", "Échec de connexion", actor_ip, now)
+            _count_address_failure(uow, actor_ip, now)
+            _audit_login(
+                uow, printable(wanted), "login.failure", "Échec de connexion", actor_ip, now
+            )
             uow.commit()
             raise LoginFailed()
         account.check_can_attempt(now)
         if not hasher.verify(account.password_hash, password):
             account.record_failure(now)
-            address.fail_as_address(now)
             uow.accounts.update(account)
-            uow.throttles.save(address)
+            _count_address_failure(uow, actor_ip, now)
             family = account.family_id
             _audit_login(
                 uow,
@@ -348,6 +347,14 @@ def authenticate(
         )
         uow.commit()
         return account
+
+
+def _count_address_failure(uow: UnitOfWork, actor_ip: str, now: pendulum.DateTime) -> None:
+    """Count a failure against the client address (its row is locked only now, after hashing)."""
+    key = ip_key(actor_ip)
+    address = uow.throttles.get(key, for_update=True) or LoginThrottle(key)
+    address.fail_as_address(now)
+    uow.throttles.save(address)
 
 
 def _audit_login(
@@ -405,14 +412,35 @@ def request_password_reset(
 ) -> None:
     """E-mail a one-hour reset link if the identifier names an account; the caller answers the
     same whatever happened, so that nobody learns which identifiers exist."""
+    wanted = identifier.strip().lower()[:100]
+    now = clock.now()
     with uow:
-        account = uow.accounts.by_identifier(identifier.strip().lower()[:100])
+        by_address = _throttle(uow, ip_key(actor_ip, "reset"))
+        by_address.check_as_address(now, RESET_REQUESTS_PER_ADDRESS)
+        by_address.fail_as_address(now)
+        uow.throttles.save(by_address)
+        by_identifier = _throttle(uow, "reset-" + identifier_key(wanted))
+        flooded = by_identifier.hourly_count(now) >= RESET_LINKS_PER_HOUR
+        by_identifier.fail_as_address(now)
+        uow.throttles.save(by_identifier)
+        account = None
+        if not flooded and not has_control_characters(wanted):
+            account = uow.accounts.by_identifier(wanted)
         if account is None or account.id is None:
+            uow.commit()  # the same writes as for a real account: the same answer, same time
             return
         _send_reset_link(
             uow, account, public_url, Actor(account.identifier, Channel.PORTAL), actor_ip, clock
         )
         uow.commit()
+
+
+RESET_REQUESTS_PER_ADDRESS = 20  # an hour
+RESET_LINKS_PER_HOUR = 3  # for one identifier: more would let anyone spam a family
+
+
+def _throttle(uow: UnitOfWork, key: str) -> LoginThrottle:
+    return uow.throttles.get(key, for_update=True) or LoginThrottle(key)
 
 
 def send_reset_link(

@@ -36,7 +36,15 @@ def request_address_change(
     """The main guardian's new address, to be approved (it may change the family's tariffs)."""
     address = Address.create(street=street, postcode=postcode, city=city)
     proposed = {"street": address.street, "postcode": address.postcode, "city": address.city}
+    with uow:
+        family = uow.families.get(family_id)
+    current = family.main_guardian.address if family else None
+    proposed["previous"] = _address_text(current)
     return _request(uow, family_id, ChangeKind.ADDRESS, proposed, actor, clock)
+
+
+def _address_text(address: Address | None) -> str:
+    return f"{address.street}, {address.postcode} {address.city}" if address else ""
 
 
 def request_quotient_change(
@@ -74,7 +82,7 @@ def _request(
         pending = uow.changes.listing(family_id=family_id)
         if any(change.kind is kind for change in pending):
             raise Conflict(
-                f"Un changement de {kind.label} attend déjà la validation du guichet unique."
+                f"Un changement {kind.of_label} attend déjà la validation du guichet unique."
             )
         change = ChangeRequest(family_id, kind, proposed, now, actor.identifier)
         uow.changes.add(change)
@@ -83,7 +91,7 @@ def _request(
                 at=now,
                 actor=actor,
                 action="change.request",
-                summary=f"Changement de {kind.label} demandé : {change.describe()}",
+                summary=f"Changement {kind.of_label} demandé : {change.describe()}",
                 details={"kind": kind.value, "proposed": proposed},
                 family_id=family_id,
             )
@@ -99,8 +107,19 @@ def list_changes(
         return uow.changes.listing(family_id=family_id, pending_only=pending_only)
 
 
-def approve_change(uow: UnitOfWork, change_id: int, *, actor: Actor, clock: Clock) -> ChangeRequest:
-    """Apply the change to the dossier (the history keeps old -> new)."""
+def approve_change(
+    uow: UnitOfWork,
+    change_id: int,
+    *,
+    actor: Actor,
+    clock: Clock,
+    resident: bool | None = None,
+) -> ChangeRequest:
+    """Apply the change to the dossier (the history keeps old -> new).
+
+    An address change needs ``resident``: staff say whether the new address is in the commune
+    (it decides the tariffs). It is refused if the address changed since the family asked.
+    """
     now = clock.now()
     with uow:
         change = _pending(uow, change_id)
@@ -109,13 +128,21 @@ def approve_change(uow: UnitOfWork, change_id: int, *, actor: Actor, clock: Cloc
             raise NotFound(f"Aucune famille n° {change.family_id}.")
         proposed = change.proposed
         if change.kind is ChangeKind.ADDRESS:
+            if resident is None:
+                raise InvalidInput("Précisez si la nouvelle adresse est dans la commune.")
             guardian = family.main_guardian
             old = guardian.address
+            if _address_text(old) != proposed.get("previous", _address_text(old)):
+                raise Conflict(
+                    "L'adresse a changé depuis la demande : refusez-la et "
+                    "demandez à la famille de la refaire."
+                )
+            family.resident = resident
             new_address = Address.create(
                 street=proposed["street"], postcode=proposed["postcode"], city=proposed["city"]
             )
             family.guardians[0] = attrs.evolve(guardian, address=new_address)
-            before = f"{old.street}, {old.postcode} {old.city}" if old else ""
+            before = _address_text(old)
         else:
             old_quotient = family.quotient
             family.set_quotient(
@@ -138,7 +165,7 @@ def approve_change(uow: UnitOfWork, change_id: int, *, actor: Actor, clock: Cloc
                 at=now,
                 actor=actor,
                 action="change.approve",
-                summary=f"Changement de {change.kind.label} validé : {change.describe()}",
+                summary=f"Changement {change.kind.of_label} validé : {change.describe()}",
                 details={"changes": {change.kind.value: [before, change.describe()]}},
                 family_id=change.family_id,
             )
@@ -165,7 +192,7 @@ def reject_change(
                 at=now,
                 actor=actor,
                 action="change.reject",
-                summary=f"Changement de {change.kind.label} refusé : {why}",
+                summary=f"Changement {change.kind.of_label} refusé : {why}",
                 details={"proposed": change.proposed},
                 family_id=change.family_id,
             )

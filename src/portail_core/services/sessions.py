@@ -123,6 +123,17 @@ def change_password(
         if not hasher.verify(account.password_hash, current):
             account.record_failure(now)
             uow.accounts.update(account)
+            if account.locked:
+                uow.audit.record(
+                    AuditEvent(
+                        at=now,
+                        actor=Actor(account.identifier, Channel.PORTAL),
+                        action="account.lock",
+                        summary=f"Compte bloqué après trop d'essais : {account.identifier}",
+                        details={"ip": actor_ip, "where": "changement de mot de passe"},
+                        family_id=account.family_id,
+                    )
+                )
             uow.commit()
             raise InvalidInput(
                 "Le mot de passe actuel n'est pas le bon.",
