@@ -460,24 +460,7 @@ def _send_reset_link(
     uow: UnitOfWork, account: Account, public_url: str, actor: Actor, ip: str, clock: Clock
 ) -> None:
     now = clock.now()
-    assert account.id is not None  # noqa: S101  (read from the repository)
-    uow.tokens.revoke_all(account.id, TokenPurpose.PASSWORD_RESET)
-    secret, token = OneTimeToken.issue(account.id, TokenPurpose.PASSWORD_RESET, now)
-    uow.tokens.add(token)
-    commune = uow.communes.get()
-    uow.outbox.add(
-        OutgoingEmail(
-            account.email,
-            "password_reset",
-            {
-                "commune": commune.name if commune else "la commune",
-                "identifier": account.identifier,
-                "reset_url": f"{public_url}/reinitialisation/{secret}",
-                "expires": _paris(token.expires_at),
-            },
-            created_at=now,
-        )
-    )
+    _email_link(uow, account, TokenPurpose.PASSWORD_RESET, f"{public_url}/reinitialisation", now)
     uow.audit.record(
         AuditEvent(
             at=now,
@@ -549,19 +532,33 @@ def _send_unlock_link(
     uow: UnitOfWork, account: Account, public_url: str, now: pendulum.DateTime
 ) -> None:
     """When an account locks, its holder receives a link (24 h) to unlock it."""
+    _email_link(uow, account, TokenPurpose.UNLOCK, f"{public_url}/deblocage", now)
+
+
+_LINK_EMAILS = {  # purpose -> (template, context key of the link)
+    TokenPurpose.PASSWORD_RESET: ("password_reset", "reset_url"),
+    TokenPurpose.UNLOCK: ("account_unlock", "unlock_url"),
+}
+
+
+def _email_link(
+    uow: UnitOfWork, account: Account, purpose: TokenPurpose, base: str, now: pendulum.DateTime
+) -> None:
+    """A new one-time link (older ones of that purpose revoked), e-mailed through the outbox."""
     assert account.id is not None  # noqa: S101  (read from the repository)
-    uow.tokens.revoke_all(account.id, TokenPurpose.UNLOCK)
-    secret, token = OneTimeToken.issue(account.id, TokenPurpose.UNLOCK, now)
+    uow.tokens.revoke_all(account.id, purpose)
+    secret, token = OneTimeToken.issue(account.id, purpose, now)
     uow.tokens.add(token)
     commune = uow.communes.get()
+    template, link_key = _LINK_EMAILS[purpose]
     uow.outbox.add(
         OutgoingEmail(
             account.email,
-            "account_unlock",
+            template,
             {
                 "commune": commune.name if commune else "la commune",
                 "identifier": account.identifier,
-                "unlock_url": f"{public_url}/deblocage/{secret}",
+                link_key: f"{base}/{secret}",
                 "expires": _paris(token.expires_at),
             },
             created_at=now,
