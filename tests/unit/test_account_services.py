@@ -328,6 +328,23 @@ def test_the_password_may_not_be_the_email_or_the_address(
             )
 
 
+@pytest.mark.parametrize("birth", ["14/03/2019", "14/03/19", "14032019", "2019-03-14"])
+def test_the_password_may_not_rest_on_a_childs_birth_date(
+    store: InMemoryStore, clock: FixedClock, birth: str
+) -> None:
+    open_for(store, clock, family_in(store, clock))  # Léa was born on 14 March 2019
+    with pytest.raises(InvalidInput) as refused:
+        activate_account(
+            uow(store),
+            activation_secret(store),
+            f"Qx{birth}!z",
+            hasher=PlainTestHasher(),
+            actor_ip="127.0.0.1",
+            clock=clock,
+        )
+    assert "nom de la commune, du portail ou de votre famille" in refused.value.problems["password"]
+
+
 def test_an_unknown_identifier_is_throttled_exactly_like_an_account(
     store: InMemoryStore, clock: FixedClock
 ) -> None:

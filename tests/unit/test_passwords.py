@@ -3,6 +3,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -119,6 +120,52 @@ def test_an_account_context_holds_the_town_the_family_and_the_e_mail_local_part(
     ):
         assert is_refused_for(candidate, CONTEXT_WORD, TOO_EASY, context=context)
     assert check_password("Exemple-Nord!!", context).accepted  # the e-mail's domain is no clue
+
+
+BIRTH = date(2018, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "14/03/2018",
+        "14/03/18",
+        "14/3/2018",
+        "14/3/18",
+        "14032018",
+        "140318",
+        "2018-03-14",
+        "2018/03/14",
+        "14.03.2018",
+        "14-03-2018",
+        "14 03 2018",
+    ],
+)
+def test_a_childs_birth_date_is_a_context_word_however_it_is_written(written: str) -> None:
+    candidate = f"kq{written}wvpz"
+    assert check_password(candidate).accepted  # in another family's context, it would pass
+    for context in (
+        PasswordContext(dates=(BIRTH,)),
+        PasswordContext(("2018-03-14",)),  # a date given as a word, in either spelling
+        PasswordContext(("14/03/2018",)),
+        PasswordContext.for_account(commune_name="Démo-sur-Mer", birth_dates=[BIRTH]),
+    ):
+        assert is_refused_for(candidate, CONTEXT_WORD, TOO_EASY, context=context)
+
+
+def test_another_date_or_an_impossible_one_is_not_a_context_word() -> None:
+    assert check_password("kq15/03/2018wvpz", PasswordContext(dates=(BIRTH,))).accepted
+    assert check_password("kq31/02/18wvpz", PasswordContext(("31/02/2018",))).accepted
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)), symbols)
+def test_any_birth_date_written_the_french_way_is_refused(day: date, signs: str) -> None:
+    for spelling in ("%d/%m/%Y", "%d/%m/%y", "%d%m%Y"):
+        verdict = check_password(
+            f"Zk{day.strftime(spelling)}{signs}", PasswordContext(dates=(day,))
+        )
+        assert not verdict.accepted
+        assert CONTEXT_WORD in verdict.problems
 
 
 def test_eleven_random_characters_are_one_too_few() -> None:

@@ -12,9 +12,11 @@ The estimate counts the guesses of an attacker who knows this policy and tries t
 It starts from the CNIL's own reckoning, ``log2(pool ** length)``, and makes it stricter:
 
 1. *Known words are taken out.* The text is folded (accents removed, case ignored, œ → oe,
-   look-alikes such as ``@ → a``, ``0 → o``, ``3 → e`` accepted, one separator ``-_.'’`` or space
-   allowed between letters and on either side) and every occurrence of a common password
-   (``COMMON_PASSWORDS``), of a year (19xx, 20xx) or of a context word is taken out. Each
+   look-alikes such as ``@ → a``, ``0 → o``, ``3 → e`` accepted, one separator ``-_.'’/`` or
+   space allowed between letters and on either side) and every occurrence of a common password
+   (``COMMON_PASSWORDS``), of a year (19xx, 20xx) or of a context word is taken out. A date of
+   the context (a child's birth date) is looked for in every way people write it: 14/03/2018,
+   14/03/18, 14/3/2018, 14032018, 140318, 2018-03-14, 14.03.2018... Each
    different word found costs ``DICTIONARY_WORD_BITS`` (which word of the list, plus one bit for
    its capitalisation), once however often it is repeated: « Marseille2026! » is worth « ! » plus
    two words, about 23 bits.
@@ -40,6 +42,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from attrs import frozen
 
@@ -146,7 +149,7 @@ _LOOKALIKES = {
     "s": "s5$",
     "t": "t7+",
 }
-_SEPARATOR = "[-_. '’]?"
+_SEPARATOR = "[-_. '’/]?"
 _YEAR = r"(?:19|20)[0-9]{2}"  # a year is guessed as easily as a listed word
 _MIN_CONTEXT_WORD = 3  # a whole context word ("Roy", "Démo-sur-Mer")
 _MIN_CONTEXT_PART = 4  # a part of one ("Dupont" in "Martin-Dupont"); shorter parts are too common
@@ -154,19 +157,29 @@ _MIN_CONTEXT_PART = 4  # a part of one ("Dupont" in "Martin-Dupont"); shorter pa
 
 @frozen
 class PasswordContext:
-    """Words a password must not rest on: the town's name, the family's names, the e-mail."""
+    """Words a password must not rest on: the town's name, the family's names, the e-mail; and
+    dates (the children's birth dates), in any of their usual spellings.
+
+    A word that is itself a date (« 2018-03-14 », « 14/03/2018 ») counts as that date.
+    """
 
     words: tuple[str, ...] = ()
+    dates: tuple[date, ...] = ()
 
     @classmethod
     def for_account(
-        cls, *, commune_name: str, family_names: Iterable[str] = (), email: str | None = None
+        cls,
+        *,
+        commune_name: str,
+        family_names: Iterable[str] = (),
+        email: str | None = None,
+        birth_dates: Iterable[date] = (),
     ) -> PasswordContext:
         """The context of a family's account (only the e-mail's local part is a word)."""
         words = [commune_name, *family_names]
         if email:
             words.append(email.rpartition("@")[0] or email)
-        return cls(tuple(words))
+        return cls(tuple(words), tuple(birth_dates))
 
 
 NO_CONTEXT = PasswordContext()
@@ -190,7 +203,7 @@ class _Estimate:
 def check_password(candidate: str, context: PasswordContext = NO_CONTEXT) -> PasswordVerdict:
     """Judge a candidate password against the policy; never raises on any text."""
     text = unicodedata.normalize("NFC", candidate)
-    estimate = _estimate(text[:MAX_LENGTH], (*_PORTAL_WORDS, *context.words))
+    estimate = _estimate(text[:MAX_LENGTH], (*_PORTAL_WORDS, *context.words), context.dates)
     problems: list[str] = []
     if (missing := MIN_LENGTH - len(text)) > 0:
         problems.append(f"Au moins {MIN_LENGTH} caractères (il en manque {missing}).")
@@ -205,10 +218,10 @@ def check_password(candidate: str, context: PasswordContext = NO_CONTEXT) -> Pas
     )
 
 
-def _estimate(text: str, context_words: Sequence[str]) -> _Estimate:
+def _estimate(text: str, context_words: Sequence[str], dates: Sequence[date] = ()) -> _Estimate:
     folded, owners = _fold(text)
     common = _matches(_COMMON_PATTERN, folded)
-    forms = _context_forms(context_words)
+    forms = _context_forms(context_words, dates)
     context = _matches(_word_pattern(forms), folded)
     removed = [False] * len(text)
     for start, end in common + context:
@@ -260,9 +273,12 @@ def _word_pattern(words: Iterable[str], *extra: str) -> re.Pattern[str] | None:
 _COMMON_PATTERN = _word_pattern(COMMON_PASSWORDS, _YEAR)
 
 
-def _context_forms(words: Iterable[str]) -> set[str]:
-    """A context word as a whole (« demosurmer ») and its longer parts (« demo »)."""
+def _context_forms(words: Iterable[str], dates: Iterable[date] = ()) -> set[str]:
+    """A context word as a whole (« demosurmer ») and its longer parts (« demo »); a date as
+    its digits in every usual order and length (separators are matched like any other)."""
     forms: set[str] = set()
+    for day in [*dates, *filter(None, map(_as_date, words))]:
+        forms.update(_date_forms(day))
     for word in words:
         parts = re.findall(r"[^\W_]+", "".join(_fold_character(char) for char in word))
         whole = "".join(parts)
@@ -270,6 +286,39 @@ def _context_forms(words: Iterable[str]) -> set[str]:
             forms.add(whole)
         forms.update(part for part in parts if len(part) >= _MIN_CONTEXT_PART)
     return forms
+
+
+_ISO_DATE = re.compile(r"(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})", re.ASCII)
+_FRENCH_DATE = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", re.ASCII)
+
+
+def _as_date(word: str) -> date | None:
+    """The date a context word spells (« 2018-03-14 », « 14/03/2018 »), if it is one."""
+    text = word.strip()
+    if iso := _ISO_DATE.fullmatch(text):
+        year, month, day = iso.groups()
+    elif french := _FRENCH_DATE.fullmatch(text):
+        day, month, year = french.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _date_forms(day: date) -> set[str]:
+    """14 March 2018: 14032018, 140318, 1432018, 14318, 20180314, 180314."""
+    year, short_year = f"{day.year:04d}", f"{day.year % 100:02d}"
+    padded, bare = f"{day.day:02d}{day.month:02d}", f"{day.day}{day.month}"
+    return {
+        padded + year,
+        padded + short_year,
+        bare + year,
+        bare + short_year,
+        f"{year}{day.month:02d}{day.day:02d}",
+        f"{short_year}{day.month:02d}{day.day:02d}",
+    }
 
 
 def _matches(pattern: re.Pattern[str] | None, folded: str) -> list[tuple[int, int]]:

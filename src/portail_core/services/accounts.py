@@ -225,7 +225,7 @@ def activate_account(
 
 def _context_words(family: Family | None, account: Account, commune: str) -> tuple[str, ...]:
     """What an attacker knowing the family would try: names, e-mail, identifier, children's
-    first names and birth dates, address, phone numbers."""
+    first names and birth years, address, phone numbers."""
     local, _, domain = account.email.partition("@")
     words = [commune, account.identifier, account.email, local, domain.split(".")[0]]
     if family is not None:
@@ -236,23 +236,19 @@ def _context_words(family: Family | None, account: Account, commune: str) -> tup
             if guardian.address is not None:
                 words += [guardian.address.street, guardian.address.postcode, guardian.address.city]
         for child in family.children:
-            born = child.birth_date
-            words += [
-                child.first_name,
-                child.last_name,
-                born.strftime("%d/%m/%Y"),
-                born.strftime("%d%m%Y"),
-                born.strftime("%d%m%y"),
-                str(born.year),
-            ]
+            words += [child.first_name, child.last_name, str(child.birth_date.year)]
     return tuple(word for word in words if word)
 
 
 def require_strong_password(
     password: str, family: Family | None, account: Account, commune: str
 ) -> None:
-    """InvalidInput (on the field ``password``) unless the policy accepts the password."""
-    context = PasswordContext(_context_words(family, account, commune))
+    """InvalidInput (on the field ``password``) unless the policy accepts the password.
+
+    The children's birth dates are context too, however they are written (14/03/2018,
+    14032018, 2018-03-14...)."""
+    births = tuple(child.birth_date for child in family.children) if family else ()
+    context = PasswordContext(_context_words(family, account, commune), births)
     verdict = check_password(password, context)
     if not verdict.accepted:
         raise InvalidInput(
