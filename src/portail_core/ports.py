@@ -6,6 +6,7 @@ in-memory twins used by unit tests and demos); the core never names an implement
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
@@ -20,7 +21,14 @@ from portail_core.domain.commune import Commune
 from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
+from portail_core.domain.reservation import (
+    PlaceKey,
+    Reservation,
+    ReservationEvent,
+    WaitingEntry,
+)
 from portail_core.domain.school_calendar import SchoolCalendar
+from portail_core.domain.selection import PlanningDraft
 from portail_core.domain.session import PortalSession
 from portail_core.domain.throttle import LoginThrottle
 
@@ -38,13 +46,16 @@ __all__ = [
     "MailerError",
     "Outbox",
     "PasswordHasher",
+    "PlanningDraftRepository",
     "PublicHolidays",
+    "ReservationRepository",
     "SchoolCalendarRepository",
     "SessionRepository",
     "ThrottleRepository",
     "TokenRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "WaitingListRepository",
 ]
 
 
@@ -197,6 +208,82 @@ class ChangeRequestRepository(Protocol):
     def update(self, change: ChangeRequest) -> None: ...
 
 
+class ReservationRepository(Protocol):
+    """Reservations (kept when cancelled) and their history events."""
+
+    def lock_places(self, keys: Iterable[PlaceKey]) -> None:
+        """Lock the places of these units and days until the transaction ends, so that two
+        confirmations for the same places run one after the other (``SELECT ... FOR UPDATE``
+        on PostgreSQL; SQLite serialises writers)."""
+        ...
+
+    def taken(
+        self, establishment_code: str, first: date, last: date, now: pendulum.DateTime
+    ) -> dict[PlaceKey, int]:
+        """Places taken per unit, day and age group: booked ones, and places offered to the
+        waiting list whose offer still runs at ``now``."""
+        ...
+
+    def add(self, reservation: Reservation) -> None: ...
+
+    def update(self, reservation: Reservation) -> None:
+        """Write back status and cancellation time."""
+        ...
+
+    def of_child(
+        self, child_id: int, establishment_code: str | None, first: date, last: date
+    ) -> list[Reservation]:
+        """The child's booked reservations between two dates (inclusive), by day."""
+        ...
+
+    def on_day(self, establishment_code: str, day: date) -> list[Reservation]:
+        """Every booked reservation of that establishment on that day."""
+        ...
+
+    def record(self, event: ReservationEvent) -> None: ...
+
+    def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
+        """The child's events, most recent first."""
+        ...
+
+
+class WaitingListRepository(Protocol):
+    def add(self, entry: WaitingEntry) -> None: ...
+
+    def update(self, entry: WaitingEntry) -> None: ...
+
+    def get(self, entry_id: int, *, for_update: bool = False) -> WaitingEntry | None: ...
+
+    def queue(self, place: PlaceKey) -> list[WaitingEntry]:
+        """The active entries (waiting or offered) for a place, first come first."""
+        ...
+
+    def active(
+        self,
+        establishment_code: str | None,
+        first: date,
+        last: date,
+        *,
+        child_id: int | None = None,
+    ) -> list[WaitingEntry]:
+        """Active entries between two dates, by day, unit, age group and arrival."""
+        ...
+
+    def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
+        """Offers whose expiry has passed, still marked as offered."""
+        ...
+
+
+class PlanningDraftRepository(Protocol):
+    def add(self, draft: PlanningDraft) -> None: ...
+
+    def get(self, token: str, *, for_update: bool = False) -> PlanningDraft | None: ...
+
+    def update(self, draft: PlanningDraft) -> None:
+        """Record the confirmation (number, time, outcome)."""
+        ...
+
+
 class ThrottleRepository(Protocol):
     def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None: ...
 
@@ -308,6 +395,15 @@ class UnitOfWork(Protocol):
 
     @property
     def changes(self) -> ChangeRequestRepository: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def waiting_list(self) -> WaitingListRepository: ...
+
+    @property
+    def drafts(self) -> PlanningDraftRepository: ...
 
     def __enter__(self) -> Self: ...
 

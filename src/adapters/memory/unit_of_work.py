@@ -17,6 +17,12 @@ from typing import Self
 import pendulum
 from attrs import define, field
 
+from adapters.memory.reservations import (
+    BookingState,
+    InMemoryPlanningDraftRepository,
+    InMemoryReservationRepository,
+    InMemoryWaitingListRepository,
+)
 from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue, Establishment
@@ -64,6 +70,7 @@ class _State:
     sessions: dict[str, PortalSession] = field(factory=dict)
     throttles: dict[str, LoginThrottle] = field(factory=dict)
     changes: dict[int, ChangeRequest] = field(factory=dict)
+    bookings: BookingState = field(factory=BookingState)
 
 
 @define
@@ -350,6 +357,18 @@ class InMemoryUnitOfWork:
     @property
     def changes(self) -> InMemoryChangeRequestRepository:
         return InMemoryChangeRequestRepository(self._require_working())
+
+    @property
+    def reservations(self) -> InMemoryReservationRepository:
+        return InMemoryReservationRepository(self._require_working().bookings)
+
+    @property
+    def waiting_list(self) -> InMemoryWaitingListRepository:
+        return InMemoryWaitingListRepository(self._require_working().bookings)
+
+    @property
+    def drafts(self) -> InMemoryPlanningDraftRepository:
+        return InMemoryPlanningDraftRepository(self._require_working().bookings)
 
     def __enter__(self) -> Self:
         if self._working is not None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 
 from adapters.persistence.types import UtcDateTime
@@ -35,10 +36,15 @@ __all__ = [
     "metadata",
     "one_time_tokens",
     "outbox",
+    "place_locks",
+    "planning_drafts",
     "portal_sessions",
+    "reservation_events",
+    "reservations",
     "school_holidays",
     "schools",
     "units",
+    "waiting_entries",
 ]
 
 NAMING_CONVENTION = {
@@ -243,4 +249,92 @@ change_requests = Table(
     Column("decided_by", String(200), nullable=True),
     Column("reason", String(300), nullable=False),
     CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+)
+
+# Reservations (kept when cancelled). A child holds at most one booked reservation per unit and
+# day: the partial unique index is the last guard behind the confirmation's checks.
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, ForeignKey("children.id"), nullable=False),
+    Column("establishment_code", String(40), nullable=False),
+    Column("unit_code", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("age_group", String(40), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("booked_at", UtcDateTime, nullable=False),
+    Column("confirmation", String(20), nullable=False),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+    CheckConstraint("status IN ('booked', 'cancelled')", name="status"),
+    Index("ix_reservations_place", "establishment_code", "day", "unit_code"),
+    Index("ix_reservations_child_day", "child_id", "day"),
+    Index(
+        "uq_reservations_booked_once",
+        "child_id",
+        "establishment_code",
+        "unit_code",
+        "day",
+        unique=True,
+        sqlite_where=text("status = 'booked'"),
+        postgresql_where=text("status = 'booked'"),
+    ),
+)
+# One row per unit and day that has been booked: confirmations lock it (FOR UPDATE) so that two
+# of them for the same places run one after the other.
+place_locks = Table(
+    "place_locks",
+    metadata,
+    Column("establishment_code", String(40), primary_key=True),
+    Column("unit_code", String(40), primary_key=True),
+    Column("day", Date, primary_key=True),
+)
+reservation_events = Table(
+    "reservation_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, ForeignKey("children.id"), nullable=False, index=True),
+    Column("establishment_code", String(40), nullable=False),
+    Column("unit_code", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("confirmation", String(20), nullable=False),
+    Column("reason", String(300), nullable=False),
+)
+waiting_entries = Table(
+    "waiting_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, ForeignKey("children.id"), nullable=False),
+    Column("establishment_code", String(40), nullable=False),
+    Column("unit_code", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("age_group", String(40), nullable=False),
+    Column("joined_at", UtcDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("offer_expires_at", UtcDateTime, nullable=True),
+    CheckConstraint(
+        "status IN ('waiting', 'offered', 'promoted', 'left', 'expired')", name="status"
+    ),
+    Index("ix_waiting_entries_place", "establishment_code", "day", "unit_code"),
+)
+# Validated summaries waiting for "Confirmer la réservation"; the confirmation is written back.
+planning_drafts = Table(
+    "planning_drafts",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, ForeignKey("children.id"), nullable=False),
+    Column("establishment_code", String(40), nullable=False),
+    Column("selection", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("confirmation", String(20), nullable=True, unique=True),
+    Column("confirmed_at", UtcDateTime, nullable=True),
+    Column("outcome", JSON, nullable=True),
 )

@@ -16,6 +16,11 @@ from adapters.persistence.communes import SqlCommuneRepository
 from adapters.persistence.database import READ_ONLY
 from adapters.persistence.families import SqlFamilyRepository
 from adapters.persistence.outbox import SqlOutbox
+from adapters.persistence.reservations import (
+    SqlPlanningDraftRepository,
+    SqlReservationRepository,
+    SqlWaitingListRepository,
+)
 from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
 from adapters.persistence.sessions import SqlSessionRepository
 from adapters.persistence.throttles import SqlThrottleRepository
@@ -104,6 +109,18 @@ class SqlUnitOfWork:
     @property
     def changes(self) -> SqlChangeRequestRepository:
         return SqlChangeRequestRepository(self._require_connection())
+
+    @property
+    def reservations(self) -> SqlReservationRepository:
+        return SqlReservationRepository(self._require_connection())
+
+    @property
+    def waiting_list(self) -> SqlWaitingListRepository:
+        return SqlWaitingListRepository(self._require_connection())
+
+    @property
+    def drafts(self) -> SqlPlanningDraftRepository:
+        return SqlPlanningDraftRepository(self._require_connection())
 
     def __exit__(
         self,

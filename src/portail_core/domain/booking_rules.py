@@ -7,6 +7,7 @@ slot's start.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import date, time, timedelta
 
@@ -28,6 +29,8 @@ __all__ = [
     "FixedDate",
     "IsPublicHoliday",
     "NoDeadline",
+    "PromotionMode",
+    "WaitingListPolicy",
     "WeekdayOfEarlierWeek",
 ]
 
@@ -209,11 +212,38 @@ class BookingWindow:
         return self.residents_from if resident else self.non_residents_from
 
 
+class PromotionMode(enum.Enum):
+    AUTOMATIC = "automatic"  # the first eligible entry is booked at once
+    OFFER = "offer"  # the place is offered; the family accepts before the offer expires
+
+
+@frozen
+class WaitingListPolicy:
+    """How a unit's freed places go to its waiting list (the town chooses)."""
+
+    mode: PromotionMode = PromotionMode.AUTOMATIC
+    offer_hours: int = field(default=48)
+
+    @offer_hours.validator
+    def _check_hours(self, _: object, value: int) -> None:
+        if not 1 <= value <= 720:
+            raise ValueError("le délai pour accepter une place va de 1 à 720 heures")
+
+    def describe(self) -> str:
+        if self.mode is PromotionMode.AUTOMATIC:
+            return "une place libérée est réservée automatiquement pour le premier inscrit"
+        return (
+            "une place libérée est proposée au premier inscrit, "
+            f"qui a {self.offer_hours} h pour l'accepter"
+        )
+
+
 @frozen
 class BookingRules:
     booking: DeadlineSchedule
     cancellation: DeadlineSchedule
     windows: tuple[BookingWindow, ...] = ()
+    waiting_list: WaitingListPolicy = WaitingListPolicy()
 
     def opens_at(self, slot_day: date, *, resident: bool) -> pendulum.DateTime | None:
         """When booking opens for that day, or None when no window restricts it."""

@@ -1,0 +1,181 @@
+"""In-memory twins of the reservation, waiting-list and draft repositories."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from datetime import date
+
+import pendulum
+from attrs import define, field
+
+from portail_core.domain.reservation import (
+    PlaceKey,
+    Reservation,
+    ReservationEvent,
+    ReservationStatus,
+    WaitingEntry,
+    WaitingStatus,
+)
+from portail_core.domain.selection import PlanningDraft
+from portail_core.errors import Conflict
+
+__all__ = [
+    "BookingState",
+    "InMemoryPlanningDraftRepository",
+    "InMemoryReservationRepository",
+    "InMemoryWaitingListRepository",
+]
+
+
+@define
+class BookingState:
+    reservations: dict[int, Reservation] = field(factory=dict)
+    events: list[ReservationEvent] = field(factory=list)
+    waiting: dict[int, WaitingEntry] = field(factory=dict)
+    drafts: dict[str, PlanningDraft] = field(factory=dict)
+
+
+def _offer_runs(entry: WaitingEntry, now: pendulum.DateTime) -> bool:
+    return (
+        entry.status is WaitingStatus.OFFERED
+        and entry.offer_expires_at is not None
+        and entry.offer_expires_at.timestamp() >= now.timestamp()
+    )
+
+
+class InMemoryReservationRepository:
+    def __init__(self, state: BookingState) -> None:
+        self._state = state
+
+    def lock_places(self, keys: Iterable[PlaceKey]) -> None:
+        """Units of work on one store are serialised already."""
+        del keys
+
+    def taken(
+        self, establishment_code: str, first: date, last: date, now: pendulum.DateTime
+    ) -> dict[PlaceKey, int]:
+        counts: dict[PlaceKey, int] = {}
+        booked = [
+            r.place
+            for r in self._state.reservations.values()
+            if r.status is ReservationStatus.BOOKED
+        ]
+        offered = [e.place for e in self._state.waiting.values() if _offer_runs(e, now)]
+        for place in booked + offered:
+            if place.establishment_code == establishment_code and first <= place.day <= last:
+                counts[place] = counts.get(place, 0) + 1
+        return counts
+
+    def add(self, reservation: Reservation) -> None:
+        if any(
+            r.status is ReservationStatus.BOOKED
+            and r.child_id == reservation.child_id
+            and r.place == reservation.place
+            for r in self._state.reservations.values()
+        ):
+            raise Conflict("Ce créneau est déjà réservé pour cet enfant.")
+        reservation.id = max(self._state.reservations, default=0) + 1
+        self._state.reservations[reservation.id] = copy.deepcopy(reservation)
+
+    def update(self, reservation: Reservation) -> None:
+        assert reservation.id is not None  # noqa: S101  (a twin for tests)
+        self._state.reservations[reservation.id] = copy.deepcopy(reservation)
+
+    def of_child(
+        self, child_id: int, establishment_code: str | None, first: date, last: date
+    ) -> list[Reservation]:
+        found = [
+            r
+            for r in self._state.reservations.values()
+            if r.child_id == child_id
+            and r.status is ReservationStatus.BOOKED
+            and (establishment_code is None or r.establishment_code == establishment_code)
+            and first <= r.day <= last
+        ]
+        return copy.deepcopy(sorted(found, key=lambda r: (r.day, r.id or 0)))
+
+    def on_day(self, establishment_code: str, day: date) -> list[Reservation]:
+        found = [
+            r
+            for r in self._state.reservations.values()
+            if r.establishment_code == establishment_code
+            and r.day == day
+            and r.status is ReservationStatus.BOOKED
+        ]
+        return copy.deepcopy(sorted(found, key=lambda r: r.id or 0))
+
+    def record(self, event: ReservationEvent) -> None:
+        self._state.events.append(event)
+
+    def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
+        mine = [e for e in self._state.events if e.child_id == child_id]
+        return list(reversed(mine))[:limit]
+
+
+class InMemoryWaitingListRepository:
+    def __init__(self, state: BookingState) -> None:
+        self._state = state
+
+    def add(self, entry: WaitingEntry) -> None:
+        entry.id = max(self._state.waiting, default=0) + 1
+        self._state.waiting[entry.id] = copy.deepcopy(entry)
+
+    def update(self, entry: WaitingEntry) -> None:
+        assert entry.id is not None  # noqa: S101  (a twin for tests)
+        self._state.waiting[entry.id] = copy.deepcopy(entry)
+
+    def get(self, entry_id: int, *, for_update: bool = False) -> WaitingEntry | None:
+        return copy.deepcopy(self._state.waiting.get(entry_id))
+
+    def _ordered(self) -> list[WaitingEntry]:
+        return sorted(
+            (e for e in self._state.waiting.values() if e.active),
+            key=lambda e: (e.day, e.unit_code, e.age_group, e.joined_at, e.id or 0),
+        )
+
+    def queue(self, place: PlaceKey) -> list[WaitingEntry]:
+        return copy.deepcopy([e for e in self._ordered() if e.place == place])
+
+    def active(
+        self,
+        establishment_code: str | None,
+        first: date,
+        last: date,
+        *,
+        child_id: int | None = None,
+    ) -> list[WaitingEntry]:
+        return copy.deepcopy(
+            [
+                e
+                for e in self._ordered()
+                if (establishment_code is None or e.establishment_code == establishment_code)
+                and first <= e.day <= last
+                and (child_id is None or e.child_id == child_id)
+            ]
+        )
+
+    def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
+        return copy.deepcopy(
+            [
+                e
+                for e in self._ordered()
+                if e.status is WaitingStatus.OFFERED
+                and e.offer_expires_at is not None
+                and e.offer_expires_at.timestamp() < now.timestamp()
+            ]
+        )
+
+
+class InMemoryPlanningDraftRepository:
+    def __init__(self, state: BookingState) -> None:
+        self._state = state
+
+    def add(self, draft: PlanningDraft) -> None:
+        self._state.drafts[draft.token] = copy.deepcopy(draft)
+
+    def get(self, token: str, *, for_update: bool = False) -> PlanningDraft | None:
+        return copy.deepcopy(self._state.drafts.get(token))
+
+    def update(self, draft: PlanningDraft) -> None:
+        self._state.drafts[draft.token] = copy.deepcopy(draft)

@@ -1,0 +1,154 @@
+"""Loading what a planning depends on, inside a unit of work: shared by the reservation use cases.
+
+A fixed number of queries whatever the period's length: the catalogue, the commune, imported
+calendars, the family, the child's reservations and waiting entries, and the places taken.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pendulum
+from attrs import frozen
+
+from portail_core.domain.catalogue import Establishment
+from portail_core.domain.child import Child
+from portail_core.domain.completeness import SchoolYear, completeness
+from portail_core.domain.dossier import Family
+from portail_core.domain.opening import CalendarContext
+from portail_core.domain.planning import (
+    MAX_PLANNING_DAYS,
+    Planning,
+    PlanningFacts,
+    build_planning,
+)
+from portail_core.domain.pricing import quotient_on, sibling_rank, unit_price
+from portail_core.domain.reservation import PlaceKey, Slot
+from portail_core.errors import InvalidInput, NotFound
+from portail_core.ports import UnitOfWork
+from portail_core.services.opening_calendar import CalendarSources
+
+__all__ = ["Booker", "family_refusals", "load_booker", "load_planning", "place_lock_keys"]
+
+DEADLINE_LOOKBACK = timedelta(days=400)  # public holidays a "J-n hors fériés" rule may skip
+
+
+@frozen
+class Booker:
+    """A child of a family, and the establishment the family books in."""
+
+    family: Family
+    child: Child
+    establishment: Establishment
+
+    @property
+    def family_id(self) -> int:
+        assert self.family.id is not None  # noqa: S101  (read from storage: has an id)
+        return self.family.id
+
+    @property
+    def child_id(self) -> int:
+        assert self.child.id is not None  # noqa: S101  (read from storage: has an id)
+        return self.child.id
+
+
+def load_booker(uow: UnitOfWork, family_id: int, child_id: int, establishment_code: str) -> Booker:
+    """Another family's child, an unknown child or establishment: NotFound (a 404 on the web)."""
+    family = uow.families.get(family_id)
+    child = None if family is None else next((c for c in family.children if c.id == child_id), None)
+    if family is None or child is None:
+        raise NotFound("Enfant introuvable dans votre dossier.")
+    establishment = uow.catalogue.get().establishment(establishment_code)
+    if establishment is None or not establishment.units:
+        raise NotFound(f"Aucune structure « {establishment_code} » ouverte aux réservations.")
+    return Booker(family, child, establishment)
+
+
+def check_period(first: date, last: date) -> None:
+    if last < first:
+        raise InvalidInput("La date de fin précède la date de début.")
+    if (last - first).days >= MAX_PLANNING_DAYS:
+        raise InvalidInput(f"Période trop longue : {MAX_PLANNING_DAYS} jours au plus.")
+
+
+def load_planning(
+    uow: UnitOfWork,
+    sources: CalendarSources,
+    booker: Booker,
+    first: date,
+    last: date,
+    now: pendulum.DateTime,
+    *,
+    ignore_deadlines: bool = False,
+) -> Planning:
+    check_period(first, last)
+    commune = uow.communes.get()
+    if commune is None:
+        raise NotFound("La commune n'est pas encore configurée.")
+    family, child, establishment = booker.family, booker.child, booker.establishment
+    context = CalendarContext(
+        zone=commune.school_zone,
+        school_weekdays=commune.school_weekdays,
+        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
+        public_holidays=sources.public_holidays.between(first - DEADLINE_LOOKBACK, last),
+    )
+    booked = uow.reservations.of_child(booker.child_id, establishment.code, first, last)
+    waiting = uow.waiting_list.active(establishment.code, first, last, child_id=booker.child_id)
+    everyone_waiting = uow.waiting_list.active(establishment.code, first, last) if waiting else []
+    positions = {}
+    for entry in waiting:
+        queue = [e.id for e in everyone_waiting if e.place == entry.place]
+        positions[entry.slot] = queue.index(entry.id) + 1
+    rank = sibling_rank(family, booker.child_id)
+    packed_lunch = child.pai is not None and child.pai.has_pai
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    prices = {
+        Slot(day, unit.code): unit_price(
+            unit,
+            day,
+            quotient=quotient_on(family, day),
+            resident=family.resident,
+            packed_lunch=packed_lunch,
+            rank=rank,
+        )
+        for day in days
+        for unit in establishment.units
+    }
+    facts = PlanningFacts(
+        child=child.facts(),
+        resident=family.resident,
+        now=now,
+        booked=frozenset(r.slot for r in booked),
+        waiting=positions,
+        taken=uow.reservations.taken(establishment.code, first, last, now),
+        prices=prices,
+        ignore_deadlines=ignore_deadlines,
+    )
+    return build_planning(establishment, booker.child_id, first, last, context, facts)
+
+
+def family_refusals(
+    uow: UnitOfWork, booker: Booker, days: list[date], today: date
+) -> tuple[str, ...]:
+    """What stops this family from booking at all: the dossier incomplete for a school year of
+    the days asked for, the establishment's regulation not accepted in its current version."""
+    refusals: list[str] = []
+    for year in sorted({SchoolYear.containing(day) for day in days}):
+        missing = completeness(booker.family, year, {}, today).missing
+        if missing:
+            refusals.append(
+                f"Dossier incomplet pour l'année scolaire {year} : {'; '.join(missing)}."
+            )
+    establishment = booker.establishment
+    version = establishment.regulation
+    if version and not booker.family.has_accepted(establishment.code, version):
+        refusals.append(
+            f"Le règlement intérieur de « {establishment.name} » (version {version}) n'a pas "
+            "été accepté : adressez-vous au guichet unique."
+        )
+    return tuple(refusals)
+
+
+def place_lock_keys(establishment_code: str, slots: set[Slot]) -> list[PlaceKey]:
+    """Places are locked per unit and day (all age groups), in one order to avoid deadlocks."""
+    return sorted({PlaceKey(establishment_code, s.unit_code, s.day) for s in slots})
