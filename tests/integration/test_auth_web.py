@@ -337,6 +337,28 @@ def test_a_locked_account_gets_an_unlock_link_that_works_once(
     assert client.get(link).status_code == 404
 
 
+def test_wrong_current_passwords_lock_the_account_and_send_the_unlock_link(
+    services: Services, client: FlaskClient, clock: FixedClock
+) -> None:
+    account = open_family_account(services)
+    activate(client, account["activation_url"])
+    log_in(client, account["identifier"])
+    wrong = {"current": "pas le mot de passe", "password": "x" * 20, "confirmation": "x" * 20}
+    for _ in range(9):
+        assert post(client, "/mot-de-passe", wrong).status_code == 400
+        clock.advance(pendulum.duration(minutes=17))  # past each delay, within the idle timeout
+    locked = post(client, "/mot-de-passe", wrong)
+    assert locked.status_code == 429
+    assert "Ce compte est bloqué après trop d'essais" in text(locked)
+    with services.uow(read_only=True) as uow:
+        email = uow.outbox.listing(1)[0]
+    assert email.template == "account_unlock"
+    assert client.get("/espace").status_code == 302  # the session ended with the lock
+    link = email.context["unlock_url"].removeprefix("http://localhost")
+    assert post(client, link, {}).status_code == 302
+    assert log_in(client, account["identifier"]).status_code == 302
+
+
 def test_prolonger_la_session_extends_the_idle_timeout(
     services: Services, client: FlaskClient, clock: FixedClock
 ) -> None:

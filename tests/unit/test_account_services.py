@@ -19,8 +19,10 @@ from portail_core.services.accounts import (
     link_is_valid,
     open_account,
     unlock_account,
+    unlock_with_link,
 )
 from portail_core.services.families import create_family
+from portail_core.services.sessions import change_password
 from tests.unit.dossier_builders import YEAR, complete_family
 
 NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")
@@ -422,3 +424,77 @@ def test_one_address_gets_at_most_100_failures_an_hour(
             actor_ip="203.0.113.7",
             clock=clock,
         )
+
+
+def active_account_id(store: InMemoryStore, clock: FixedClock) -> int:
+    open_for(store, clock, family_in(store, clock))
+    account = activate_account(
+        uow(store),
+        activation_secret(store),
+        STRONG,
+        hasher=PlainTestHasher(),
+        actor_ip="127.0.0.1",
+        clock=clock,
+    )
+    assert account.id is not None
+    return account.id
+
+
+def wrong_current_password(
+    store: InMemoryStore, clock: FixedClock, account_id: int, public_url: str | None = URL
+) -> None:
+    change_password(
+        uow(store),
+        account_id,
+        "not the current one",
+        "tulipe orange sous la pluie",
+        hasher=PlainTestHasher(),
+        actor_ip="127.0.0.1",
+        clock=clock,
+        public_url=public_url,
+    )
+
+
+def test_wrong_current_passwords_lock_the_account_and_email_the_same_unlock_link_as_a_login(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    account_id = active_account_id(store, clock)
+    for _ in range(9):
+        with pytest.raises(InvalidInput, match="mot de passe actuel"):
+            wrong_current_password(store, clock, account_id)
+        clock.advance(pendulum.duration(hours=2))  # wait out each temporisation
+    assert [m.template for m in outbox(store)] == ["account_activation"]
+    with pytest.raises(AccountLocked):
+        wrong_current_password(store, clock, account_id)
+
+    email = outbox(store)[0]
+    assert email.template == "account_unlock"
+    assert email.to == "claire.martin@example.fr"
+    assert email.context["unlock_url"].startswith(f"{URL}/deblocage/")
+    with InMemoryUnitOfWork(store) as reading:
+        actions = [e.action for e in reading.audit.latest(3)]
+    assert actions[0] == "account.lock"
+    secret = email.context["unlock_url"].rsplit("/", 1)[1]
+    unlock_with_link(uow(store), secret, actor_ip="127.0.0.1", clock=clock)
+    account = authenticate(
+        uow(store),
+        "martin.1",
+        STRONG,
+        hasher=PlainTestHasher(),
+        actor_ip="127.0.0.1",
+        clock=clock,
+    )
+    assert not account.locked
+
+
+def test_without_a_public_url_the_lock_sends_no_link(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    account_id = active_account_id(store, clock)
+    for _ in range(9):
+        with pytest.raises(InvalidInput):
+            wrong_current_password(store, clock, account_id, public_url=None)
+        clock.advance(pendulum.duration(hours=2))
+    with pytest.raises(AccountLocked):
+        wrong_current_password(store, clock, account_id, public_url=None)
+    assert [m.template for m in outbox(store)] == ["account_activation"]

@@ -123,14 +123,19 @@ def change_password_page() -> str | Response | tuple[str, int]:
             hasher=services.hasher,
             actor_ip=_client_ip(),
             clock=services.clock,
+            public_url=services.settings.public_url,
         )
     except InvalidInput as error:
         return _password_form("auth/change_password.html", error.problems)
+    except (TooManyAttempts, AccountLocked) as error:
+        return _password_form("auth/change_password.html", {"current": error.message}, 429)
     return set_session_cookie(redirect(url_for("space.home", modifie="1")), secret)
 
 
-def _password_form(template: str, problems: dict[str, str]) -> tuple[str, int]:
-    return render_template(template, policy=POLICY_TEXT, minimum=MIN_LENGTH, errors=problems), 400
+def _password_form(template: str, problems: dict[str, str], status: int = 400) -> tuple[str, int]:
+    return render_template(
+        template, policy=POLICY_TEXT, minimum=MIN_LENGTH, errors=problems
+    ), status
 
 
 @blueprint.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -46,6 +46,7 @@ __all__ = [
     "require_strong_password",
     "reset_password",
     "send_reset_link",
+    "send_unlock_link",
     "temporary_password",
     "unlock_account",
     "unlock_with_link",
@@ -324,7 +325,7 @@ def authenticate(
                     family,
                 )
                 if public_url is not None:
-                    _send_unlock_link(uow, account, public_url, now)
+                    send_unlock_link(uow, account, public_url, now)
             uow.commit()
             raise LoginFailed()
         if account.temporary_password_expired(now):
@@ -524,10 +525,11 @@ def reset_password(
         return account
 
 
-def _send_unlock_link(
+def send_unlock_link(
     uow: UnitOfWork, account: Account, public_url: str, now: pendulum.DateTime
 ) -> None:
-    """When an account locks, its holder receives a link (24 h) to unlock it."""
+    """When an account locks (wrong passwords at login or when changing it), its holder
+    receives a link (24 h) to unlock it, written to the outbox in the caller's unit of work."""
     _email_link(uow, account, TokenPurpose.UNLOCK, f"{public_url}/deblocage", now)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.account import hash_token
+from portail_core.domain.account import AccountLocked, hash_token
 from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.session import PortalSession
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
-from portail_core.services.accounts import authenticate, require_strong_password
+from portail_core.services.accounts import (
+    authenticate,
+    require_strong_password,
+    send_unlock_link,
+)
 
 __all__ = [
     "SessionView",
@@ -111,9 +115,14 @@ def change_password(
     hasher: PasswordHasher,
     actor_ip: str,
     clock: Clock,
+    public_url: str | None = None,
 ) -> str:
     """Change the password (the current one is required); ends every session of the account and
-    opens a new one, whose secret is returned."""
+    opens a new one, whose secret is returned.
+
+    Wrong current passwords count as failed logins: when they lock the account, AccountLocked
+    is raised and, with ``public_url``, the holder is e-mailed the same unlock link as after a
+    login lockout."""
     now = clock.now()
     with uow:
         account = uow.accounts.get(account_id, for_update=True)
@@ -134,7 +143,11 @@ def change_password(
                         family_id=account.family_id,
                     )
                 )
+                if public_url is not None:
+                    send_unlock_link(uow, account, public_url, now)
             uow.commit()
+            if account.locked:
+                raise AccountLocked()
             raise InvalidInput(
                 "Le mot de passe actuel n'est pas le bon.",
                 {"current": "Le mot de passe actuel n'est pas le bon."},
