@@ -282,6 +282,7 @@ def _draft(row: Row[Any]) -> PlanningDraft:
         establishment_code=row.establishment_code,
         selection=codec.structure(row.selection, Selection),
         created_at=row.created_at,
+        summary=None if row.summary is None else codec.structure(row.summary, Summary),
         confirmation=row.confirmation,
         confirmed_at=row.confirmed_at,
         outcome=None if row.outcome is None else codec.structure(row.outcome, Summary),
@@ -293,14 +294,16 @@ class SqlPlanningDraftRepository:
         self._connection = connection
 
     def add(self, draft: PlanningDraft) -> None:
+        codec = domain_codec()
         self._connection.execute(
             insert(planning_drafts).values(
                 token=draft.token,
                 family_id=draft.family_id,
                 child_id=draft.child_id,
                 establishment_code=draft.establishment_code,
-                selection=domain_codec().unstructure(draft.selection),
+                selection=codec.unstructure(draft.selection),
                 created_at=draft.created_at,
+                summary=None if draft.summary is None else codec.unstructure(draft.summary),
             )
         )
 

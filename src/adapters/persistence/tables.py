@@ -334,6 +334,7 @@ planning_drafts = Table(
     Column("establishment_code", String(40), nullable=False),
     Column("selection", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("summary", JSON, nullable=True),
     Column("confirmation", String(20), nullable=True, unique=True),
     Column("confirmed_at", UtcDateTime, nullable=True),
     Column("outcome", JSON, nullable=True),

@@ -11,7 +11,17 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from entrypoints.bootstrap import Services, bootstrap
-from entrypoints.web import auth, catalogue, errors, family_pages, pages, security, sessions, space
+from entrypoints.web import (
+    auth,
+    catalogue,
+    errors,
+    family_pages,
+    pages,
+    reservations,
+    security,
+    sessions,
+    space,
+)
 from entrypoints.web.app_services import SERVICES_KEY, services_of
 from entrypoints.web.formatting import register_filters
 from portail_core.services.communes import current_commune
@@ -57,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(space.blueprint)
     app.register_blueprint(family_pages.blueprint)
+    app.register_blueprint(reservations.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")

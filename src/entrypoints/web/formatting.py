@@ -23,6 +23,12 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(phone_for_display, "phone_fr")
     app.add_template_filter(_hour_paris, "hour_paris")
     app.add_template_filter(_day, "day_fr")
+    app.add_template_filter(_moment, "datetime_fr")
+
+
+def _moment(moment: pendulum.DateTime) -> str:
+    """« jeudi 3 septembre 2026 à 12h00 », on the Paris wall clock."""
+    return moment.in_timezone("Europe/Paris").format("dddd D MMMM YYYY [à] H[h]mm", locale="fr")
 
 
 def _hour_paris(moment: pendulum.DateTime) -> str:

@@ -222,8 +222,9 @@ class PlanningDraft:
     family_id: int
     child_id: int
     establishment_code: str
-    selection: Selection
+    selection: Selection  # the accepted part of the summary: what confirmation will try
     created_at: pendulum.DateTime = field(converter=as_utc)
+    summary: Summary | None = None  # as validated, refusals included, to show it again
     confirmation: str | None = None  # the number, once confirmed
     confirmed_at: pendulum.DateTime | None = None
     outcome: Summary | None = None  # what confirmation did and refused

@@ -52,6 +52,7 @@ __all__ = [
     "bookable_establishments",
     "child_history",
     "confirm_planning",
+    "draft_of_family",
     "show_planning",
     "validate_planning",
 ]
@@ -156,6 +157,7 @@ def validate_planning(
             establishment_code=establishment_code,
             selection=summary.selection,
             created_at=clock.now(),
+            summary=summary,
         )
         uow.drafts.add(draft)
         uow.commit()
@@ -398,3 +400,12 @@ def child_history(
         if family is None or all(c.id != child_id for c in family.children):
             raise NotFound("Enfant introuvable dans votre dossier.")
         return uow.reservations.history(child_id, limit)
+
+
+def draft_of_family(uow: UnitOfWork, *, family_id: int, token: str) -> PlanningDraft:
+    """A validated summary, to show it again (another family's answers NotFound)."""
+    with uow:
+        draft = uow.drafts.get(token)
+    if draft is None or draft.family_id != family_id:
+        raise NotFound("Ce récapitulatif n'existe pas ou ne vous concerne pas.")
+    return draft

@@ -121,6 +121,7 @@ def upgrade() -> None:
         sa.Column("establishment_code", sa.String(length=40), nullable=False),
         sa.Column("selection", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("summary", sa.JSON(), nullable=True),
         sa.Column("confirmation", sa.String(length=20), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(), nullable=True),
         sa.Column("outcome", sa.JSON(), nullable=True),
