@@ -2,6 +2,7 @@
 `portail changes`; the dossier changes only once approved, and the history keeps old -> new."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import attrs
@@ -9,11 +10,13 @@ import pendulum
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
 from portail_core.domain.audit import Actor
+from portail_core.domain.dossier import FamilyQuotient, QuotientSource
 from portail_core.domain.guardians import Address
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.changes import (
@@ -132,6 +135,91 @@ def test_a_refusal_says_why_and_changes_nothing(
     assert summary.family.quotient is not None
     assert summary.family.quotient.value != 480
     assert "refusé (Attestation CAF illisible)" in text(client.get("/famille"))
+
+
+def ask_new_quotient(
+    client: FlaskClient, value: str = "480", source: str = "CAF", valid_from: str = "01/09/2026"
+) -> TestResponse:
+    token = csrf(client, "/famille/quotient")
+    return client.post(
+        "/famille/quotient",
+        data={"csrf_token": token, "value": value, "source": source, "valid_from": valid_from},
+    )
+
+
+def test_a_new_quotient_waits_for_approval_then_replaces_the_old_one(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    form = text(client.get("/famille/quotient"))
+    assert "<h1>Signaler un nouveau quotient familial</h1>" in form
+    assert (
+        "Quotient familial enregistré : 1250 (attestation CAF, à partir du 1er janvier 2026)"
+        in form
+    )
+    for name in ("value", "source", "valid_from"):
+        assert f'<label for="champ-{name}">' in form
+    assert ask_new_quotient(client).status_code == 302
+    page = text(client.get("/famille?demande=1"))
+    assert "Votre demande est transmise au guichet unique." in page
+    pending_line = "Quotient familial : 480 (attestation CAF, à partir du 01/09/2026)"
+    assert f"{pending_line} – en attente de validation" in page
+    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    assert summary.family.quotient is not None
+    assert summary.family.quotient.value == 1250  # not changed before approval
+    request = family_history(services.uow(read_only=True), family_id)[0]
+    assert request.action == "change.request"
+    assert request.actor.channel.value == "portail"
+
+    (pending,) = list_changes(services.uow(read_only=True))
+    assert pending.id is not None
+    approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock)
+    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    assert summary.family.quotient == FamilyQuotient(480, QuotientSource.CAF, date(2026, 9, 1))
+    approval = family_history(services.uow(read_only=True), family_id)[0]
+    assert approval.details["changes"]["quotient"] == [
+        "1250 (CAF)",
+        "480 (attestation CAF, à partir du 01/09/2026)",
+    ]
+    page = text(client.get("/famille"))
+    assert (
+        "Quotient familial enregistré : 480 (attestation CAF, à partir du 1er septembre 2026)"
+        in page
+    )
+    assert "– validé" in page
+
+
+def test_a_malformed_quotient_is_refused_in_french_and_nothing_is_asked(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    response = ask_new_quotient(client, value="mille", source="", valid_from="31/02/2026")
+    assert response.status_code == 400
+    page = text(response)
+    assert "<title>Erreur : Nouveau quotient familial" in page
+    assert "Le formulaire contient 3 erreurs" in page
+    assert "Le quotient familial est un nombre entier de 0 à 99 999." in page
+    assert "La source du quotient familial est : CAF, MSA ou avis d'imposition." in page
+    assert "La date de début de validité s'écrit JJ/MM/AAAA (ex. : 01/09/2026)." in page
+    assert page.count('aria-invalid="true"') == 3
+    assert 'value="mille"' in page  # what was typed is kept
+    hostile = ask_new_quotient(client, value="<script>", source="CAF'--", valid_from="9" * 5000)
+    assert hostile.status_code == 400
+    assert "<script>" not in hostile.get_data(as_text=True)
+    assert list_changes(services.uow(read_only=True)) == []
+
+
+def test_one_pending_quotient_at_a_time_and_the_form_needs_a_session(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    assert ask_new_quotient(client, source="avis_imposition").status_code == 302
+    second = ask_new_quotient(client, value="500")
+    assert second.status_code == 409
+    assert "attend déjà la validation du guichet unique" in text(second)
+    assert len(list_changes(services.uow(read_only=True))) == 1
+    no_token = client.post("/famille/quotient", data={"value": "1", "source": "CAF"})
+    assert no_token.status_code == 400
+    anonymous = FlaskClient(client.application, use_cookies=True)
+    assert anonymous.get("/famille/quotient").status_code == 302
+    assert anonymous.post("/famille/quotient", data={}).status_code in (302, 400)
 
 
 def test_staff_decide_with_the_command_line(instance_path: Path, tmp_path: Path) -> None:

@@ -183,6 +183,24 @@ def test_every_problem_of_a_quotient_is_listed_at_once() -> None:
     }
 
 
+@pytest.mark.parametrize("typed", ["01/09/2026", "1/9/2026", " 2026-09-01 ", date(2026, 9, 1)])
+def test_a_quotients_start_may_be_typed_the_french_or_the_iso_way(typed: date | str) -> None:
+    quotient = FamilyQuotient.create(value="480", source="CAF", valid_from=typed)
+    assert quotient.valid_from == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "demain", "31/02/2026", "01-09-2026", "01/09/0226", "2026-9-1", "9" * 5000]
+)
+def test_an_unreadable_start_is_refused_with_the_other_problems(typed: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        FamilyQuotient.create(value="x", source="CAF", valid_from=typed)
+    assert caught.value.problems == {
+        "value": "Le quotient familial est un nombre entier de 0 à 99 999.",
+        "valid_from": "La date de début de validité s'écrit JJ/MM/AAAA (ex. : 01/09/2026).",
+    }
+
+
 def test_quotient_sources_have_french_labels() -> None:
     assert [source.label for source in QuotientSource] == [
         "attestation CAF",

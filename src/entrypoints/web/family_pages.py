@@ -24,11 +24,11 @@ from entrypoints.web.sessions import login_required
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.child import Authorizations, DietKind
 from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
-from portail_core.domain.dossier import DocumentType, Family
+from portail_core.domain.dossier import DocumentType, Family, QuotientSource
 from portail_core.domain.guardians import AuthorizedPerson
 from portail_core.domain.raw_input import phone_for_display
 from portail_core.errors import Conflict, InvalidInput, NotFound
-from portail_core.services.changes import request_address_change
+from portail_core.services.changes import request_address_change, request_quotient_change
 from portail_core.services.families import (
     add_authorized_person,
     add_document,
@@ -201,6 +201,32 @@ def address() -> str | BaseResponse | tuple[str, int]:
         return render_template(
             "family/address.html", values=values, errors={"street": error.message}
         ), 409
+    return redirect(url_for("space.family", demande="1"))
+
+
+@blueprint.route("/quotient", methods=["GET", "POST"])
+@login_required
+def quotient() -> str | BaseResponse | tuple[str, int]:
+    """Ask for a new quotient familial; it waits for the guichet unique (it changes tariffs)."""
+    page = {"family": _family(), "sources": list(QuotientSource)}
+    if request.method == "GET":
+        return render_template("family/quotient.html", values={}, **page)
+    services = services_of(current_app)
+    values = {
+        name: (request.form.get(name) or "")[:40] for name in ("value", "source", "valid_from")
+    }
+    try:
+        request_quotient_change(
+            services.uow(),
+            g.portal_session.family_id,
+            actor=_family_actor(),
+            clock=services.clock,
+            **values,
+        )
+    except (InvalidInput, Conflict) as error:
+        errors = getattr(error, "problems", None) or {"value": error.message}
+        status = 409 if isinstance(error, Conflict) else 400
+        return render_template("family/quotient.html", values=values, errors=errors, **page), status
     return redirect(url_for("space.family", demande="1"))
 
 

@@ -8,6 +8,7 @@ import enum
 import pendulum
 from attrs import define, field
 
+from portail_core.domain.dossier import QuotientSource
 from portail_core.domain.instants import as_utc
 
 __all__ = ["ChangeKind", "ChangeRequest", "ChangeStatus"]
@@ -59,4 +60,6 @@ class ChangeRequest:
             p = self.proposed
             return f"{p['street']}, {p['postcode']} {p['city']}"  # "previous" is for the check
         p = self.proposed
-        return f"{p['value']} ({p['source']}, à partir du {p['valid_from']})"
+        source = QuotientSource(p["source"]).label
+        start = "/".join(reversed(p["valid_from"].split("-")))  # 2026-09-01 -> 01/09/2026
+        return f"{p['value']} ({source}, à partir du {start})"

@@ -60,8 +60,9 @@ class FamilyQuotient:
     valid_from: date
 
     @classmethod
-    def create(cls, *, value: int | str, source: str, valid_from: date) -> FamilyQuotient:
-        """Build a quotient from raw input ("1 250" is 1250), listing every problem in French."""
+    def create(cls, *, value: int | str, source: str, valid_from: date | str) -> FamilyQuotient:
+        """Build a quotient from raw input ("1 250" is 1250; the date may be typed 01/09/2026
+        or 2026-09-01), listing every problem in French."""
         reader = InputReader()
         digits = "".join(str(value).split())
         readable = digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_QUOTIENT))
@@ -74,8 +75,13 @@ class FamilyQuotient:
             QuotientSource,
             "La source du quotient familial est : CAF, MSA ou avis d'imposition.",
         )
+        day = reader.day(
+            "valid_from",
+            valid_from,
+            "La date de début de validité s'écrit JJ/MM/AAAA (ex. : 01/09/2026).",
+        )
         reader.raise_if_any("Le quotient familial n'a pas pu être enregistré.")
-        return cls(number, origin, valid_from)
+        return cls(number, origin, day)
 
 
 class DocumentType(enum.Enum):

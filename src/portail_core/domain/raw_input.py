@@ -18,7 +18,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from portail_core.domain.text import clean_line
@@ -35,6 +35,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", re.ASCII)
 _DIGITS = re.compile(r"^\d+$", re.ASCII)
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
+_FRENCH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typing mistake (« 0226 », « 20266 »)
 
 # National prefixes (after the 0) of the overseas departments -> their country calling code.
 _OVERSEAS = {
@@ -202,6 +205,30 @@ class InputReader:
                 return member
         self.refuse(name, message)
         return next(iter(options))
+
+    def day(self, name: str, raw: date | str | None, message: str) -> date:
+        """A calendar date, given as a ``date`` or typed as 01/09/2026 or 2026-09-01.
+
+        When it is missing or unreadable, the problem is recorded and ``date.min`` stands in
+        (it never leaves a constructor: ``raise_if_any`` refuses the whole input).
+        """
+        if isinstance(raw, date) and not isinstance(raw, datetime):
+            return raw
+        text = raw.strip() if isinstance(raw, str) else ""
+        parts: tuple[str, str, str] | None = None
+        if french := _FRENCH_DAY.fullmatch(text):
+            day, month, year = french.groups()
+            parts = (year, month, day)
+        elif iso := _ISO_DAY.fullmatch(text):
+            parts = (iso[1], iso[2], iso[3])
+        try:
+            parsed = date(*map(int, parts)) if parts else None
+        except ValueError:
+            parsed = None
+        if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            self.refuse(name, message)
+            return date.min
+        return parsed
 
     def instant(self, name: str, raw: datetime, message: str) -> None:
         """Refuse a naive datetime: the portal only handles aware instants."""

@@ -53,11 +53,12 @@ def request_quotient_change(
     *,
     value: str,
     source: str,
-    valid_from: date,
+    valid_from: date | str,
     actor: Actor,
     clock: Clock,
 ) -> ChangeRequest:
-    """A new quotient familial, to be approved against its attestation."""
+    """A new quotient familial, to be approved against its attestation (``valid_from`` may be
+    typed 01/09/2026 or 2026-09-01)."""
     quotient = FamilyQuotient.create(value=value, source=source, valid_from=valid_from)
     proposed = {
         "value": str(quotient.value),
