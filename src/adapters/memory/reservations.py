@@ -109,8 +109,10 @@ class InMemoryReservationRepository:
         self._state.events.append(event)
 
     def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
-        mine = [e for e in self._state.events if e.child_id == child_id]
-        return list(reversed(mine))[:limit]
+        """Most recent first, like ``ORDER BY at DESC, id DESC``."""
+        mine = [(n, e) for n, e in enumerate(self._state.events) if e.child_id == child_id]
+        mine.sort(key=lambda item: (item[1].at.timestamp(), item[0]), reverse=True)
+        return [e for _, e in mine[:limit]]
 
 
 class InMemoryWaitingListRepository:
