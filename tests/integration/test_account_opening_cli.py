@@ -193,3 +193,30 @@ def test_wrongly_typed_values_in_a_family_file_are_located(
     assert result.exit_code == 2
     assert "guardians n°1 > phones : type de valeur inattendu" in result.output
     assert "children n°1 > birth_date : type de valeur inattendu" in result.output
+
+
+def test_showing_or_exporting_a_dossier_records_a_health_read_without_the_values(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    run(["family", "create", str(family_file(tmp_path))], instance_path)
+    shown = run(["family", "show", "1"], instance_path)
+    assert shown.exit_code == 0, shown.output
+    assert "  Allergies : arachide" in shown.output
+    assert "  PAI : oui, valable jusqu'au " in shown.output
+    assert "  Consignes du PAI : Trousse d'urgence dans le sac" in shown.output
+    assert "  Vaccinations à jour : oui" in shown.output
+    as_json = json.loads(run(["family", "show", "1", "--format", "json"], instance_path).output)
+    assert as_json["children"][0]["health"]["allergies"] == "arachide"
+    run(["family", "export", "1"], instance_path)
+
+    history = json.loads(run(["family", "history", "1", "--format", "json"], instance_path).output)
+    reads = [e for e in history if e["action"] == "child.health_read"]
+    assert len(reads) == 3  # show, show --format json, export
+    assert {e["channel"] for e in reads} == {"guichet"}
+    assert reads[0]["details"] == {"children": [1, 2]}
+    assert reads[0]["summary"] == "Informations de santé consultées : Léa, Tom"
+    assert "arachide" not in json.dumps(history, ensure_ascii=False)
+    assert run(["family", "show", "9"], instance_path).exit_code == 3
+    audit = json.loads(run(["audit", "list", "--format", "json"], instance_path).output)
+    assert [e["action"] for e in audit].count("child.health_read") == 3  # none for n° 9

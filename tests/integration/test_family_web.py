@@ -187,6 +187,43 @@ def test_another_familys_child_answers_404(
     assert other.get("/famille/enfants/999999").status_code == 404
 
 
+def test_viewing_a_childs_health_is_recorded_without_the_values(
+    services: Services, client: FlaskClient, logged_in: dict[str, str]
+) -> None:
+    family_id = family_id_of(logged_in["identifier"])
+
+    def reads() -> list[dict[str, object]]:
+        events = family_history(services.uow(read_only=True), family_id)
+        return [dict(e.details) for e in events if e.action == "child.health_read"]
+
+    assert reads() == []
+    client.get("/famille")  # the family page shows no health information
+    assert reads() == []
+    lea = child_ids(client)[0]
+    assert client.get(f"/famille/enfants/{lea}").status_code == 200
+    assert reads() == [{"children": [int(lea)]}]
+    read = next(
+        e
+        for e in family_history(services.uow(read_only=True), family_id)
+        if e.action == "child.health_read"
+    )
+    assert read.actor.identifier == logged_in["identifier"]
+    assert read.actor.channel.value == "portail"
+    client.get("/famille/mes-donnees")  # "Mes données" holds every child's health information
+    assert reads()[0] == {"children": [int(i) for i in child_ids(client)]}
+
+    other = FlaskClient(client.application, use_cookies=True)
+    second = open_family_account(services)
+    activate(other, second["activation_url"])
+    log_in(other, second["identifier"])
+    assert other.get(f"/famille/enfants/{lea}").status_code == 404
+    assert len(reads()) == 2  # nothing recorded for another family's child
+    history = json.dumps(
+        [dict(e.details) for e in family_history(services.uow(read_only=True), family_id)]
+    )
+    assert "Arachide" not in history
+
+
 def test_a_bad_pai_date_is_refused_in_french(
     client: FlaskClient, logged_in: dict[str, str]
 ) -> None:

@@ -14,6 +14,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.audit import AuditEvent
+from portail_core.domain.child import Child
 from portail_core.domain.completeness import SchoolYear
 from portail_core.domain.dossier import Family
 from portail_core.domain.instants import as_paris
@@ -69,12 +70,19 @@ def create_command(services: Services, path: Path) -> None:
 def show_command(
     services: Services, family_id: int, school_year: str | None, output_format: str
 ) -> None:
-    """Affiche le dossier d'une famille et ce qui lui manque pour l'année scolaire."""
+    """Affiche le dossier d'une famille, dont les informations de santé des enfants, et ce qui
+    lui manque pour l'année scolaire.
+
+    Chaque affichage des informations de santé est inscrit au journal d'audit (qui, quand,
+    quels enfants ; jamais les informations elles-mêmes).
+    """
     require_current_schema(services)
     year = school_year_of(services, school_year)
-    summary = family_dossier(services.uow(read_only=True), family_id, year, services.clock)
+    summary = family_dossier(
+        services.uow(), family_id, year, services.clock, health_read_by=staff_actor()
+    )
     if output_format == "json":
-        echo_json(_json(summary))
+        echo_json(_json(summary, with_health=True))
         return
     family = summary.family
     click.echo(
@@ -93,6 +101,8 @@ def show_command(
             f"{child.birth_date.strftime('%d/%m/%Y')}, {child.school_code or 'école ?'} "
             f"{child.school_class or ''}".rstrip()
         )
+        for line in _health_lines(child):
+            click.echo(f"  {line}")
     if summary.completeness.complete:
         click.echo(f"Dossier complet pour {year}.")
     else:
@@ -131,7 +141,46 @@ def list_command(
     echo_rows(("n°", "famille", "enfants", f"dossier {year}", "compte"), rows, output_format)
 
 
-def _json(summary: FamilySummary) -> dict[str, Any]:
+def _health_lines(child: Child) -> list[str]:
+    """The child's health information, in French, for the desk's screen only."""
+    pai = child.pai
+    if pai is None:
+        pai_text = "non renseigné"
+    elif not pai.has_pai:
+        pai_text = "non"
+    else:
+        until = pai.valid_until.strftime("%d/%m/%Y") if pai.valid_until else "date non renseignée"
+        pai_text = f"oui, valable jusqu'au {until}"
+    vaccinations = {True: "oui", False: "non", None: "non déclaré"}[child.vaccinations_up_to_date]
+    lines = [
+        f"Allergies : {child.allergies or 'aucune'}",
+        f"Régime : {child.diet.label}",
+        f"PAI : {pai_text}",
+    ]
+    if pai is not None and pai.instructions:
+        lines.append(f"Consignes du PAI : {pai.instructions}")
+    lines.append(f"Vaccinations à jour : {vaccinations}")
+    return [part for line in lines for part in line.splitlines()]
+
+
+def _health_json(child: Child) -> dict[str, Any]:
+    pai = child.pai
+    return {
+        "allergies": child.allergies,
+        "diet": child.diet.kind.value,
+        "diet_details": child.diet.details,
+        "pai": None
+        if pai is None
+        else {
+            "has_pai": pai.has_pai,
+            "valid_until": pai.valid_until.isoformat() if pai.valid_until else None,
+            "instructions": pai.instructions,
+        },
+        "vaccinations_up_to_date": child.vaccinations_up_to_date,
+    }
+
+
+def _json(summary: FamilySummary, *, with_health: bool = False) -> dict[str, Any]:
     family = summary.family
     return {
         "id": family.id,
@@ -145,6 +194,7 @@ def _json(summary: FamilySummary) -> dict[str, Any]:
                 "birth_date": c.birth_date.isoformat(),
                 "school": c.school_code,
                 "class": c.school_class,
+                **({"health": _health_json(c)} if with_health else {}),
             }
             for c in family.children
         ],
@@ -189,9 +239,15 @@ def history_command(services: Services, family_id: int, limit: int, output_forma
 @click.argument("family_id", metavar="N°", type=click.IntRange(1))
 @pass_services
 def export_command(services: Services, family_id: int) -> None:
-    """Toutes les données d'une famille, en JSON (droit d'accès RGPD)."""
+    """Toutes les données d'une famille, en JSON (droit d'accès RGPD).
+
+    Les informations de santé en font partie : l'export est inscrit au journal d'audit (qui,
+    quand, quels enfants).
+    """
     require_current_schema(services)
-    export = export_family(services.uow(read_only=True), family_id)
+    export = export_family(
+        services.uow(), family_id, health_read_by=staff_actor(), clock=services.clock
+    )
     echo_json(
         {
             "family": domain_codec().unstructure(export.family, Family),

@@ -27,11 +27,12 @@ from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
 from portail_core.domain.dossier import DocumentType, Family, QuotientSource
 from portail_core.domain.guardians import AuthorizedPerson
 from portail_core.domain.raw_input import phone_for_display
-from portail_core.errors import Conflict, InvalidInput, NotFound
+from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.changes import request_address_change, request_quotient_change
 from portail_core.services.families import (
     add_authorized_person,
     add_document,
+    child_health,
     document_of_family,
     export_family,
     remove_authorized_person,
@@ -149,8 +150,15 @@ def download(file_id: str) -> Response:
 @blueprint.get("/mes-donnees")
 @login_required
 def my_data() -> Response:
-    """ "Mes données": everything the portal holds about the family, as JSON."""
-    export = export_family(services_of(current_app).uow(read_only=True), g.portal_session.family_id)
+    """ "Mes données": everything the portal holds about the family, as JSON (health
+    information included: the read is recorded in the audit trail)."""
+    services = services_of(current_app)
+    export = export_family(
+        services.uow(),
+        g.portal_session.family_id,
+        health_read_by=_family_actor(),
+        clock=services.clock,
+    )
     data: dict[str, Any] = {
         "famille": domain_codec().unstructure(export.family, Family),
         "compte": export.account_identifier,
@@ -237,13 +245,10 @@ def _yes_no(name: str) -> bool | None:
 @blueprint.route("/enfants/<int:child_id>", methods=["GET", "POST"])
 @login_required
 def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
-    """A child's health information and authorisations (another family's child: 404)."""
-    family = _family()
-    current = next((c for c in family.children if c.id == child_id), None)
-    if current is None:
-        raise NotFound("Enfant introuvable.")
+    """A child's health information and authorisations (another family's child: 404); each
+    display of the health information is recorded in the audit trail."""
     if request.method == "GET":
-        return render_template("family/child.html", child=current, diets=list(DietKind))
+        return _child_page(child_id)
     services = services_of(current_app)
     form = request.form
     try:
@@ -269,15 +274,23 @@ def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
             clock=services.clock,
         )
     except ValueError:
-        errors = {"pai_valid_until": "Date invalide (ex. : 2027-07-04)."}
-        return render_template(
-            "family/child.html", child=current, diets=list(DietKind), errors=errors
-        ), 400
+        return _child_page(child_id, {"pai_valid_until": "Date invalide (ex. : 2027-07-04)."}), 400
     except InvalidInput as error:
-        return render_template(
-            "family/child.html", child=current, diets=list(DietKind), errors=error.problems
-        ), 400
+        return _child_page(child_id, error.problems), 400
     return redirect(url_for("space.family", enregistre="1"))
+
+
+def _child_page(child_id: int, errors: dict[str, str] | None = None) -> str:
+    """The child's form with its stored values; showing them is a recorded health read."""
+    services = services_of(current_app)
+    shown = child_health(
+        services.uow(),
+        g.portal_session.family_id,
+        child_id,
+        actor=_family_actor(),
+        clock=services.clock,
+    )
+    return render_template("family/child.html", child=shown, diets=list(DietKind), errors=errors)
 
 
 @blueprint.route("/personnes-autorisees", methods=["GET", "POST"])

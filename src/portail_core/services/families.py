@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import attrs
+import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
@@ -21,6 +22,7 @@ __all__ = [
     "FamilySummary",
     "add_authorized_person",
     "add_document",
+    "child_health",
     "create_family",
     "document_of_family",
     "export_family",
@@ -62,15 +64,27 @@ def create_family(uow: UnitOfWork, family: Family, *, actor: Actor, clock: Clock
 
 
 def family_dossier(
-    uow: UnitOfWork, family_id: int, school_year: SchoolYear, clock: Clock
+    uow: UnitOfWork,
+    family_id: int,
+    school_year: SchoolYear,
+    clock: Clock,
+    *,
+    health_read_by: Actor | None = None,
 ) -> FamilySummary:
-    """A family's dossier and what it lacks for the school year (give a read-only unit)."""
+    """A family's dossier and what it lacks for the school year (give a read-only unit).
+
+    With ``health_read_by``, the caller shows the children's health information to that person:
+    the read is recorded in the audit trail (give a writable unit then).
+    """
     with uow:
         family = uow.families.get(family_id)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         regulations = uow.catalogue.get().regulations()
         account = uow.accounts.of_family(family_id)
+        if health_read_by is not None:
+            _record_health_read(uow, family, family.children, health_read_by, clock.now())
+            uow.commit()
     return FamilySummary(
         family,
         completeness(family, school_year, regulations, clock.today()),
@@ -227,14 +241,69 @@ class FamilyExport:
     history: list[AuditEvent]
 
 
-def export_family(uow: UnitOfWork, family_id: int) -> FamilyExport:
+def export_family(
+    uow: UnitOfWork,
+    family_id: int,
+    *,
+    health_read_by: Actor | None = None,
+    clock: Clock | None = None,
+) -> FamilyExport:
+    """Everything about a family (give a read-only unit).
+
+    With ``health_read_by`` (and the ``clock``), the export is shown or handed to that person,
+    health information included: the read is recorded in the audit trail (give a writable unit).
+    """
     with uow:
         family = uow.families.get(family_id)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         account = uow.accounts.of_family(family_id)
         history = uow.audit.of_family(family_id, 10_000)
+        if health_read_by is not None:
+            if clock is None:
+                raise TypeError("export_family: recording a health read needs the clock")
+            _record_health_read(uow, family, family.children, health_read_by, clock.now())
+            uow.commit()
     return FamilyExport(family, account.identifier if account else None, history)
+
+
+def child_health(
+    uow: UnitOfWork, family_id: int, child_id: int, *, actor: Actor, clock: Clock
+) -> Child:
+    """A child of the family, to show its health information to ``actor``: the read is recorded
+    in the audit trail (another family's child is NotFound)."""
+    with uow:
+        family = uow.families.get(family_id)
+        child = next((c for c in family.children if c.id == child_id), None) if family else None
+        if family is None or child is None:
+            raise NotFound("Enfant introuvable.")
+        _record_health_read(uow, family, [child], actor, clock.now())
+        uow.commit()
+        return child
+
+
+def _record_health_read(
+    uow: UnitOfWork,
+    family: Family,
+    children: Sequence[Child],
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> None:
+    """Who was shown which children's health information, and when: one audit event per read,
+    naming the children, never any health value (RGPD art. 9)."""
+    if not children:
+        return
+    uow.audit.record(
+        AuditEvent(
+            at=now,
+            actor=actor,
+            action="child.health_read",
+            summary="Informations de santé consultées : "
+            + ", ".join(child.first_name for child in children),
+            details={"children": [child.id for child in children]},
+            family_id=family.id,
+        )
+    )
 
 
 def document_of_family(
