@@ -7,6 +7,7 @@ import attrs
 import pytest
 
 from adapters.commune_file import read_commune_file
+from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.commune import SchoolZone
 from portail_core.domain.school_calendar import SchoolCalendar, SchoolHoliday
@@ -125,3 +126,21 @@ def test_imported_school_calendars_replace_the_years_they_bring(new_uow: UowFact
         (SchoolZone.A, "Noël"),
         (SchoolZone.B, "Toussaint"),
     }
+
+
+def test_a_waiting_list_of_offers_reads_back(new_uow: UowFactory, demo: Catalogue) -> None:
+    alsh = demo.establishment("ALSH")
+    assert alsh is not None
+    offers = WaitingListPolicy(PromotionMode.OFFER, 36)
+    units = tuple(
+        attrs.evolve(u, rules=attrs.evolve(u.rules, waiting_list=offers)) for u in alsh.units
+    )
+    changed = attrs.evolve(alsh, units=units)
+    catalogue = attrs.evolve(
+        demo,
+        establishments=tuple(changed if e.code == "ALSH" else e for e in demo.establishments),
+    )
+    replace(new_uow, catalogue)
+    back = stored(new_uow).establishment("ALSH")
+    assert back is not None
+    assert [u.rules.waiting_list for u in back.units] == [offers] * len(units)

@@ -5,6 +5,7 @@ from importlib.resources import files
 import pytest
 
 from adapters.commune_file import read_commune_file
+from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.catalogue import DayKind, ServiceKind
 from portail_core.domain.money import Money
 from portail_core.errors import InvalidInput
@@ -226,3 +227,61 @@ def test_codes_lengths_and_emails_are_checked_before_the_database_sees_them() ->
     assert any("un code s'écrit en majuscules" in message for message in problems.values())
     assert any(message == "200 caractères au plus" for message in problems.values())
     assert any(message == "adresse e-mail invalide" for message in problems.values())
+
+
+def with_booking_keys(keys: str) -> str:
+    return MINIMAL.replace(
+        'cancellation_deadline = { rule = "none" }',
+        'cancellation_deadline = { rule = "none" }\n' + keys,
+    )
+
+
+def test_the_waiting_list_is_automatic_unless_the_town_chooses_offers() -> None:
+    default = read_commune_file(MINIMAL).catalogue.establishments[0].units[0].rules.waiting_list
+    assert default == WaitingListPolicy(PromotionMode.AUTOMATIC, 48)
+    chosen = read_commune_file(with_booking_keys('waiting_list = "offer"\noffer_hours = 24'))
+    rules = chosen.catalogue.establishments[0].units[0].rules
+    assert rules.waiting_list == WaitingListPolicy(PromotionMode.OFFER, 24)
+    offer = read_commune_file(with_booking_keys('waiting_list = "offer"'))
+    assert offer.catalogue.establishments[0].units[0].rules.waiting_list.offer_hours == 48
+
+
+def test_a_unit_s_own_booking_table_sets_its_own_waiting_list() -> None:
+    text = MINIMAL.replace(
+        "places = 40",
+        'places = 40\nbooking = { booking_deadline = { rule = "none" }, cancellation_deadline = '
+        '{ rule = "none" }, waiting_list = "offer", offer_hours = 12 }',
+    )
+    unit = read_commune_file(text).catalogue.establishments[0].units[0]
+    assert unit.rules.waiting_list == WaitingListPolicy(PromotionMode.OFFER, 12)
+
+
+@pytest.mark.parametrize(
+    ("keys", "key", "message"),
+    [
+        (
+            'waiting_list = "plus tard"',
+            "waiting_list (ligne 23)",
+            "valeur inconnue : « plus tard »",
+        ),
+        ('waiting_list = "offer"\noffer_hours = 0', "offer_hours (ligne 24)", "de 1 à 720 heures"),
+        ('waiting_list = "offer"\noffer_hours = 721', "offer_hours (ligne 24)", "1 à 720 heures"),
+        ('waiting_list = "offer"\noffer_hours = "48"', "offer_hours (ligne 24)", "nombre entier"),
+        ("offer_hours = 24", "offer_hours (ligne 23)", 'qu\'avec waiting_list = "offer"'),
+        ('waiting_list = "automatic"\noffer_hours = 24', "offer_hours (ligne 24)", "qu'avec"),
+    ],
+)
+def test_a_wrong_waiting_list_policy_is_located(keys: str, key: str, message: str) -> None:
+    problems = errors_of(with_booking_keys(keys))
+    assert message in problems[f"establishments n°1 « APS » > booking > {key}"]
+
+
+def test_offer_hours_on_a_unit_without_offers_is_located_in_the_unit() -> None:
+    text = MINIMAL.replace(
+        "places = 40",
+        'places = 40\nbooking = { booking_deadline = { rule = "none" }, cancellation_deadline = '
+        '{ rule = "none" }, offer_hours = 12 }',
+    )
+    problems = errors_of(text)
+    place = "establishments n°1 « APS » > units n°1 « MATIN » > booking > offer_hours (ligne 31)"
+    assert "qu'avec waiting_list" in problems[place]

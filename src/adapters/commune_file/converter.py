@@ -18,7 +18,13 @@ from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from portail_core.domain.booking_rules import RULE_NAMES, Deadline
+from adapters.commune_file.model import OfferHours
+from portail_core.domain.booking_rules import (
+    RULE_NAMES,
+    Deadline,
+    PromotionMode,
+    WaitingListPolicy,
+)
 from portail_core.domain.catalogue import DayKind, ServiceKind
 from portail_core.domain.instants import PARIS
 from portail_core.domain.money import Money
@@ -50,6 +56,8 @@ def file_converter() -> Converter:
     converter.register_structure_hook(Weekday, _weekday)
     converter.register_structure_hook(DayKind, _enum_hook(DayKind))
     converter.register_structure_hook(ServiceKind, _enum_hook(ServiceKind))
+    converter.register_structure_hook(PromotionMode, _enum_hook(PromotionMode))
+    converter.register_structure_hook(OfferHours, _offer_hours)
     converter.register_structure_hook(Deadline, functools.partial(_deadline, converter))
     converter.register_structure_hook_factory(_is_list, functools.partial(_list_hook, converter))
     converter.register_structure_hook_factory(attrs.has, functools.partial(_attrs_hook, converter))
@@ -167,6 +175,15 @@ def _percent(value: Any, _: Any) -> Decimal:
     if not percent.is_finite():
         raise FileValueError('un pourcentage est attendu, ex. "10" ou 10')
     return percent
+
+
+def _offer_hours(value: Any, _: Any) -> OfferHours:
+    hours = _integer(value, None)
+    try:
+        WaitingListPolicy(PromotionMode.OFFER, hours)  # the domain's own limits
+    except ValueError as error:
+        raise FileValueError(str(error)) from None
+    return OfferHours(hours)
 
 
 def _weekday(value: Any, _: Any) -> Weekday:

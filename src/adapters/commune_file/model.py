@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal
+from typing import NewType
 
 import pendulum
 from attrs import Factory, define
 
-from portail_core.domain.booking_rules import Deadline
+from portail_core.domain.booking_rules import Deadline, PromotionMode
 from portail_core.domain.catalogue import DayKind, ServiceKind
 from portail_core.domain.money import Money
 from portail_core.domain.weekdays import Weekday
+
+OfferHours = NewType("OfferHours", int)
+"""Hours a family has to accept a place offered from the waiting list (1 to 720)."""
 
 
 @define
@@ -62,6 +66,8 @@ class FileBooking:
     booking_overrides: list[FileDeadlineOverride] = Factory(list)
     cancellation_overrides: list[FileDeadlineOverride] = Factory(list)
     windows: list[FileWindow] = Factory(list)
+    waiting_list: PromotionMode = PromotionMode.AUTOMATIC
+    offer_hours: OfferHours | None = None  # only with waiting_list = "offer"; 48 when absent
 
 
 @define

@@ -26,6 +26,8 @@ from portail_core.domain.booking_rules import (
     DeadlineOverride,
     DeadlineSchedule,
     NoDeadline,
+    PromotionMode,
+    WaitingListPolicy,
 )
 from portail_core.domain.catalogue import (
     AgeGroup,
@@ -45,6 +47,7 @@ from portail_core.services.communes import CommuneDetails, commune_from
 __all__ = ["CommuneFile", "read_commune_file"]
 
 MAX_FILE_SIZE = 2 * 1024 * 1024
+DEFAULT_OFFER_HOURS = WaitingListPolicy().offer_hours
 T = TypeVar("T")
 
 
@@ -169,8 +172,34 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
                 "délais de réservation et d'annulation manquants : ajoutez une table "
                 "[establishments.booking] (ou booking dans chaque unité)",
             )
+        _check_waiting_lists(establishment, problems)
         establishments.append(_establishment(establishment))
     return CommuneFile(details, Catalogue(schools, tuple(establishments)))
+
+
+def _check_waiting_lists(establishment: FileEstablishment, problems: _Problems) -> None:
+    """``offer_hours`` without ``waiting_list = "offer"`` is a mistake, not a silent default."""
+    raw = problems.data.get("establishments")
+    index = _raw_index(raw, establishment.code)
+    raw_units = raw[index].get("units") if isinstance(raw, list) and index is not None else None
+    tables: list[tuple[list[Segment], FileBooking | None]] = [
+        ([("establishments", index)], establishment.booking)
+    ]
+    tables += [
+        ([("establishments", index), ("units", _raw_index(raw_units, u.code))], u.booking)
+        for u in establishment.units
+    ]
+    for place, booking in tables:
+        if (
+            booking is not None
+            and booking.offer_hours is not None
+            and booking.waiting_list is not PromotionMode.OFFER
+        ):
+            problems.add(
+                [*place, ("booking", None), ("offer_hours", None)],
+                "ne s'emploie qu'avec waiting_list = \"offer\" (une place libérée est alors "
+                "proposée, à accepter dans ce délai)",
+            )
 
 
 def _has_booking(establishment: FileEstablishment) -> bool:
@@ -208,6 +237,10 @@ def _rules(booking: FileBooking | None) -> BookingRules:
         windows=tuple(
             BookingWindow(w.from_, w.to, w.residents_from, w.non_residents_from)
             for w in booking.windows
+        ),
+        waiting_list=WaitingListPolicy(
+            booking.waiting_list,
+            DEFAULT_OFFER_HOURS if booking.offer_hours is None else booking.offer_hours,
         ),
     )
 
