@@ -45,6 +45,11 @@ __all__ = [
 SYSTEM = Actor.system("liste d'attente")
 
 
+def _place_of(entry: WaitingEntry) -> PlaceKey:
+    """What confirmations lock for this entry: its unit and day, all age groups."""
+    return PlaceKey(entry.establishment_code, entry.unit_code, entry.day)
+
+
 def _french_day(day: date) -> str:
     return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
 
@@ -63,6 +68,9 @@ def fill_free_places(
     now = clock.now()
     if unit is None or now.timestamp() >= paris_time(slot.day, unit.start).timestamp():
         return 0
+    # Counted under the place's lock (already held when a confirmation cancels), so that a
+    # confirmation cannot book the place while it is given to the waiting list.
+    uow.reservations.lock_places([PlaceKey(establishment.code, slot.unit_code, slot.day)])
     taken = uow.reservations.taken(establishment.code, slot.day, slot.day, now)
     groups = [g.code for g in unit.age_groups] or [""]
     moved = 0
@@ -224,6 +232,9 @@ def leave_waiting_list(
     """The family leaves the waiting list (or declines the place offered, which passes on)."""
     now = clock.now()
     with uow:
+        found = uow.waiting_list.get(entry_id)
+        if found is not None:  # places before entries, in every use case (no deadlock)
+            uow.reservations.lock_places([_place_of(found)])
         entry = uow.waiting_list.get(entry_id, for_update=True)
         if entry is None or entry.family_id != family_id or not entry.active:
             raise NotFound("Inscription en liste d'attente introuvable.")
@@ -250,7 +261,14 @@ def process_waiting_lists(uow: UnitOfWork, sources: CalendarSources, clock: Cloc
     expired = moved = 0
     with uow:
         catalogue = uow.catalogue.get()
-        for entry in uow.waiting_list.expired_offers(now):
+        offers = uow.waiting_list.expired_offers(now)
+        # Lock their places (all at once, in the confirmations' order), then read each offer
+        # again under its row lock: its family may have accepted it in the meantime.
+        uow.reservations.lock_places(_place_of(offer) for offer in offers)
+        for offer in offers:
+            entry = uow.waiting_list.get(offer.id, for_update=True) if offer.id else None
+            if entry is None or entry.status is not WaitingStatus.OFFERED:
+                continue
             entry.status = WaitingStatus.EXPIRED
             uow.waiting_list.update(entry)
             uow.reservations.record(_event(entry, EventKind.OFFER_EXPIRED, now, SYSTEM))
