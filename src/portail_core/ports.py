@@ -18,9 +18,12 @@ from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.changes import ChangeRequest
 from portail_core.domain.commune import Commune
+from portail_core.domain.consumption import Absence, AttendanceMark
 from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
+from portail_core.domain.invoice import DocumentKind, Invoice
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
+from portail_core.domain.payment import Payment
 from portail_core.domain.reservation import (
     PlaceKey,
     Reservation,
@@ -33,7 +36,9 @@ from portail_core.domain.session import PortalSession
 from portail_core.domain.throttle import LoginThrottle
 
 __all__ = [
+    "AbsenceRepository",
     "AccountRepository",
+    "AttendanceRepository",
     "AuditTrail",
     "CatalogueRepository",
     "ChangeRequestRepository",
@@ -42,10 +47,12 @@ __all__ = [
     "DocumentStore",
     "EmailRenderer",
     "FamilyRepository",
+    "InvoiceRepository",
     "Mailer",
     "MailerError",
     "Outbox",
     "PasswordHasher",
+    "PaymentRepository",
     "PlanningDraftRepository",
     "PublicHolidays",
     "ReservationRepository",
@@ -240,6 +247,10 @@ class ReservationRepository(Protocol):
         """Every booked reservation of that establishment on that day."""
         ...
 
+    def booked_between(self, first: date, last: date) -> list[Reservation]:
+        """Every booked reservation between two dates (inclusive), of every family (billing)."""
+        ...
+
     def record(self, event: ReservationEvent) -> None: ...
 
     def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
@@ -281,6 +292,71 @@ class PlanningDraftRepository(Protocol):
 
     def update(self, draft: PlanningDraft) -> None:
         """Record the confirmation (number, time, outcome)."""
+        ...
+
+
+class AttendanceRepository(Protocol):
+    """The staff's attendance record (pointage): one mark per child, unit and day."""
+
+    def record(self, mark: AttendanceMark) -> AttendanceMark | None:
+        """Insert or replace the mark of that child, unit and day; returns the one replaced."""
+        ...
+
+    def between(
+        self, first: date, last: date, *, establishment_code: str | None = None
+    ) -> list[AttendanceMark]: ...
+
+
+class AbsenceRepository(Protocol):
+    def add(self, absence: Absence) -> Absence:
+        """Record it; returns it with its id."""
+        ...
+
+    def get(self, absence_id: int, *, for_update: bool = False) -> Absence | None: ...
+
+    def update(self, absence: Absence) -> None: ...
+
+    def between(self, first: date, last: date, *, family_id: int | None = None) -> list[Absence]:
+        """Absences overlapping the period."""
+        ...
+
+
+class InvoiceRepository(Protocol):
+    """Issued invoices and credit notes; never updated."""
+
+    def lock_numbering(self, year: int) -> None:
+        """Lock the year's sequences until the transaction ends: a second billing run waits for
+        the first to commit, then sees its invoices."""
+        ...
+
+    def next_number(self, kind: DocumentKind, year: int) -> str:
+        """The next number of that kind and year. The sequence row stays locked until the
+        transaction ends, so that numbers never skip (a rollback gives them back) nor repeat
+        (a concurrent run waits)."""
+        ...
+
+    def add(self, invoice: Invoice) -> Invoice:
+        """Record it; returns it with its id."""
+        ...
+
+    def by_number(self, number: str) -> Invoice | None: ...
+
+    def of_family(self, family_id: int) -> list[Invoice]:
+        """Oldest first."""
+        ...
+
+    def of_month(self, month: str) -> list[Invoice]:
+        """Every document of that month ("2026-09"), by number."""
+        ...
+
+
+class PaymentRepository(Protocol):
+    def add(self, payment: Payment) -> Payment: ...
+
+    def of_family(self, family_id: int) -> list[Payment]: ...
+
+    def listing(self, first: date, last: date) -> list[Payment]:
+        """Payments received between two dates, oldest first."""
         ...
 
 
@@ -404,6 +480,18 @@ class UnitOfWork(Protocol):
 
     @property
     def drafts(self) -> PlanningDraftRepository: ...
+
+    @property
+    def attendance(self) -> AttendanceRepository: ...
+
+    @property
+    def absences(self) -> AbsenceRepository: ...
+
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+
+    @property
+    def payments(self) -> PaymentRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -105,6 +105,14 @@ class InMemoryReservationRepository:
         ]
         return copy.deepcopy(sorted(found, key=lambda r: r.id or 0))
 
+    def booked_between(self, first: date, last: date) -> list[Reservation]:
+        found = [
+            r
+            for r in self._state.reservations.values()
+            if r.status is ReservationStatus.BOOKED and first <= r.day <= last
+        ]
+        return copy.deepcopy(sorted(found, key=lambda r: (r.family_id, r.day, r.id or 0)))
+
     def record(self, event: ReservationEvent) -> None:
         self._state.events.append(event)
 

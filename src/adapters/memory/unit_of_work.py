@@ -17,6 +17,13 @@ from typing import Self
 import pendulum
 from attrs import define, field
 
+from adapters.memory.billing import (
+    BillingState,
+    InMemoryAbsenceRepository,
+    InMemoryAttendanceRepository,
+    InMemoryInvoiceRepository,
+    InMemoryPaymentRepository,
+)
 from adapters.memory.reservations import (
     BookingState,
     InMemoryPlanningDraftRepository,
@@ -71,6 +78,7 @@ class _State:
     throttles: dict[str, LoginThrottle] = field(factory=dict)
     changes: dict[int, ChangeRequest] = field(factory=dict)
     bookings: BookingState = field(factory=BookingState)
+    billing: BillingState = field(factory=BillingState)
 
 
 @define
@@ -369,6 +377,22 @@ class InMemoryUnitOfWork:
     @property
     def drafts(self) -> InMemoryPlanningDraftRepository:
         return InMemoryPlanningDraftRepository(self._require_working().bookings)
+
+    @property
+    def attendance(self) -> InMemoryAttendanceRepository:
+        return InMemoryAttendanceRepository(self._require_working().billing)
+
+    @property
+    def absences(self) -> InMemoryAbsenceRepository:
+        return InMemoryAbsenceRepository(self._require_working().billing)
+
+    @property
+    def invoices(self) -> InMemoryInvoiceRepository:
+        return InMemoryInvoiceRepository(self._require_working().billing)
+
+    @property
+    def payments(self) -> InMemoryPaymentRepository:
+        return InMemoryPaymentRepository(self._require_working().billing)
 
     def __enter__(self) -> Self:
         if self._working is not None:

@@ -155,6 +155,15 @@ class SqlReservationRepository:
         )
         return [_reservation(row) for row in self._connection.execute(query)]
 
+    def booked_between(self, first: date, last: date) -> list[Reservation]:
+        r = reservations.c
+        query = (
+            select(reservations)
+            .where(r.status == BOOKED, r.day.between(first, last))
+            .order_by(r.family_id, r.day, r.id)
+        )
+        return [_reservation(row) for row in self._connection.execute(query)]
+
     def record(self, event: ReservationEvent) -> None:
         self._connection.execute(
             insert(reservation_events).values(

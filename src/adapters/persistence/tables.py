@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -25,17 +26,22 @@ from sqlalchemy import (
 from adapters.persistence.types import UtcDateTime
 
 __all__ = [
+    "absences",
     "accounts",
+    "attendance_marks",
     "audit_events",
     "change_requests",
     "children",
     "communes",
+    "document_sequences",
     "establishments",
     "families",
+    "invoices",
     "login_throttles",
     "metadata",
     "one_time_tokens",
     "outbox",
+    "payments",
     "place_locks",
     "planning_drafts",
     "portal_sessions",
@@ -338,4 +344,79 @@ planning_drafts = Table(
     Column("confirmation", String(20), nullable=True, unique=True),
     Column("confirmed_at", UtcDateTime, nullable=True),
     Column("outcome", JSON, nullable=True),
+)
+
+# The staff's attendance record (pointage): one mark per child, unit and day.
+attendance_marks = Table(
+    "attendance_marks",
+    metadata,
+    Column("child_id", Integer, ForeignKey("children.id"), primary_key=True),
+    Column("establishment_code", String(40), primary_key=True),
+    Column("unit_code", String(40), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("presence", String(10), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    CheckConstraint("presence IN ('present', 'absent')", name="presence"),
+    Index("ix_attendance_marks_day", "day"),
+)
+absences = Table(
+    "absences",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, ForeignKey("children.id"), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("reason", String(20), nullable=False),
+    Column("declared_at", UtcDateTime, nullable=False),
+    Column("declared_by", String(200), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("certificate_file", String(80), nullable=True),
+    Column("justified", Boolean, nullable=False),
+    CheckConstraint("last_day >= first_day", name="period"),
+    Index("ix_absences_days", "last_day", "first_day"),
+)
+# Issued invoices and credit notes: never updated. Numbers come from document_sequences, whose
+# row for the year is locked by the billing run until it commits: no gap, no repeat.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("kind", String(12), nullable=False),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("family_name", String(80), nullable=False),
+    Column("address", JSON, nullable=False),
+    Column("month", String(7), nullable=False, index=True),
+    Column("issued_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("pay_online_until", Date, nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("lines", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("quotient", String(200), nullable=False),
+    Column("corrects", String(20), nullable=True),
+    Column("direct_debit_on", Date, nullable=True),
+    CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind"),
+)
+document_sequences = Table(
+    "document_sequences",
+    metadata,
+    Column("kind", String(12), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("reference", String(100), nullable=False),
+    Column("received_on", Date, nullable=False, index=True),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("invoice_number", String(20), nullable=True, index=True),
 )

@@ -10,6 +10,12 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.persistence.accounts import SqlAccountRepository, SqlTokenRepository
 from adapters.persistence.audit import SqlAuditTrail
+from adapters.persistence.billing import (
+    SqlAbsenceRepository,
+    SqlAttendanceRepository,
+    SqlInvoiceRepository,
+    SqlPaymentRepository,
+)
 from adapters.persistence.catalogue import SqlCatalogueRepository
 from adapters.persistence.changes import SqlChangeRequestRepository
 from adapters.persistence.communes import SqlCommuneRepository
@@ -121,6 +127,22 @@ class SqlUnitOfWork:
     @property
     def drafts(self) -> SqlPlanningDraftRepository:
         return SqlPlanningDraftRepository(self._require_connection())
+
+    @property
+    def attendance(self) -> SqlAttendanceRepository:
+        return SqlAttendanceRepository(self._require_connection())
+
+    @property
+    def absences(self) -> SqlAbsenceRepository:
+        return SqlAbsenceRepository(self._require_connection())
+
+    @property
+    def invoices(self) -> SqlInvoiceRepository:
+        return SqlInvoiceRepository(self._require_connection())
+
+    @property
+    def payments(self) -> SqlPaymentRepository:
+        return SqlPaymentRepository(self._require_connection())
 
     def __exit__(
         self,

@@ -9,6 +9,7 @@ import attrs
 from attrs import define, field, frozen
 
 from portail_core.domain.booking_rules import BookingRules
+from portail_core.domain.consumption import BillingRules
 from portail_core.domain.tariff import Tariff
 from portail_core.domain.weekdays import Weekday
 
@@ -139,6 +140,7 @@ class Unit:
     capacity_overrides: tuple[CapacityOverride, ...] = ()
     requires_enrolment: bool = False
     tariffs: tuple[Tariff, ...] = ()
+    billing: BillingRules = field(factory=BillingRules)  # what absences cost, and so on
 
     def places_on(self, day: date, age_group: str | None = None) -> int | None:
         """Places on that day (for one age group when the unit has them); None: unlimited."""

@@ -1,0 +1,277 @@
+"""The monthly billing run: one invoice per family and month, in one transaction, idempotent.
+
+Re-running a month changes nothing when nothing changed. When a family's consumptions changed
+since its invoice (a late pointage, an absence justified afterwards), the run cancels the
+invoice with a credit note and issues a new one: an issued document is never edited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from attrs import frozen
+
+from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.billing import PricedMonth, price_month, quotient_label
+from portail_core.domain.consumption import (
+    Absence,
+    AttendanceMark,
+    BillingRules,
+    consumptions_of,
+)
+from portail_core.domain.dossier import Family
+from portail_core.domain.invoice import DocumentKind, Invoice, lines_equal
+from portail_core.domain.money import Money
+from portail_core.errors import InvalidInput, RuleViolation
+from portail_core.ports import Clock, UnitOfWork
+
+__all__ = [
+    "BillingReport",
+    "FamilyBill",
+    "month_bounds",
+    "run_billing",
+]
+
+DUE_DAYS = 30  # due date: 30 days after issue
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+Progress = Callable[[int], None]
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    match = _MONTH.match(month.strip())
+    if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+        raise InvalidInput(f"Mois invalide : « {month[:20]} » (attendu : AAAA-MM, ex. 2026-09).")
+    first = date(int(match[1]), int(match[2]), 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+@frozen
+class FamilyBill:
+    family_id: int
+    family_name: str
+    priced: PricedMonth
+    action: str  # "new", "unchanged", "corrected", "nothing"
+    issued: tuple[str, ...] = ()  # numbers of the documents written
+
+    def per_service(self) -> dict[str, Money]:
+        totals: dict[str, Money] = defaultdict(Money.zero)
+        for line in self.priced.lines:
+            totals[line.establishment_name] += line.total
+        return dict(totals)
+
+
+@frozen
+class BillingReport:
+    month: str
+    dry_run: bool
+    bills: tuple[FamilyBill, ...]
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{b.family_name} : {p}" for b in self.bills for p in b.priced.problems]
+
+    @property
+    def total(self) -> Money:
+        return Money.total(b.priced.total for b in self.bills)
+
+    def per_service(self) -> dict[str, Money]:
+        totals: dict[str, Money] = defaultdict(Money.zero)
+        for bill in self.bills:
+            for service, amount in bill.per_service().items():
+                totals[service] += amount
+        return dict(sorted(totals.items()))
+
+    def count(self, action: str) -> int:
+        return sum(1 for b in self.bills if b.action == action)
+
+
+def _effective(documents: list[Invoice]) -> Invoice | None:
+    """The family's invoice of the month still in force (not cancelled by a credit note)."""
+    cancelled = {d.corrects for d in documents if d.kind is DocumentKind.CREDIT_NOTE}
+    standing = [
+        d for d in documents if d.kind is DocumentKind.INVOICE and d.number not in cancelled
+    ]
+    return standing[-1] if standing else None
+
+
+def _address(family: Family) -> tuple[str, ...]:
+    guardian = family.main_guardian
+    address = guardian.address
+    lines = [f"{guardian.first_name} {guardian.last_name}"]
+    if address is not None:
+        lines += [address.street, f"{address.postcode} {address.city}"]
+    return tuple(lines)
+
+
+def run_billing(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    month: str,
+    actor: Actor,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    due_days: int = DUE_DAYS,
+) -> BillingReport:
+    """Bill every family for ``month``; ``dry_run`` computes without writing anything."""
+    first, last = month_bounds(month)
+    today = clock.today()
+    if not dry_run and today <= last:
+        raise RuleViolation(
+            f"Le mois {month} n'est pas terminé : la facturation se fait à partir du "
+            f"{last + timedelta(days=1):%d/%m/%Y} (essayez --dry-run pour une simulation)."
+        )
+    if not 1 <= due_days <= 90:
+        raise InvalidInput("Le délai de paiement va de 1 à 90 jours.")
+    issued_on = date(today.year, today.month, today.day)
+    due_on = issued_on + timedelta(days=due_days)
+    with uow:
+        if not dry_run:  # serialises concurrent runs of the year before anything is read
+            uow.invoices.lock_numbering(issued_on.year)
+        bills = _bill_everyone(uow, month, first, last, progress)
+        report = BillingReport(month, dry_run, tuple(bills))
+        if dry_run:
+            return report
+        if report.problems:
+            raise RuleViolation(
+                "Facturation impossible, rien n'a été écrit : " + " ; ".join(report.problems[:20])
+            )
+        written = _write(uow, clock, bills, issued_on, due_on, month)
+        report = BillingReport(month, dry_run, tuple(written))
+        uow.audit.record(
+            AuditEvent(
+                at=clock.now(),
+                actor=actor,
+                action="billing.run",
+                summary=(
+                    f"Facturation de {month} : {report.count('new')} facture(s), "
+                    f"{report.count('corrected')} correction(s), "
+                    f"{report.count('unchanged')} inchangée(s)"
+                ),
+                details={
+                    "month": month,
+                    "new": report.count("new"),
+                    "corrected": report.count("corrected"),
+                    "total_cents": report.total.cents,
+                },
+            )
+        )
+        uow.commit()
+    return report
+
+
+def _bill_everyone(
+    uow: UnitOfWork, month: str, first: date, last: date, progress: Progress | None
+) -> list[FamilyBill]:
+    catalogue = uow.catalogue.get()
+    rules: dict[tuple[str, str], BillingRules] = {
+        (e.code, u.code): u.billing for e in catalogue.establishments for u in e.units
+    }
+    booked: dict[int, list[tuple[int, str, str, date]]] = defaultdict(list)
+    for r in uow.reservations.booked_between(first, last):
+        booked[r.family_id].append((r.child_id, r.establishment_code, r.unit_code, r.day))
+    marks: dict[int, list[AttendanceMark]] = defaultdict(list)
+    for mark in uow.attendance.between(first, last):
+        marks[mark.child_id].append(mark)
+    absences: dict[int, list[Absence]] = defaultdict(list)
+    for absence in uow.absences.between(first, last):
+        absences[absence.family_id].append(absence)
+    documents: dict[int, list[Invoice]] = defaultdict(list)
+    for document in uow.invoices.of_month(month):
+        documents[document.family_id].append(document)
+    bills = []
+    for family in uow.families.listing():
+        assert family.id is not None  # noqa: S101  (read from storage)
+        child_ids = {c.id for c in family.children}
+        family_marks = [m for c in child_ids if c is not None for m in marks.get(c, [])]
+        consumptions = consumptions_of(
+            booked.get(family.id, []), family_marks, absences.get(family.id, []), rules
+        )
+        priced = price_month(family, consumptions, catalogue)
+        bills.append(_decide(family, priced, documents.get(family.id, [])))
+        if progress is not None:
+            progress(1)
+    return bills
+
+
+def _decide(family: Family, priced: PricedMonth, documents: list[Invoice]) -> FamilyBill:
+    assert family.id is not None  # noqa: S101
+    standing = _effective(documents)
+    wanted = [line for line in priced.lines if line.quantity]
+    if standing is None:
+        action = "new" if wanted and not priced.total.is_zero else "nothing"
+    elif lines_equal(standing.lines, wanted):
+        action = "unchanged"
+    else:
+        action = "corrected"
+    return FamilyBill(family.id, family.name, priced, action)
+
+
+def _write(
+    uow: UnitOfWork,
+    clock: Clock,
+    bills: list[FamilyBill],
+    issued_on: date,
+    due_on: date,
+    month: str,
+) -> list[FamilyBill]:
+    now = clock.now()
+    documents: dict[int, list[Invoice]] = defaultdict(list)
+    if any(b.action == "corrected" for b in bills):
+        for document in uow.invoices.of_month(month):
+            documents[document.family_id].append(document)
+    written = []
+    for bill in bills:
+        if bill.action not in {"new", "corrected"}:
+            written.append(bill)
+            continue
+        family = uow.families.get(bill.family_id)
+        assert family is not None  # noqa: S101  (billed from the listing just read)
+        numbers = []
+        if bill.action == "corrected":
+            standing = _effective(documents[bill.family_id])
+            assert standing is not None  # noqa: S101  (a correction has an invoice to cancel)
+            credit = Invoice(
+                number=uow.invoices.next_number(DocumentKind.CREDIT_NOTE, issued_on.year),
+                kind=DocumentKind.CREDIT_NOTE,
+                family_id=bill.family_id,
+                family_name=standing.family_name,
+                address=standing.address,
+                month=month,
+                issued_on=issued_on,
+                due_on=issued_on,
+                pay_online_until=issued_on,
+                lines=tuple(line.negated() for line in standing.lines),
+                created_at=now,
+                quotient=standing.quotient,
+                corrects=standing.number,
+            )
+            uow.invoices.add(credit)
+            numbers.append(credit.number)
+        lines = tuple(line for line in bill.priced.lines if line.quantity)
+        if lines and not bill.priced.total.is_zero:
+            invoice = Invoice(
+                number=uow.invoices.next_number(DocumentKind.INVOICE, issued_on.year),
+                kind=DocumentKind.INVOICE,
+                family_id=bill.family_id,
+                family_name=family.name,
+                address=_address(family),
+                month=month,
+                issued_on=issued_on,
+                due_on=due_on,
+                pay_online_until=due_on,
+                lines=lines,
+                created_at=now,
+                quotient=quotient_label(family),
+            )
+            uow.invoices.add(invoice)
+            numbers.append(invoice.number)
+        written.append(
+            FamilyBill(bill.family_id, bill.family_name, bill.priced, bill.action, tuple(numbers))
+        )
+    return written
