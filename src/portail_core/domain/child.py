@@ -111,6 +111,14 @@ class Child:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def change_school(self, school_code: str | None, school_class: str | None) -> None:
+        """A new school (a catalogue code) and class; empty clears one. Raises InvalidInput,
+        changing nothing, when either is malformed."""
+        reader = InputReader()
+        school, klass = _schooling(reader, school_code, school_class)
+        reader.raise_if_any("La scolarité de l'enfant n'a pas pu être enregistrée.")
+        self.school_code, self.school_class = school, klass
+
     def facts(self) -> ChildFacts:
         """What eligibility to a unit needs to know about the child."""
         return ChildFacts(self.first_name, self.birth_date, self.school_code, self.enrolments)
@@ -156,20 +164,7 @@ class Child:
         gender = None
         if (sex or "").strip():
             gender = reader.choice("sex", sex, Sex, "Le sexe est F (fille) ou M (garçon).")
-        school = reader.code(
-            "school_code",
-            school_code,
-            "Le code de l'école compte 40 caractères au plus : lettres, chiffres, tirets "
-            "(ex. : PLAGE).",
-            required=False,
-        )
-        klass = reader.line(
-            "school_class",
-            school_class,
-            "La classe compte 30 caractères au plus (ex. : CE1).",
-            max_length=30,
-            required=False,
-        )
+        school, klass = _schooling(reader, school_code, school_class)
         doctor = _doctor(reader, doctor_name, doctor_phone)
         health = reader.text(
             "allergies",
@@ -186,8 +181,8 @@ class Child:
             last,
             birth_date,
             gender,
-            school or None,
-            klass or None,
+            school,
+            klass,
             doctor,
             health,
             meals,
@@ -196,6 +191,27 @@ class Child:
             authorizations or Authorizations(),
             enrolled,
         )
+
+
+def _schooling(
+    reader: InputReader, school_code: str | None, school_class: str | None
+) -> tuple[str | None, str | None]:
+    """The school's code and the class, each None when left empty."""
+    school = reader.code(
+        "school_code",
+        school_code,
+        "Le code de l'école compte 40 caractères au plus : lettres, chiffres, tirets "
+        "(ex. : PLAGE).",
+        required=False,
+    )
+    klass = reader.line(
+        "school_class",
+        school_class,
+        "La classe compte 30 caractères au plus (ex. : CE1).",
+        max_length=30,
+        required=False,
+    )
+    return school or None, klass or None
 
 
 def _doctor(reader: InputReader, name: str | None, phone: str | None) -> Doctor | None:

@@ -33,6 +33,7 @@ MAX_QUOTIENT = 99_999
 MAX_CHILDREN = 15
 MAX_AUTHORIZED_PERSONS = 10
 AWARE = "La date doit porter un fuseau horaire."
+HOUSEHOLD_NAME = "Le nom du foyer est obligatoire (80 caractères au plus)."
 
 
 class QuotientSource(enum.Enum):
@@ -215,9 +216,7 @@ class Family:
         """Build a family from its name and its parts (each built by its own ``create``),
         listing every problem in French at once."""
         reader = InputReader()
-        household = reader.name(
-            "name", name, "Le nom du foyer est obligatoire (80 caractères au plus).", max_length=80
-        )
+        household = reader.name("name", name, HOUSEHOLD_NAME, max_length=80)
         if not 1 <= len(guardians) <= 2:
             reader.refuse("guardians", "Un ou deux responsables légaux.")
         if len(children) > MAX_CHILDREN:
@@ -245,6 +244,16 @@ class Family:
             list(documents),
             list(consents),
         )
+
+    def rename(self, name: str) -> None:
+        """The household's name as staff and invoices show it; InvalidInput if malformed."""
+        reader = InputReader()
+        household = reader.name("name", name, HOUSEHOLD_NAME, max_length=80)
+        reader.raise_if_any("Le nom du foyer n'a pas pu être enregistré.")
+        self.name = household
+
+    def child(self, child_id: int) -> Child | None:
+        return next((child for child in self.children if child.id == child_id), None)
 
     def add_child(self, child: Child) -> None:
         if len(self.children) >= MAX_CHILDREN:
