@@ -19,8 +19,11 @@ from entrypoints.cli import (
     demo,
     document,
     family,
+    occupancy,
     outbox,
+    reservations,
     serve,
+    waitlist,
 )
 from entrypoints.cli.feedback import PortailGroup
 
@@ -47,5 +50,8 @@ main.add_command(db.group)
 main.add_command(demo.group)
 main.add_command(document.group)
 main.add_command(family.group)
+main.add_command(occupancy.command)
 main.add_command(outbox.group)
+main.add_command(reservations.group)
 main.add_command(serve.command)
+main.add_command(waitlist.group)
