@@ -158,6 +158,10 @@ class AccountRepository(Protocol):
 
     def update(self, account: Account) -> None: ...
 
+    def delete(self, account_id: int) -> None:
+        """Remove the account, its sessions and its one-time tokens (erasure of a dossier)."""
+        ...
+
 
 class TokenRepository(Protocol):
     def add(self, token: OneTimeToken) -> None: ...
@@ -213,6 +217,10 @@ class ChangeRequestRepository(Protocol):
         ...
 
     def update(self, change: ChangeRequest) -> None: ...
+
+    def delete_of_family(self, family_id: int) -> None:
+        """Forget the family's requests (erasure of a dossier)."""
+        ...
 
 
 class ReservationRepository(Protocol):
@@ -389,6 +397,11 @@ class AuditTrail(Protocol):
 
     def of_family(self, family_id: int, limit: int) -> list[AuditEvent]:
         """The family's history, most recent first."""
+        ...
+
+    def redact_family(self, family_id: int) -> int:
+        """The one exception to append-only, for the erasure of a dossier: the family's events
+        keep their date, actor and action, lose their summary and details; returns how many."""
         ...
 
 

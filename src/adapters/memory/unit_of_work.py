@@ -14,6 +14,7 @@ import threading
 from types import TracebackType
 from typing import Self
 
+import attrs
 import pendulum
 from attrs import define, field
 
@@ -152,6 +153,16 @@ class InMemoryAuditTrail:
         mine = [e for e in self._state.audit_events if e.family_id == family_id]
         return list(reversed(mine))[:limit]
 
+    def redact_family(self, family_id: int) -> int:
+        redacted = 0
+        for index, event in enumerate(self._state.audit_events):
+            if event.family_id == family_id:
+                self._state.audit_events[index] = attrs.evolve(
+                    event, summary="[effacé à la demande de la famille]", details={}
+                )
+                redacted += 1
+        return redacted
+
 
 class InMemoryOutbox:
     def __init__(self, state: _State) -> None:
@@ -228,6 +239,15 @@ class InMemoryAccountRepository:
     def update(self, account: Account) -> None:
         assert account.id is not None  # noqa: S101  (same)
         self._state.accounts[account.id] = copy.deepcopy(account)
+
+    def delete(self, account_id: int) -> None:
+        self._state.accounts.pop(account_id, None)
+        self._state.sessions = {
+            h: s for h, s in self._state.sessions.items() if s.account_id != account_id
+        }
+        self._state.tokens = {
+            i: t for i, t in self._state.tokens.items() if t.account_id != account_id
+        }
 
 
 class InMemoryTokenRepository:
@@ -311,6 +331,11 @@ class InMemoryChangeRequestRepository:
     def update(self, change: ChangeRequest) -> None:
         assert change.id is not None  # noqa: S101  (a twin for tests)
         self._state.changes[change.id] = copy.deepcopy(change)
+
+    def delete_of_family(self, family_id: int) -> None:
+        self._state.changes = {
+            i: c for i, c in self._state.changes.items() if c.family_id != family_id
+        }
 
 
 class InMemoryUnitOfWork:

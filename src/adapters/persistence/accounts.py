@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pendulum
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from adapters.persistence.tables import accounts, one_time_tokens
+from adapters.persistence.tables import accounts, one_time_tokens, portal_sessions
 from portail_core.domain.account import Account, AccountStatus, OneTimeToken, TokenPurpose
 
 __all__ = ["SqlAccountRepository", "SqlTokenRepository"]
@@ -80,6 +80,11 @@ class SqlAccountRepository:
         self._connection.execute(
             update(accounts).where(accounts.c.id == account.id).values(_account_values(account))
         )
+
+    def delete(self, account_id: int) -> None:
+        for table in (portal_sessions, one_time_tokens):
+            self._connection.execute(delete(table).where(table.c.account_id == account_id))
+        self._connection.execute(delete(accounts).where(accounts.c.id == account_id))
 
     def _one(self, condition: Any, *, for_update: bool = False) -> Account | None:
         query = select(accounts).where(condition)

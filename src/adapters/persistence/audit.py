@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, insert, select
+from sqlalchemy import Connection, Select, insert, select, update
 
 from adapters.persistence.tables import audit_events
 from portail_core.domain.audit import Actor, AuditEvent, Channel
 
-__all__ = ["SqlAuditTrail"]
+__all__ = ["REDACTED", "SqlAuditTrail"]
+
+REDACTED = "[effacé à la demande de la famille]"
 
 
 class SqlAuditTrail:
@@ -39,6 +41,14 @@ class SqlAuditTrail:
             .order_by(audit_events.c.id.desc())
             .limit(limit)
         )
+
+    def redact_family(self, family_id: int) -> int:
+        result = self._connection.execute(
+            update(audit_events)
+            .where(audit_events.c.family_id == family_id)
+            .values(summary=REDACTED, details={})
+        )
+        return result.rowcount
 
     def _events(self, query: Select[Any]) -> list[AuditEvent]:
         rows = self._connection.execute(query)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from adapters.persistence.tables import change_requests
 from portail_core.domain.changes import ChangeKind, ChangeRequest, ChangeStatus
@@ -68,4 +68,9 @@ class SqlChangeRequestRepository:
                 decided_by=change.decided_by,
                 reason=change.reason,
             )
+        )
+
+    def delete_of_family(self, family_id: int) -> None:
+        self._connection.execute(
+            delete(change_requests).where(change_requests.c.family_id == family_id)
         )

@@ -1,0 +1,121 @@
+"""Erasing a family's dossier at its request (RGPD, right to erasure), as far as the law allows.
+
+Refused while the family owes money or has reservations to come. Otherwise, in one transaction:
+the dossier is anonymised in place (the row stays, so that invoices and reservation history keep
+pointing at it), its account, sessions, links and pending change requests are deleted, its
+audit events lose their summaries and details, and its waiting-list entries end. Invoices and
+payments are kept: public accounting must keep them (10 years). The supporting documents' files
+are deleted once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from attrs import frozen
+
+from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.child import Child
+from portail_core.domain.dossier import Family
+from portail_core.domain.guardians import Guardian, Relationship
+from portail_core.domain.reservation import WaitingStatus
+from portail_core.errors import NotFound, RuleViolation
+from portail_core.ports import Clock, DocumentStore, UnitOfWork
+from portail_core.services.invoices import account_from
+
+__all__ = ["ErasureReport", "anonymised", "erase_family"]
+
+FUTURE = timedelta(days=800)
+
+
+@frozen
+class ErasureReport:
+    family_id: int
+    files_deleted: int
+    events_redacted: int
+    account_deleted: bool
+
+
+def anonymised(family: Family) -> Family:
+    """The same family with nothing left that identifies a person: children keep their id
+    and birth year (statistics), nothing else."""
+    number = family.id or 0
+    children = [
+        Child(
+            first_name=f"Enfant {index}",
+            last_name="",
+            birth_date=date(child.birth_date.year, 1, 1),
+            id=child.id,
+        )
+        for index, child in enumerate(family.children, start=1)
+    ]
+    guardian = Guardian(
+        first_name="Responsable", last_name="effacé", relationship=Relationship.OTHER
+    )
+    return Family(
+        name=f"Dossier effacé n° {number}",
+        guardians=[guardian],
+        resident=family.resident,
+        children=children,
+        id=family.id,
+    )
+
+
+def erase_family(
+    uow: UnitOfWork, documents: DocumentStore, clock: Clock, *, family_id: int, actor: Actor
+) -> ErasureReport:
+    today = clock.today()
+    now = clock.now()
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        balance = account_from(
+            uow.invoices.of_family(family_id), uow.payments.of_family(family_id)
+        ).balance
+        if balance.cents > 0:
+            raise RuleViolation(
+                f"Effacement refusé : la famille doit encore {balance.format_fr()}. "
+                "Il sera possible une fois les factures réglées."
+            )
+        coming = [
+            r
+            for child in family.children
+            if child.id is not None
+            for r in uow.reservations.of_child(child.id, None, today, today + FUTURE)
+        ]
+        if coming:
+            raise RuleViolation(
+                f"Effacement refusé : {len(coming)} réservation(s) à venir. "
+                "Annulez-les d'abord (portail reservations cancel)."
+            )
+        files = [d.file_id for d in family.documents]
+        for entry in uow.waiting_list.active(None, today, today + FUTURE):
+            if entry.family_id == family_id:
+                entry.status = WaitingStatus.LEFT
+                uow.waiting_list.update(entry)
+        account = uow.accounts.of_family(family_id)
+        if account is not None and account.id is not None:
+            uow.accounts.delete(account.id)
+        uow.changes.delete_of_family(family_id)
+        uow.families.update(anonymised(family), now)
+        redacted = uow.audit.redact_family(family_id)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="family.erase",
+                summary=f"Dossier n° {family_id} effacé à la demande de la famille",
+                details={"documents": len(files), "account": account is not None},
+                family_id=family_id,
+            )
+        )
+        uow.commit()
+    deleted = 0
+    for file_id in files:
+        try:
+            documents.delete(file_id)
+            deleted += 1
+        except NotFound:
+            continue
+    return ErasureReport(family_id, deleted, redacted, account is not None)
