@@ -7,6 +7,7 @@ import pytest
 from adapters.commune_file import read_commune_file
 from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.catalogue import DayKind, ServiceKind
+from portail_core.domain.consumption import BillingRules
 from portail_core.domain.money import Money
 from portail_core.errors import InvalidInput
 
@@ -285,3 +286,85 @@ def test_offer_hours_on_a_unit_without_offers_is_located_in_the_unit() -> None:
     problems = errors_of(text)
     place = "establishments n°1 « APS » > units n°1 « MATIN » > booking > offer_hours (ligne 31)"
     assert "qu'avec waiting_list" in problems[place]
+
+
+def with_billing(keys: str) -> str:
+    """MINIMAL with an ``[establishments.billing]`` table holding ``keys``, from line 24."""
+    return MINIMAL.replace(
+        "\n[[establishments.units]]",
+        f"\n[establishments.billing]\n{keys}\n\n[[establishments.units]]",
+    )
+
+
+def test_billing_rules_default_to_the_common_regulation() -> None:
+    unit = read_commune_file(MINIMAL).catalogue.establishments[0].units[0]
+    assert unit.billing == BillingRules(1, True, True)
+    assert unit.billing.describe()[0] == (
+        "absence justifiée : 1 premier jour facturé, puis gratuite"
+    )
+
+
+def test_an_establishment_s_billing_table_applies_to_its_units_unless_one_has_its_own() -> None:
+    text = with_billing(
+        "justified_absence_billed_days = 0\nunjustified_absence_billed = false\n"
+        "unbooked_presence_surcharge = false"
+    )
+    unit = read_commune_file(text).catalogue.establishments[0].units[0]
+    assert unit.billing == BillingRules(0, False, False)
+    # a unit's own table replaces the establishment's whole: its missing keys take the defaults
+    own = text.replace(
+        "places = 40", "places = 40\nbilling = { justified_absence_billed_days = 3 }"
+    )
+    unit = read_commune_file(own).catalogue.establishments[0].units[0]
+    assert unit.billing == BillingRules(3, True, True)
+    assert "3 premiers jours facturés" in unit.billing.describe()[0]
+
+
+def test_the_demo_town_writes_its_alsh_rule_explicitly() -> None:
+    assert "[establishments.billing]\njustified_absence_billed_days = 1" in DEMO
+    alsh = read_commune_file(DEMO).catalogue.establishment("ALSH")
+    assert alsh is not None
+    assert {u.billing for u in alsh.units} == {BillingRules(1, True, True)}
+
+
+@pytest.mark.parametrize(
+    ("keys", "key", "message"),
+    [
+        (
+            "justified_absence_billed_days = 32",
+            "justified_absence_billed_days (ligne 25)",
+            "0 à 31",
+        ),
+        (
+            "justified_absence_billed_days = -1",
+            "justified_absence_billed_days (ligne 25)",
+            "0 à 31",
+        ),
+        (
+            'justified_absence_billed_days = "1"',
+            "justified_absence_billed_days (ligne 25)",
+            "nombre entier",
+        ),
+        ('unjustified_absence_billed = "oui"', "unjustified_absence_billed (ligne 25)", "true ou"),
+        ("unbooked_presence_surcharge = 1", "unbooked_presence_surcharge (ligne 25)", "true ou"),
+    ],
+)
+def test_a_wrong_billing_rule_is_located(keys: str, key: str, message: str) -> None:
+    problems = errors_of(with_billing(keys))
+    assert message in problems[f"establishments n°1 « APS » > billing > {key}"]
+
+
+def test_an_unknown_billing_key_is_named_and_a_unit_s_error_is_located_in_the_unit() -> None:
+    problems = errors_of(with_billing("carence = 2"))
+    assert problems["establishments n°1 « APS » > billing (ligne 24)"] == (
+        "clé(s) inconnue(s) : carence"
+    )
+    text = MINIMAL.replace(
+        "places = 40", "places = 40\nbilling = { justified_absence_billed_days = 99 }"
+    )
+    problems = errors_of(text)
+    [(place, message)] = problems.items()
+    assert place.startswith(
+        "establishments n°1 « APS » > units n°1 « MATIN » > billing > justified_absence_billed_days"
+    )
+    assert "0 à 31" in message

@@ -18,7 +18,7 @@ from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from adapters.commune_file.model import OfferHours
+from adapters.commune_file.model import CarenceDays, OfferHours
 from portail_core.domain.booking_rules import (
     RULE_NAMES,
     Deadline,
@@ -26,6 +26,7 @@ from portail_core.domain.booking_rules import (
     WaitingListPolicy,
 )
 from portail_core.domain.catalogue import DayKind, ServiceKind
+from portail_core.domain.consumption import BillingRules
 from portail_core.domain.instants import PARIS
 from portail_core.domain.money import Money
 from portail_core.domain.text import clean_line
@@ -58,6 +59,7 @@ def file_converter() -> Converter:
     converter.register_structure_hook(ServiceKind, _enum_hook(ServiceKind))
     converter.register_structure_hook(PromotionMode, _enum_hook(PromotionMode))
     converter.register_structure_hook(OfferHours, _offer_hours)
+    converter.register_structure_hook(CarenceDays, _carence_days)
     converter.register_structure_hook(Deadline, functools.partial(_deadline, converter))
     converter.register_structure_hook_factory(_is_list, functools.partial(_list_hook, converter))
     converter.register_structure_hook_factory(attrs.has, functools.partial(_attrs_hook, converter))
@@ -184,6 +186,15 @@ def _offer_hours(value: Any, _: Any) -> OfferHours:
     except ValueError as error:
         raise FileValueError(str(error)) from None
     return OfferHours(hours)
+
+
+def _carence_days(value: Any, _: Any) -> CarenceDays:
+    days = _integer(value, None)
+    try:
+        BillingRules(justified_absence_billed_days=days)  # the domain's own limits
+    except ValueError as error:
+        raise FileValueError(f"{error} (0 : une absence justifiée n'est jamais facturée)") from None
+    return CarenceDays(days)
 
 
 def _weekday(value: Any, _: Any) -> Weekday:

@@ -20,6 +20,9 @@ from portail_core.domain.weekdays import Weekday
 OfferHours = NewType("OfferHours", int)
 """Hours a family has to accept a place offered from the waiting list (1 to 720)."""
 
+CarenceDays = NewType("CarenceDays", int)
+"""Days of a justified absence that are billed all the same (jours de carence, 0 to 31)."""
+
 
 @define
 class FileCommune:
@@ -68,6 +71,15 @@ class FileBooking:
     windows: list[FileWindow] = Factory(list)
     waiting_list: PromotionMode = PromotionMode.AUTOMATIC
     offer_hours: OfferHours | None = None  # only with waiting_list = "offer"; 48 when absent
+
+
+@define
+class FileBilling:
+    """What each consumption state costs (``domain.consumption.BillingRules``)."""
+
+    justified_absence_billed_days: CarenceDays = CarenceDays(1)
+    unjustified_absence_billed: bool = True
+    unbooked_presence_surcharge: bool = True
 
 
 @define
@@ -121,6 +133,7 @@ class FileUnit:
     requires_enrolment: bool = False
     tariffs: list[FileTariff] = Factory(list)
     booking: FileBooking | None = None
+    billing: FileBilling | None = None
 
 
 @define
@@ -134,6 +147,7 @@ class FileEstablishment:
     closures: list[FileClosure] = Factory(list)
     regulation_version: str | None = None
     booking: FileBooking | None = None
+    billing: FileBilling | None = None
     units: list[FileUnit] = Factory(list)
 
 

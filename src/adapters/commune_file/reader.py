@@ -12,6 +12,7 @@ from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 from adapters.commune_file.converter import file_converter
 from adapters.commune_file.locations import Segment, describe, line_of, parse_cattrs_path
 from adapters.commune_file.model import (
+    FileBilling,
     FileBooking,
     FileCommune,
     FileContent,
@@ -40,6 +41,7 @@ from portail_core.domain.catalogue import (
     Unit,
 )
 from portail_core.domain.catalogue_checks import Problem, catalogue_problems
+from portail_core.domain.consumption import BillingRules
 from portail_core.domain.tariff import QuotientBracket, Tariff
 from portail_core.errors import InvalidInput
 from portail_core.services.communes import CommuneDetails, commune_from
@@ -216,7 +218,9 @@ def _establishment(source: FileEstablishment) -> Establishment:
         school_code=source.school,
         closures=tuple(Closure(c.from_, c.to, c.label) for c in source.closures),
         regulation=source.regulation_version,
-        units=tuple(_unit(u, u.booking or source.booking) for u in source.units),
+        units=tuple(
+            _unit(u, u.booking or source.booking, u.billing or source.billing) for u in source.units
+        ),
     )
 
 
@@ -245,7 +249,18 @@ def _rules(booking: FileBooking | None) -> BookingRules:
     )
 
 
-def _unit(source: FileUnit, booking: FileBooking | None) -> Unit:
+def _billing(billing: FileBilling | None) -> BillingRules:
+    """The unit's own table, else its establishment's, else the common regulation."""
+    if billing is None:
+        return BillingRules()
+    return BillingRules(
+        justified_absence_billed_days=billing.justified_absence_billed_days,
+        unjustified_absence_billed=billing.unjustified_absence_billed,
+        unbooked_presence_surcharge=billing.unbooked_presence_surcharge,
+    )
+
+
+def _unit(source: FileUnit, booking: FileBooking | None, billing: FileBilling | None) -> Unit:
     optional: dict[str, Any] = {}
     if source.weekdays is not None:
         optional["weekdays"] = frozenset(source.weekdays)
@@ -268,6 +283,7 @@ def _unit(source: FileUnit, booking: FileBooking | None) -> Unit:
         ),
         requires_enrolment=source.requires_enrolment,
         tariffs=tuple(_tariff(t) for t in source.tariffs),
+        billing=_billing(billing),
         **optional,
     )
 
