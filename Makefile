@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format typecheck imports check ci lock clean
+.PHONY: run test bench lint format typecheck imports check ci lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ run: $(STAMP)
 ## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: the benchmarks (benchmarks/README.md): SQLite in a temporary file, and PostgreSQL at
+## PORTAIL_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test)
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.planning
+	$(BIN)/python -m benchmarks.confirmations
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
