@@ -325,6 +325,9 @@ def test_the_waiting_list_is_empty_and_says_so(services: Services) -> None:
     wrong = run(services, "waitlist", "show", "--from", "2026-09-10", "--to", "2026-09-01")
     assert wrong.exit_code == 2
     assert "précède" in wrong.output
+    unknown = run(services, "waitlist", "show", "--establishment", "NULLE")
+    assert unknown.exit_code == 3
+    assert "Aucune structure « NULLE »" in unknown.output
 
 
 def test_occupancy_shows_each_open_day_of_the_month(services: Services) -> None:

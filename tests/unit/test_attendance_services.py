@@ -3,12 +3,18 @@ before the desk books for a family, against the in-memory unit of work on the de
 
 from __future__ import annotations
 
+import copy
+import functools
+from collections import Counter
 from datetime import date
 
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from adapters.memory.unit_of_work import InMemoryStore
 from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.reservation import Slot
@@ -207,6 +213,51 @@ def test_a_closed_day_with_bookings_still_shows_closed() -> None:
     assert [(line.unit_code, line.age_group, line.open, line.booked) for line in that_day] == [
         (JOURNEE, "ELEM", False, 1)
     ]
+
+
+DAYS = [date(2026, 9, d) for d in (2, 9, 16)]
+requests = st.lists(
+    st.tuples(
+        st.sampled_from(["book", "cancel", "wait"]),
+        st.integers(0, 3),  # which family
+        st.sampled_from(["Léa", "Tom"]),
+        st.sampled_from(DAYS),
+        st.sampled_from([JOURNEE, MATIN]),
+    ),
+    max_size=8,
+)
+
+
+@functools.cache
+def four_families() -> tuple[World, list[int]]:
+    """Built once: copied for each example (the demo commune takes a while to load)."""
+    world = make_world(places=2)
+    families = [world.martin] + [
+        add_family(world, name, ("Léa", "Tom")) for name in ("Bernard", "Petit", "Roux")
+    ]
+    return world, families
+
+
+@settings(max_examples=15)  # each example books through the in-memory twin: ~0.4 s
+@given(requests)
+def test_occupancy_and_the_attendance_sheets_agree_whatever_the_desk_did(
+    steps: list[tuple[str, int, str, date, str]],
+) -> None:
+    base, families = four_families()
+    world = attrs.evolve(base, store=InMemoryStore(copy.deepcopy(base.store.state)))
+    for request, which, child, day, unit in steps:
+        slot = frozenset({Slot(day, unit)})
+        selection = Selection(**{request: slot})
+        desk(world, families[which], child, selection)
+    lines = month_of(world).lines
+    for day in DAYS:
+        on_sheet = Counter((line.unit_code, line.age_group) for line in sheet(world, day).lines)
+        for line in (line for line in lines if line.day == day):
+            assert line.booked == on_sheet[(line.unit_code, line.age_group_label)]
+            assert line.places is not None
+            assert line.places == 2 or line.unit_code != JOURNEE
+            assert line.booked <= line.places  # capacity holds whatever the order of requests
+            assert line.free == line.places - line.booked - line.offered
 
 
 def test_occupancy_of_an_unknown_establishment_is_not_found() -> None:
