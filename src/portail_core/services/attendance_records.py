@@ -1,0 +1,501 @@
+"""The staff's attendance record (pointage): who was present or absent in each unit of an
+establishment on one day, which billing turns into consumptions.
+
+Each booked child is marked present or absent; a child of the establishment who came without a
+reservation is marked present (billed at the unit's rule for presence without reservation).
+A day to come, a closed day and an unknown child or unit are refused; the pointage is recorded
+whole or not at all, and each mark that changes is audited (who, when, old -> new).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+import pendulum
+from attrs import frozen
+
+from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.catalogue import Establishment, Unit
+from portail_core.domain.child import Child
+from portail_core.domain.consumption import (
+    Absence,
+    AttendanceMark,
+    ConsumptionState,
+    Presence,
+    consumptions_of,
+)
+from portail_core.domain.dossier import Family
+from portail_core.domain.opening import CalendarContext, Opening, opening_of
+from portail_core.domain.raw_input import InputReader
+from portail_core.domain.reservation import Reservation
+from portail_core.domain.text import printable
+from portail_core.errors import InvalidInput, NotFound, RuleViolation
+from portail_core.ports import Clock, UnitOfWork
+from portail_core.services.desk import staff_establishment
+from portail_core.services.opening_calendar import CalendarSources
+
+__all__ = [
+    "MAX_MARKS",
+    "MarkChange",
+    "MarkInput",
+    "PointageLine",
+    "PointageReport",
+    "PointageSheet",
+    "pointage_sheet",
+    "record_pointage",
+]
+
+MAX_MARKS = 5000  # a day of the largest school restaurant is a few hundred
+_CHILD_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
+_PRESENCE_ALIASES = {
+    "p": Presence.PRESENT,
+    "oui": Presence.PRESENT,
+    "1": Presence.PRESENT,
+    "présente": Presence.PRESENT,
+    "a": Presence.ABSENT,
+    "non": Presence.ABSENT,
+    "0": Presence.ABSENT,
+    "absente": Presence.ABSENT,
+}
+
+
+@frozen
+class MarkInput:
+    """One mark as typed (a row of a CSV file, an answer at the prompt).
+
+    ``where`` names it in the report of refusals ("ligne 3"); by default the child and unit.
+    """
+
+    child: int | str
+    unit: str
+    presence: Presence | str
+    where: str = ""
+
+    @property
+    def place(self) -> str:
+        return (
+            self.where or f"enfant n° {printable(str(self.child), 12)}, {printable(self.unit, 40)}"
+        )
+
+
+@frozen
+class PointageLine:
+    """One child in one unit on the day: booked or not, and what was recorded."""
+
+    unit_code: str
+    unit_label: str
+    child_id: int
+    child_name: str
+    family_id: int
+    family_name: str
+    booked: bool
+    presence: Presence | None  # None: not recorded yet
+    recorded_by: str
+    recorded_at: pendulum.DateTime | None
+    absence: Absence | None  # an absence declared for that day
+    state: ConsumptionState | None  # what billing sees (None: nothing to bill)
+
+
+@frozen
+class PointageSheet:
+    establishment: Establishment
+    day: date
+    openings: tuple[Opening, ...]  # one per unit, in catalogue order
+    lines: tuple[PointageLine, ...]  # by unit (catalogue order), booked first, then by name
+
+    @property
+    def closed(self) -> bool:
+        return not any(opening.open for opening in self.openings)
+
+    def opening(self, unit_code: str) -> Opening | None:
+        return next((o for o in self.openings if o.unit_code == unit_code), None)
+
+
+@frozen
+class MarkChange:
+    """A mark written: ``old`` is None when the child had not been marked yet."""
+
+    child_id: int
+    child_name: str
+    family_name: str
+    unit_code: str
+    unit_label: str
+    booked: bool
+    old: Presence | None
+    new: Presence
+
+
+@frozen
+class PointageReport:
+    establishment: Establishment
+    day: date
+    changes: tuple[MarkChange, ...]
+    unchanged: int  # marks given again with the same presence
+
+    @property
+    def new(self) -> int:
+        return sum(1 for change in self.changes if change.old is None)
+
+    @property
+    def corrected(self) -> int:
+        return sum(1 for change in self.changes if change.old is not None)
+
+
+def _day(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _context(uow: UnitOfWork, sources: CalendarSources, day: date) -> CalendarContext:
+    commune = uow.communes.get()
+    if commune is None:
+        raise NotFound("La commune n'est pas encore configurée.")
+    return CalendarContext(
+        zone=commune.school_zone,
+        school_weekdays=commune.school_weekdays,
+        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
+        public_holidays=sources.public_holidays.between(day, day),
+    )
+
+
+def _check_day(
+    establishment: Establishment, day: date, openings: Sequence[Opening], today: date
+) -> None:
+    if day > today:
+        raise RuleViolation(
+            f"Le {_day(day)} n'est pas encore arrivé : on pointe le jour même ou après."
+        )
+    if not any(opening.open for opening in openings):
+        why = "; ".join(sorted({o.describe() for o in openings})) or "aucune unité"
+        raise RuleViolation(f"« {establishment.name} » est fermée le {_day(day)} ({why}).")
+
+
+class _Children:
+    """The children concerned, found by number: booked ones through their reservation's family,
+    the others by reading the families once, only when needed."""
+
+    def __init__(self, uow: UnitOfWork, family_ids: set[int]) -> None:
+        self._uow = uow
+        self._all_read = False
+        self._families: dict[int, Family] = {}
+        self._children: dict[int, tuple[Family, Child]] = {}
+        for family_id in sorted(family_ids):
+            family = uow.families.get(family_id)
+            if family is not None:
+                self._add(family)
+
+    def _add(self, family: Family) -> None:
+        assert family.id is not None  # noqa: S101  (read from storage)
+        self._families[family.id] = family
+        for child in family.children:
+            if child.id is not None:
+                self._children[child.id] = (family, child)
+
+    def find(self, child_id: int) -> tuple[Family, Child] | None:
+        if child_id not in self._children and not self._all_read:
+            self._all_read = True
+            for family in self._uow.families.listing():
+                self._add(family)
+        return self._children.get(child_id)
+
+    def names(self, child_id: int, family_id: int | None) -> tuple[str, int, str]:
+        """The child's name, its family's number and name (numbers when unknown)."""
+        found = self.find(child_id)
+        if found is None:
+            number = family_id or 0
+            return f"Enfant n° {child_id}", number, f"n° {number}"
+        family, child = found
+        return child.full_name, family.id or 0, family.name
+
+
+def pointage_sheet(
+    uow: UnitOfWork,
+    sources: CalendarSources,
+    clock: Clock,
+    *,
+    establishment_code: str,
+    day: date,
+    for_recording: bool = False,
+) -> PointageSheet:
+    """The day's pointage of one establishment: booked children and children marked without a
+    reservation, with their mark and the absence declared, if any.
+
+    ``for_recording``: refuse (RuleViolation) a day to come or a closed day, as recording would.
+    No health information is shown, so reading it is not audited.
+    """
+    with uow:
+        establishment = staff_establishment(uow, establishment_code)
+        context = _context(uow, sources, day)
+        openings = tuple(opening_of(establishment, u, day, context) for u in establishment.units)
+        if for_recording:
+            _check_day(establishment, day, openings, clock.today())
+        booked = uow.reservations.on_day(establishment.code, day)
+        marks = uow.attendance.between(day, day, establishment_code=establishment.code)
+        absences = uow.absences.between(day, day)
+        children = _Children(uow, {r.family_id for r in booked})
+        lines = _lines(establishment, day, booked, marks, absences, children)
+    return PointageSheet(establishment, day, openings, tuple(lines))
+
+
+def _lines(
+    establishment: Establishment,
+    day: date,
+    reservations: Sequence[Reservation],
+    marks: Sequence[AttendanceMark],
+    absences: Sequence[Absence],
+    children: _Children,
+) -> list[PointageLine]:
+    marked = {(m.child_id, m.unit_code): m for m in marks}
+    declared = {a.child_id: a for a in absences if a.covers(day)}
+    rules = {(establishment.code, u.code): u.billing for u in establishment.units}
+    families = {r.child_id: r.family_id for r in reservations}
+    keys = [(r.child_id, r.unit_code, True) for r in reservations]
+    booked_keys = {(child, unit) for child, unit, _ in keys}
+    keys += [(c, u, False) for (c, u) in sorted(marked) if (c, u) not in booked_keys]
+    lines = []
+    for child_id, unit_code, is_booked in keys:
+        unit = establishment.unit(unit_code)
+        mark = marked.get((child_id, unit_code))
+        absence = declared.get(child_id)
+        slots = [(child_id, establishment.code, unit_code, day)] if is_booked else []
+        found = consumptions_of(
+            slots,
+            [mark] if mark is not None else [],
+            [absence] if absence is not None else [],
+            rules,
+        )
+        name, family_id, family_name = children.names(child_id, families.get(child_id))
+        lines.append(
+            PointageLine(
+                unit_code=unit_code,
+                unit_label=unit.label if unit is not None else unit_code,
+                child_id=child_id,
+                child_name=name,
+                family_id=family_id,
+                family_name=family_name,
+                booked=is_booked,
+                presence=mark.presence if mark is not None else None,
+                recorded_by=mark.recorded_by if mark is not None else "",
+                recorded_at=mark.recorded_at if mark is not None else None,
+                absence=absence,
+                state=found[0].state if found else None,
+            )
+        )
+    order = {unit.code: n for n, unit in enumerate(establishment.units)}
+    lines.sort(
+        key=lambda line: (
+            order.get(line.unit_code, len(order)),
+            not line.booked,
+            _fold(line.child_name),
+            line.child_id,
+        )
+    )
+    return lines
+
+
+def _fold(text: str) -> str:
+    """Names in French order: accents and case do not count."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@frozen
+class _Wanted:
+    child_id: int
+    unit: Unit
+    presence: Presence
+    where: str
+
+
+def _parse(reader: InputReader, establishment: Establishment, mark: MarkInput) -> _Wanted | None:
+    where = mark.place
+    child_text = str(mark.child).strip()
+    if isinstance(mark.child, bool) or not _CHILD_NUMBER.fullmatch(child_text):
+        reader.refuse(
+            where, f"numéro d'enfant invalide : « {printable(child_text, 20)} » (un nombre)."
+        )
+        return None
+    code = mark.unit.strip().upper() if isinstance(mark.unit, str) else ""
+    unit = establishment.unit(code)
+    if unit is None:
+        possible = ", ".join(u.code for u in establishment.units)
+        reader.refuse(
+            where,
+            f"unité inconnue à « {establishment.name} » : « {printable(code, 40)} » "
+            f"(unités : {possible}).",
+        )
+        return None
+    if isinstance(mark.presence, Presence):
+        presence = mark.presence
+    else:
+        before = len(reader.problems)
+        presence = reader.choice(
+            where,
+            mark.presence,
+            Presence,
+            f"présence invalide : « {printable(str(mark.presence), 20)} » (présent ou absent).",
+            aliases=_PRESENCE_ALIASES,
+        )
+        if len(reader.problems) > before:
+            return None
+    return _Wanted(int(child_text), unit, presence, where)
+
+
+def record_pointage(
+    uow: UnitOfWork,
+    sources: CalendarSources,
+    clock: Clock,
+    *,
+    establishment_code: str,
+    day: date,
+    marks: Sequence[MarkInput],
+    actor: Actor,
+) -> PointageReport:
+    """Record the pointage of one establishment on one day, whole or not at all.
+
+    Refused (RuleViolation) for a day to come or a day the establishment is closed; each mark
+    refused (InvalidInput, one message per mark, nothing written) for an unknown child or unit,
+    a unit closed that day, a child twice in the same unit, an absence marked for a child not
+    booked, or a child of another school than the one the establishment serves.
+    """
+    if not marks:
+        raise InvalidInput("Aucun pointage à enregistrer.")
+    if len(marks) > MAX_MARKS:
+        raise InvalidInput(f"Trop de lignes : {MAX_MARKS} au plus pour un jour.")
+    now = clock.now()
+    with uow:
+        establishment = staff_establishment(uow, establishment_code)
+        context = _context(uow, sources, day)
+        openings = {u.code: opening_of(establishment, u, day, context) for u in establishment.units}
+        _check_day(establishment, day, list(openings.values()), clock.today())
+        booked = {
+            (r.child_id, r.unit_code): r for r in uow.reservations.on_day(establishment.code, day)
+        }
+        existing = {
+            (m.child_id, m.unit_code): m
+            for m in uow.attendance.between(day, day, establishment_code=establishment.code)
+        }
+        children = _Children(uow, {r.family_id for r in booked.values()})
+        reader = InputReader()
+        seen: dict[tuple[int, str], str] = {}
+        wanted: list[_Wanted] = []
+        for mark in marks:
+            parsed = _parse(reader, establishment, mark)
+            if parsed is None:
+                continue
+            problem = _refusal(parsed, establishment, day, openings, booked, children, seen)
+            if problem is not None:
+                reader.refuse(parsed.where, problem)
+                continue
+            seen[(parsed.child_id, parsed.unit.code)] = parsed.where
+            wanted.append(parsed)
+        if reader.problems:
+            raise InvalidInput(
+                f"{len(reader.problems)} pointage(s) refusé(s) : rien n'est enregistré.",
+                reader.problems,
+            )
+        changes: list[MarkChange] = []
+        unchanged = 0
+        for item in wanted:
+            key = (item.child_id, item.unit.code)
+            before = existing.get(key)
+            old = before.presence if before is not None else None
+            if old is item.presence:
+                unchanged += 1
+                continue
+            uow.attendance.record(
+                AttendanceMark(
+                    item.child_id,
+                    establishment.code,
+                    item.unit.code,
+                    day,
+                    item.presence,
+                    now,
+                    actor.identifier,
+                )
+            )
+            reservation = booked.get(key)
+            name, family_id, family_name = children.names(
+                item.child_id, reservation.family_id if reservation else None
+            )
+            change = MarkChange(
+                item.child_id,
+                name,
+                family_name,
+                item.unit.code,
+                item.unit.label,
+                reservation is not None,
+                old,
+                item.presence,
+            )
+            changes.append(change)
+            uow.audit.record(_event(now, actor, establishment, day, change, family_id))
+        uow.commit()
+    return PointageReport(establishment, day, tuple(changes), unchanged)
+
+
+def _refusal(
+    item: _Wanted,
+    establishment: Establishment,
+    day: date,
+    openings: dict[str, Opening],
+    booked: dict[tuple[int, str], Reservation],
+    children: _Children,
+    seen: dict[tuple[int, str], str],
+) -> str | None:
+    """Why this mark cannot be recorded, or None."""
+    key = (item.child_id, item.unit.code)
+    if key in seen:
+        return (
+            f"enfant n° {item.child_id} pointé deux fois en « {item.unit.label} » "
+            f"(voir {seen[key]})."
+        )
+    opening = openings.get(item.unit.code)
+    if opening is not None and not opening.open:
+        return f"« {item.unit.label} » est fermé le {_day(day)} ({opening.describe()})."
+    if key in booked:
+        return None
+    found = children.find(item.child_id)
+    if found is None:
+        return f"aucun enfant n° {item.child_id} dans les dossiers (voir `portail family show`)."
+    _, child = found
+    if item.presence is Presence.ABSENT:
+        return (
+            f"{child.full_name} n'a pas de réservation en « {item.unit.label} » ce jour-là : "
+            "seul « présent » (présence sans réservation) peut être pointé."
+        )
+    if establishment.kind.serves_a_school and child.school_code != establishment.school_code:
+        return f"{child.full_name} n'est pas élève de l'école que dessert « {establishment.name} »."
+    return None
+
+
+def _event(
+    now: pendulum.DateTime,
+    actor: Actor,
+    establishment: Establishment,
+    day: date,
+    change: MarkChange,
+    family_id: int,
+) -> AuditEvent:
+    old = change.old.label if change.old is not None else "non pointé"
+    unbooked = "" if change.booked else " (sans réservation)"
+    return AuditEvent(
+        at=now,
+        actor=actor,
+        action="attendance.mark",
+        summary=(
+            f"Pointage « {establishment.name} », {change.unit_label}, {_day(day)} : "
+            f"{change.child_name} {old} -> {change.new.label}{unbooked}"
+        ),
+        details={
+            "establishment": establishment.code,
+            "unit": change.unit_code,
+            "day": day.isoformat(),
+            "child_id": change.child_id,
+            "booked": change.booked,
+            "presence": [change.old.value if change.old else None, change.new.value],
+        },
+        family_id=family_id or None,
+    )
