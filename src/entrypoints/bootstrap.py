@@ -15,6 +15,7 @@ from adapters.documents import FileDocumentStore, InMemoryDocumentStore
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import Argon2PasswordHasher
+from adapters.pdf import HtmlInvoiceRenderer
 from adapters.persistence import (
     SqlUnitOfWork,
     create_database_engine,
@@ -28,6 +29,7 @@ from portail_core.ports import (
     Clock,
     DocumentStore,
     EmailRenderer,
+    InvoiceRenderer,
     Mailer,
     PasswordHasher,
     UnitOfWork,
@@ -51,6 +53,7 @@ class Services:
     documents: DocumentStore
     hasher: PasswordHasher = field(factory=Argon2PasswordHasher)
     engine: Engine | None = field(default=None)
+    invoice_renderer: InvoiceRenderer = field(factory=HtmlInvoiceRenderer)
 
     def schema_is_current(self) -> bool:
         """True when the database is migrated to the code's head revision (or is in memory)."""

@@ -22,6 +22,7 @@ from portail_core.domain.consumption import Absence, AttendanceMark
 from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
 from portail_core.domain.invoice import DocumentKind, Invoice
+from portail_core.domain.invoice_sheet import InvoiceSheet
 from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
 from portail_core.domain.payment import Payment
 from portail_core.domain.reservation import (
@@ -47,6 +48,7 @@ __all__ = [
     "DocumentStore",
     "EmailRenderer",
     "FamilyRepository",
+    "InvoiceRenderer",
     "InvoiceRepository",
     "Mailer",
     "MailerError",
@@ -524,3 +526,11 @@ class UnitOfWorkFactory(Protocol):
     """Opens a new unit of work; a read-only one cannot commit and does not block writers."""
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+
+
+class InvoiceRenderer(Protocol):
+    """Lays an invoice or a credit note out as a PDF a screen reader can read (tagged, PDF/UA)."""
+
+    def render(self, sheet: InvoiceSheet) -> bytes:
+        """The PDF's bytes; the text is the sheet's, word for word."""
+        ...
