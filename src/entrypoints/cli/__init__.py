@@ -10,8 +10,11 @@ from __future__ import annotations
 import click
 
 from entrypoints.cli import (
+    absences,
     account,
+    attendance,
     audit,
+    billing,
     calendar,
     catalogue,
     changes,
@@ -41,8 +44,11 @@ def main() -> None:
     """
 
 
+main.add_command(absences.group)
 main.add_command(account.group)
+main.add_command(attendance.group)
 main.add_command(audit.group)
+main.add_command(billing.group)
 main.add_command(catalogue.group)
 main.add_command(changes.group)
 main.add_command(calendar.group)

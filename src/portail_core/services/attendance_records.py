@@ -352,8 +352,10 @@ def record_pointage(
     day: date,
     marks: Sequence[MarkInput],
     actor: Actor,
+    dry_run: bool = False,
 ) -> PointageReport:
-    """Record the pointage of one establishment on one day, whole or not at all.
+    """Record the pointage of one establishment on one day, whole or not at all (``dry_run``:
+    check it and report what would change, writing nothing).
 
     Refused (RuleViolation) for a day to come or a day the establishment is closed; each mark
     refused (InvalidInput, one message per mark, nothing written) for an unknown child or unit,
@@ -405,17 +407,18 @@ def record_pointage(
             if old is item.presence:
                 unchanged += 1
                 continue
-            uow.attendance.record(
-                AttendanceMark(
-                    item.child_id,
-                    establishment.code,
-                    item.unit.code,
-                    day,
-                    item.presence,
-                    now,
-                    actor.identifier,
+            if not dry_run:
+                uow.attendance.record(
+                    AttendanceMark(
+                        item.child_id,
+                        establishment.code,
+                        item.unit.code,
+                        day,
+                        item.presence,
+                        now,
+                        actor.identifier,
+                    )
                 )
-            )
             reservation = booked.get(key)
             name, family_id, family_name = children.names(
                 item.child_id, reservation.family_id if reservation else None
@@ -431,8 +434,10 @@ def record_pointage(
                 item.presence,
             )
             changes.append(change)
-            uow.audit.record(_event(now, actor, establishment, day, change, family_id))
-        uow.commit()
+            if not dry_run:
+                uow.audit.record(_event(now, actor, establishment, day, change, family_id))
+        if not dry_run:
+            uow.commit()
     return PointageReport(establishment, day, tuple(changes), unchanged)
 
 

@@ -116,6 +116,7 @@ def run_billing(
     actor: Actor,
     dry_run: bool = False,
     progress: Progress | None = None,
+    started: Progress | None = None,
     due_days: int = DUE_DAYS,
 ) -> BillingReport:
     """Bill every family for ``month``; ``dry_run`` computes without writing anything."""
@@ -133,7 +134,7 @@ def run_billing(
     with uow:
         if not dry_run:  # serialises concurrent runs of the year before anything is read
             uow.invoices.lock_numbering(issued_on.year)
-        bills = _bill_everyone(uow, month, first, last, progress)
+        bills = _bill_everyone(uow, month, first, last, progress, started)
         report = BillingReport(month, dry_run, tuple(bills))
         if dry_run:
             return report
@@ -166,7 +167,12 @@ def run_billing(
 
 
 def _bill_everyone(
-    uow: UnitOfWork, month: str, first: date, last: date, progress: Progress | None
+    uow: UnitOfWork,
+    month: str,
+    first: date,
+    last: date,
+    progress: Progress | None,
+    started: Progress | None = None,
 ) -> list[FamilyBill]:
     catalogue = uow.catalogue.get()
     rules: dict[tuple[str, str], BillingRules] = {
@@ -185,7 +191,10 @@ def _bill_everyone(
     for document in uow.invoices.of_month(month):
         documents[document.family_id].append(document)
     bills = []
-    for family in uow.families.listing():
+    families = uow.families.listing()
+    if started is not None:  # the number of families, before billing them (a progress bar)
+        started(len(families))
+    for family in families:
         assert family.id is not None  # noqa: S101  (read from storage)
         child_ids = {c.id for c in family.children}
         family_marks = [m for c in child_ids if c is not None for m in marks.get(c, [])]
