@@ -22,6 +22,7 @@ from entrypoints.cli import (
     demo,
     document,
     family,
+    invoices,
     occupancy,
     outbox,
     reservations,
@@ -56,6 +57,7 @@ main.add_command(db.group)
 main.add_command(demo.group)
 main.add_command(document.group)
 main.add_command(family.group)
+main.add_command(invoices.group)
 main.add_command(occupancy.command)
 main.add_command(outbox.group)
 main.add_command(reservations.group)
