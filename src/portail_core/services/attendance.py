@@ -216,33 +216,70 @@ def occupancy(
         )
         taken = uow.reservations.taken(establishment.code, first, last, now)
         entries = uow.waiting_list.active(establishment.code, first, last)
-    offered = Counter(e.place for e in entries if _offer_runs(e, now))
-    waiting = Counter(e.place for e in entries if not _offer_runs(e, now))
-    lines: list[OccupancyLine] = []
-    for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
-        for unit in establishment.units:
-            is_open = opening_of(establishment, unit, day, context).open
-            for group, label in _groups(establishment.code, unit, day, taken, waiting):
-                place = PlaceKey(establishment.code, unit.code, day, group)
-                booked = taken.get(place, 0) - offered[place]
-                if not (is_open or booked or offered[place] or waiting[place]):
-                    continue
-                places = unit.places_on(day, group or None)
-                lines.append(
-                    OccupancyLine(
-                        day,
-                        unit.code,
-                        unit.label,
-                        group,
-                        label,
-                        is_open,
-                        places,
-                        booked,
-                        offered[place],
-                        waiting[place],
-                    )
-                )
+    counts = _Counts(
+        taken,
+        offered=Counter(e.place for e in entries if _offer_runs(e, now)),
+        waiting=Counter(e.place for e in entries if not _offer_runs(e, now)),
+    )
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    lines = [
+        line
+        for day in days
+        for unit in establishment.units
+        for line in _unit_lines(establishment, unit, day, context, counts)
+    ]
     return Occupancy(establishment, first, last, tuple(lines))
+
+
+@frozen
+class _Counts:
+    taken: dict[PlaceKey, int]  # booked and held by a running offer, as the repository counts
+    offered: Counter[PlaceKey]
+    waiting: Counter[PlaceKey]
+
+    def groups(self, unit: Unit, day: date) -> list[tuple[str, str]]:
+        """The unit's age groups (or "" without), and any other group still holding places."""
+        groups = [(g.code, g.label) for g in unit.age_groups] or [("", "")]
+        known = {group for group, _ in groups}
+        others = sorted(
+            {
+                place.age_group
+                for place in [*self.taken, *self.waiting]
+                if place.unit_code == unit.code
+                and place.day == day
+                and place.age_group not in known
+            }
+        )
+        return groups + [(group, group) for group in others]
+
+
+def _unit_lines(
+    establishment: Establishment, unit: Unit, day: date, context: CalendarContext, counts: _Counts
+) -> list[OccupancyLine]:
+    """A unit's lines for one day: when it is open, or when closed yet holding children."""
+    is_open = opening_of(establishment, unit, day, context).open
+    lines = []
+    for group, label in counts.groups(unit, day):
+        place = PlaceKey(establishment.code, unit.code, day, group)
+        offered, waiting = counts.offered[place], counts.waiting[place]
+        booked = counts.taken.get(place, 0) - offered
+        if is_open or booked or offered or waiting:
+            places = unit.places_on(day, group or None)
+            lines.append(
+                OccupancyLine(
+                    day,
+                    unit.code,
+                    unit.label,
+                    group,
+                    label,
+                    is_open,
+                    places,
+                    booked,
+                    offered,
+                    waiting,
+                )
+            )
+    return lines
 
 
 def _offer_runs(entry: WaitingEntry, now: pendulum.DateTime) -> bool:
@@ -253,26 +290,6 @@ def _offer_runs(entry: WaitingEntry, now: pendulum.DateTime) -> bool:
         and expires is not None
         and expires.timestamp() >= now.timestamp()
     )
-
-
-def _groups(
-    code: str,
-    unit: Unit,
-    day: date,
-    taken: dict[PlaceKey, int],
-    waiting: Counter[PlaceKey],
-) -> list[tuple[str, str]]:
-    """The unit's age groups (or "" without), and any other group still holding bookings."""
-    groups = [(g.code, g.label) for g in unit.age_groups] or [("", "")]
-    known = {group for group, _ in groups}
-    others = sorted(
-        {
-            place.age_group
-            for place in [*taken, *waiting]
-            if place.unit_code == unit.code and place.day == day and place.age_group not in known
-        }
-    )
-    return groups + [(group, group) for group in others]
 
 
 @frozen
