@@ -19,6 +19,7 @@ from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.changes import ChangeRequest
 from portail_core.domain.commune import Commune
 from portail_core.domain.consumption import Absence, AttendanceMark
+from portail_core.domain.direct_debit import DebitBatch
 from portail_core.domain.documents import StoredDocument
 from portail_core.domain.dossier import Family
 from portail_core.domain.invoice import DocumentKind, Invoice
@@ -45,6 +46,7 @@ __all__ = [
     "ChangeRequestRepository",
     "Clock",
     "CommuneRepository",
+    "DebitFileWriter",
     "DocumentStore",
     "EmailRenderer",
     "FamilyRepository",
@@ -363,10 +365,27 @@ class InvoiceRepository(Protocol):
 class PaymentRepository(Protocol):
     def add(self, payment: Payment) -> Payment: ...
 
+    def lock_families(self, family_ids: Iterable[int]) -> None:
+        """Lock these families' rows until the transaction ends, in id order: payments for a
+        family are recorded one at a time (a balance or a credit is never used twice)."""
+        ...
+
     def of_family(self, family_id: int) -> list[Payment]: ...
+
+    def of_invoices(self, numbers: Iterable[str]) -> list[Payment]:
+        """Payments allocated to these invoices, in the order they were recorded."""
+        ...
 
     def listing(self, first: date, last: date) -> list[Payment]:
         """Payments received between two dates, oldest first."""
+        ...
+
+
+class DebitFileWriter(Protocol):
+    """Writes a batch of SEPA direct debits as a pain.008 document."""
+
+    def write(self, batch: DebitBatch) -> bytes:
+        """The document, valid against its XSD; InvalidInput (in French) if it cannot be."""
         ...
 
 

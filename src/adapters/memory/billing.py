@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import date
 
 import attrs
@@ -123,8 +124,16 @@ class InMemoryPaymentRepository:
         self._state.payments.append(stored)
         return stored
 
+    def lock_families(self, family_ids: Iterable[int]) -> None:
+        """Units of work on one store are serialised already."""
+        del family_ids
+
     def of_family(self, family_id: int) -> list[Payment]:
         return [p for p in self._state.payments if p.family_id == family_id]
+
+    def of_invoices(self, numbers: Iterable[str]) -> list[Payment]:
+        wanted = set(numbers)
+        return [p for p in self._state.payments if p.invoice_number in wanted]
 
     def listing(self, first: date, last: date) -> list[Payment]:
         return [p for p in self._state.payments if first <= p.received_on <= last]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from adapters.persistence.tables import (
     absences,
     attendance_marks,
     document_sequences,
+    families,
     invoices,
     payments,
 )
@@ -228,6 +230,9 @@ class SqlInvoiceRepository:
         return [_invoice(row) for row in self._connection.execute(query)]
 
 
+_CHUNK = 1000  # values per IN (...): far below SQLite's and PostgreSQL's limits
+
+
 def _payment(row: Row[Any]) -> Payment:
     return Payment(
         family_id=row.family_id,
@@ -260,9 +265,25 @@ class SqlPaymentRepository:
         new_id = self._connection.execute(statement.returning(payments.c.id)).scalar_one()
         return attrs.evolve(payment, id=new_id)
 
+    def lock_families(self, family_ids: Iterable[int]) -> None:
+        wanted = sorted(set(family_ids))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = select(families.c.id).where(families.c.id.in_(chunk)).order_by(families.c.id)
+            self._connection.execute(query.with_for_update()).all()
+
     def of_family(self, family_id: int) -> list[Payment]:
         query = select(payments).where(payments.c.family_id == family_id).order_by(payments.c.id)
         return [_payment(row) for row in self._connection.execute(query)]
+
+    def of_invoices(self, numbers: Iterable[str]) -> list[Payment]:
+        wanted = sorted(set(numbers))
+        found: list[Payment] = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = select(payments).where(payments.c.invoice_number.in_(chunk))
+            found += [_payment(row) for row in self._connection.execute(query)]
+        return sorted(found, key=lambda payment: payment.id or 0)
 
     def listing(self, first: date, last: date) -> list[Payment]:
         p = payments.c

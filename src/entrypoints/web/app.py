@@ -12,10 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.web import (
+    absences,
     auth,
     catalogue,
     errors,
     family_pages,
+    invoices,
     pages,
     reservations,
     security,
@@ -68,6 +70,8 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(space.blueprint)
     app.register_blueprint(family_pages.blueprint)
     app.register_blueprint(reservations.blueprint)
+    app.register_blueprint(absences.blueprint)
+    app.register_blueprint(invoices.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")

@@ -15,6 +15,7 @@ import pendulum
 from attrs import define, field, frozen
 
 from portail_core.domain.child import Child
+from portail_core.domain.direct_debit import SepaMandate
 from portail_core.domain.guardians import AuthorizedPerson, Guardian
 from portail_core.domain.instants import as_utc
 from portail_core.domain.raw_input import InputReader
@@ -192,11 +193,25 @@ class Family:
     insurance_valid_until: date | None = None  # civil liability (responsabilité civile)
     documents: list[SupportingDocument] = field(factory=list)
     consents: list[RegulationConsent] = field(factory=list)
+    mandate: SepaMandate | None = None  # SEPA direct debit (prélèvement automatique)
     id: int | None = field(default=None, kw_only=True)
 
     @property
     def main_guardian(self) -> Guardian:
         return self.guardians[0]
+
+    @property
+    def pays_by_direct_debit(self) -> bool:
+        return self.mandate is not None and self.mandate.active
+
+    def sign_mandate(self, mandate: SepaMandate) -> None:
+        """A new signed mandate replaces the previous one (a new account is a new mandate)."""
+        self.mandate = mandate
+
+    def revoke_mandate(self) -> None:
+        """The family stops direct debit; the mandate stays in the dossier, inactive."""
+        if self.mandate is not None:
+            self.mandate = self.mandate.revoked()
 
     @classmethod
     def create(

@@ -12,7 +12,7 @@ from attrs import field, frozen
 from portail_core.domain.instants import as_utc
 from portail_core.domain.money import Money
 
-__all__ = ["Payment", "PaymentMode"]
+__all__ = ["DESK_MODES", "MAX_DESK_PAYMENT", "Payment", "PaymentMode", "allocate"]
 
 
 class PaymentMode(enum.Enum):
@@ -52,3 +52,20 @@ class Payment:
     recorded_by: str
     invoice_number: str | None = None
     id: int | None = field(default=None, kw_only=True, eq=False)
+
+
+DESK_MODES = (
+    PaymentMode.CHEQUE,
+    PaymentMode.CASH,
+    PaymentMode.CESU,
+    PaymentMode.ANCV,
+    PaymentMode.TRANSFER,
+)
+MAX_DESK_PAYMENT = Money(1_000_000)  # 10 000,00 €: more is a typing mistake
+
+
+def allocate(amount: Money, balance: Money) -> tuple[Money, Money]:
+    """Split money received for an invoice: what pays the invoice (up to its balance) and what
+    is left over, a credit of the family."""
+    to_invoice = min(amount, max(balance, Money.zero()))
+    return to_invoice, amount - to_invoice

@@ -22,6 +22,7 @@ from portail_core.domain.consumption import (
     BillingRules,
     consumptions_of,
 )
+from portail_core.domain.direct_debit import DIRECT_DEBIT_DAY, collection_date
 from portail_core.domain.dossier import Family
 from portail_core.domain.invoice import DocumentKind, Invoice, lines_equal
 from portail_core.domain.money import Money
@@ -118,8 +119,12 @@ def run_billing(
     progress: Progress | None = None,
     started: Progress | None = None,
     due_days: int = DUE_DAYS,
+    direct_debit_day: int = DIRECT_DEBIT_DAY,
 ) -> BillingReport:
-    """Bill every family for ``month``; ``dry_run`` computes without writing anything."""
+    """Bill every family for ``month``; ``dry_run`` computes without writing anything.
+
+    The invoices of families with an active SEPA mandate are debited on the first
+    ``direct_debit_day`` (1 to 28) at least 14 days after issue (``direct_debit_on``)."""
     first, last = month_bounds(month)
     today = clock.today()
     if not dry_run and today <= last:
@@ -129,6 +134,8 @@ def run_billing(
         )
     if not 1 <= due_days <= 90:
         raise InvalidInput("Le délai de paiement va de 1 à 90 jours.")
+    if not 1 <= direct_debit_day <= 28:
+        raise InvalidInput("Le jour de prélèvement va de 1 à 28.")
     issued_on = date(today.year, today.month, today.day)
     due_on = issued_on + timedelta(days=due_days)
     with uow:
@@ -142,7 +149,8 @@ def run_billing(
             raise RuleViolation(
                 "Facturation impossible, rien n'a été écrit : " + " ; ".join(report.problems[:20])
             )
-        written = _write(uow, clock, bills, issued_on, due_on, month)
+        debit_on = collection_date(issued_on, direct_debit_day)
+        written = _write(uow, clock, bills, issued_on, due_on, month, debit_on)
         report = BillingReport(month, dry_run, tuple(written))
         uow.audit.record(
             AuditEvent(
@@ -228,6 +236,7 @@ def _write(
     issued_on: date,
     due_on: date,
     month: str,
+    debit_on: date,
 ) -> list[FamilyBill]:
     now = clock.now()
     documents: dict[int, list[Invoice]] = defaultdict(list)
@@ -277,6 +286,7 @@ def _write(
                 lines=lines,
                 created_at=now,
                 quotient=quotient_label(family),
+                direct_debit_on=debit_on if family.pays_by_direct_debit else None,
             )
             uow.invoices.add(invoice)
             numbers.append(invoice.number)

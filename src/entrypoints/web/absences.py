@@ -1,0 +1,107 @@
+""" "Signaler une absence": a family tells the structures that a child will be (or was) absent,
+for illness or another reason, with the medical certificate if it has one; the guichet unique
+justifies it. The page lists the family's absences with their status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from entrypoints.web.app_services import services_of
+from entrypoints.web.sessions import login_required
+from portail_core.domain.audit import Actor, Channel
+from portail_core.domain.consumption import AbsenceReason
+from portail_core.domain.documents import MAX_DOCUMENT_BYTES
+from portail_core.errors import Conflict, InvalidInput
+from portail_core.services.absences import (
+    Upload,
+    absence_certificate,
+    declare_absence,
+    family_absences,
+)
+from portail_core.services.families import export_family
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("absences", __name__, url_prefix="/absences")
+FIELDS = ("child", "first_day", "last_day", "reason")
+
+
+def _actor() -> Actor:
+    return Actor(g.portal_session.identifier, Channel.PORTAL)
+
+
+def _page(
+    values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200
+) -> tuple[str, int]:
+    services = services_of(current_app)
+    family_id = g.portal_session.family_id
+    children = export_family(services.uow(read_only=True), family_id).family.children
+    absences = family_absences(services.uow(read_only=True), family_id)
+    return render_template(
+        "absences/home.html",
+        children=children,
+        absences=absences,
+        reasons=list(AbsenceReason),
+        values=values,
+        errors=errors or {},
+    ), status
+
+
+@blueprint.get("")
+@login_required
+def home() -> tuple[str, int]:
+    """The family's absences, and the form to signal a new one."""
+    return _page(dict.fromkeys(FIELDS, ""))
+
+
+@blueprint.post("")
+@login_required
+def declare() -> BaseResponse | tuple[str, int]:
+    """Signal an absence; POST-redirect-GET. Another family's child answers 404."""
+    services = services_of(current_app)
+    values = {name: (request.form.get(name) or "")[:40] for name in FIELDS}
+    upload = request.files.get("certificate")
+    certificate = None
+    if upload is not None and upload.filename:
+        certificate = Upload(upload.stream.read(MAX_DOCUMENT_BYTES + 1), upload.filename)
+    try:
+        declare_absence(
+            services.uow(),
+            services.documents,
+            services.clock,
+            family_id=g.portal_session.family_id,
+            child_id=values["child"],
+            first_day=values["first_day"],
+            last_day=values["last_day"],
+            reason=values["reason"],
+            certificate=certificate,
+            actor=_actor(),
+        )
+    except InvalidInput as error:
+        return _page(values, error.problems or {"first_day": error.message}, 400)
+    except Conflict as error:
+        return _page(values, {"first_day": error.message}, 409)
+    return redirect(url_for("absences.home", signalee="1"))
+
+
+@blueprint.get("/<int:absence_id>/certificat")
+@login_required
+def certificate(absence_id: int) -> Response:
+    """The certificate of one of the family's absences (another family's answers 404)."""
+    services = services_of(current_app)
+    line, content, kind = absence_certificate(
+        services.uow(),
+        services.documents,
+        services.clock,
+        absence_id=absence_id,
+        actor=_actor(),
+        family_id=g.portal_session.family_id,
+    )
+    extension = kind.extension if kind is not None else "bin"
+    name = f"certificat-absence-{line.number}.{extension}"
+    return Response(
+        content,
+        mimetype=kind.mime_type if kind is not None else "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

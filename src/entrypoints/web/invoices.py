@@ -1,0 +1,86 @@
+""" "Factures et règlements": the family's invoices and credit notes with their status, each
+one's detail (the same sheet as its PDF), the PDF, the balance, and the ways to pay.
+
+Another family's invoice answers 404, like a number that does not exist. Paying online through
+PayFiP comes with a later version: until then the button is shown disabled, with the reason.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, g, render_template
+
+from entrypoints.web.app_services import services_of
+from entrypoints.web.sessions import login_required
+from portail_core.domain.invoice_sheet import InvoiceSheet, month_fr
+from portail_core.errors import InvalidInput
+from portail_core.services.invoice_documents import InvoicePdf, invoice_pdf, invoice_sheet
+from portail_core.services.invoices import family_account
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("invoices", __name__, url_prefix="/factures")
+MAX_NUMBER = 40
+
+
+@blueprint.app_template_filter("invoice_month")
+def _invoice_month(month: str) -> str:
+    """ "2026-09" -> "septembre 2026"."""
+    return month_fr(month)
+
+
+@blueprint.get("")
+@login_required
+def home() -> str:
+    """The invoices, most recent first, and the balance."""
+    services = services_of(current_app)
+    account = family_account(services.uow(read_only=True), g.portal_session.family_id)
+    return render_template("invoices/home.html", account=account)
+
+
+@blueprint.get("/modes-de-paiement")
+@login_required
+def payment_modes() -> str:
+    """ "Modes de paiement": online (PayFiP), cheque, at the desk, direct debit."""
+    return render_template("invoices/payment_modes.html")
+
+
+def _sheet(number: str) -> InvoiceSheet:
+    services = services_of(current_app)
+    try:
+        return invoice_sheet(
+            services.uow(read_only=True), number[:MAX_NUMBER], family_id=g.portal_session.family_id
+        )
+    except InvalidInput:  # not even an invoice number: no such page
+        abort(404)
+
+
+@blueprint.get("/<number>")
+@login_required
+def detail(number: str) -> str:
+    """One invoice or credit note, line by line as in its PDF."""
+    sheet = _sheet(number)
+    return render_template("invoices/detail.html", sheet=sheet)
+
+
+@blueprint.get("/<number>/pdf")
+@login_required
+def pdf(number: str) -> Response:
+    """The PDF of one of the family's invoices, as an attachment that no cache keeps."""
+    services = services_of(current_app)
+    try:
+        document: InvoicePdf = invoice_pdf(
+            services.uow(read_only=True),
+            services.invoice_renderer,
+            number[:MAX_NUMBER],
+            family_id=g.portal_session.family_id,
+        )
+    except InvalidInput:
+        abort(404)
+    return Response(
+        document.content,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

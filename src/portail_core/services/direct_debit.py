@@ -1,0 +1,416 @@
+"""Direct debit (prélèvement automatique): the families' SEPA mandates, and the month's export of
+their unpaid invoices to a pain.008 file, recorded as paid by direct debit in the same
+transaction.
+
+Exporting a month twice is idempotent: the second export writes the same debits again (same
+message id, invoices, amounts, collection dates and mandates) and records nothing, so that a
+lost file, or one the bank sent back for a wrong creditor setting, can be made again without
+debiting anyone twice. Invoices that became payable after the export (a correction) are not
+added to it: they are listed, to be paid at the desk, online or with the family's credit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+import pendulum
+from attrs import frozen
+
+from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.direct_debit import (
+    Creditor,
+    Debit,
+    DebitBatch,
+    SepaMandate,
+    default_rum,
+    masked_iban,
+    month_label,
+)
+from portail_core.domain.dossier import Family
+from portail_core.domain.invoice import DocumentKind, Invoice
+from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from portail_core.ports import Clock, DebitFileWriter, UnitOfWork
+from portail_core.services.billing import month_bounds
+from portail_core.services.invoices import InvoiceStatus, InvoiceView, account_from
+
+__all__ = [
+    "DebitExport",
+    "MandateLine",
+    "export_direct_debits",
+    "list_mandates",
+    "message_id",
+    "revoke_mandate",
+    "sign_mandate",
+]
+
+Save = Callable[[bytes], None]
+AGAIN = " (fichier refait à l'identique)"
+
+
+def message_id(month: str) -> str:
+    """The file's message id: one per month, so that a bank refuses a second copy of a file."""
+    return f"PORTAIL-PRLV-{month}"
+
+
+@frozen
+class MandateLine:
+    family_id: int
+    family_name: str
+    mandate: SepaMandate
+
+
+@frozen
+class DebitExport:
+    batch: DebitBatch
+    document: bytes
+    again: bool  # the month had been exported: the same debits, nothing recorded
+    left_out: tuple[str, ...]  # invoices payable but not in the file, with the reason
+
+
+def sign_mandate(
+    uow: UnitOfWork,
+    clock: Clock,
+    family_id: int,
+    *,
+    holder: str,
+    iban: str,
+    signed_on: date,
+    actor: Actor,
+    bic: str | None = None,
+    rum: str | None = None,
+) -> SepaMandate:
+    """Record the family's signed mandate (replacing any previous one). ``iban`` must have been
+    checked by the adapters (``adapters.direct_debit.check_iban``)."""
+    now, today = clock.now(), clock.today()
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        others = {
+            f.mandate.rum
+            for f in uow.families.listing()
+            if f.mandate is not None and f.id != family_id
+        }
+        previous = family.mandate
+        own = {previous.rum} if previous is not None else set()
+        wanted = (rum or "").strip() or default_rum(family_id, signed_on, others | own)
+        mandate = SepaMandate.create(
+            holder=holder,
+            iban=iban,
+            rum=wanted,
+            signed_on=signed_on,
+            bic=bic,
+            today=date(today.year, today.month, today.day),
+        )
+        if mandate.rum in others:
+            raise Conflict(f"La RUM {mandate.rum} est déjà celle du mandat d'une autre famille.")
+        if previous is not None and previous.rum == mandate.rum and previous.iban != mandate.iban:
+            raise RuleViolation(
+                "Un nouveau compte bancaire demande un nouveau mandat : une nouvelle signature "
+                "et une nouvelle RUM (laissez --rum vide pour qu'elle soit attribuée)."
+            )
+        family.sign_mandate(mandate)
+        uow.families.update(family, now)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="family.mandate",
+                summary=(
+                    f"Mandat de prélèvement SEPA enregistré pour {family.name} : RUM "
+                    f"{mandate.rum}, IBAN {mandate.masked_iban}, signé le "
+                    f"{mandate.signed_on:%d/%m/%Y}"
+                ),
+                details={"changes": _changes(previous, mandate)},
+                family_id=family_id,
+            )
+        )
+        uow.commit()
+    return mandate
+
+
+def revoke_mandate(uow: UnitOfWork, clock: Clock, family_id: int, *, actor: Actor) -> SepaMandate:
+    """The family stops paying by direct debit: its next invoices are paid otherwise."""
+    now = clock.now()
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        previous = family.mandate
+        if previous is None or not previous.active:
+            raise Conflict(f"La famille {family.name} n'a pas de mandat de prélèvement actif.")
+        family.revoke_mandate()
+        assert family.mandate is not None  # noqa: S101  (revoked, still there)
+        uow.families.update(family, now)
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="family.mandate_revoke",
+                summary=f"Mandat de prélèvement {previous.rum} révoqué pour {family.name}",
+                details={"changes": _changes(previous, family.mandate)},
+                family_id=family_id,
+            )
+        )
+        uow.commit()
+        return family.mandate
+
+
+def list_mandates(uow: UnitOfWork, *, active_only: bool = False) -> list[MandateLine]:
+    with uow:
+        families = uow.families.listing()
+    return [
+        MandateLine(f.id or 0, f.name, f.mandate)
+        for f in families
+        if f.mandate is not None and (f.mandate.active or not active_only)
+    ]
+
+
+def _changes(old: SepaMandate | None, new: SepaMandate) -> dict[str, list[object]]:
+    """old -> new for each field that changed, the IBANs masked."""
+    changes: dict[str, list[object]] = {}
+    for name in ("holder", "iban", "bic", "rum", "signed_on", "active"):
+        before = getattr(old, name) if old is not None else None
+        after = getattr(new, name)
+        if before == after:
+            continue
+        if name == "iban":
+            before, after = (masked_iban(before) if before else None), masked_iban(after)
+        elif name == "signed_on":
+            before, after = (before.isoformat() if before else None), after.isoformat()
+        changes[f"mandate.{name}"] = [before, after]
+    return changes
+
+
+def export_direct_debits(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    month: str,
+    creditor: Creditor,
+    writer: DebitFileWriter,
+    save: Save,
+    actor: Actor,
+    collection_date: date | None = None,
+) -> DebitExport:
+    """Debit the month's unpaid invoices of the families with an active mandate: the pain.008
+    document is built (and checked against its XSD), handed to ``save``, and the invoices are
+    recorded as paid by direct debit, in one transaction (if ``save`` fails, nothing is
+    recorded). Each invoice is collected on ``collection_date`` or, by default, on the date the
+    billing run planned for it."""
+    month_bounds(month)
+    month = month.strip()
+    now, today = clock.now(), clock.today()
+    with uow:
+        documents = uow.invoices.of_month(month)
+        by_family: dict[int, list[Invoice]] = defaultdict(list)
+        for document in documents:
+            by_family[document.family_id].append(document)
+        uow.payments.lock_families(by_family)
+        payments: dict[int, list[Payment]] = defaultdict(list)
+        for payment in uow.payments.of_invoices(d.number for d in documents):
+            payments[payment.family_id].append(payment)
+        families = {fid: uow.families.get(fid) for fid in sorted(by_family)}
+        views = [
+            view
+            for fid, docs in sorted(by_family.items())
+            for view in account_from(docs, payments[fid]).invoices
+        ]
+        debited = [
+            p
+            for fid in sorted(payments)
+            for p in payments[fid]
+            if p.mode is PaymentMode.DIRECT_DEBIT
+        ]
+        day = date(today.year, today.month, today.day)
+        if debited:
+            debits = _again(debited, documents, families, collection_date, month)
+        else:
+            debits = _new(views, families, collection_date, day, month)
+        batch = DebitBatch(message_id(month), now, creditor, tuple(debits))
+        xml = writer.write(batch)
+        again = bool(debited)
+        if not again:
+            _record(uow, batch, actor, now)
+        left_out = _left_out(views, families, {d.invoice_number for d in debits})
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="directdebit.export",
+                summary=(
+                    f"Prélèvements de {month}{AGAIN if again else ''} : "
+                    f"{len(debits)} facture(s), {batch.control_sum.format_fr()}"
+                ),
+                details={
+                    "month": month,
+                    "message_id": batch.message_id,
+                    "debits": len(debits),
+                    "total_cents": batch.control_sum.cents,
+                    "again": again,
+                },
+            )
+        )
+        save(xml)
+        uow.commit()
+    return DebitExport(batch, xml, again, left_out)
+
+
+def _description(invoice_number: str, month: str) -> str:
+    return f"Facture {invoice_number} {month_label(month)}"
+
+
+def _new(
+    views: list[InvoiceView],
+    families: dict[int, Family | None],
+    collection_date: date | None,
+    today: date,
+    month: str,
+) -> list[Debit]:
+    problems: list[str] = []
+    debits: list[Debit] = []
+    for view in views:
+        invoice = view.invoice
+        family = families.get(invoice.family_id)
+        if (
+            family is None
+            or family.mandate is None
+            or not family.pays_by_direct_debit
+            or not _payable(view)
+        ):
+            continue
+        on = collection_date or invoice.direct_debit_on
+        if on is None:
+            problems.append(f"{invoice.number} : aucune date de prélèvement prévue")
+            continue
+        if on <= today:
+            problems.append(f"{invoice.number} : date de prélèvement passée ({on:%d/%m/%Y})")
+            continue
+        debits.append(
+            Debit(
+                invoice.number,
+                invoice.family_id,
+                family.name,
+                view.balance,
+                on,
+                family.mandate,
+                _description(invoice.number, month),
+            )
+        )
+    if problems:
+        raise RuleViolation(
+            "Export impossible, rien n'a été écrit (donnez --collection-date, une date à "
+            "venir) : " + " ; ".join(problems[:20])
+        )
+    if not debits:
+        raise RuleViolation(
+            f"Aucune facture à prélever pour {month} : pas de facture à payer d'une famille "
+            "ayant un mandat de prélèvement actif."
+        )
+    return sorted(debits, key=lambda d: (d.collection_date, d.invoice_number))
+
+
+def _again(
+    debited: list[Payment],
+    documents: list[Invoice],
+    families: dict[int, Family | None],
+    collection_date: date | None,
+    month: str,
+) -> list[Debit]:
+    """The debits recorded by the first export of the month, as they were."""
+    numbers = {d.number for d in documents}
+    problems: list[str] = []
+    debits: list[Debit] = []
+    for payment in debited:
+        family = families.get(payment.family_id)
+        rum = payment.reference.rpartition(" ")[2]
+        mandate = family.mandate if family is not None else None
+        number = payment.invoice_number or ""
+        if mandate is None or mandate.rum != rum or number not in numbers:
+            problems.append(f"{number} : le mandat {rum} n'est plus celui du dossier")
+            continue
+        if collection_date is not None and collection_date != payment.received_on:
+            raise InvalidInput(
+                f"Le mois {month} a déjà été exporté, avec la date de prélèvement du "
+                f"{payment.received_on:%d/%m/%Y} : le fichier est refait à l'identique, "
+                "sans --collection-date."
+            )
+        debits.append(
+            Debit(
+                number,
+                payment.family_id,
+                family.name if family else "",
+                payment.amount,
+                payment.received_on,
+                mandate,
+                _description(number, month),
+            )
+        )
+    if problems:
+        raise RuleViolation(
+            f"Le mois {month} a déjà été exporté, mais le fichier ne peut pas être refait : "
+            + " ; ".join(problems[:20])
+        )
+    return sorted(debits, key=lambda d: (d.collection_date, d.invoice_number))
+
+
+def _payable(view: InvoiceView) -> bool:
+    return (
+        view.invoice.kind is DocumentKind.INVOICE
+        and view.status in {InvoiceStatus.TO_PAY, InvoiceStatus.PARTLY_PAID}
+        and view.balance.cents > 0
+    )
+
+
+def _record(uow: UnitOfWork, batch: DebitBatch, actor: Actor, now: pendulum.DateTime) -> None:
+    for debit in batch.debits:
+        uow.payments.add(
+            Payment(
+                debit.family_id,
+                debit.amount,
+                PaymentMode.DIRECT_DEBIT,
+                f"{batch.message_id} {debit.mandate.rum}",
+                debit.collection_date,
+                now,
+                actor.identifier,
+                debit.invoice_number,
+            )
+        )
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="payment.direct_debit",
+                summary=(
+                    f"Facture {debit.invoice_number} prélevée : {debit.amount.format_fr()} le "
+                    f"{debit.collection_date:%d/%m/%Y} (mandat {debit.mandate.rum}, IBAN "
+                    f"{debit.mandate.masked_iban})"
+                ),
+                details={
+                    "invoice": debit.invoice_number,
+                    "amount_cents": debit.amount.cents,
+                    "collection_date": debit.collection_date.isoformat(),
+                    "rum": debit.mandate.rum,
+                    "iban": debit.mandate.masked_iban,
+                    "message_id": batch.message_id,
+                },
+                family_id=debit.family_id,
+            )
+        )
+
+
+def _left_out(
+    views: list[InvoiceView], families: dict[int, Family | None], included: set[str]
+) -> tuple[str, ...]:
+    """Payable invoices of direct-debit families that the file does not collect."""
+    return tuple(
+        f"{view.invoice.number} ({view.balance.format_fr()}) : ajoutée après l'export du mois"
+        for view in views
+        if _payable(view)
+        and view.invoice.number not in included
+        and (family := families.get(view.invoice.family_id)) is not None
+        and family.pays_by_direct_debit
+    )
