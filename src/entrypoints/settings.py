@@ -11,6 +11,8 @@
 | PORTAIL_TRUSTED_PROXIES| 0: the client's address is the connection's; N: trust N    |
 |                        | reverse proxies' X-Forwarded-For (and -Proto, -Host)     |
 | PORTAIL_MAIL_FROM      | Portail Famille <ne-pas-repondre@localhost>              |
+| PORTAIL_SEPA_CREDITOR_ | none; _NAME, _ID, _IBAN, _BIC: the town as a SEPA        |
+|                        | creditor, defaults of `portail directdebit export`       |
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class Settings:
     smtp_url: str | None = field(repr=False)
     mail_from: str = "Portail Famille <ne-pas-repondre@localhost>"
     trusted_proxies: int = 0
+    sepa_creditor_name: str | None = None  # the town as a SEPA creditor (direct debit)
+    sepa_creditor_id: str | None = None  # its identifiant créancier SEPA (ICS)
+    sepa_creditor_iban: str | None = field(default=None, repr=False)
+    sepa_creditor_bic: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +69,10 @@ class Settings:
             smtp_url=env.get("PORTAIL_SMTP_URL") or None,
             mail_from=env.get("PORTAIL_MAIL_FROM") or "Portail Famille <ne-pas-repondre@localhost>",
             trusted_proxies=_proxies(env.get("PORTAIL_TRUSTED_PROXIES") or "0"),
+            sepa_creditor_name=env.get("PORTAIL_SEPA_CREDITOR_NAME") or None,
+            sepa_creditor_id=env.get("PORTAIL_SEPA_CREDITOR_ID") or None,
+            sepa_creditor_iban=env.get("PORTAIL_SEPA_CREDITOR_IBAN") or None,
+            sepa_creditor_bic=env.get("PORTAIL_SEPA_CREDITOR_BIC") or None,
         )
 
     @property

@@ -20,11 +20,13 @@ from entrypoints.cli import (
     changes,
     db,
     demo,
+    directdebit,
     document,
     family,
     invoices,
     occupancy,
     outbox,
+    payments,
     reservations,
     serve,
     waitlist,
@@ -55,11 +57,13 @@ main.add_command(changes.group)
 main.add_command(calendar.group)
 main.add_command(db.group)
 main.add_command(demo.group)
+main.add_command(directdebit.group)
 main.add_command(document.group)
 main.add_command(family.group)
 main.add_command(invoices.group)
 main.add_command(occupancy.command)
 main.add_command(outbox.group)
+main.add_command(payments.group)
 main.add_command(reservations.group)
 main.add_command(serve.command)
 main.add_command(waitlist.group)
