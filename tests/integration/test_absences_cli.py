@@ -5,16 +5,23 @@ its certificate read (audited); bad input answers in French and keeps nothing.""
 import csv
 import io
 import json
+from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 
 import pendulum
+from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
 
 from adapters.clock import FixedClock
+from adapters.mail import SmtpMailer
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
+from portail_core.domain.reservation import Reservation
+from portail_core.services.outbox import dispatch_outbox
 from tests.integration.test_attendance_cli import add_family, child_id
-from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
+from tests.integration.test_auth_web import NOW, clock, services  # noqa: F401  (fixtures reused)
+from tests.integration.test_outbox_smtp import Inbox, free_port
 
 PDF = b"%PDF-1.7\n" + b"0" * 300
 SEPTEMBER_14 = pendulum.datetime(2026, 9, 14, 8, 30, tz="Europe/Paris")
@@ -178,3 +185,38 @@ def test_bad_input_answers_in_french_and_keeps_nothing(
     assert stored_files(services) == []
     with services.uow(read_only=True) as uow:
         assert len(uow.absences.between(pendulum.date(2026, 1, 1), pendulum.date(2027, 1, 1))) == 1
+
+
+def test_the_structure_gets_the_alert_through_a_real_smtp_server(
+    services: Services, clock: FixedClock
+) -> None:
+    family = add_family(services)
+    lea = child_id(services, family)
+    with services.uow() as uow:
+        uow.reservations.add(
+            Reservation(family, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
+        )
+        uow.commit()
+    clock.set(SEPTEMBER_14)
+    assert declare(services, family, lea).exit_code == 0
+    handler, port = Inbox(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "Portail <ne-pas-repondre@demo.example>")
+        report = dispatch_outbox(services.uow, services.renderer, mailer, services.clock)
+    finally:
+        controller.stop()
+    assert report.sent == 1
+    [message] = handler.messages
+    assert message["To"] == "alsh@demo-sur-mer.example"
+    assert message["Subject"] == ("Absence signalée : Léa Martin (du 14/09/2026 au 25/09/2026)")
+    text = message.get_body(preferencelist=("plain",))
+    assert isinstance(text, EmailMessage)
+    body = text.get_content()
+    assert "par le guichet unique (absence n° 1)" in body
+    assert "- mercredi 16 septembre 2026 : Journée avec repas" in body
+    assert "maladie" not in body
+    html = message.get_body(preferencelist=("html",))
+    assert isinstance(html, EmailMessage)
+    assert "<li>mercredi 16 septembre 2026 : Journée avec repas</li>" in html.get_content()

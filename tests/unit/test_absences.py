@@ -268,3 +268,35 @@ def test_illness_with_a_certificate_first_day_billed_then_free(
     world.clock.set(pendulum.datetime(2026, 10, 1, 9, 0, tz="Europe/Paris"))
     report = run_billing(world.uow(), world.clock, month="2026-09", actor=DESK)
     assert report.total == Money.from_euros("41,60")  # 4 x 10,40 € ; 23/09 free
+
+
+def test_the_establishments_booked_during_the_absence_are_alerted_without_the_reason(
+    world: World, store: InMemoryDocumentStore
+) -> None:
+    with world.uow() as uow:
+        for day in (9, 16, 23):
+            uow.reservations.add(
+                Reservation(
+                    world.martin,
+                    world.child_id("Léa"),
+                    "ALSH",
+                    "JOURNEE",
+                    date(2026, 9, day),
+                    "ELEM",
+                    world.clock.now(),
+                    "R1",
+                )
+            )
+        uow.commit()
+    declare(world, store)  # 14 to 25 September: the 16th and the 23rd are booked
+    [message] = world.store.state.outbox
+    assert message.to == "alsh@demo-sur-mer.example"
+    assert message.template == "absence_alert"
+    assert message.context["days"] == (
+        "- mercredi 16 septembre 2026 : Journée avec repas\n"
+        "- mercredi 23 septembre 2026 : Journée avec repas"
+    )
+    assert message.context["by"] == "la famille, sur le Portail Famille"
+    assert "maladie" not in str(message.context)
+    declare(world, store, child_id=world.child_id("Tom"), certificate=None)  # nothing booked
+    assert len(world.store.state.outbox) == 1

@@ -16,6 +16,7 @@ import re
 from datetime import date, timedelta
 
 import attrs
+import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent, Channel
@@ -23,6 +24,7 @@ from portail_core.domain.child import Child
 from portail_core.domain.consumption import Absence, AbsenceReason
 from portail_core.domain.documents import DocumentFormat, check_upload, sniff_format
 from portail_core.domain.dossier import Family
+from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
@@ -206,6 +208,7 @@ def declare_absence(
                     justified,
                 )
             )
+            _alert_establishments(uow, absence, child, family, now)
             uow.audit.record(
                 AuditEvent(
                     at=now,
@@ -234,6 +237,55 @@ def declare_absence(
             store.delete(stored_id)
         raise
     return AbsenceLine(absence, child.full_name, family.name)
+
+
+def _long_day(day: date) -> str:
+    return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
+
+
+def _alert_establishments(
+    uow: UnitOfWork, absence: Absence, child: Child, family: Family, now: pendulum.DateTime
+) -> None:
+    """Tell each establishment where the child is booked during the absence, in the outbox:
+    the child, the days and units booked, who signalled it; never the reason (health data)."""
+    booked = uow.reservations.of_child(absence.child_id, None, absence.first_day, absence.last_day)
+    if not booked:
+        return
+    catalogue = uow.catalogue.get()
+    commune = uow.communes.get()
+    by_establishment: dict[str, list[str]] = {}
+    for reservation in sorted(booked, key=lambda r: (r.day, r.unit_code)):
+        establishment = catalogue.establishment(reservation.establishment_code)
+        unit = establishment.unit(reservation.unit_code) if establishment else None
+        label = unit.label if unit is not None else reservation.unit_code
+        by_establishment.setdefault(reservation.establishment_code, []).append(
+            f"- {_long_day(reservation.day)} : {label}"
+        )
+    for code, days in by_establishment.items():
+        establishment = catalogue.establishment(code)
+        if establishment is None or not establishment.contact_email:
+            continue
+        uow.outbox.add(
+            OutgoingEmail(
+                establishment.contact_email,
+                "absence_alert",
+                {
+                    "commune": commune.name if commune else "la commune",
+                    "establishment": establishment.name,
+                    "child": child.full_name,
+                    "family": family.name,
+                    "period": _period(absence),
+                    "days": "\n".join(days),
+                    "by": (
+                        "le guichet unique"
+                        if absence.declared_by.channel is Channel.DESK
+                        else "la famille, sur le Portail Famille"
+                    ),
+                    "number": str(absence.id),
+                },
+                created_at=now,
+            )
+        )
 
 
 def _check_period(reader: InputReader, first: date, last: date, today: date, actor: Actor) -> None:
