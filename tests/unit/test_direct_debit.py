@@ -172,6 +172,8 @@ def test_a_rum_is_unique_and_a_new_account_needs_a_new_mandate() -> None:
     durand = world.add_family()
     with pytest.raises(Conflict, match="autre famille"):
         sign(world, durand, rum="RUM-MARTIN")
+    with pytest.raises(InvalidInput, match="attribuées par le portail"):
+        sign(world, durand, rum=f"pf-{world.martin:06d}-20260601")
     with pytest.raises(RuleViolation, match="nouveau mandat"):
         sign(world, rum="RUM-MARTIN", iban=OTHER_IBAN)
     sign(world, rum="RUM-MARTIN", holder="Claire Martin-Durand")  # same account: corrected

@@ -23,6 +23,7 @@ from portail_core.domain.raw_input import InputReader
 __all__ = [
     "DIRECT_DEBIT_DAY",
     "PRENOTIFICATION_DAYS",
+    "RUM_PREFIX",
     "Creditor",
     "Debit",
     "DebitBatch",
@@ -37,6 +38,7 @@ __all__ = [
 
 DIRECT_DEBIT_DAY = 15  # the day of the month invoices are debited on, unless the town says
 PRENOTIFICATION_DAYS = 14  # SEPA: the debtor is told at least 14 days before (the invoice)
+RUM_PREFIX = "PF-"  # the RUMs the portal attributes; the desk cannot type one
 MAX_HOLDER = 70  # the debtor's name in a pain.008 (Nm)
 
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$", re.ASCII)
@@ -149,7 +151,7 @@ class SepaMandate:
 
 def default_rum(family_id: int, signed_on: date, taken: set[str]) -> str:
     """ "PF-000012-20260915" (then "-2", "-3"... if the family signed twice that day)."""
-    base = f"PF-{family_id:06d}-{signed_on:%Y%m%d}"
+    base = f"{RUM_PREFIX}{family_id:06d}-{signed_on:%Y%m%d}"
     rum, n = base, 1
     while rum in taken:
         n += 1

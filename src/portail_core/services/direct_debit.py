@@ -20,6 +20,7 @@ from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.direct_debit import (
+    RUM_PREFIX,
     Creditor,
     Debit,
     DebitBatch,
@@ -89,14 +90,20 @@ def sign_mandate(
         family = uow.families.get(family_id)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
-        others = {
-            f.mandate.rum
-            for f in uow.families.listing()
-            if f.mandate is not None and f.id != family_id
-        }
         previous = family.mandate
         own = {previous.rum} if previous is not None else set()
-        wanted = (rum or "").strip() or default_rum(family_id, signed_on, others | own)
+        given = (rum or "").strip()
+        if given and given not in own:
+            if given.upper().startswith(RUM_PREFIX):
+                raise InvalidInput(
+                    f"Les RUM commençant par {RUM_PREFIX} sont attribuées par le portail : "
+                    "laissez --rum vide, ou donnez la RUM que la famille a déjà.",
+                    {"rum": f"RUM réservée au portail ({RUM_PREFIX}...)."},
+                )
+            if any(f.mandate and f.mandate.rum == given for f in uow.families.listing()):
+                raise Conflict(f"La RUM {given} est déjà celle du mandat d'une autre famille.")
+        # an attributed RUM names the family: no other family can hold it
+        wanted = given or default_rum(family_id, signed_on, own)
         mandate = SepaMandate.create(
             holder=holder,
             iban=iban,
@@ -105,8 +112,6 @@ def sign_mandate(
             bic=bic,
             today=date(today.year, today.month, today.day),
         )
-        if mandate.rum in others:
-            raise Conflict(f"La RUM {mandate.rum} est déjà celle du mandat d'une autre famille.")
         if previous is not None and previous.rum == mandate.rum and previous.iban != mandate.iban:
             raise RuleViolation(
                 "Un nouveau compte bancaire demande un nouveau mandat : une nouvelle signature "
