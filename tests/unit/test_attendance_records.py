@@ -9,6 +9,8 @@ from datetime import date
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.consumption import (
@@ -270,3 +272,55 @@ def test_nothing_to_record_and_unknown_establishments_answer_in_french(world: Wo
         record(world, MarkInput(1, "JOURNEE", "présent"), code="NULLE PART")
     with pytest.raises(NotFound, match="pré-inscriptions"):
         sheet(world, code="SMA")
+
+
+CHILDREN = ("Léa", "Tom", "Zoé")  # Zoé, of another family, is never booked
+BATCHES = st.lists(
+    st.lists(
+        st.tuples(
+            st.sampled_from(CHILDREN),
+            st.sampled_from(["JOURNEE", "MATIN"]),
+            st.sampled_from(list(Presence)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=12, deadline=None)
+@given(batches=BATCHES)
+def test_a_batch_is_recorded_whole_or_not_at_all_and_every_change_is_audited(
+    batches: list[list[tuple[str, str, Presence]]],
+) -> None:
+    """Whatever the batches: a batch with a refused mark changes nothing; otherwise the marks
+    are the last ones given, and the audit trail holds exactly one event per mark changed."""
+    world = make_world()
+    booked(world, "Léa", WEDNESDAY)
+    booked(world, "Tom", WEDNESDAY)
+    zoe_family = create_family(world.uow(), complete_family(), actor=DESK, clock=world.clock)
+    ids = {"Léa": world.child_id("Léa"), "Tom": world.child_id("Tom")}
+    ids["Zoé"] = world.child_id("Léa", zoe_family)
+    world.clock.set(EVENING)
+    expected: dict[tuple[int, str, str, date], Presence] = {}
+    changes = 0
+    for batch in batches:
+        keys = [(ids[name], unit) for name, unit, _ in batch]
+        refused = len(set(keys)) < len(keys) or any(
+            presence is Presence.ABSENT and (name == "Zoé" or unit == "MATIN")
+            for name, unit, presence in batch
+        )
+        marks_in = [MarkInput(ids[name], unit, presence) for name, unit, presence in batch]
+        if refused:
+            with pytest.raises(InvalidInput):
+                record(world, *marks_in)
+        else:
+            record(world, *marks_in)
+            for name, unit, presence in batch:
+                key = (ids[name], "ALSH", unit, WEDNESDAY)
+                changes += expected.get(key) is not presence
+                expected[key] = presence
+        assert marks(world) == expected
+        assert len(mark_events(world)) == changes
