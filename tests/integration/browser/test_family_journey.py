@@ -131,6 +131,22 @@ def test_activation_login_entries_dossier_logout(page: Page, journey: dict[str, 
     assert_no_accessibility_violations(page)
     page.go_back()
 
+    page.get_by_role("link", name="Signaler un nouveau quotient familial").click()
+    expect(page.locator("h1")).to_have_text("Signaler un nouveau quotient familial")
+    assert_no_accessibility_violations(page)
+    page.get_by_label("Quotient familial (obligatoire)").fill("mille")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page).to_have_title(
+        "Erreur : Nouveau quotient familial – Portail Famille – Ville de Démo-sur-Mer"
+    )
+    assert_no_accessibility_violations(page)
+    page.get_by_label("Quotient familial (obligatoire)").fill("480")
+    page.get_by_label("Document qui l’indique (obligatoire)").select_option("CAF")
+    page.get_by_label("Valable à partir du (obligatoire)").fill("01/09/2026")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("status")).to_contain_text("transmise au guichet unique")
+    expect(page.get_by_text("480 (attestation CAF", exact=False)).to_be_visible()
+
     page.get_by_role("link", name="Pièces justificatives (1)").click()
     expect(page.locator("h1")).to_have_text("Pièces justificatives")
     assert_no_accessibility_violations(page)
