@@ -19,6 +19,7 @@ from portail_core.domain.completeness import SchoolYear
 from portail_core.domain.dossier import Family
 from portail_core.domain.instants import as_paris
 from portail_core.errors import InvalidInput
+from portail_core.services.erasure import erase_family
 from portail_core.services.families import (
     DossierEdit,
     FamilySummary,
@@ -397,6 +398,39 @@ def export_command(services: Services, family_id: int) -> None:
             "account": export.account_identifier,
             "history": [_event_json(e) for e in export.history],
         }
+    )
+
+
+@group.command("erase")
+@click.argument("family_id", metavar="N°", type=click.IntRange(1))
+@click.option("--yes", is_flag=True, help="Confirme l'effacement sans le demander (scripts).")
+@pass_services
+def erase_command(services: Services, family_id: int, yes: bool) -> None:
+    """Efface le dossier d'une famille à sa demande (droit à l'effacement RGPD).
+
+    Refusé tant que la famille doit de l'argent ou a des réservations à venir. Sinon : le
+    dossier est anonymisé, le compte, les sessions et les demandes en attente supprimés, le
+    journal de la famille vidé de ses détails et ses pièces justificatives détruites. Les
+    factures et paiements sont conservés (obligation comptable). Irréversible : faites d'abord
+    « portail family export N° » si la famille veut ses données.
+    """
+    require_current_schema(services)
+    if not yes:
+        click.confirm(
+            f"Effacer définitivement le dossier n° {family_id} ?", abort=True, default=False
+        )
+    report = erase_family(
+        services.uow(),
+        services.documents,
+        services.clock,
+        family_id=family_id,
+        actor=staff_actor(),
+    )
+    account = "supprimé" if report.account_deleted else "absent"
+    click.echo(
+        f"Dossier n° {family_id} effacé : compte {account}, "
+        f"{report.files_deleted} pièce(s) détruite(s), {report.events_redacted} événement(s) "
+        "du journal vidés de leurs détails."
     )
 
 
