@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from typing import Any
 
 import attrs
 import pendulum
@@ -132,9 +133,7 @@ def test_marks_are_ordered_by_day_establishment_unit_and_child_and_filtered(
 # -------------------------------------------------------------------------------- absences
 
 
-def an_absence(
-    family_id: int, child_id: int, first: date, last: date, **changes: object
-) -> Absence:
+def an_absence(family_id: int, child_id: int, first: date, last: date, **changes: Any) -> Absence:
     absence = Absence(
         family_id,
         child_id,
@@ -228,7 +227,7 @@ def every_kind_of_line(child_id: int) -> tuple[InvoiceLine, ...]:
     )
 
 
-def an_invoice(family_id: int, child_id: int, number: str, **changes: object) -> Invoice:
+def an_invoice(family_id: int, child_id: int, number: str, **changes: Any) -> Invoice:
     invoice = Invoice(
         number=number,
         kind=DocumentKind.INVOICE,
@@ -394,7 +393,7 @@ def test_the_database_refuses_a_number_twice(engine: Engine) -> None:
 # -------------------------------------------------------------------------------- payments
 
 
-def a_payment(family_id: int, cents: int, received: date, **changes: object) -> Payment:
+def a_payment(family_id: int, cents: int, received: date, **changes: Any) -> Payment:
     payment = Payment(
         family_id,
         Money(cents),
@@ -422,8 +421,7 @@ def test_payments_read_back_whole_per_family_and_per_period(new_uow: UowFactory)
     with new_uow() as uow:
         stored = [uow.payments.add(payment) for payment in received]
         uow.commit()
-    ids = [p.id for p in stored]
-    assert None not in ids
+    ids = [by_id(p) for p in stored]
     assert ids == sorted(ids)
     with new_uow(read_only=True) as uow:
         of_martin = uow.payments.of_family(martin)
