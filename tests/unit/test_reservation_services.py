@@ -10,7 +10,7 @@ import pytest
 from portail_core.domain.planning import CellState
 from portail_core.domain.reservation import EventKind, Slot
 from portail_core.domain.selection import Selection
-from portail_core.errors import NotFound, RuleViolation
+from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.services.reservations import (
     book_at_desk,
     bookable_establishments,
@@ -279,3 +279,23 @@ def test_sibling_and_pai_prices_in_the_estimate() -> None:
     # Tom is the second child (10 % off) and has a PAI: 8,20 € x 0.9 = 7,38 €
     assert cell.price.pai
     assert cell.price.amount.format_fr() == "7,38\u00a0€"
+
+
+@pytest.mark.parametrize(
+    "reason", ["", "abc", "x" * 301, "appel\x00de la mère", "deux\nlignes ici"]
+)
+def test_a_forced_change_needs_a_readable_reason_of_5_to_300_characters(reason: str) -> None:
+    world = make_world()
+    with pytest.raises(InvalidInput):
+        book_at_desk(
+            world.uow(),
+            world.sources,
+            world.clock,
+            family_id=world.martin,
+            child_id=world.child_id("Léa"),
+            establishment_code="ALSH",
+            selection=book((WEDNESDAY, JOURNEE)),
+            actor=DESK,
+            forced_reason=reason,
+        )
+    assert not world.store.state.bookings.reservations

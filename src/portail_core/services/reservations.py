@@ -33,6 +33,7 @@ from portail_core.domain.selection import (
     Summary,
     validate_selection,
 )
+from portail_core.domain.text import clean_line
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.opening_calendar import CalendarSources
@@ -216,8 +217,8 @@ def book_at_desk(
     """Staff book or cancel on a family's behalf (a phone call), in one step. Past a deadline
     only when forced with a reason, which the history and the audit trail keep."""
     _check_size(selection)
-    if forced_reason is not None and len(forced_reason.strip()) < 5:
-        raise InvalidInput("Indiquez la raison du forçage (5 caractères au moins).")
+    if forced_reason is not None:
+        forced_reason = _forced_reason(forced_reason)
     with uow:
         booker = load_booker(uow, family_id, child_id, establishment_code)
         number = new_confirmation_number()
@@ -226,6 +227,19 @@ def book_at_desk(
         )
         uow.commit()
     return Confirmation(number, child_id, establishment_code, summary)
+
+
+MAX_REASON = 300  # the history's column
+
+
+def _forced_reason(text: str) -> str:
+    """One readable line of 5 to 300 characters: it goes to the history and the audit trail."""
+    reason = clean_line(text)
+    if reason is None or not 5 <= len(reason) <= MAX_REASON:
+        raise InvalidInput(
+            f"Indiquez la raison du forçage sur une ligne, de 5 à {MAX_REASON} caractères."
+        )
+    return reason
 
 
 def _apply(
