@@ -168,8 +168,8 @@ def test_a_presence_without_reservation_and_an_unjustified_absence(
     services: Services, clock: FixedClock, tmp_path: Path
 ) -> None:
     """Léa booked on 9 September and absent without justification: billed 10,40 €; Tom, not
-    booked, came on the 16th: the « Journée »'s price without reservation, 5,00 € (neither
-    the PAI price nor the sibling reduction applies to it). Total 15,40 €."""
+    booked, came on the 16th: his price (the PAI price 8,20 € less 10 % for the second child,
+    7,38 €) plus the majoration without reservation, 5,00 €: 12,38 €. Total 22,78 €."""
     family = add_family(services)
     lea, tom = child_id(services, family), child_id(services, family, "Tom")
     ok(
@@ -188,7 +188,7 @@ def test_a_presence_without_reservation_and_an_unjustified_absence(
             "famille_n": str(family),
             "famille": "Martin",
             "structure": "Accueil de loisirs Les Dunes",
-            "montant": "15.40",
+            "montant": "22.78",
             "effet": "new",
             "documents": "",
         }
@@ -198,8 +198,9 @@ def test_a_presence_without_reservation_and_an_unjustified_absence(
     lines = {line.state: line for line in invoice.lines}
     assert lines[ConsumptionState.ABSENT_UNJUSTIFIED].total == euros("10,40")
     surcharge = lines[ConsumptionState.PRESENT_UNBOOKED]
-    assert (surcharge.unit_price, surcharge.bracket) == (euros("5,00"), "tarif majoré")
-    assert invoice.total == euros("15,40")
+    assert surcharge.unit_price == euros("12,38")
+    assert surcharge.bracket == "QF de 900 à 1299 + majoration sans réservation"
+    assert invoice.total == euros("22,78")
 
 
 def test_refusals_exit_4_and_write_nothing(services: Services, clock: FixedClock) -> None:

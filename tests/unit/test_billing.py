@@ -117,8 +117,9 @@ def test_presence_without_reservation_pays_the_surcharge_and_unjustified_absence
     run(world)
     lines = {line.state.value: line for line in invoices(world)[0].lines}
     assert lines["absent_unjustified"].total == euros("10,40")
-    assert lines["present_unbooked"].unit_price == euros("5,00")
-    assert invoices(world)[0].total == euros("15,40")
+    # the normal price plus the tariff's majoration of 5,00 €
+    assert lines["present_unbooked"].unit_price == euros("15,40")
+    assert invoices(world)[0].total == euros("25,80")
 
 
 def test_rerunning_a_month_creates_nothing_and_a_change_is_corrected_by_a_credit_note() -> None:
@@ -135,7 +136,7 @@ def test_rerunning_a_month_creates_nothing_and_a_change_is_corrected_by_a_credit
     assert numbers == [
         (DocumentKind.INVOICE, "FA-2026-000001", euros("20,80")),
         (DocumentKind.CREDIT_NOTE, "AV-2026-000001", euros("-20,80")),
-        (DocumentKind.INVOICE, "FA-2026-000002", euros("25,80")),
+        (DocumentKind.INVOICE, "FA-2026-000002", euros("36,20")),  # + 10,40 + 5,00
     ]
     assert invoices(world)[1].corrects == "FA-2026-000001"
     assert run(world).count("unchanged") == 1

@@ -120,7 +120,9 @@ def test_free_and_surcharged_rows_say_so() -> None:
     units = {row.unit: row.tariff for row in sheet.lines}
     assert units == {
         "Journée avec repas : présent": "QF de 900 à 1299",
-        "Journée avec repas : présent sans réservation (tarif majoré)": "tarif majoré",
+        "Journée avec repas : présent sans réservation (tarif majoré)": (
+            "QF de 900 à 1299 + majoration sans réservation"
+        ),
     }
 
 

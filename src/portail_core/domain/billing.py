@@ -2,7 +2,8 @@
 
 Each consumption is priced with the tariff in force that day for the family's quotient familial
 bracket (the highest without a valid quotient), resident or not, the PAI packed-lunch price and
-the sibling reduction (children ranked by age, the eldest first); consumptions with the same
+the sibling reduction (children ranked by age, the eldest first), plus the tariff's majoration
+for a presence without reservation where the unit's rule says so; consumptions with the same
 child, unit, state and unit price make one line, quantity x unit price.
 """
 
@@ -81,7 +82,8 @@ def price_month(
         if consumption.pricing is Pricing.FREE:
             amount = Money.zero()
         elif consumption.pricing is Pricing.SURCHARGE and tariff.unbooked_surcharge is not None:
-            amount, bracket = tariff.unbooked_surcharge, "tarif majoré"
+            amount = amount + tariff.unbooked_surcharge
+            bracket = f"{bracket} + majoration sans réservation"
         line = InvoiceLine(
             child_name=child.first_name,
             establishment_name=establishment.name,

@@ -46,7 +46,7 @@ class Tariff:
     valid_until: date | None
     brackets: tuple[QuotientBracket, ...]
     pai_price: Money | None = None  # meal with the child's own packed lunch (PAI)
-    unbooked_surcharge: Money | None = None  # price when present without a reservation
+    unbooked_surcharge: Money | None = None  # added to the price when present without booking
     sibling_reductions: tuple[Decimal, ...] = ()  # percent off for the 1st, 2nd, 3rd... child
 
     def applies_on(self, day: date) -> bool:
