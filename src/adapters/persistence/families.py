@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pendulum
@@ -17,6 +18,18 @@ __all__ = ["SqlFamilyRepository"]
 
 def _without_id(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key != "id"}
+
+
+Kid = tuple[int, dict[str, Any]]  # a child's row: id, data
+
+
+def _from_rows(family_id: int, data: dict[str, Any], kids: list[Kid]) -> Family:
+    """The family from its row's data and its children's rows, in order."""
+    codec = domain_codec()
+    family = codec.structure({**data, "children": []}, Family)
+    family.children = [codec.structure({**kid, "id": kid_id}, Child) for kid_id, kid in kids]
+    family.id = family_id
+    return family
 
 
 class SqlFamilyRepository:
@@ -49,20 +62,24 @@ class SqlFamilyRepository:
         self._write_children(family)
 
     def listing(self) -> list[Family]:
-        rows = self._connection.execute(select(families).order_by(families.c.name, families.c.id))
-        return [self._family(row.id, row.data) for row in rows]
+        """Every family with its children, in two queries whatever their number."""
+        query = select(families).order_by(families.c.name, families.c.id)
+        rows = self._connection.execute(query).all()
+        c = children.c
+        kids: dict[int, list[Kid]] = defaultdict(list)
+        for kid in self._connection.execute(
+            select(c.id, c.family_id, c.data).order_by(c.family_id, c.position)
+        ):
+            kids[kid.family_id].append((kid.id, kid.data))
+        return [_from_rows(row.id, row.data, kids.get(row.id, [])) for row in rows]
 
     def _family(self, family_id: int, data: dict[str, Any]) -> Family:
-        codec = domain_codec()
         rows = self._connection.execute(
             select(children.c.id, children.c.data)
             .where(children.c.family_id == family_id)
             .order_by(children.c.position)
         )
-        family = codec.structure({**data, "children": []}, Family)
-        family.children = [codec.structure({**row.data, "id": row.id}, Child) for row in rows]
-        family.id = family_id
-        return family
+        return _from_rows(family_id, data, [(row.id, row.data) for row in rows])
 
     def _write_children(self, family: Family) -> None:
         codec = domain_codec()
