@@ -141,7 +141,7 @@ def run_billing(
     with uow:
         if not dry_run:  # serialises concurrent runs of the year before anything is read
             uow.invoices.lock_numbering(issued_on.year)
-        bills = _bill_everyone(uow, month, first, last, progress, started)
+        bills, dossiers, documents = _bill_everyone(uow, month, first, last, progress, started)
         report = BillingReport(month, dry_run, tuple(bills))
         if dry_run:
             return report
@@ -150,7 +150,7 @@ def run_billing(
                 "Facturation impossible, rien n'a été écrit : " + " ; ".join(report.problems[:20])
             )
         debit_on = collection_date(issued_on, direct_debit_day)
-        written = _write(uow, clock, bills, issued_on, due_on, month, debit_on)
+        written = _write(uow, clock, bills, dossiers, documents, issued_on, due_on, month, debit_on)
         report = BillingReport(month, dry_run, tuple(written))
         uow.audit.record(
             AuditEvent(
@@ -181,7 +181,9 @@ def _bill_everyone(
     last: date,
     progress: Progress | None,
     started: Progress | None = None,
-) -> list[FamilyBill]:
+) -> tuple[list[FamilyBill], dict[int, Family], dict[int, list[Invoice]]]:
+    """Every family's bill, with the dossiers and the month's documents read for it (the run
+    writes from them: they are not read twice)."""
     catalogue = uow.catalogue.get()
     rules: dict[tuple[str, str], BillingRules] = {
         (e.code, u.code): u.billing for e in catalogue.establishments for u in e.units
@@ -200,6 +202,7 @@ def _bill_everyone(
         documents[document.family_id].append(document)
     bills = []
     families = uow.families.listing()
+    dossiers: dict[int, Family] = {}
     if started is not None:  # the number of families, before billing them (a progress bar)
         started(len(families))
     for family in families:
@@ -211,9 +214,10 @@ def _bill_everyone(
         )
         priced = price_month(family, consumptions, catalogue)
         bills.append(_decide(family, priced, documents.get(family.id, [])))
+        dossiers[family.id] = family
         if progress is not None:
             progress(1)
-    return bills
+    return bills, dossiers, documents
 
 
 def _decide(family: Family, priced: PricedMonth, documents: list[Invoice]) -> FamilyBill:
@@ -233,23 +237,20 @@ def _write(
     uow: UnitOfWork,
     clock: Clock,
     bills: list[FamilyBill],
+    dossiers: dict[int, Family],
+    documents: dict[int, list[Invoice]],
     issued_on: date,
     due_on: date,
     month: str,
     debit_on: date,
 ) -> list[FamilyBill]:
     now = clock.now()
-    documents: dict[int, list[Invoice]] = defaultdict(list)
-    if any(b.action == "corrected" for b in bills):
-        for document in uow.invoices.of_month(month):
-            documents[document.family_id].append(document)
     written = []
     for bill in bills:
         if bill.action not in {"new", "corrected"}:
             written.append(bill)
             continue
-        family = uow.families.get(bill.family_id)
-        assert family is not None  # noqa: S101  (billed from the listing just read)
+        family = dossiers[bill.family_id]  # read in this transaction, under the numbering lock
         numbers = []
         if bill.action == "corrected":
             standing = _effective(documents[bill.family_id])
