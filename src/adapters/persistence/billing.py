@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Row, and_, delete, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -150,7 +150,7 @@ class SqlAbsenceRepository:
 
 
 def _invoice(row: Row[Any]) -> Invoice:
-    codec = domain_codec()
+    structure_line = domain_codec().get_structure_hook(InvoiceLine)
     return Invoice(
         number=row.number,
         kind=DocumentKind(row.kind),
@@ -161,7 +161,7 @@ def _invoice(row: Row[Any]) -> Invoice:
         issued_on=row.issued_on,
         due_on=row.due_on,
         pay_online_until=row.pay_online_until,
-        lines=tuple(codec.structure(line, InvoiceLine) for line in row.lines),
+        lines=tuple(structure_line(line, InvoiceLine) for line in row.lines),
         created_at=row.created_at,
         quotient=row.quotient,
         corrects=row.corrects,
@@ -170,11 +170,28 @@ def _invoice(row: Row[Any]) -> Invoice:
     )
 
 
+_LOCKED_YEARS = "portail.numbering_locked"  # key in Connection.info
+# Built once: a billing run executes them once per document, with their parameters only.
+_NEXT_NUMBER = (
+    update(document_sequences)
+    .where(
+        document_sequences.c.kind == bindparam("sequence_kind"),
+        document_sequences.c.year == bindparam("sequence_year"),
+    )
+    .values(last=document_sequences.c.last + 1)
+    .returning(document_sequences.c.last)
+)
+_ADD_INVOICE = insert(invoices).returning(invoices.c.id)
+
+
 class SqlInvoiceRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     def lock_numbering(self, year: int) -> None:
+        locked = self._locked_years()
+        if year in locked:  # locked already in this transaction: the lock holds until its end
+            return
         rows = [{"kind": kind.value, "year": year, "last": 0} for kind in DocumentKind]
         dialect = self._connection.dialect.name
         upsert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -183,38 +200,47 @@ class SqlInvoiceRepository:
         self._connection.execute(
             select(s.kind).where(s.year == year).order_by(s.kind).with_for_update()
         ).all()
+        locked.add(year)
+
+    def _locked_years(self) -> set[int]:
+        """The years whose sequences this connection's current transaction has locked (kept in
+        the connection's info with the transaction they belong to: a repository lives for one
+        statement or two, the transaction for the whole unit of work)."""
+        transaction = self._connection.get_transaction()
+        held = self._connection.info.get(_LOCKED_YEARS)
+        if held is None or held[0] is not transaction:
+            held = (transaction, set())
+            self._connection.info[_LOCKED_YEARS] = held
+        years: set[int] = held[1]
+        return years
 
     def next_number(self, kind: DocumentKind, year: int) -> str:
+        """One UPDATE ... RETURNING once the year is locked (a billing run locks it first)."""
         self.lock_numbering(year)
-        s = document_sequences.c
-        last = self._connection.execute(
-            update(document_sequences)
-            .where(s.kind == kind.value, s.year == year)
-            .values(last=s.last + 1)
-            .returning(s.last)
-        ).scalar_one()
+        parameters = {"sequence_kind": kind.value, "sequence_year": year}
+        last = self._connection.execute(_NEXT_NUMBER, parameters).scalar_one()
         return document_number(kind, year, last)
 
     def add(self, invoice: Invoice) -> Invoice:
-        codec = domain_codec()
-        statement = insert(invoices).values(
-            number=invoice.number,
-            kind=invoice.kind.value,
-            family_id=invoice.family_id,
-            family_name=invoice.family_name,
-            address=list(invoice.address),
-            month=invoice.month,
-            issued_on=invoice.issued_on,
-            due_on=invoice.due_on,
-            pay_online_until=invoice.pay_online_until,
-            total_cents=invoice.total.cents,
-            lines=[codec.unstructure(line) for line in invoice.lines],
-            created_at=invoice.created_at,
-            quotient=invoice.quotient,
-            corrects=invoice.corrects,
-            direct_debit_on=invoice.direct_debit_on,
-        )
-        new_id = self._connection.execute(statement.returning(invoices.c.id)).scalar_one()
+        unstructure_line = domain_codec().get_unstructure_hook(InvoiceLine)
+        row = {
+            "number": invoice.number,
+            "kind": invoice.kind.value,
+            "family_id": invoice.family_id,
+            "family_name": invoice.family_name,
+            "address": list(invoice.address),
+            "month": invoice.month,
+            "issued_on": invoice.issued_on,
+            "due_on": invoice.due_on,
+            "pay_online_until": invoice.pay_online_until,
+            "total_cents": invoice.total.cents,
+            "lines": [unstructure_line(line) for line in invoice.lines],
+            "created_at": invoice.created_at,
+            "quotient": invoice.quotient,
+            "corrects": invoice.corrects,
+            "direct_debit_on": invoice.direct_debit_on,
+        }
+        new_id = self._connection.execute(_ADD_INVOICE, row).scalar_one()
         return attrs.evolve(invoice, id=new_id)
 
     def by_number(self, number: str) -> Invoice | None:
