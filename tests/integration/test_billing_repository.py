@@ -308,6 +308,19 @@ def test_locking_the_numbering_twice_or_again_later_resets_nothing(new_uow: UowF
         uow.commit()
 
 
+def test_a_years_numbering_locked_then_rolled_back_is_set_up_again(new_uow: UowFactory) -> None:
+    """The sequences' rows of a new year, created by a transaction rolled back, are created
+    again by the next one (on the same pooled connection)."""
+    for _ in range(2):
+        with new_uow() as uow:
+            uow.invoices.lock_numbering(2030)
+            assert uow.invoices.next_number(DocumentKind.INVOICE, 2030) == "FA-2030-000001"
+    with new_uow() as uow:
+        assert uow.invoices.next_number(DocumentKind.CREDIT_NOTE, 2030) == "AV-2030-000001"
+        assert uow.invoices.next_number(DocumentKind.INVOICE, 2030) == "FA-2030-000001"
+        uow.commit()
+
+
 def test_an_invoice_and_its_credit_note_read_back_exactly(new_uow: UowFactory) -> None:
     family, lea = add_family(new_uow)
     invoice = an_invoice(family, lea, "FA-2026-000001", direct_debit_on=date(2026, 10, 20))

@@ -207,6 +207,8 @@ class SqlInvoiceRepository:
         the connection's info with the transaction they belong to: a repository lives for one
         statement or two, the transaction for the whole unit of work)."""
         transaction = self._connection.get_transaction()
+        if transaction is None:  # not begun yet: nothing is locked, nothing to remember
+            return set()
         held = self._connection.info.get(_LOCKED_YEARS)
         if held is None or held[0] is not transaction:
             held = (transaction, set())
