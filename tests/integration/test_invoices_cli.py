@@ -80,7 +80,8 @@ def test_the_list_as_a_table_csv_and_json(services: Services, families: tuple[in
         ("AV-2026-000001", "avoir", "-20.80", "0.00", "0.00"),
         ("FA-2026-000001", "annulee", "20.80", "0.00", "0.00"),
         ("FA-2026-000002", "partiellement_payee", "10.40", "5.20", "5.20"),
-        ("FA-2026-000003", "a_payer", "25.80", "0.00", "25.80"),
+        # 2 booked days x 10,40 € + 1 day without reservation: 10,40 € + 5,00 € of majoration
+        ("FA-2026-000003", "a_payer", "36.20", "0.00", "36.20"),
     ]
     assert rows[0]["corrects"] == "FA-2026-000001"
     assert rows[3]["direct_debit_on"] == ""
