@@ -149,7 +149,7 @@ def test_the_credit_pays_the_corrected_invoice_and_the_money_received_is_unchang
     first = billed(world, days=2)  # 20,80 €
     pay(world, first, "20,80")
     mark(world, "Léa", SEPTEMBER_WEDNESDAYS[2], Presence.PRESENT)  # a late pointage
-    run(world)  # FA-1 cancelled by a credit note, FA-2 of 25,80 € issued
+    run(world)  # FA-1 cancelled by a credit note, FA-2 of 36,20 € issued (+ 10,40 + 5,00)
     world.clock.set(PAID_ON)
     cancelled, credit_note, second = invoices(world)
     with pytest.raises(RuleViolation, match="annulée par un avoir"):
@@ -161,11 +161,11 @@ def test_the_credit_pays_the_corrected_invoice_and_the_money_received_is_unchang
     assert (receipt.mode, receipt.amount, receipt.invoice_balance) == (
         PaymentMode.CREDIT,
         euros("20,80"),
-        euros("5,00"),
+        euros("15,40"),
     )
     account = family_account(world.uow(), world.martin)
     assert account.credit == Money.zero()
-    assert account.balance == euros("5,00")
+    assert account.balance == euros("15,40")
     view = next(v for v in account.invoices if v.invoice.number == second.number)
     assert view.status is InvoiceStatus.PARTLY_PAID
     assert sum(p.amount.cents for p in payments(world)) == 2080  # a credit moves no money
@@ -187,8 +187,8 @@ def test_a_credit_larger_than_the_invoice_pays_it_and_the_rest_stays() -> None:
     world.clock.set(PAID_ON)
     second = invoices(world)[-1].number
     receipt = use(world.uow(), world.clock, invoice_number=second, actor=DESK)
-    assert (receipt.amount, receipt.invoice_balance) == (euros("25,80"), Money.zero())
-    assert receipt.family_credit == euros("74,20")  # 100 - 25,80
+    assert (receipt.amount, receipt.invoice_balance) == (euros("36,20"), Money.zero())
+    assert receipt.family_credit == euros("63,80")  # 100 - 36,20
     account = family_account(world.uow(), world.martin)
     view = next(v for v in account.invoices if v.invoice.number == second)
     assert view.status is InvoiceStatus.PAID
