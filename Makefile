@@ -32,6 +32,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.planning
 	$(BIN)/python -m benchmarks.confirmations
+	$(BIN)/python -m benchmarks.billing
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
