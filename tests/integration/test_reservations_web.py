@@ -22,6 +22,7 @@ from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
     text,
 )
 from tests.unit.dossier_builders import complete_family
+from tests.unit.reservation_world import with_places
 
 WEDNESDAY = "2026-09-09"
 FIRST, LAST = date(2026, 1, 1), date(2027, 12, 31)
@@ -169,4 +170,18 @@ def test_malformed_cells_and_a_missing_csrf_token_are_refused(
     assert no_csrf.status_code == 400
     assert client.get(f"/reservations/{child}/ALSH?mois=2026-99").status_code == 400
     assert client.get(f"/reservations/{child}/NOPE").status_code == 404
+    assert reservations_count(services) == 0
+
+
+def test_a_crafted_post_for_a_full_slot_is_refused_and_nothing_is_written(
+    services: Services, client: FlaskClient, family: Family
+) -> None:
+    with services.uow() as uow:  # the town has no place left on "Journée" that day
+        uow.catalogue.replace(with_places(uow.catalogue.get(), "ALSH", "JOURNEE", 0))
+        uow.commit()
+    grid = text(client.get(f"/reservations/{lea(family)}/ALSH?mois=2026-09"))
+    assert f'name="attente" value="{WEDNESDAY}|JOURNEE"' in grid  # the waiting list instead
+    response = grid_post(client, lea(family), creneau=[f"{WEDNESDAY}|JOURNEE"])
+    assert response.status_code == 422
+    assert "Complet" in text(response)
     assert reservations_count(services) == 0
