@@ -263,6 +263,12 @@ class ReservationRepository(Protocol):
         """Every booked reservation between two dates (inclusive), of every family (billing)."""
         ...
 
+    def booked_slots(self, first: date, last: date) -> list[tuple[int, int, str, str, date]]:
+        """(family_id, child_id, establishment code, unit code, day) of every booked reservation
+        between two dates (inclusive), by family, day and id: billing reads tens of thousands
+        of them a month and needs no more, so that no Reservation is built."""
+        ...
+
     def record(self, event: ReservationEvent) -> None: ...
 
     def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
@@ -347,8 +353,18 @@ class InvoiceRepository(Protocol):
         (a concurrent run waits)."""
         ...
 
+    def next_numbers(self, kind: DocumentKind, year: int, count: int) -> list[str]:
+        """The next ``count`` numbers of that kind and year at once, in order (none for 0), with
+        the same guarantee as ``next_number``: the sequence stays locked until the transaction
+        ends, so that numbers never skip nor repeat."""
+        ...
+
     def add(self, invoice: Invoice) -> Invoice:
         """Record it; returns it with its id."""
+        ...
+
+    def add_all(self, documents: list[Invoice]) -> None:
+        """Record many documents in one statement (a billing run); their ids are not read back."""
         ...
 
     def by_number(self, number: str) -> Invoice | None: ...

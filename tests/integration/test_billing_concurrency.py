@@ -177,12 +177,12 @@ def test_corrections_racing_are_issued_once(busy_engine: Engine) -> None:
     assert last_in_sql(busy_engine) == {"invoice": FAMILIES + len(late), "credit_note": len(late)}
 
 
-@pytest.mark.parametrize("held_after", ["of_month", "next_number"])
+@pytest.mark.parametrize("held_after", ["of_month", "next_numbers"])
 def test_a_run_held_after_reading_or_drawing_makes_the_other_wait(
     busy_engine: Engine, monkeypatch: pytest.MonkeyPatch, held_after: str
 ) -> None:
     """The first run is held after reading the month's invoices (before drawing anything), or
-    after drawing its first number; the second starts meanwhile."""
+    after drawing its first numbers; the second starts meanwhile."""
     town = make_town(busy_engine)
     pause = Pause("first")
     monkeypatch.setattr(
@@ -203,33 +203,28 @@ class Breakdown(RuntimeError):
     pass
 
 
-def failing_after(
-    adds: int, thread_name: str, pause: Pause | None = None
-) -> Callable[..., Invoice]:
-    """SqlInvoiceRepository.add that fails in that thread after ``adds`` invoices (numbers
+def failing_after(adds: int, thread_name: str, pause: Pause | None = None) -> Callable[..., None]:
+    """SqlInvoiceRepository.add_all that fails in that thread after ``adds`` invoices (numbers
     drawn and rows written), once the other thread has started when ``pause`` is given."""
-    original = SqlInvoiceRepository.add
-    count = [0]
+    original = SqlInvoiceRepository.add_all
 
-    def add(self: SqlInvoiceRepository, invoice: Invoice) -> Invoice:
+    def add_all(self: SqlInvoiceRepository, documents: list[Invoice]) -> None:
         if threading.current_thread().name != thread_name:
-            return original(self, invoice)
-        count[0] += 1
-        if count[0] > adds:
-            if pause is not None:
-                pause.reached.set()
-                pause.done.wait(timeout=3)
-            raise Breakdown(f"panne après {adds} factures")
-        return original(self, invoice)
+            return original(self, documents)
+        original(self, documents[:adds])
+        if pause is not None:
+            pause.reached.set()
+            pause.done.wait(timeout=3)
+        raise Breakdown(f"panne après {adds} factures")
 
-    return add
+    return add_all
 
 
 def test_a_run_failing_after_drawing_numbers_leaves_no_gap_for_the_next(
     busy_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     town = make_town(busy_engine, year_started=False)
-    monkeypatch.setattr(SqlInvoiceRepository, "add", failing_after(5, "failing"))
+    monkeypatch.setattr(SqlInvoiceRepository, "add_all", failing_after(5, "failing"))
 
     results = in_threads(failing=partial(bill, town))
 
@@ -247,7 +242,7 @@ def test_a_run_failing_while_another_waits_leaves_it_the_numbers(
     town = make_town(busy_engine)
     bill(town, "2026-10")  # numbers 1..FAMILIES are taken already
     pause = Pause("failing")
-    monkeypatch.setattr(SqlInvoiceRepository, "add", failing_after(7, "failing", pause))
+    monkeypatch.setattr(SqlInvoiceRepository, "add_all", failing_after(7, "failing", pause))
 
     results = in_threads(
         failing=partial(bill, town), other=pause.after(partial(bill, town, "2026-09"))

@@ -94,6 +94,15 @@ class InMemoryInvoiceRepository:
         self._state.sequences[key] = self._state.sequences.get(key, 0) + 1
         return document_number(kind, year, self._state.sequences[key])
 
+    def next_numbers(self, kind: DocumentKind, year: int, count: int) -> list[str]:
+        """As many ``next_number`` as asked, in order."""
+        return [self.next_number(kind, year) for _ in range(count)]
+
+    def add_all(self, documents: list[Invoice]) -> None:
+        """One ``add`` each, in order (ids given the same way)."""
+        for invoice in documents:
+            self.add(invoice)
+
     def add(self, invoice: Invoice) -> Invoice:
         if any(i.number == invoice.number for i in self._state.invoices):
             raise ValueError(f"duplicate invoice number {invoice.number}")

@@ -105,6 +105,17 @@ class InMemoryReservationRepository:
         ]
         return copy.deepcopy(sorted(found, key=lambda r: r.id or 0))
 
+    def booked_slots(self, first: date, last: date) -> list[tuple[int, int, str, str, date]]:
+        found = sorted(
+            (
+                r
+                for r in self._state.reservations.values()
+                if r.status is ReservationStatus.BOOKED and first <= r.day <= last
+            ),
+            key=lambda r: (r.family_id, r.day, r.id or 0),
+        )
+        return [(r.family_id, r.child_id, r.establishment_code, r.unit_code, r.day) for r in found]
+
     def booked_between(self, first: date, last: date) -> list[Reservation]:
         found = [
             r

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -170,6 +170,26 @@ def _invoice(row: Row[Any]) -> Invoice:
     )
 
 
+def _row(invoice: Invoice, unstructure_line: Callable[[InvoiceLine], Any]) -> dict[str, Any]:
+    return {
+        "number": invoice.number,
+        "kind": invoice.kind.value,
+        "family_id": invoice.family_id,
+        "family_name": invoice.family_name,
+        "address": list(invoice.address),
+        "month": invoice.month,
+        "issued_on": invoice.issued_on,
+        "due_on": invoice.due_on,
+        "pay_online_until": invoice.pay_online_until,
+        "total_cents": invoice.total.cents,
+        "lines": [unstructure_line(line) for line in invoice.lines],
+        "created_at": invoice.created_at,
+        "quotient": invoice.quotient,
+        "corrects": invoice.corrects,
+        "direct_debit_on": invoice.direct_debit_on,
+    }
+
+
 _LOCKED_YEARS = "portail.numbering_locked"  # key in Connection.info
 # Built once: a billing run executes them once per document, with their parameters only.
 _NEXT_NUMBER = (
@@ -179,6 +199,15 @@ _NEXT_NUMBER = (
         document_sequences.c.year == bindparam("sequence_year"),
     )
     .values(last=document_sequences.c.last + 1)
+    .returning(document_sequences.c.last)
+)
+_NEXT_NUMBERS = (
+    update(document_sequences)
+    .where(
+        document_sequences.c.kind == bindparam("sequence_kind"),
+        document_sequences.c.year == bindparam("sequence_year"),
+    )
+    .values(last=document_sequences.c.last + bindparam("count"))
     .returning(document_sequences.c.last)
 )
 _ADD_INVOICE = insert(invoices).returning(invoices.c.id)
@@ -223,25 +252,24 @@ class SqlInvoiceRepository:
         last = self._connection.execute(_NEXT_NUMBER, parameters).scalar_one()
         return document_number(kind, year, last)
 
-    def add(self, invoice: Invoice) -> Invoice:
+    def next_numbers(self, kind: DocumentKind, year: int, count: int) -> list[str]:
+        """One UPDATE ... RETURNING moves the sequence by ``count``: the numbers in between."""
+        if count == 0:
+            return []
+        self.lock_numbering(year)
+        parameters = {"sequence_kind": kind.value, "sequence_year": year, "count": count}
+        last = self._connection.execute(_NEXT_NUMBERS, parameters).scalar_one()
+        return [document_number(kind, year, n) for n in range(last - count + 1, last + 1)]
+
+    def add_all(self, documents: list[Invoice]) -> None:
+        """One INSERT of many rows (executemany); the ids are not read back."""
         unstructure_line = domain_codec().get_unstructure_hook(InvoiceLine)
-        row = {
-            "number": invoice.number,
-            "kind": invoice.kind.value,
-            "family_id": invoice.family_id,
-            "family_name": invoice.family_name,
-            "address": list(invoice.address),
-            "month": invoice.month,
-            "issued_on": invoice.issued_on,
-            "due_on": invoice.due_on,
-            "pay_online_until": invoice.pay_online_until,
-            "total_cents": invoice.total.cents,
-            "lines": [unstructure_line(line) for line in invoice.lines],
-            "created_at": invoice.created_at,
-            "quotient": invoice.quotient,
-            "corrects": invoice.corrects,
-            "direct_debit_on": invoice.direct_debit_on,
-        }
+        rows = [_row(invoice, unstructure_line) for invoice in documents]
+        if rows:
+            self._connection.execute(insert(invoices), rows)
+
+    def add(self, invoice: Invoice) -> Invoice:
+        row = _row(invoice, domain_codec().get_unstructure_hook(InvoiceLine))
         new_id = self._connection.execute(_ADD_INVOICE, row).scalar_one()
         return attrs.evolve(invoice, id=new_id)
 

@@ -6,7 +6,7 @@ One cattrs converter; deadlines are a tagged union on the key ``rule``, as in th
 from __future__ import annotations
 
 import functools
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, get_origin
 
@@ -44,6 +44,10 @@ def domain_codec() -> Converter:
 
 
 def _instant(value: str, _: Any) -> pendulum.DateTime:
+    try:  # the stored form (isoformat), quickly; anything else through pendulum's parser
+        return pendulum.instance(datetime.fromisoformat(value))
+    except ValueError:
+        pass
     parsed = pendulum.parse(value)
     if not isinstance(parsed, pendulum.DateTime):
         raise ValueError(f"not an instant: {value!r}")

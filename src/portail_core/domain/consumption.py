@@ -191,7 +191,11 @@ def consumptions_of(
         child_id, establishment, unit, day = slot
         rule = rules.get((establishment, unit), BillingRules())
         mark = marked.get(slot)
-        absence = next((a for a in absences if a.child_id == child_id and a.covers(day)), None)
+        absence = (
+            next((a for a in absences if a.child_id == child_id and a.covers(day)), None)
+            if absences
+            else None
+        )
         present = mark is not None and mark.presence is Presence.PRESENT
         if present or (mark is None and absence is None):
             found.append(Consumption(*slot, ConsumptionState.PRESENT, Pricing.NORMAL))
@@ -212,4 +216,14 @@ def consumptions_of(
         rule = rules.get((key[1], key[2]), BillingRules())
         pricing = Pricing.SURCHARGE if rule.unbooked_presence_surcharge else Pricing.NORMAL
         found.append(Consumption(*key, ConsumptionState.PRESENT_UNBOOKED, pricing))
-    return sorted(found)
+    return sorted(found, key=_slot_of)
+
+
+def _slot_of(consumption: Consumption) -> tuple[int, str, str, date]:
+    """The slot, the order of a month's consumptions (cheaper than comparing whole objects)."""
+    return (
+        consumption.child_id,
+        consumption.establishment_code,
+        consumption.unit_code,
+        consumption.day,
+    )

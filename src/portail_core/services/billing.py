@@ -24,7 +24,7 @@ from portail_core.domain.consumption import (
 )
 from portail_core.domain.direct_debit import DIRECT_DEBIT_DAY, collection_date
 from portail_core.domain.dossier import Family
-from portail_core.domain.invoice import DocumentKind, Invoice, lines_equal
+from portail_core.domain.invoice import DocumentKind, Invoice, InvoiceLine, lines_equal
 from portail_core.domain.money import Money
 from portail_core.errors import InvalidInput, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
@@ -189,8 +189,9 @@ def _bill_everyone(
         (e.code, u.code): u.billing for e in catalogue.establishments for u in e.units
     }
     booked: dict[int, list[tuple[int, str, str, date]]] = defaultdict(list)
-    for r in uow.reservations.booked_between(first, last):
-        booked[r.family_id].append((r.child_id, r.establishment_code, r.unit_code, r.day))
+    slots = uow.reservations.booked_slots(first, last)  # plain tuples: no Reservation built
+    for family_id, child_id, establishment, unit, day in slots:
+        booked[family_id].append((child_id, establishment, unit, day))
     marks: dict[int, list[AttendanceMark]] = defaultdict(list)
     for mark in uow.attendance.between(first, last):
         marks[mark.child_id].append(mark)
@@ -245,7 +246,15 @@ def _write(
     debit_on: date,
 ) -> list[FamilyBill]:
     now = clock.now()
+    to_write = [b for b in bills if b.action in {"new", "corrected"}]
+    # Numbers are drawn in one statement per kind, then handed out in the order the loop below
+    # writes the documents: the same numbers, for the same families, as one at a time.
+    corrected = [b.family_id for b in to_write if b.action == "corrected"]
+    invoiced = [b.family_id for b in to_write if _invoice_lines(b)]
+    credit_numbers = _numbers(uow, DocumentKind.CREDIT_NOTE, issued_on.year, corrected)
+    invoice_numbers = _numbers(uow, DocumentKind.INVOICE, issued_on.year, invoiced)
     written = []
+    new_documents: list[Invoice] = []
     for bill in bills:
         if bill.action not in {"new", "corrected"}:
             written.append(bill)
@@ -256,7 +265,7 @@ def _write(
             standing = _effective(documents[bill.family_id])
             assert standing is not None  # noqa: S101  (a correction has an invoice to cancel)
             credit = Invoice(
-                number=uow.invoices.next_number(DocumentKind.CREDIT_NOTE, issued_on.year),
+                number=credit_numbers[bill.family_id],
                 kind=DocumentKind.CREDIT_NOTE,
                 family_id=bill.family_id,
                 family_name=standing.family_name,
@@ -270,12 +279,12 @@ def _write(
                 quotient=standing.quotient,
                 corrects=standing.number,
             )
-            uow.invoices.add(credit)
+            new_documents.append(credit)
             numbers.append(credit.number)
-        lines = tuple(line for line in bill.priced.lines if line.quantity)
-        if lines and not bill.priced.total.is_zero:
+        lines = _invoice_lines(bill)
+        if lines:
             invoice = Invoice(
-                number=uow.invoices.next_number(DocumentKind.INVOICE, issued_on.year),
+                number=invoice_numbers[bill.family_id],
                 kind=DocumentKind.INVOICE,
                 family_id=bill.family_id,
                 family_name=family.name,
@@ -289,9 +298,25 @@ def _write(
                 quotient=quotient_label(family),
                 direct_debit_on=debit_on if family.pays_by_direct_debit else None,
             )
-            uow.invoices.add(invoice)
+            new_documents.append(invoice)
             numbers.append(invoice.number)
         written.append(
             FamilyBill(bill.family_id, bill.family_name, bill.priced, bill.action, tuple(numbers))
         )
+    uow.invoices.add_all(new_documents)  # credit notes and invoices, in one statement
     return written
+
+
+def _invoice_lines(bill: FamilyBill) -> tuple[InvoiceLine, ...]:
+    """The lines of the invoice to issue; none when there is nothing to bill."""
+    if bill.priced.total.is_zero:
+        return ()
+    return tuple(line for line in bill.priced.lines if line.quantity)
+
+
+def _numbers(
+    uow: UnitOfWork, kind: DocumentKind, year: int, family_ids: list[int]
+) -> dict[int, str]:
+    """The next numbers of that kind, one per family, in the order given."""
+    drawn = uow.invoices.next_numbers(kind, year, len(family_ids))
+    return dict(zip(family_ids, drawn, strict=True))
