@@ -368,3 +368,11 @@ def test_an_unknown_billing_key_is_named_and_a_unit_s_error_is_located_in_the_un
         "establishments n°1 « APS » > units n°1 « MATIN » > billing > justified_absence_billed_days"
     )
     assert "0 à 31" in message
+
+
+def test_the_town_may_refuse_bookings_above_an_unpaid_balance() -> None:
+    rules = read_commune_file(MINIMAL).catalogue.establishments[0].units[0].rules
+    assert rules.unpaid_balance_limit is None  # no limit unless the town sets one
+    limited = read_commune_file(with_booking_keys('unpaid_balance_limit = "150,00"'))
+    unit = limited.catalogue.establishments[0].units[0]
+    assert unit.rules.unpaid_balance_limit == Money.from_euros("150")

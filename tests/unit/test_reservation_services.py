@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import attrs
 import pendulum
 import pytest
 
+from portail_core.domain.catalogue import Catalogue
+from portail_core.domain.money import Money
+from portail_core.domain.payment import Payment, PaymentMode
 from portail_core.domain.planning import CellState
 from portail_core.domain.reservation import EventKind, Slot
 from portail_core.domain.selection import Selection
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
+from portail_core.services.billing import run_billing
 from portail_core.services.reservations import (
     book_at_desk,
     bookable_establishments,
@@ -20,6 +25,7 @@ from portail_core.services.reservations import (
     validate_planning,
 )
 from portail_core.services.waiting_list import waiting_entries
+from tests.unit.dossier_builders import proof_of_address
 from tests.unit.reservation_world import DESK, FAMILY, WEDNESDAY, World, book, make_world
 
 JOURNEE = "JOURNEE"
@@ -299,3 +305,66 @@ def test_a_forced_change_needs_a_readable_reason_of_5_to_300_characters(reason: 
             forced_reason=reason,
         )
     assert not world.store.state.bookings.reservations
+
+
+def test_an_unpaid_balance_above_the_towns_limit_refuses_new_bookings_until_paid() -> None:
+    world = make_world()
+    with world.uow() as uow:  # the town refuses bookings beyond 20,00 € unpaid
+        catalogue = uow.catalogue.get()
+        alsh = catalogue.establishment("ALSH")
+        assert alsh is not None
+        limited = attrs.evolve(
+            alsh,
+            units=tuple(
+                attrs.evolve(
+                    u, rules=attrs.evolve(u.rules, unpaid_balance_limit=Money.from_euros("20"))
+                )
+                for u in alsh.units
+            ),
+        )
+        uow.catalogue.replace(
+            Catalogue(
+                catalogue.schools,
+                tuple(limited if e.code == "ALSH" else e for e in catalogue.establishments),
+            )
+        )
+        uow.commit()
+    september = [date(2026, 9, d) for d in (2, 9, 16)]  # 3 x 10,40 = 31,20 €
+    for day in september:
+        token = validate(world, book((day, JOURNEE))).draft_token
+        assert token is not None
+        confirm(world, token)
+    world.clock.set(pendulum.datetime(2026, 10, 2, 9, 0, tz="Europe/Paris"))
+    run_billing(world.uow(), world.clock, month="2026-09", actor=DESK)
+    with world.uow() as uow:  # a newer proof of address keeps the dossier complete in October
+        family = uow.families.get(world.martin)
+        assert family is not None
+        family.documents = [proof_of_address(valid_until=date(2027, 8, 31))]
+        uow.families.update(family, world.clock.now())
+        uow.commit()
+    november = date(2026, 11, 4)
+    refused = validate(world, book((november, JOURNEE))).summary
+    assert not refused.accepted
+    assert refused.refused[0].reason == (
+        "Factures impayées : vous devez 31,20\u00a0€, au-delà du seuil de 20,00\u00a0€ fixé par "
+        "la commune. Réglez vos factures (« Factures et règlements ») ou adressez-vous au "
+        "guichet unique."
+    )
+    cancelling = validate(world, Selection(cancel=frozenset({Slot(date(2026, 10, 14), JOURNEE)})))
+    assert "Aucune réservation" in cancelling.summary.refused[0].reason  # not a balance refusal
+    [invoice] = world.store.state.billing.invoices
+    with world.uow() as uow:
+        uow.payments.add(
+            Payment(
+                world.martin,
+                invoice.total,
+                PaymentMode.CASH,
+                "caisse",
+                date(2026, 10, 2),
+                world.clock.now(),
+                "agent",
+                invoice.number,
+            )
+        )
+        uow.commit()
+    assert validate(world, book((november, JOURNEE))).summary.additions

@@ -71,6 +71,7 @@ class FileBooking:
     windows: list[FileWindow] = Factory(list)
     waiting_list: PromotionMode = PromotionMode.AUTOMATIC
     offer_hours: OfferHours | None = None  # only with waiting_list = "offer"; 48 when absent
+    unpaid_balance_limit: Money | None = None  # bookings refused while a family owes more
 
 
 @define

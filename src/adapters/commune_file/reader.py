@@ -246,6 +246,7 @@ def _rules(booking: FileBooking | None) -> BookingRules:
             booking.waiting_list,
             DEFAULT_OFFER_HOURS if booking.offer_hours is None else booking.offer_hours,
         ),
+        unpaid_balance_limit=booking.unpaid_balance_limit,
     )
 
 

@@ -15,6 +15,7 @@ import pendulum
 from attrs import field, frozen
 
 from portail_core.domain.instants import PARIS, as_paris
+from portail_core.domain.money import Money
 from portail_core.domain.weekdays import Weekday
 
 __all__ = [
@@ -244,6 +245,8 @@ class BookingRules:
     cancellation: DeadlineSchedule
     windows: tuple[BookingWindow, ...] = ()
     waiting_list: WaitingListPolicy = WaitingListPolicy()
+    # new bookings are refused while the family owes more than this (None: never)
+    unpaid_balance_limit: Money | None = None
 
     def opens_at(self, slot_day: date, *, resident: bool) -> pendulum.DateTime | None:
         """When booking opens for that day, or None when no window restricts it."""

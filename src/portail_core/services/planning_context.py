@@ -26,6 +26,7 @@ from portail_core.domain.pricing import quotient_on, sibling_rank, unit_price
 from portail_core.domain.reservation import PlaceKey, Slot
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import UnitOfWork
+from portail_core.services.invoices import account_from
 from portail_core.services.opening_calendar import CalendarSources
 
 __all__ = ["Booker", "family_refusals", "load_booker", "load_planning", "place_lock_keys"]
@@ -131,7 +132,8 @@ def family_refusals(
     uow: UnitOfWork, booker: Booker, days: list[date], today: date
 ) -> tuple[str, ...]:
     """What stops this family from booking at all: the dossier incomplete for a school year of
-    the days asked for, the establishment's regulation not accepted in its current version."""
+    the days asked for, the establishment's regulation not accepted in its current version, an
+    unpaid balance above the limit the town set for the establishment's units."""
     refusals: list[str] = []
     for year in sorted({SchoolYear.containing(day) for day in days}):
         missing = completeness(booker.family, year, {}, today).missing
@@ -146,6 +148,23 @@ def family_refusals(
             f"Le règlement intérieur de « {establishment.name} » (version {version}) n'a pas "
             "été accepté : adressez-vous au guichet unique."
         )
+    limits = [
+        u.rules.unpaid_balance_limit
+        for u in establishment.units
+        if u.rules.unpaid_balance_limit is not None
+    ]
+    if limits:
+        limit = min(limits, key=lambda money: money.cents)
+        family_id = booker.family_id
+        balance = account_from(
+            uow.invoices.of_family(family_id), uow.payments.of_family(family_id)
+        ).balance
+        if balance.cents > limit.cents:
+            refusals.append(
+                f"Factures impayées : vous devez {balance.format_fr()}, au-delà du seuil de "
+                f"{limit.format_fr()} fixé par la commune. Réglez vos factures (« Factures et "
+                "règlements ») ou adressez-vous au guichet unique."
+            )
     return tuple(refusals)
 
 
