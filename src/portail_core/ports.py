@@ -6,7 +6,7 @@ in-memory twins used by unit tests and demos); the core never names an implement
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
@@ -144,6 +144,14 @@ class FamilyRepository(Protocol):
         """Every family, by name."""
         ...
 
+    def each(self, batch: int = 500) -> Iterator[Family]:
+        """Every family, by id, read and built ``batch`` families at a time: a billing run
+        does not hold a whole town's dossiers in memory. Other statements may run between
+        two families (no cursor stays open)."""
+        ...
+
+    def count(self) -> int: ...
+
 
 class AccountRepository(Protocol):
     def add(self, account: Account) -> None: ...
@@ -265,8 +273,9 @@ class ReservationRepository(Protocol):
 
     def booked_slots(self, first: date, last: date) -> list[tuple[int, int, str, str, date]]:
         """(family_id, child_id, establishment code, unit code, day) of every booked reservation
-        between two dates (inclusive), by family, day and id: billing reads tens of thousands
-        of them a month and needs no more, so that no Reservation is built."""
+        between two dates (inclusive), in no particular order (billing sorts each family's
+        own): it reads tens of thousands of them a month and needs no more, so that no
+        Reservation is built."""
         ...
 
     def record(self, event: ReservationEvent) -> None: ...

@@ -78,6 +78,36 @@ def test_an_unknown_family_is_none_and_listing_sorts_by_name(new_uow: UowFactory
         assert [f.name for f in uow.families.listing()] == ["Abadie", "Zeller"]
 
 
+def test_each_yields_every_family_by_id_a_batch_at_a_time_with_its_children(
+    new_uow: UowFactory,
+) -> None:
+    ids = []
+    for name in ("Zola", "Abel", "Martin", "Émile", "Bernard"):
+        family = complete_family()
+        family.name = name
+        ids.append(add(new_uow, family))
+    with new_uow(read_only=True) as uow:
+        assert uow.families.count() == 5
+        seen = []
+        for family in uow.families.each(batch=2):
+            seen.append((family.id, family.name, len(family.children)))
+            assert uow.families.get(ids[0]) is not None  # other statements between families
+        whole = [f.id for f in uow.families.each(batch=5)]  # a full page, then none
+    assert seen == [
+        (ids[0], "Zola", 2),
+        (ids[1], "Abel", 2),
+        (ids[2], "Martin", 2),
+        (ids[3], "Émile", 2),
+        (ids[4], "Bernard", 2),
+    ]
+    assert whole == ids
+
+
+def test_each_refuses_an_empty_batch(new_uow: UowFactory) -> None:
+    with new_uow(read_only=True) as uow, pytest.raises(ValueError, match="batch"):
+        next(uow.families.each(batch=0))
+
+
 def test_accounts_are_found_by_identifier_and_family(new_uow: UowFactory) -> None:
     family_id = add(new_uow, complete_family())
     account = Account(family_id, "martin.1", "claire.martin@example.fr", created_at=NOW)

@@ -139,6 +139,33 @@ def test_reservations_are_added_read_by_child_and_day_and_cancelled(new_uow: Uow
         assert [r.id for r in uow.reservations.on_day("ALSH", WED)] == [morning.id]
 
 
+def test_booked_slots_are_the_booked_reservations_between_two_days_inclusive(
+    new_uow: UowFactory,
+) -> None:
+    family_id, lea, tom = children(new_uow)
+    before = reservation(family_id, lea, date(2026, 9, 8), number="R-AAAA-0001")
+    first = reservation(family_id, lea)
+    canteen = reservation(family_id, tom, WED, "REPAS", "", "CANTINE-PLAGE")
+    cancelled = reservation(family_id, tom, NEXT_WED, "MATIN", "MAT")
+    last = reservation(family_id, lea, NEXT_WED)
+    after = reservation(family_id, lea, date(2026, 9, 17), number="R-AAAA-0002")
+    add_all(new_uow, before, first, canteen, cancelled, last, after)
+    with new_uow() as uow:
+        cancelled.cancel(NOW.add(hours=1))
+        uow.reservations.update(cancelled)
+        uow.commit()
+    with new_uow(read_only=True) as uow:
+        slots = uow.reservations.booked_slots(WED, NEXT_WED)
+    assert sorted(slots) == sorted(
+        [
+            (family_id, lea, "ALSH", "JOURNEE", WED),
+            (family_id, tom, "CANTINE-PLAGE", "REPAS", WED),
+            (family_id, lea, "ALSH", "JOURNEE", NEXT_WED),
+        ]
+    )
+    assert all(type(slot) is tuple for slot in slots)  # plain tuples: nothing else is built
+
+
 def test_places_taken_count_bookings_and_running_offers_per_age_group(
     new_uow: UowFactory,
 ) -> None:

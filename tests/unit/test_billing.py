@@ -11,11 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portail_core.domain.consumption import Absence, AbsenceReason, AttendanceMark, Presence
+from portail_core.domain.dossier import FamilyQuotient
 from portail_core.domain.invoice import DocumentKind
 from portail_core.domain.money import Money
 from portail_core.domain.reservation import Reservation
 from portail_core.errors import RuleViolation
 from portail_core.services.billing import run_billing
+from portail_core.services.families import create_family
+from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import DESK, World, make_world
 
 SEPTEMBER_WEDNESDAYS = [date(2026, 9, d) for d in (2, 9, 16, 23, 30)]
@@ -107,6 +110,22 @@ def test_illness_with_a_certificate_bills_the_first_day_only() -> None:
     assert invoices(world)[0].total == euros("41,60")
 
 
+def test_a_quotient_valid_from_mid_month_splits_the_days_between_two_prices() -> None:
+    world = make_world()
+    booked(world, "Léa", SEPTEMBER_WEDNESDAYS)
+    with world.uow() as uow:
+        family = uow.families.get(world.martin)
+        assert family is not None
+        family.quotient = FamilyQuotient.create(value=1250, source="CAF", valid_from="2026-09-16")
+        uow.families.update(family, world.clock.now())
+        uow.commit()
+    run(world)
+    lines = sorted((line.quantity, line.unit_price) for line in invoices(world)[0].lines)
+    # 02/09 and 09/09 without a valid quotient: the highest tariff; 16, 23 and 30/09: QF 1 250
+    assert lines == [(2, euros("13,00")), (3, euros("10,40"))]
+    assert invoices(world)[0].total == euros("57,20")
+
+
 def test_presence_without_reservation_pays_the_surcharge_and_unjustified_absence_is_billed() -> (
     None
 ):
@@ -141,6 +160,36 @@ def test_rerunning_a_month_creates_nothing_and_a_change_is_corrected_by_a_credit
     assert invoices(world)[1].corrects == "FA-2026-000001"
     assert run(world).count("unchanged") == 1
     assert len(invoices(world)) == 3
+
+
+def test_numbers_follow_the_family_names_in_french_order_not_their_ids() -> None:
+    world = make_world()  # "Martin", added first
+    for name in ("Zola", "Émile", "abel"):
+        family = complete_family()
+        family.name = name
+        family_id = create_family(world.uow(), family, actor=DESK, clock=world.clock)
+        with world.uow() as uow:
+            added = uow.families.get(family_id)
+            assert added is not None
+            child_id = added.children[0].id
+            assert child_id is not None
+            for day in SEPTEMBER_WEDNESDAYS[:2]:
+                uow.reservations.add(
+                    Reservation(
+                        family_id, child_id, "ALSH", "JOURNEE", day, "ELEM", world.clock.now(), "R"
+                    )
+                )
+            uow.commit()
+    booked(world, "Léa", SEPTEMBER_WEDNESDAYS[:1])
+    report = run(world)
+    assert [bill.family_name for bill in report.bills] == ["abel", "Émile", "Martin", "Zola"]
+    numbers = {i.family_name: i.number for i in invoices(world)}
+    assert numbers == {
+        "abel": "FA-2026-000001",
+        "Émile": "FA-2026-000002",
+        "Martin": "FA-2026-000003",
+        "Zola": "FA-2026-000004",
+    }
 
 
 def test_a_dry_run_writes_nothing_and_a_month_not_over_is_refused() -> None:

@@ -1,8 +1,10 @@
+from datetime import UTC, datetime, timedelta, timezone
+
 import pendulum
 import pytest
 
 from adapters.clock import FixedClock, SystemClock
-from portail_core.domain.instants import PARIS, as_paris, as_utc
+from portail_core.domain.instants import PARIS, as_paris, as_utc, utc_from_wall_clock
 
 
 def test_the_system_clock_reads_the_paris_wall_clock() -> None:
@@ -36,3 +38,28 @@ def test_naive_datetimes_are_refused() -> None:
     naive = pendulum.naive(2026, 1, 1, 8, 0)
     with pytest.raises(ValueError, match="naive"):
         as_paris(naive)
+
+
+def test_a_utc_wall_clock_time_becomes_the_same_instant_in_utc() -> None:
+    stored = datetime(2026, 10, 25, 1, 30, 5, 7)  # noqa: DTZ001  (as the database gives it)
+    instant = utc_from_wall_clock(stored)
+    assert instant == pendulum.datetime(2026, 10, 25, 1, 30, 5, 7, tz="UTC")
+    assert isinstance(instant, pendulum.DateTime)
+    assert instant.timezone_name == "UTC"
+    assert as_paris(instant).hour == 2  # 01:30 UTC is 02:30 in Paris (winter time since 01:00)
+    assert utc_from_wall_clock(stored.replace(tzinfo=UTC)) == instant
+
+
+def test_a_wall_clock_time_at_another_offset_is_refused() -> None:
+    with pytest.raises(ValueError, match="UTC"):
+        utc_from_wall_clock(datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=1))))
+
+
+def test_an_instant_already_in_utc_is_returned_as_it_is() -> None:
+    instant = pendulum.datetime(2026, 1, 1, 8, 0, tz="UTC")
+    assert as_utc(instant) is instant
+    in_paris = pendulum.datetime(2026, 1, 1, 8, 0, tz=PARIS)
+    assert as_utc(in_paris) is not in_paris
+    assert as_utc(in_paris).timezone_name == "UTC"
+    with pytest.raises(ValueError, match="naive"):
+        as_utc(pendulum.naive(2026, 1, 1, 8, 0))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Self
 
@@ -207,6 +208,17 @@ class InMemoryFamilyRepository:
 
     def listing(self) -> list[Family]:
         return copy.deepcopy(sorted(self._state.families.values(), key=lambda f: (f.name, f.id)))
+
+    def each(self, batch: int = 500) -> Iterator[Family]:
+        if batch < 1:
+            raise ValueError("batch must be positive")
+        for family_id in sorted(self._state.families):
+            family = self._state.families.get(family_id)
+            if family is not None:
+                yield copy.deepcopy(family)
+
+    def count(self) -> int:
+        return len(self._state.families)
 
 
 class InMemoryAccountRepository:

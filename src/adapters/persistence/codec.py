@@ -6,7 +6,7 @@ One cattrs converter; deadlines are a tagged union on the key ``rule``, as in th
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, get_origin
 
@@ -15,9 +15,12 @@ from cattrs import Converter
 from cattrs.strategies import configure_tagged_union
 
 from portail_core.domain.booking_rules import RULE_NAMES, Deadline
+from portail_core.domain.instants import utc_from_wall_clock
 from portail_core.domain.money import Money
 
 __all__ = ["domain_codec"]
+
+_NO_OFFSET = timedelta(0)
 
 
 @functools.cache
@@ -44,10 +47,14 @@ def domain_codec() -> Converter:
 
 
 def _instant(value: str, _: Any) -> pendulum.DateTime:
-    try:  # the stored form (isoformat), quickly; anything else through pendulum's parser
-        return pendulum.instance(datetime.fromisoformat(value))
+    try:  # the stored form (isoformat, UTC), quickly; anything else through pendulum's parser
+        stored = datetime.fromisoformat(value)
     except ValueError:
         pass
+    else:
+        if stored.utcoffset() == _NO_OFFSET:
+            return utc_from_wall_clock(stored)
+        return pendulum.instance(stored)
     parsed = pendulum.parse(value)
     if not isinstance(parsed, pendulum.DateTime):
         raise ValueError(f"not an instant: {value!r}")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pendulum
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import children, families
@@ -72,6 +73,38 @@ class SqlFamilyRepository:
         ):
             kids[kid.family_id].append((kid.id, kid.data))
         return [_from_rows(row.id, row.data, kids.get(row.id, [])) for row in rows]
+
+    def each(self, batch: int = 500) -> Iterator[Family]:
+        """Keyset pages by id (ids never change, unlike names): two queries per ``batch``
+        families, every row of a page read before the first family is built."""
+        if batch < 1:
+            raise ValueError("batch must be positive")
+        after = 0
+        while True:
+            page = self._connection.execute(
+                select(families.c.id, families.c.data)
+                .where(families.c.id > after)
+                .order_by(families.c.id)
+                .limit(batch)
+            ).all()
+            if not page:
+                return
+            c = children.c
+            kids: dict[int, list[Kid]] = defaultdict(list)
+            for kid in self._connection.execute(
+                select(c.id, c.family_id, c.data)
+                .where(c.family_id.in_([row.id for row in page]))
+                .order_by(c.family_id, c.position)
+            ):
+                kids[kid.family_id].append((kid.id, kid.data))
+            for row in page:
+                yield _from_rows(row.id, row.data, kids.get(row.id, []))
+            if len(page) < batch:
+                return
+            after = page[-1].id
+
+    def count(self) -> int:
+        return self._connection.execute(select(func.count()).select_from(families)).scalar_one()
 
     def _family(self, family_id: int, data: dict[str, Any]) -> Family:
         rows = self._connection.execute(

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from portail_core.domain.instants import UTC, as_utc
+from portail_core.domain.instants import as_utc, utc_from_wall_clock
 
 __all__ = ["UtcDateTime"]
 
@@ -32,5 +32,4 @@ class UtcDateTime(TypeDecorator[pendulum.DateTime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> pendulum.DateTime | None:
         if value is None:
             return None
-        instant: pendulum.DateTime = pendulum.instance(value, tz=UTC)
-        return instant
+        return utc_from_wall_clock(value)  # stored as UTC wall-clock time

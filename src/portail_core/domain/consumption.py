@@ -166,6 +166,9 @@ class Consumption:
     pricing: Pricing
 
 
+_COMMON_RULES = BillingRules()  # for a unit the commune file gives no rule
+
+
 def _key(child_id: int, establishment: str, unit: str, day: date) -> tuple[int, str, str, date]:
     return (child_id, establishment, unit, day)
 
@@ -184,22 +187,22 @@ def consumptions_of(
     first ``justified_absence_billed_days`` are billed, the next ones are free.
     """
     marked = {_key(m.child_id, m.establishment_code, m.unit_code, m.day): m for m in marks}
-    slots = sorted(set(booked))
     found: list[Consumption] = []
     carence_used: dict[tuple[int | None, str, str], int] = {}
-    for slot in slots:
-        child_id, establishment, unit, day = slot
-        rule = rules.get((establishment, unit), BillingRules())
-        mark = marked.get(slot)
-        absence = (
-            next((a for a in absences if a.child_id == child_id and a.covers(day)), None)
-            if absences
-            else None
-        )
-        present = mark is not None and mark.presence is Presence.PRESENT
-        if present or (mark is None and absence is None):
-            found.append(Consumption(*slot, ConsumptionState.PRESENT, Pricing.NORMAL))
-        elif absence is not None and absence.justified:
+    attended = ConsumptionState.PRESENT, Pricing.NORMAL
+    # Most slots have no mark and no absence: they are attended, with nothing to look up.
+    for slot in sorted(set(booked)):
+        mark = marked.pop(slot, None) if marked else None
+        absence = _covering(absences, slot[0], slot[3]) if absences else None
+        if mark is None and absence is None:
+            found.append(Consumption(*slot, *attended))
+            continue
+        if mark is not None and mark.presence is Presence.PRESENT:
+            found.append(Consumption(*slot, *attended))
+            continue
+        _, establishment, unit, _ = slot
+        rule = rules.get((establishment, unit), _COMMON_RULES)
+        if absence is not None and absence.justified:
             counter = (absence.id, establishment, unit)
             used = carence_used.get(counter, 0)
             carence_used[counter] = used + 1
@@ -209,14 +212,19 @@ def consumptions_of(
         else:
             pricing = Pricing.NORMAL if rule.unjustified_absence_billed else Pricing.FREE
             found.append(Consumption(*slot, ConsumptionState.ABSENT_UNJUSTIFIED, pricing))
-    booked_slots = set(slots)
-    for key, mark in sorted(marked.items()):
-        if key in booked_slots or mark.presence is not Presence.PRESENT:
-            continue
-        rule = rules.get((key[1], key[2]), BillingRules())
+    unbooked = [(key, m) for key, m in marked.items() if m.presence is Presence.PRESENT]
+    if not unbooked:  # the booked slots were taken in order: nothing to sort again
+        return found
+    for key, _ in unbooked:
+        rule = rules.get((key[1], key[2]), _COMMON_RULES)
         pricing = Pricing.SURCHARGE if rule.unbooked_presence_surcharge else Pricing.NORMAL
         found.append(Consumption(*key, ConsumptionState.PRESENT_UNBOOKED, pricing))
     return sorted(found, key=_slot_of)
+
+
+def _covering(absences: Sequence[Absence], child_id: int, day: date) -> Absence | None:
+    """The first absence of the child covering that day."""
+    return next((a for a in absences if a.child_id == child_id and a.covers(day)), None)
 
 
 def _slot_of(consumption: Consumption) -> tuple[int, str, str, date]:

@@ -9,7 +9,6 @@ value.
 from __future__ import annotations
 
 import calendar
-import unicodedata
 from collections import Counter
 from datetime import date, timedelta
 
@@ -18,6 +17,7 @@ from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.catalogue import Establishment, Unit
+from portail_core.domain.collation import french_sort_key
 from portail_core.domain.dossier import Family
 from portail_core.domain.opening import CalendarContext, opening_of
 from portail_core.domain.raw_input import phone_for_display
@@ -82,12 +82,6 @@ class AttendanceSheet:
     lines: tuple[AttendanceLine, ...]  # by unit (catalogue order), then by last and first name
 
 
-def _sort_key(text: str) -> str:
-    """Names in French order: accents and case do not count ("Émile" comes before "Zoé")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def attendance_sheet(
     uow: UnitOfWork, establishment_code: str, day: date, *, actor: Actor, clock: Clock
 ) -> AttendanceSheet:
@@ -102,8 +96,8 @@ def attendance_sheet(
         lines.sort(
             key=lambda line: (
                 order.get(line.unit_code, len(order)),
-                _sort_key(line.last_name),
-                _sort_key(line.first_name),
+                french_sort_key(line.last_name),
+                french_sort_key(line.first_name),
                 line.child_id,
             )
         )

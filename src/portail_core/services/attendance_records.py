@@ -10,7 +10,6 @@ whole or not at all, and each mark that changes is audited (who, when, old -> ne
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -20,6 +19,7 @@ from attrs import frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.catalogue import Establishment, Unit
 from portail_core.domain.child import Child
+from portail_core.domain.collation import french_sort_key
 from portail_core.domain.consumption import (
     Absence,
     AttendanceMark,
@@ -288,17 +288,11 @@ def _lines(
         key=lambda line: (
             order.get(line.unit_code, len(order)),
             not line.booked,
-            _fold(line.child_name),
+            french_sort_key(line.child_name),
             line.child_id,
         )
     )
     return lines
-
-
-def _fold(text: str) -> str:
-    """Names in French order: accents and case do not count."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @frozen

@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import attrs
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.billing import PricedMonth, price_month, quotient_label
+from portail_core.domain.billing import PricedMonth, PriceList, price_month, quotient_label
+from portail_core.domain.collation import french_sort_key
 from portail_core.domain.consumption import (
     Absence,
     AttendanceMark,
@@ -30,6 +32,7 @@ from portail_core.errors import InvalidInput, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 
 __all__ = [
+    "Addressee",
     "BillingReport",
     "FamilyBill",
     "month_bounds",
@@ -52,11 +55,26 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 @frozen
+class Addressee:
+    """What an invoice prints of the dossier, kept instead of the dossier itself: a run
+    reads the families a batch at a time and does not hold a whole town's dossiers."""
+
+    address: tuple[str, ...]
+    quotient: str
+    direct_debit: bool
+
+    @classmethod
+    def of(cls, family: Family) -> Addressee:
+        return cls(_address(family), quotient_label(family), family.pays_by_direct_debit)
+
+
+@frozen
 class FamilyBill:
     family_id: int
     family_name: str
     priced: PricedMonth
     action: str  # "new", "unchanged", "corrected", "nothing"
+    addressee: Addressee
     issued: tuple[str, ...] = ()  # numbers of the documents written
 
     def per_service(self) -> dict[str, Money]:
@@ -141,7 +159,7 @@ def run_billing(
     with uow:
         if not dry_run:  # serialises concurrent runs of the year before anything is read
             uow.invoices.lock_numbering(issued_on.year)
-        bills, dossiers, documents = _bill_everyone(uow, month, first, last, progress, started)
+        bills, documents = _bill_everyone(uow, month, first, last, progress, started)
         report = BillingReport(month, dry_run, tuple(bills))
         if dry_run:
             return report
@@ -150,7 +168,7 @@ def run_billing(
                 "Facturation impossible, rien n'a été écrit : " + " ; ".join(report.problems[:20])
             )
         debit_on = collection_date(issued_on, direct_debit_day)
-        written = _write(uow, clock, bills, dossiers, documents, issued_on, due_on, month, debit_on)
+        written = _write(uow, clock, bills, documents, issued_on, due_on, month, debit_on)
         report = BillingReport(month, dry_run, tuple(written))
         uow.audit.record(
             AuditEvent(
@@ -181,10 +199,11 @@ def _bill_everyone(
     last: date,
     progress: Progress | None,
     started: Progress | None = None,
-) -> tuple[list[FamilyBill], dict[int, Family], dict[int, list[Invoice]]]:
-    """Every family's bill, with the dossiers and the month's documents read for it (the run
+) -> tuple[list[FamilyBill], dict[int, list[Invoice]]]:
+    """Every family's bill, by family name, with the month's documents read for it (the run
     writes from them: they are not read twice)."""
     catalogue = uow.catalogue.get()
+    prices = PriceList(catalogue)  # the tariffs in force, looked up once for every family
     rules: dict[tuple[str, str], BillingRules] = {
         (e.code, u.code): u.billing for e in catalogue.establishments for u in e.units
     }
@@ -202,23 +221,22 @@ def _bill_everyone(
     for document in uow.invoices.of_month(month):
         documents[document.family_id].append(document)
     bills = []
-    families = uow.families.listing()
-    dossiers: dict[int, Family] = {}
     if started is not None:  # the number of families, before billing them (a progress bar)
-        started(len(families))
-    for family in families:
+        started(uow.families.count())
+    for family in uow.families.each():  # a batch of dossiers at a time, not the whole town
         assert family.id is not None  # noqa: S101  (read from storage)
         child_ids = {c.id for c in family.children}
         family_marks = [m for c in child_ids if c is not None for m in marks.get(c, [])]
         consumptions = consumptions_of(
             booked.get(family.id, []), family_marks, absences.get(family.id, []), rules
         )
-        priced = price_month(family, consumptions, catalogue)
+        priced = price_month(family, consumptions, prices)
         bills.append(_decide(family, priced, documents.get(family.id, [])))
-        dossiers[family.id] = family
         if progress is not None:
             progress(1)
-    return bills, dossiers, documents
+    # Numbers are handed out in this order: by family name, as the desk files them.
+    bills.sort(key=lambda bill: (french_sort_key(bill.family_name), bill.family_id))
+    return bills, documents
 
 
 def _decide(family: Family, priced: PricedMonth, documents: list[Invoice]) -> FamilyBill:
@@ -231,14 +249,13 @@ def _decide(family: Family, priced: PricedMonth, documents: list[Invoice]) -> Fa
         action = "unchanged"
     else:
         action = "corrected"
-    return FamilyBill(family.id, family.name, priced, action)
+    return FamilyBill(family.id, family.name, priced, action, Addressee.of(family))
 
 
 def _write(
     uow: UnitOfWork,
     clock: Clock,
     bills: list[FamilyBill],
-    dossiers: dict[int, Family],
     documents: dict[int, list[Invoice]],
     issued_on: date,
     due_on: date,
@@ -259,7 +276,7 @@ def _write(
         if bill.action not in {"new", "corrected"}:
             written.append(bill)
             continue
-        family = dossiers[bill.family_id]  # read in this transaction, under the numbering lock
+        addressee = bill.addressee  # read in this transaction, under the numbering lock
         numbers = []
         if bill.action == "corrected":
             standing = _effective(documents[bill.family_id])
@@ -287,22 +304,20 @@ def _write(
                 number=invoice_numbers[bill.family_id],
                 kind=DocumentKind.INVOICE,
                 family_id=bill.family_id,
-                family_name=family.name,
-                address=_address(family),
+                family_name=bill.family_name,
+                address=addressee.address,
                 month=month,
                 issued_on=issued_on,
                 due_on=due_on,
                 pay_online_until=due_on,
                 lines=lines,
                 created_at=now,
-                quotient=quotient_label(family),
-                direct_debit_on=debit_on if family.pays_by_direct_debit else None,
+                quotient=addressee.quotient,
+                direct_debit_on=debit_on if addressee.direct_debit else None,
             )
             new_documents.append(invoice)
             numbers.append(invoice.number)
-        written.append(
-            FamilyBill(bill.family_id, bill.family_name, bill.priced, bill.action, tuple(numbers))
-        )
+        written.append(attrs.evolve(bill, issued=tuple(numbers)))
     uow.invoices.add_all(new_documents)  # credit notes and invoices, in one statement
     return written
 
