@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from entrypoints.bootstrap import Services, bootstrap
@@ -64,6 +65,11 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     sessions.register(app)
     errors.register(app)
     register_filters(app)
+    # The invoice's table of lines is written once, in the PDF's templates, and printed by the
+    # family's page too ("facture/invoice_lines.html").
+    own = [app.jinja_loader] if app.jinja_loader is not None else []
+    pdf = PrefixLoader({"facture": PackageLoader("adapters.pdf", "templates")})
+    app.jinja_loader = ChoiceLoader([*own, pdf])
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(catalogue.blueprint)
     app.register_blueprint(auth.blueprint)
