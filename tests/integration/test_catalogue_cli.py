@@ -132,6 +132,13 @@ def test_show_lists_each_establishment_with_code_and_kind(loaded: Path) -> None:
     assert "APS-PLAGE      APS" in table
     csv_lines = run(["catalogue", "show", "--format", "csv"], loaded).output.splitlines()
     assert csv_lines[0] == "structure,type,nom,école,unité,libellé,places"
+    alsh_day = shown[0]["units"][0]
+    assert alsh_day["billing"] == [
+        "absence justifiée : 1 premier jour facturé, puis gratuite",
+        "absence non justifiée : facturée",
+        "présence sans réservation : tarif majoré",
+        "annulation dans les délais : gratuite",
+    ]
 
 
 def test_winter_holidays_of_zone_a_close_the_aps_and_open_the_alsh(loaded: Path) -> None:

@@ -144,6 +144,7 @@ def _establishment_json(establishment: Establishment) -> dict[str, Any]:
                 ],
                 "booking_deadline": u.rules.booking.default.describe(),
                 "cancellation_deadline": u.rules.cancellation.default.describe(),
+                "billing": u.billing.describe(),
             }
             for u in establishment.units
         ],
