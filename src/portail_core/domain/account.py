@@ -17,6 +17,7 @@ import secrets
 import pendulum
 from attrs import define, field
 
+from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.instants import as_utc
 from portail_core.errors import NotAllowed
 
@@ -159,3 +160,18 @@ class OneTimeToken:
 
     def use(self, now: pendulum.DateTime) -> None:
         self.used_at = as_utc(now)
+
+
+def portal_event(
+    account: Account, action: str, summary: str, *, at: pendulum.DateTime, ip: str, **details: str
+) -> AuditEvent:
+    """What the family did itself on the portal (activation, password change, unlock...): the
+    account is the actor, the connection's address is kept with the other ``details``."""
+    return AuditEvent(
+        at=at,
+        actor=Actor(account.identifier, Channel.PORTAL),
+        action=action,
+        summary=summary,
+        details={"ip": ip, **details},
+        family_id=account.family_id,
+    )

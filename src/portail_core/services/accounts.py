@@ -22,6 +22,7 @@ from portail_core.domain.account import (
     OneTimeToken,
     TokenPurpose,
     hash_token,
+    portal_event,
 )
 from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.completeness import SchoolYear, completeness
@@ -211,13 +212,12 @@ def activate_account(
         uow.tokens.revoke_all(token.account_id, TokenPurpose.ACTIVATION)
         uow.accounts.update(account)
         uow.audit.record(
-            AuditEvent(
+            portal_event(
+                account,
+                "account.activate",
+                f"Compte {account.identifier} activé : mot de passe choisi",
                 at=now,
-                actor=Actor(account.identifier, Channel.PORTAL),
-                action="account.activate",
-                summary=f"Compte {account.identifier} activé : mot de passe choisi",
-                details={"ip": actor_ip},
-                family_id=account.family_id,
+                ip=actor_ip,
             )
         )
         uow.commit()
@@ -512,13 +512,12 @@ def reset_password(
             )
         )
         uow.audit.record(
-            AuditEvent(
+            portal_event(
+                account,
+                "account.password_reset",
+                f"Mot de passe réinitialisé : {account.identifier}",
                 at=now,
-                actor=Actor(account.identifier, Channel.PORTAL),
-                action="account.password_reset",
-                summary=f"Mot de passe réinitialisé : {account.identifier}",
-                details={"ip": actor_ip},
-                family_id=account.family_id,
+                ip=actor_ip,
             )
         )
         uow.commit()
@@ -577,13 +576,12 @@ def unlock_with_link(uow: UnitOfWork, secret: str, *, actor_ip: str, clock: Cloc
         token.use(now)
         uow.tokens.update(token)
         uow.audit.record(
-            AuditEvent(
+            portal_event(
+                account,
+                "account.unlock",
+                f"Compte {account.identifier} débloqué par le lien reçu",
                 at=now,
-                actor=Actor(account.identifier, Channel.PORTAL),
-                action="account.unlock",
-                summary=f"Compte {account.identifier} débloqué par le lien reçu",
-                details={"ip": actor_ip},
-                family_id=account.family_id,
+                ip=actor_ip,
             )
         )
         uow.commit()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.account import AccountLocked, hash_token
-from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.account import AccountLocked, hash_token, portal_event
 from portail_core.domain.session import PortalSession
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
@@ -134,13 +133,13 @@ def change_password(
             uow.accounts.update(account)
             if account.locked:
                 uow.audit.record(
-                    AuditEvent(
+                    portal_event(
+                        account,
+                        "account.lock",
+                        f"Compte bloqué après trop d'essais : {account.identifier}",
                         at=now,
-                        actor=Actor(account.identifier, Channel.PORTAL),
-                        action="account.lock",
-                        summary=f"Compte bloqué après trop d'essais : {account.identifier}",
-                        details={"ip": actor_ip, "where": "changement de mot de passe"},
-                        family_id=account.family_id,
+                        ip=actor_ip,
+                        where="changement de mot de passe",
                     )
                 )
                 if public_url is not None:
@@ -167,13 +166,12 @@ def change_password(
         secret, session = PortalSession.start(account_id, now)
         uow.sessions.add(session)
         uow.audit.record(
-            AuditEvent(
+            portal_event(
+                account,
+                "account.password_change",
+                f"Mot de passe changé : {account.identifier}",
                 at=now,
-                actor=Actor(account.identifier, Channel.PORTAL),
-                action="account.password_change",
-                summary=f"Mot de passe changé : {account.identifier}",
-                details={"ip": actor_ip},
-                family_id=account.family_id,
+                ip=actor_ip,
             )
         )
         uow.commit()
