@@ -134,7 +134,11 @@ class FamilyRepository(Protocol):
 
     def add(self, family: Family, now: pendulum.DateTime) -> None: ...
 
-    def get(self, family_id: int) -> Family | None: ...
+    def get(self, family_id: int, *, for_update: bool = False) -> Family | None:
+        """``for_update`` locks the family's row until the transaction ends: whoever changes a
+        dossier reads it that way, so that two changes at the same moment (the desk and the
+        family, two agents) are made one after the other and neither is lost."""
+        ...
 
     def update(self, family: Family, now: pendulum.DateTime) -> None:
         """Write back a family read from here; children without an id are added."""
@@ -342,6 +346,10 @@ class AbsenceRepository(Protocol):
     def get(self, absence_id: int, *, for_update: bool = False) -> Absence | None: ...
 
     def update(self, absence: Absence) -> None: ...
+
+    def delete(self, absence_id: int) -> None:
+        """Remove it (a withdrawn absence); its number is never given to another one."""
+        ...
 
     def between(self, first: date, last: date, *, family_id: int | None = None) -> list[Absence]:
         """Absences overlapping the period."""

@@ -195,7 +195,8 @@ class InMemoryFamilyRepository:
         family.id = len(self._state.families) + 1
         self.update(family, now)
 
-    def get(self, family_id: int) -> Family | None:
+    def get(self, family_id: int, *, for_update: bool = False) -> Family | None:
+        # for_update: units of work on the store are serialised already (its lock)
         return copy.deepcopy(self._state.families.get(family_id))
 
     def update(self, family: Family, now: pendulum.DateTime) -> None:

@@ -46,8 +46,11 @@ class SqlFamilyRepository:
         family.id = self._connection.execute(statement.returning(families.c.id)).scalar_one()
         self._write_children(family)
 
-    def get(self, family_id: int) -> Family | None:
-        row = self._connection.execute(select(families).where(families.c.id == family_id)).first()
+    def get(self, family_id: int, *, for_update: bool = False) -> Family | None:
+        query = select(families).where(families.c.id == family_id)
+        if for_update:  # SELECT ... FOR UPDATE on PostgreSQL; SQLite writers are serialised
+            query = query.with_for_update()
+        row = self._connection.execute(query).first()
         if row is None:
             return None
         return self._family(row.id, row.data)

@@ -124,7 +124,7 @@ def approve_change(
     now = clock.now()
     with uow:
         change = _pending(uow, change_id)
-        family = uow.families.get(change.family_id)
+        family = uow.families.get(change.family_id, for_update=True)
         if family is None:
             raise NotFound(f"Aucune famille n° {change.family_id}.")
         proposed = change.proposed

@@ -87,7 +87,7 @@ def sign_mandate(
     checked by the adapters (``adapters.direct_debit.check_iban``)."""
     now, today = clock.now(), clock.today()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         previous = family.mandate
@@ -141,7 +141,7 @@ def revoke_mandate(uow: UnitOfWork, clock: Clock, family_id: int, *, actor: Acto
     """The family stops paying by direct debit: its next invoices are paid otherwise."""
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         previous = family.mandate

@@ -67,7 +67,7 @@ def erase_family(
     today = clock.today()
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         balance = account_from(

@@ -140,7 +140,7 @@ def add_document(
     stored = store.save(data, filename)
     try:
         with uow:
-            family = uow.families.get(family_id)
+            family = uow.families.get(family_id, for_update=True)
             if family is None:
                 raise NotFound(f"Aucune famille n° {family_id}.")
             document = SupportingDocument.create(
@@ -186,7 +186,7 @@ def update_guardian_contact(
     """
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         if family is None or not 1 <= guardian_number <= len(family.guardians):
             raise NotFound("Responsable légal introuvable.")
         old = family.guardians[guardian_number - 1]
@@ -287,7 +287,7 @@ def edit_family(
         raise InvalidInput("Le dossier n'a pas été modifié.", problems)
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         before = _editable_values(family)
@@ -628,7 +628,7 @@ def update_child_health(
     """
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         index = (
             next((i for i, c in enumerate(family.children) if c.id == child_id), None)
             if family
@@ -722,7 +722,7 @@ def _change_authorized_persons(
 ) -> None:
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
+        family = uow.families.get(family_id, for_update=True)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id}.")
         before = [p.full_name for p in family.authorized_persons]
