@@ -325,6 +325,10 @@ class PlanningDraftRepository(Protocol):
         """Record the confirmation (number, time, outcome)."""
         ...
 
+    def purge(self, created_before: pendulum.DateTime) -> int:
+        """Delete the drafts created before that instant, confirmed or not; how many."""
+        ...
+
 
 class AttendanceRepository(Protocol):
     """The staff's attendance record (pointage): one mark per child, unit and day."""

@@ -20,7 +20,7 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.catalogue import Catalogue
 from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import Selection
+from portail_core.domain.selection import PlanningDraft, Selection
 from portail_core.services.families import create_family
 from portail_core.services.reservations import book_at_desk
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
@@ -368,3 +368,27 @@ def test_occupancy_of_an_unknown_establishment_is_not_found(services: Services) 
     result = run(services, "occupancy", "--establishment", "NULLE", "--month", "2026-09")
     assert result.exit_code == 3
     assert "Aucune structure « NULLE »" in result.output
+
+
+def test_old_planning_summaries_are_purged_by_the_nightly_command(services: Services) -> None:
+    family_id = add_family(services)
+    lea = child_id(services, family_id)
+    selection = Selection(book=frozenset({Slot(date(2026, 9, 9), "JOURNEE")}))
+    now = services.clock.now()
+    with services.uow() as uow:
+        for token, age in (("a" * 32, 10), ("b" * 32, 3)):
+            uow.drafts.add(
+                PlanningDraft(token, family_id, lea, "ALSH", selection, now.subtract(days=age))
+            )
+        uow.commit()
+    assert (
+        "30 3 * * *  portail reservations purge-drafts"
+        in run(services, "reservations", "purge-drafts", "--help").output
+    )
+    purged = run(services, "reservations", "purge-drafts")
+    assert purged.exit_code == 0, purged.output
+    assert purged.output == "1 récapitulatif(s) de planning de plus de 7 jour(s) supprimé(s).\n"
+    assert run(services, "reservations", "purge-drafts", "--days", "2").output.startswith("1 ")
+    refused = run(services, "reservations", "purge-drafts", "--days", "0")
+    assert refused.exit_code == 2
+    assert "La durée de conservation va de 1 à 365 jours." in refused.output

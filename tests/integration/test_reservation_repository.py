@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
+import attrs
 import pendulum
 import pytest
 from sqlalchemy import Engine, text
@@ -418,6 +419,32 @@ def test_a_draft_comes_back_whole_with_its_confirmation_and_outcome(new_uow: Uow
     assert confirmed.outcome.refund == Money(420)
     assert confirmed.outcome.refused[0].reason.startswith("Complet")
     assert confirmed.selection == selection
+
+
+def test_drafts_created_before_an_instant_are_purged_confirmed_or_not(new_uow: UowFactory) -> None:
+    family_id, lea, _ = children(new_uow)
+    selection = Selection(book=frozenset({Slot(WED, "JOURNEE")}))
+    old = PlanningDraft("o" * 32, family_id, lea, "ALSH", selection, NOW.subtract(days=8))
+    confirmed = PlanningDraft("c" * 32, family_id, lea, "ALSH", selection, NOW.subtract(days=9))
+    recent = PlanningDraft("r" * 32, family_id, lea, "ALSH", selection, NOW)
+    with new_uow() as uow:
+        for draft in (old, confirmed, recent):
+            uow.drafts.add(draft)
+        uow.drafts.update(
+            attrs.evolve(
+                confirmed,
+                confirmation="R-AAAA-BBBB",
+                confirmed_at=NOW.subtract(days=9),
+                outcome=Summary(accepted=(), refused=()),
+            )
+        )
+        uow.commit()
+    with new_uow() as uow:
+        assert uow.drafts.purge(NOW.subtract(days=7)) == 2
+        uow.commit()
+    with new_uow(read_only=True) as uow:
+        left = [uow.drafts.get(d.token) for d in (old, confirmed, recent)]
+    assert [d.token if d else None for d in left] == [None, None, recent.token]
 
 
 def test_a_child_is_booked_once_per_unit_and_day_but_may_book_again_after_cancelling(

@@ -21,6 +21,8 @@ from portail_core.services.reservations import (
     bookable_establishments,
     child_history,
     confirm_planning,
+    draft_of_family,
+    purge_planning_drafts,
     show_planning,
     validate_planning,
 )
@@ -262,6 +264,32 @@ def test_an_expired_summary_must_be_validated_again() -> None:
     world.clock.advance(pendulum.duration(hours=2))
     with pytest.raises(RuleViolation):
         confirm(world, token)
+
+
+def test_old_summaries_are_purged_confirmed_or_not_and_bookings_keep_their_number() -> None:
+    world = make_world()
+    confirmed = validate(world, book((WEDNESDAY, JOURNEE))).draft_token
+    abandoned = validate(world, book((WEDNESDAY + timedelta(weeks=1), JOURNEE))).draft_token
+    assert confirmed is not None
+    assert abandoned is not None
+    number = confirm(world, confirmed).number
+    world.clock.advance(pendulum.duration(days=6))
+    recent = validate(world, book((WEDNESDAY + timedelta(weeks=2), JOURNEE))).draft_token
+    world.clock.advance(pendulum.duration(days=1, minutes=1))  # the first two are 7 days old
+    assert purge_planning_drafts(world.uow(), world.clock) == 2
+    assert set(world.store.state.bookings.drafts) == {recent}
+    with pytest.raises(NotFound):
+        draft_of_family(world.uow(), family_id=world.martin, token=confirmed)
+    [reservation] = world.store.state.bookings.reservations.values()
+    assert reservation.confirmation == number
+    assert purge_planning_drafts(world.uow(), world.clock) == 0  # nothing left to purge
+
+
+@pytest.mark.parametrize("days", [0, -1, 366])
+def test_the_retention_of_summaries_is_1_to_365_days(days: int) -> None:
+    world = make_world()
+    with pytest.raises(InvalidInput, match="de 1 à 365 jours"):
+        purge_planning_drafts(world.uow(), world.clock, days=days)
 
 
 def test_the_child_may_be_booked_in_the_alsh_and_its_own_schools_services_only() -> None:

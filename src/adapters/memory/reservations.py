@@ -200,3 +200,9 @@ class InMemoryPlanningDraftRepository:
 
     def update(self, draft: PlanningDraft) -> None:
         self._state.drafts[draft.token] = copy.deepcopy(draft)
+
+    def purge(self, created_before: pendulum.DateTime) -> int:
+        old = [t for t, d in self._state.drafts.items() if d.created_at < created_before]
+        for token in old:
+            del self._state.drafts[token]
+        return len(old)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Row,
     and_,
+    delete,
     func,
     insert,
     select,
@@ -356,6 +357,10 @@ class SqlPlanningDraftRepository:
         query = select(planning_drafts).where(planning_drafts.c.token == token)
         row = self._connection.execute(query.with_for_update() if for_update else query).first()
         return None if row is None else _draft(row)
+
+    def purge(self, created_before: pendulum.DateTime) -> int:
+        statement = delete(planning_drafts).where(planning_drafts.c.created_at < created_before)
+        return self._connection.execute(statement).rowcount
 
     def update(self, draft: PlanningDraft) -> None:
         outcome = None if draft.outcome is None else domain_codec().unstructure(draft.outcome)

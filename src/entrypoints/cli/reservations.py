@@ -18,7 +18,12 @@ from portail_core.domain.selection import Request, Selection, SelectionLine
 from portail_core.errors import InvalidInput
 from portail_core.services.attendance import AttendanceLine, AttendanceSheet, attendance_sheet
 from portail_core.services.desk import DeskTarget, desk_target, forced_reason
-from portail_core.services.reservations import Confirmation, book_at_desk
+from portail_core.services.reservations import (
+    DRAFT_RETENTION_DAYS,
+    Confirmation,
+    book_at_desk,
+    purge_planning_drafts,
+)
 
 __all__ = ["ESTABLISHMENT_OPTION", "as_code", "french_day", "group"]
 
@@ -296,6 +301,28 @@ def cancel_command(
     liste d'attente. Code de sortie 4 si tout est refusé.
     """
     _at_desk(services, Request.CANCEL, family_id, child_id, code, units, days, force, reason)
+
+
+@group.command("purge-drafts")
+@click.option(
+    "--days",
+    type=int,
+    default=DRAFT_RETENTION_DAYS,
+    show_default=True,
+    help="Supprime les récapitulatifs validés il y a plus de ce nombre de jours (1 à 365).",
+)
+@pass_services
+def purge_drafts_command(services: Services, days: int) -> None:
+    """Supprime les anciens récapitulatifs de planning (« Valider le planning »), confirmés ou
+    non : les réservations, leur historique et les courriels gardent le numéro de
+    confirmation. À lancer chaque nuit par le planificateur :
+
+    \b
+        30 3 * * *  portail reservations purge-drafts
+    """
+    require_current_schema(services)
+    purged = purge_planning_drafts(services.uow(), services.clock, days=days)
+    click.echo(f"{purged} récapitulatif(s) de planning de plus de {days} jour(s) supprimé(s).")
 
 
 def _at_desk(

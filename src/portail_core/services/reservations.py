@@ -54,10 +54,12 @@ __all__ = [
     "child_history",
     "confirm_planning",
     "draft_of_family",
+    "purge_planning_drafts",
     "show_planning",
     "validate_planning",
 ]
 
+DRAFT_RETENTION_DAYS = 7
 MAX_SLOTS = 1000  # a selection larger than a term of every unit is not a family's
 
 
@@ -423,3 +425,18 @@ def draft_of_family(uow: UnitOfWork, *, family_id: int, token: str) -> PlanningD
     if draft is None or draft.family_id != family_id:
         raise NotFound("Ce récapitulatif n'existe pas ou ne vous concerne pas.")
     return draft
+
+
+def purge_planning_drafts(
+    uow: UnitOfWork, clock: Clock, *, days: int = DRAFT_RETENTION_DAYS
+) -> int:
+    """Delete the validated summaries (drafts) created more than ``days`` days ago, confirmed or
+    not; how many. Every « Valider le planning » keeps one; an unconfirmed one is dead after an
+    hour, a confirmed one only serves its confirmation page. The reservations, their history
+    and the e-mails keep the confirmation number."""
+    if not 1 <= days <= 365:
+        raise InvalidInput("La durée de conservation va de 1 à 365 jours.")
+    with uow:
+        purged = uow.drafts.purge(clock.now().subtract(days=days))
+        uow.commit()
+    return purged
