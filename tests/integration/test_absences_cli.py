@@ -1,6 +1,8 @@
-"""``portail absences declare|justify|list|certificate`` through click's CliRunner on SQLite, with
-the real file store: an illness declared at the desk with its certificate, justified, listed,
-its certificate read (audited); bad input answers in French and keeps nothing."""
+"""``portail absences declare|justify|list|certificate|withdraw`` through click's CliRunner on
+SQLite, with the real file store: an illness declared at the desk with its certificate,
+justified, listed, its certificate read (audited); bad input answers in French and keeps
+nothing; an absence withdrawn after confirmation (the structure told, the file destroyed),
+refused once its month is invoiced."""
 
 import csv
 import io
@@ -220,3 +222,82 @@ def test_the_structure_gets_the_alert_through_a_real_smtp_server(
     html = message.get_body(preferencelist=("html",))
     assert isinstance(html, EmailMessage)
     assert "<li>mercredi 16 septembre 2026 : Journée avec repas</li>" in html.get_content()
+
+
+def test_the_desk_withdraws_a_past_justified_absence_after_confirmation(
+    services: Services, clock: FixedClock, tmp_path: Path
+) -> None:
+    family = add_family(services)
+    lea = child_id(services, family)
+    with services.uow() as uow:
+        uow.reservations.add(
+            Reservation(family, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
+        )
+        uow.commit()
+    clock.set(SEPTEMBER_14)
+    declared = declare(services, family, lea, "--justified", "--certificate", certificate(tmp_path))
+    assert declared.exit_code == 0, declared.output
+    clock.set(pendulum.datetime(2026, 9, 29, 9, 0, tz="Europe/Paris"))  # the absence is past
+
+    help_text = run(services, "absences", "withdraw", "--help").output
+    assert "--yes" in help_text
+    assert "avoir" in help_text
+    assert "retirer" in run(services, "absences", "--help").output
+
+    declined = run(services, "absences", "withdraw", "1")  # no answer: nothing is done
+    assert declined.exit_code == 1
+    assert "Retirer l'absence n° 1" in declined.output
+    assert len(stored_files(services)) == 1
+    refused = CliRunner().invoke(main, ["absences", "withdraw", "1"], obj=services, input="n\n")
+    assert refused.exit_code == 1
+    assert "Léa Martin" in run(services, "absences", "list").output
+
+    withdrawn = run(services, "absences", "withdraw", "1", "--yes")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert withdrawn.output == (
+        "Absence n° 1 retirée : Léa Martin (famille Martin), du 14/09/2026 au 25/09/2026, "
+        "certificat détruit. Structures prévenues par courriel : Accueil de loisirs Les Dunes.\n"
+    )
+    assert stored_files(services) == []
+    assert run(services, "absences", "list").output == "Aucune absence sur la période.\n"
+    with services.uow(read_only=True) as uow:
+        [message, _] = uow.outbox.listing(10)  # the latest first: the withdrawal, the alert
+    assert (message.to, message.template) == ("alsh@demo-sur-mer.example", "absence_withdrawn")
+    rendered = services.renderer.render(message.template, message.context)
+    assert rendered.subject == "Absence retirée : Léa Martin (du 14/09/2026 au 25/09/2026)"
+    assert "est retirée par le guichet unique (absence n° 1)" in rendered.text
+    assert "- mercredi 16 septembre 2026 : Journée avec repas" in rendered.text
+    assert "<li>mercredi 16 septembre 2026 : Journée avec repas</li>" in rendered.html
+    assert "maladie" not in rendered.text + rendered.html
+    audit = json.loads(run(services, "audit", "list", "--format", "json").output)
+    assert audit[0]["action"] == "absence.withdraw"
+    assert audit[0]["channel"] == "guichet"
+    assert "maladie" not in json.dumps(audit[0], ensure_ascii=False)
+
+    gone = run(services, "absences", "withdraw", "1", "--yes")
+    assert gone.exit_code == 3
+    assert "Aucune absence n° 1." in gone.stderr
+    assert run(services, "absences", "withdraw", "0", "--yes").exit_code == 2
+    assert run(services, "absences", "withdraw", "abc", "--yes").exit_code == 2
+
+
+def test_an_absence_of_an_invoiced_month_is_not_withdrawn(
+    services: Services, clock: FixedClock
+) -> None:
+    family = add_family(services)
+    lea = child_id(services, family)
+    with services.uow() as uow:
+        uow.reservations.add(
+            Reservation(family, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
+        )
+        uow.commit()
+    clock.set(SEPTEMBER_14)
+    assert declare(services, family, lea).exit_code == 0
+    clock.set(pendulum.datetime(2026, 10, 1, 9, 0, tz="Europe/Paris"))
+    billed = run(services, "billing", "run", "--month", "2026-09")
+    assert billed.exit_code == 0, billed.output
+    refused = run(services, "absences", "withdraw", "1", "--yes")
+    assert refused.exit_code == 4
+    assert "septembre 2026 (FA-2026-000001) est déjà facturé à la famille" in refused.stderr
+    assert "portail billing run --month 2026-09" in refused.stderr
+    assert "Léa Martin" in run(services, "absences", "list").output

@@ -1,7 +1,9 @@
 """« Signaler une absence » through Flask's client on SQLite: an illness signalled with its
 certificate, listed with its status, the certificate fetched by its family only; another
 family's child answers 404; wrong, hostile and oversized input is refused in French with
-nothing kept; no CSRF token, nothing done."""
+nothing kept; no CSRF token, nothing done. An absence signalled by mistake is withdrawn with
+its button (POST-redirect-GET); another family's answers 404, a past or justified one is
+refused with its reason; nothing changes then."""
 
 import io
 import re
@@ -14,9 +16,11 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import TestResponse, encode_multipart
 
 from entrypoints.bootstrap import Services
+from portail_core.domain.reservation import Reservation
 from portail_core.services.absences import justify_absence
 from portail_core.services.families import family_history
 from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
+    NOW,
     STAFF,
     activate,
     client,
@@ -242,3 +246,127 @@ def test_an_overlapping_absence_is_refused_and_without_csrf_nothing_is_done(
 def test_the_page_needs_a_session(client: FlaskClient) -> None:
     assert client.get("/absences").status_code == 302
     assert client.get("/absences/1/certificat").status_code == 302
+
+
+# ---------------------------------------------------------------------------- withdrawal
+
+
+def withdraw_button_paths(page: str) -> list[str]:
+    return re.findall(r'action="(/absences/\d+/retrait)"', page)
+
+
+def outbox_templates(services: Services) -> list[str]:
+    with services.uow(read_only=True) as uow:
+        return [m.template for m in uow.outbox.listing(100)]
+
+
+def test_a_family_withdraws_an_absence_signalled_by_mistake(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    lea = children(services, family_id)["Léa"]
+    with services.uow() as uow:
+        uow.reservations.add(
+            Reservation(family_id, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
+        )
+        uow.commit()
+    signal(
+        client,
+        child=str(lea),
+        first_day="14/09/2026",
+        last_day="18/09/2026",
+        reason="maladie",
+        certificate=(io.BytesIO(PDF), "c.pdf"),
+    )
+    page = text(client.get("/absences"))
+    assert "« Retirer ce signalement » la supprime aussitôt" in page
+    [path] = withdraw_button_paths(page)
+    assert (
+        'Retirer ce signalement<span class="visually-hidden"> : absence de Léa Martin du '
+        "14 septembre 2026</span>"
+    ) in page
+    token = csrf(client, "/absences")
+    response = client.post(path, data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/absences?retiree=1")
+    after = text(client.get(response.headers["Location"]))
+    assert '<p class="notice" role="status">Le signalement est retiré' in after
+    assert "Aucune absence signalée." in after
+    assert absences_count(services) == 0
+    assert stored_files(services) == []
+    assert outbox_templates(services).count("absence_withdrawn") == 1
+    history = family_history(services.uow(read_only=True), family_id)
+    [event] = [e for e in history if e.action == "absence.withdraw"]
+    assert event.actor.channel.value == "portail"
+    again = client.post(path, data={"csrf_token": token})  # the same form, sent twice
+    assert again.status_code == 404
+
+
+def test_another_family_s_absence_answers_404_and_stays(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    lea = children(services, family_id)["Léa"]
+    signal(client, child=str(lea), first_day="14/09/2026", last_day="14/09/2026", reason="autre")
+    [path] = withdraw_button_paths(text(client.get("/absences")))
+    other = FlaskClient(client.application, use_cookies=True)
+    second = open_family_account(services)
+    activate(other, second["activation_url"])
+    log_in(other, second["identifier"])
+    crafted = other.post(path, data={"csrf_token": csrf(other, "/absences")})
+    assert crafted.status_code == 404
+    assert f"Aucune absence n° {path.split('/')[2]}." in text(crafted)
+    assert "Léa" not in text(crafted)
+    assert absences_count(services) == 1
+    assert "absence_withdrawn" not in outbox_templates(services)
+    assert withdraw_button_paths(text(client.get("/absences"))) == [path]
+
+
+def test_without_csrf_token_nothing_is_withdrawn(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    lea = children(services, family_id)["Léa"]
+    signal(client, child=str(lea), first_day="14/09/2026", last_day="14/09/2026", reason="autre")
+    [path] = withdraw_button_paths(text(client.get("/absences")))
+    forged = client.post(path)
+    assert forged.status_code == 400
+    assert "Formulaire expiré" in text(forged)
+    wrong = client.post(path, data={"csrf_token": "x" * 40})
+    assert wrong.status_code == 400
+    assert absences_count(services) == 1
+    assert client.get(path).status_code == 405  # no state change on GET
+
+
+def test_a_past_or_justified_absence_is_refused_with_its_reason(
+    services: Services, client: FlaskClient, family_id: int
+) -> None:
+    lea = children(services, family_id)["Léa"]
+    tom = children(services, family_id)["Tom"]
+    signal(client, child=str(lea), first_day="01/06/2026", last_day="02/06/2026", reason="autre")
+    signal(client, child=str(tom), first_day="14/09/2026", last_day="14/09/2026", reason="autre")
+    with services.uow(read_only=True) as uow:
+        absences = uow.absences.between(date(2026, 1, 1), date(2026, 12, 31))
+    past = next(a.id for a in absences if a.child_id == lea)
+    justified = next(a.id for a in absences if a.child_id == tom)
+    justify_absence(
+        services.uow(), services.documents, services.clock, absence_id=justified, actor=STAFF
+    )
+    page = text(client.get("/absences"))
+    assert withdraw_button_paths(page) == []  # neither can be withdrawn by the family
+    token = csrf(client, "/absences")
+    for number, reason in ((past, "Cette absence est passée"), (justified, "justifiée par")):
+        refused = client.post(f"/absences/{number}/retrait", data={"csrf_token": token})
+        assert refused.status_code == 409
+        shown = text(refused)
+        assert "<title>Erreur : Absences" in shown
+        assert '<div class="error-summary" role="alert" tabindex="-1">' in shown
+        assert "Le signalement n’est pas retiré" in shown
+        assert reason in shown
+    assert absences_count(services) == 2
+    assert "absence_withdrawn" not in outbox_templates(services)
+    history = family_history(services.uow(read_only=True), family_id)
+    assert "absence.withdraw" not in [e.action for e in history]
+
+
+def test_a_malformed_withdrawal_address_is_not_found(client: FlaskClient, family_id: int) -> None:
+    token = csrf(client, "/absences")
+    for path in ("/absences/abc/retrait", "/absences/-1/retrait", "/absences/9999999/retrait"):
+        assert client.post(path, data={"csrf_token": token}).status_code == 404

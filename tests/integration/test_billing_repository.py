@@ -202,6 +202,38 @@ def test_absences_overlapping_a_period_in_the_order_they_were_declared(
     assert of_martin == [declared[0], declared[5]]
 
 
+def test_a_withdrawn_absence_is_deleted_and_its_number_never_given_again(
+    new_uow: UowFactory,
+) -> None:
+    family, lea = add_family(new_uow)
+    kept = an_absence(family, lea, date(2026, 9, 14), date(2026, 9, 18))
+    withdrawn = an_absence(family, lea, date(2026, 9, 21), date(2026, 9, 21), justified=True)
+    with new_uow() as uow:
+        kept_id = uow.absences.add(kept).id
+        withdrawn_id = uow.absences.add(withdrawn).id
+        uow.commit()
+    assert kept_id is not None
+    assert withdrawn_id is not None
+    with new_uow() as uow:  # not committed: nothing is deleted
+        uow.absences.delete(withdrawn_id)
+        assert uow.absences.get(withdrawn_id) is None
+    with new_uow(read_only=True) as uow:
+        assert uow.absences.get(withdrawn_id) == withdrawn
+    with new_uow() as uow:
+        uow.absences.delete(withdrawn_id)
+        uow.absences.delete(withdrawn_id + 1000)  # no such absence: nothing happens
+        uow.commit()
+    with new_uow(read_only=True) as uow:
+        assert uow.absences.get(withdrawn_id) is None
+        assert uow.absences.get(kept_id) == kept
+        assert uow.absences.between(date(2026, 9, 1), date(2026, 9, 30)) == [kept]
+    with new_uow() as uow:  # the last number, withdrawn, goes to no other absence
+        again = uow.absences.add(withdrawn)
+        uow.commit()
+    assert again.id is not None
+    assert again.id > withdrawn_id
+
+
 # ---------------------------------------------------------------- invoices and their numbers
 
 

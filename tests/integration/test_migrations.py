@@ -13,6 +13,8 @@ from sqlalchemy import Engine, inspect, text
 from adapters.persistence import SqlUnitOfWork, current_revision, downgrade, head_revision, upgrade
 from adapters.persistence.tables import metadata
 from portail_core.domain.commune import Commune
+from tests.unit.dossier_builders import complete_family
+from tests.unit.reservation_world import NOW
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -64,6 +66,59 @@ def test_constraints_have_conventional_names(engine: Engine) -> None:
     assert "uq_communes_insee_code" in unique_names
     check_names = {c["name"] for c in inspector.get_check_constraints("communes")}
     assert {"ck_communes_school_zone", "ck_communes_single_commune"} <= check_names
+
+
+def test_absences_keep_their_rows_through_0010_and_a_withdrawn_number_is_not_reused(
+    empty_engine: Engine,
+) -> None:
+    """0010 rebuilds ``absences`` with AUTOINCREMENT on SQLite (PostgreSQL is left as it is):
+    the rows, numbers and check constraint are kept, then the last number, deleted, is not
+    given again; the downgrade keeps the rows too."""
+    upgrade(empty_engine, "0009")
+    family_id, child_id = _a_family(empty_engine)
+    with empty_engine.begin() as connection:
+        for day in ("2026-09-14", "2026-09-21"):
+            connection.execute(
+                text(
+                    "INSERT INTO absences (family_id, child_id, first_day, last_day, reason, "
+                    "declared_at, declared_by, channel, certificate_file, justified) VALUES "
+                    "(:family, :child, :day, :day, 'maladie', '2026-09-13 08:00:00', 'martin.1', "
+                    "'portail', NULL, false)"
+                ),
+                {"family": family_id, "child": child_id, "day": day},
+            )
+    upgrade(empty_engine)
+    assert _absence_ids(empty_engine) == [1, 2]
+    check_names = {c["name"] for c in inspect(empty_engine).get_check_constraints("absences")}
+    assert "ck_absences_period" in check_names
+    with empty_engine.begin() as connection:
+        connection.execute(text("DELETE FROM absences WHERE id = 2"))
+        connection.execute(
+            text(
+                "INSERT INTO absences (family_id, child_id, first_day, last_day, reason, "
+                "declared_at, declared_by, channel, justified) SELECT family_id, child_id, "
+                "first_day, last_day, reason, declared_at, declared_by, channel, justified "
+                "FROM absences WHERE id = 1"
+            )
+        )
+    assert _absence_ids(empty_engine) == [1, 3]
+    downgrade(empty_engine, "0009")
+    assert _absence_ids(empty_engine) == [1, 3]
+
+
+def _a_family(engine: Engine) -> tuple[int, int]:
+    family = complete_family()
+    with SqlUnitOfWork(engine) as uow:
+        uow.families.add(family, NOW)
+        uow.commit()
+    assert family.id is not None
+    assert family.children[0].id is not None
+    return family.id, family.children[0].id
+
+
+def _absence_ids(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return list(connection.execute(text("SELECT id FROM absences ORDER BY id")).scalars())
 
 
 # ---------------------------------------------------------------- scripted migrations

@@ -26,6 +26,7 @@ __all__ = [
 class BillingState:
     marks: dict[tuple[int, str, str, date], AttendanceMark] = field(factory=dict)
     absences: dict[int, Absence] = field(factory=dict)
+    last_absence_id: int = 0  # numbers are never given again, as in the database
     invoices: list[Invoice] = field(factory=list)
     sequences: dict[tuple[str, int], int] = field(factory=dict)
     payments: list[Payment] = field(factory=list)
@@ -60,8 +61,9 @@ class InMemoryAbsenceRepository:
         self._state = state
 
     def add(self, absence: Absence) -> Absence:
-        stored = attrs.evolve(absence, id=max(self._state.absences, default=0) + 1)
-        self._state.absences[stored.id or 0] = stored
+        self._state.last_absence_id += 1
+        stored = attrs.evolve(absence, id=self._state.last_absence_id)
+        self._state.absences[self._state.last_absence_id] = stored
         return stored
 
     def get(self, absence_id: int, *, for_update: bool = False) -> Absence | None:
@@ -70,6 +72,9 @@ class InMemoryAbsenceRepository:
     def update(self, absence: Absence) -> None:
         assert absence.id is not None  # noqa: S101  (a twin for tests)
         self._state.absences[absence.id] = absence
+
+    def delete(self, absence_id: int) -> None:
+        self._state.absences.pop(absence_id, None)
 
     def between(self, first: date, last: date, *, family_id: int | None = None) -> list[Absence]:
         return [

@@ -141,6 +141,10 @@ class SqlAbsenceRepository:
             )
         )
 
+    def delete(self, absence_id: int) -> None:
+        """Its number is not given again (AUTOINCREMENT on SQLite, a sequence on PostgreSQL)."""
+        self._connection.execute(delete(absences).where(absences.c.id == absence_id))
+
     def between(self, first: date, last: date, *, family_id: int | None = None) -> list[Absence]:
         a = absences.c
         query = select(absences).where(a.first_day <= last, a.last_day >= first).order_by(a.id)

@@ -376,6 +376,7 @@ absences = Table(
     Column("justified", Boolean, nullable=False),
     CheckConstraint("last_day >= first_day", name="period"),
     Index("ix_absences_days", "last_day", "first_day"),
+    sqlite_autoincrement=True,  # a withdrawn (deleted) absence's number is never given again
 )
 # Issued invoices and credit notes: never updated. Numbers come from document_sequences, whose
 # row for the year is locked by the billing run until it commits: no gap, no repeat.

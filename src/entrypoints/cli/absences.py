@@ -23,6 +23,7 @@ from portail_core.services.absences import (
     declare_absence,
     justify_absence,
     list_absences,
+    withdraw_absence,
 )
 
 __all__ = ["group"]
@@ -73,7 +74,8 @@ def _period(line: AbsenceLine) -> str:
 
 @click.group("absences")
 def group() -> None:
-    """Absences des enfants : signaler au guichet, justifier (maladie avec certificat), lister."""
+    """Absences des enfants : signaler au guichet, justifier (maladie avec certificat), retirer
+    un signalement fait par erreur, lister."""
 
 
 @group.command("declare")
@@ -164,6 +166,50 @@ def justify_command(services: Services, absence_id: int, path: Path | None, undo
         return
     certificate = ", certificat joint" if done.certificate_added else ""
     click.echo(f"{described} : {line.status}{certificate}.")
+
+
+@group.command("withdraw")
+@click.argument("absence_id", metavar="N°", type=click.IntRange(1))
+@click.option("--yes", is_flag=True, help="Retire sans demander de confirmation (scripts).")
+@pass_services
+def withdraw_command(services: Services, absence_id: int, yes: bool) -> None:
+    """Retire une absence signalée par erreur (par la famille ou au guichet), même commencée,
+    passée ou justifiée : elle est supprimée, son certificat détruit, et chaque structure où
+    l'enfant est réservé pendant l'absence en est prévenue par courriel. Inscrit au journal
+    (absence.withdraw).
+
+    Refusé (code 4) dès qu'un mois de l'absence est facturé à la famille : la facture repose
+    sur elle. On corrige alors par le pointage (portail attendance record) ou la justification
+    (portail absences justify N° --undo), puis en relançant la facturation du mois, qui annule
+    la facture par un avoir. Une confirmation est demandée, sauf avec --yes.
+    """
+    require_current_schema(services)
+    if not yes:
+        click.confirm(
+            f"Retirer l'absence n° {absence_id} (supprimée, certificat détruit, structures "
+            "prévenues) ?",
+            abort=True,
+            default=False,
+        )
+    done = withdraw_absence(
+        services.uow(),
+        services.documents,
+        services.clock,
+        family_id=None,
+        absence_id=absence_id,
+        actor=staff_actor(),
+    )
+    line = done.line
+    certificate = ", certificat détruit" if done.certificate_deleted else ""
+    alerted = (
+        f" Structures prévenues par courriel : {', '.join(done.alerted)}."
+        if done.alerted
+        else " Aucune structure à prévenir."
+    )
+    click.echo(
+        f"Absence n° {line.number} retirée : {line.child_name} (famille {line.family_name}), "
+        f"{_period(line)}{certificate}.{alerted}"
+    )
 
 
 @group.command("list")

@@ -1,6 +1,7 @@
 """ "Signaler une absence": a family tells the structures that a child will be (or was) absent,
 for illness or another reason, with the medical certificate if it has one; the guichet unique
-justifies it. The page lists the family's absences with their status."""
+justifies it. The page lists the family's absences with their status, and a button to withdraw
+each one signalled by mistake while its first day is to come and it is not justified."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from entrypoints.web.sessions import login_required
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.consumption import AbsenceReason
 from portail_core.domain.documents import MAX_DOCUMENT_BYTES
-from portail_core.errors import Conflict, InvalidInput
+from portail_core.errors import Conflict, InvalidInput, RuleViolation
 from portail_core.services.absences import (
     Upload,
     absence_certificate,
     declare_absence,
     family_absences,
+    withdraw_absence,
 )
 from portail_core.services.families import export_family
 
@@ -32,7 +34,10 @@ def _actor() -> Actor:
 
 
 def _page(
-    values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    refusal: str | None = None,
 ) -> tuple[str, int]:
     services = services_of(current_app)
     family_id = g.portal_session.family_id
@@ -42,9 +47,11 @@ def _page(
         "absences/home.html",
         children=children,
         absences=absences,
+        today=services.clock.today(),
         reasons=list(AbsenceReason),
         values=values,
         errors=errors or {},
+        refusal=refusal,
     ), status
 
 
@@ -83,6 +90,26 @@ def declare() -> BaseResponse | tuple[str, int]:
     except Conflict as error:
         return _page(values, {"first_day": error.message}, 409)
     return redirect(url_for("absences.home", signalee="1"))
+
+
+@blueprint.post("/<int:absence_id>/retrait")
+@login_required
+def withdraw(absence_id: int) -> BaseResponse | tuple[str, int]:
+    """Withdraw an absence signalled by mistake; POST-redirect-GET. Another family's answers 404;
+    a started, past or justified one is refused with its reason and nothing changes."""
+    services = services_of(current_app)
+    try:
+        withdraw_absence(
+            services.uow(),
+            services.documents,
+            services.clock,
+            family_id=g.portal_session.family_id,
+            absence_id=absence_id,
+            actor=_actor(),
+        )
+    except RuleViolation as error:
+        return _page(dict.fromkeys(FIELDS, ""), status=409, refusal=error.message)
+    return redirect(url_for("absences.home", retiree="1"))
 
 
 @blueprint.get("/<int:absence_id>/certificat")

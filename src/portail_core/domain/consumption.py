@@ -88,6 +88,39 @@ class Absence:
     def covers(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    @property
+    def months(self) -> tuple[str, ...]:
+        """The months its days fall in, named as invoices name them ("2026-09"), in order."""
+        year, month = self.first_day.year, self.first_day.month
+        found = []
+        while (year, month) <= (self.last_day.year, self.last_day.month):
+            found.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return tuple(found)
+
+    def family_withdrawal_refusal(self, today: date) -> str | None:
+        """Why the family may no longer withdraw it, or None when it may.
+
+        A family withdraws an absence signalled by mistake while its first day is still to come
+        (after ``today``) and the desk has not justified it; afterwards only the desk does.
+        """
+        if self.justified:
+            return (
+                "Cette absence est justifiée par le guichet unique : seul le guichet peut "
+                "retirer ce signalement."
+            )
+        if self.first_day <= today:
+            started = "a commencé" if self.last_day >= today else "est passée"
+            return (
+                f"Cette absence {started} : un signalement ne se retire en ligne qu'avant son "
+                "premier jour. Adressez-vous au guichet unique."
+            )
+        return None
+
+    def family_may_withdraw(self, today: date) -> bool:
+        """True while the family may still withdraw it (see ``family_withdrawal_refusal``)."""
+        return self.family_withdrawal_refusal(today) is None
+
 
 class ConsumptionState(enum.Enum):
     PRESENT = "present"  # booked and present (or booked and not recorded)

@@ -5,9 +5,15 @@ possibly with a medical certificate kept in the document store like supporting d
 desk justifies it (an illness with a certificate, typically); billing then applies the unit's
 rule for justified absences (the first day billed, then free, by default).
 
-The audit trail records who declared or justified which absence and when, never its reason nor
-the certificate's content (health data); reading a certificate is recorded like other health
-reads.
+A family withdraws an absence signalled by mistake while its first day is still to come and the
+desk has not justified it; the desk also withdraws a started or past one, until a month it
+touches is invoiced (the invoice rests on it: the correction then goes through the pointage or
+the justification, and the next billing run of the month). A withdrawn absence is deleted, the
+structures where the child is booked during it are told, and its certificate is destroyed.
+
+The audit trail records who declared, justified or withdrew which absence and when, never its
+reason nor the certificate's content (health data); reading a certificate is recorded like other
+health reads.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from portail_core.domain.documents import DocumentFormat, check_upload, sniff_fo
 from portail_core.domain.dossier import Family
 from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.raw_input import InputReader
-from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
 
 __all__ = [
@@ -35,11 +41,13 @@ __all__ = [
     "AbsenceLine",
     "Justification",
     "Upload",
+    "Withdrawal",
     "absence_certificate",
     "declare_absence",
     "family_absences",
     "justify_absence",
     "list_absences",
+    "withdraw_absence",
 ]
 
 MAX_ABSENCE_DAYS = 366
@@ -94,6 +102,18 @@ class Justification:
     @property
     def changed(self) -> bool:
         return self.was_justified != self.line.absence.justified or self.certificate_added
+
+
+@frozen
+class Withdrawal:
+    """What ``withdraw_absence`` did: the absence as it was, the structures told by e-mail."""
+
+    line: AbsenceLine
+    alerted: tuple[str, ...]  # the establishments' names
+
+    @property
+    def certificate_deleted(self) -> bool:
+        return self.line.absence.certificate_file is not None
 
 
 def _day(day: date) -> str:
@@ -208,7 +228,7 @@ def declare_absence(
                     justified,
                 )
             )
-            _alert_establishments(uow, absence, child, family, now)
+            _alert_establishments(uow, "absence_alert", absence, child, family, actor, now)
             uow.audit.record(
                 AuditEvent(
                     at=now,
@@ -244,13 +264,21 @@ def _long_day(day: date) -> str:
 
 
 def _alert_establishments(
-    uow: UnitOfWork, absence: Absence, child: Child, family: Family, now: pendulum.DateTime
-) -> None:
-    """Tell each establishment where the child is booked during the absence, in the outbox:
-    the child, the days and units booked, who signalled it; never the reason (health data)."""
+    uow: UnitOfWork,
+    template: str,
+    absence: Absence,
+    child: Child,
+    family: Family,
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> tuple[str, ...]:
+    """Tell each establishment where the child is booked during the absence, in the outbox, that
+    it is signalled (``absence_alert``) or withdrawn (``absence_withdrawn``): the child, the
+    days and units booked, who acted; never the reason (health data). The names of the
+    establishments told."""
     booked = uow.reservations.of_child(absence.child_id, None, absence.first_day, absence.last_day)
     if not booked:
-        return
+        return ()
     catalogue = uow.catalogue.get()
     commune = uow.communes.get()
     by_establishment: dict[str, list[str]] = {}
@@ -261,14 +289,16 @@ def _alert_establishments(
         by_establishment.setdefault(reservation.establishment_code, []).append(
             f"- {_long_day(reservation.day)} : {label}"
         )
+    alerted = []
     for code, days in by_establishment.items():
         establishment = catalogue.establishment(code)
         if establishment is None or not establishment.contact_email:
             continue
+        alerted.append(establishment.name)
         uow.outbox.add(
             OutgoingEmail(
                 establishment.contact_email,
-                "absence_alert",
+                template,
                 {
                     "commune": commune.name if commune else "la commune",
                     "establishment": establishment.name,
@@ -278,7 +308,7 @@ def _alert_establishments(
                     "days": "\n".join(days),
                     "by": (
                         "le guichet unique"
-                        if absence.declared_by.channel is Channel.DESK
+                        if actor.channel is Channel.DESK
                         else "la famille, sur le Portail Famille"
                     ),
                     "number": str(absence.id),
@@ -286,6 +316,7 @@ def _alert_establishments(
                 created_at=now,
             )
         )
+    return tuple(alerted)
 
 
 def _check_period(reader: InputReader, first: date, last: date, today: date, actor: Actor) -> None:
@@ -385,6 +416,115 @@ def justify_absence(
         store.delete(replaced)
     return Justification(
         AbsenceLine(updated, child.full_name, family.name), before, stored_id is not None
+    )
+
+
+def withdraw_absence(
+    uow: UnitOfWork,
+    store: DocumentStore,
+    clock: Clock,
+    *,
+    family_id: int | None,
+    absence_id: int,
+    actor: Actor,
+) -> Withdrawal:
+    """Withdraw an absence signalled by mistake: it is deleted, each establishment where the
+    child is booked during it is told by e-mail (outbox), the withdrawal is audited
+    (``absence.withdraw``), all in one transaction; its certificate's file is deleted once that
+    is committed (nothing is deleted if the commit fails).
+
+    A family (``family_id``, its own absences only: another's is NotFound) withdraws one whose
+    first day is after today and that the desk has not justified; otherwise RuleViolation with
+    the reason. The desk (``Channel.DESK``; ``family_id`` None for any family) also withdraws a
+    justified, started or past one, but not once a month it touches is invoiced to the family
+    (an invoice or credit note of that family for that month exists): RuleViolation naming the
+    documents and the way to correct them instead (pointage or justification, then the month's
+    billing run again, which cancels the invoice with a credit note and issues a new one).
+    """
+    desk = actor.channel is Channel.DESK
+    if family_id is None and not desk:
+        raise NotAllowed("Seul le guichet unique retire l'absence d'une autre famille.")
+    today = clock.today()
+    now = clock.now()
+    with uow:
+        if desk:  # a billing run going on finishes first, or waits for the withdrawal
+            uow.invoices.lock_numbering(today.year)
+        absence = uow.absences.get(absence_id, for_update=True)
+        if absence is None or (family_id is not None and absence.family_id != family_id):
+            raise NotFound(f"Aucune absence n° {absence_id}.")
+        if not desk:
+            refusal = absence.family_withdrawal_refusal(today)
+            if refusal is not None:
+                raise RuleViolation(refusal)
+        _refuse_if_invoiced(uow, absence)
+        family = uow.families.get(absence.family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {absence.family_id}.")
+        child = _child_of(family, absence.child_id)
+        uow.absences.delete(absence_id)
+        alerted = _alert_establishments(
+            uow, "absence_withdrawn", absence, child, family, actor, now
+        )
+        uow.audit.record(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="absence.withdraw",
+                summary=(
+                    f"Absence n° {absence_id} de {child.first_name} ({_period(absence)}) retirée"
+                    + (", certificat détruit" if absence.certificate_file else "")
+                ),
+                details={
+                    "absence_id": absence_id,
+                    "child_id": absence.child_id,
+                    "first_day": absence.first_day.isoformat(),
+                    "last_day": absence.last_day.isoformat(),
+                    "certificate": absence.certificate_file is not None,
+                    "justified": absence.justified,
+                    "declared_by": absence.declared_by.identifier,
+                },
+                family_id=absence.family_id,
+            )
+        )
+        uow.commit()
+    if absence.certificate_file is not None:
+        store.delete(absence.certificate_file)
+    return Withdrawal(AbsenceLine(absence, child.full_name, family.name), alerted)
+
+
+def _month_name(month: str) -> str:
+    year, number = month.split("-")
+    return pendulum.date(int(year), int(number), 1).format("MMMM YYYY", locale="fr")
+
+
+def _refuse_if_invoiced(uow: UnitOfWork, absence: Absence) -> None:
+    """RuleViolation when a month the absence touches is invoiced to its family."""
+    months = absence.months
+    documents = [d for d in uow.invoices.of_family(absence.family_id) if d.month in months]
+    if not documents:
+        return
+    invoiced = sorted({d.month for d in documents})
+    named = " et ".join(
+        f"{_month_name(m)} ({', '.join(d.number for d in documents if d.month == m)})"
+        for m in invoiced
+    )
+    several = len(invoiced) > 1
+    runs = " puis ".join(f"`portail billing run --month {m}`" for m in invoiced)
+    raise RuleViolation(
+        f"L'absence n° {absence.id} ({_period(absence)}) ne peut plus être retirée : {named} "
+        + ("sont déjà facturés" if several else "est déjà facturé")
+        + " à la famille et "
+        + ("les factures reposent" if several else "la facture repose")
+        + " sur elle. Pour corriger, pointez l'enfant présent ces jours-là "
+        "(`portail attendance record`)"
+        + (
+            f" ou retirez la justification (`portail absences justify {absence.id} --undo`)"
+            if absence.justified
+            else ""
+        )
+        + f", puis relancez la facturation ({runs}) : "
+        + ("chaque facture est annulée" if several else "la facture est annulée")
+        + " par un avoir et remplacée par une nouvelle."
     )
 
 

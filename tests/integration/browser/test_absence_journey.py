@@ -1,6 +1,7 @@
 """« Signaler une absence » in Chromium on the demo commune: from the reservations, a form sent
 empty (its errors announced and linked), then an illness with its certificate, listed as not
-yet justified; axe-core on each page; the form with the keyboard only and at 320 px.
+yet justified, then withdrawn with « Retirer ce signalement »; axe-core on each page; the form
+and the withdrawal with the keyboard only and at 320 px.
 
 The portal runs on the real clock: the absence is a few days ahead.
 """
@@ -24,6 +25,12 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 def paris_today() -> date:
     """Today on the portal's clock (Paris)."""
     return pendulum.now("Europe/Paris").date()
+
+
+def day_fr(day: date) -> str:
+    """As the page prints it: « 14 septembre 2026 » (« 1er septembre 2026 »)."""
+    text = pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY", locale="fr")
+    return "1er" + text[1:] if day.day == 1 else text
 
 
 def open_form(page: Page, live_server: str) -> None:
@@ -55,10 +62,16 @@ def test_an_illness_with_its_certificate(page: Page, live_server: str, tmp_path:
     page.get_by_label("Certificat médical (facultatif)").set_input_files(str(certificate))
     page.get_by_role("button", name="Signaler l’absence").click()
     expect(page.get_by_role("status")).to_contain_text("L’absence est signalée")
-    row = page.get_by_role("row").filter(has_text="Léa Martin")
+    row = page.get_by_role("row").filter(has_text="Léa Martin").filter(has_text=day_fr(first))
     expect(row).to_contain_text("Maladie")
     expect(row).to_contain_text("Non justifiée")
     expect(row.get_by_role("link", name="Télécharger")).to_be_visible()
+    assert_no_accessibility_violations(page)
+
+    row.get_by_role("button", name="Retirer ce signalement").click()
+    expect(page.get_by_role("status")).to_contain_text("Le signalement est retiré")
+    expect(page).to_have_title(re.compile(r"^Absences"))
+    expect(row).to_have_count(0)
     assert_no_accessibility_violations(page)
 
 
@@ -79,6 +92,21 @@ def test_the_form_with_the_keyboard_only_and_at_320_pixels(page: Page, live_serv
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("L’absence est signalée")
-    expect(page.get_by_role("row").filter(has_text="Raison familiale")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=day_fr(day))
+    expect(row).to_contain_text("Raison familiale")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_accessibility_violations(page)
+
+    withdraw = row.get_by_role("button", name="Retirer ce signalement")
+    page.get_by_role("region", name="Absences signalées").focus()
+    for _ in range(30):  # Tab from the list to the absence's button
+        page.keyboard.press("Tab")
+        if withdraw.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("« Retirer ce signalement » is not reached with the Tab key")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Le signalement est retiré")
+    expect(row).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_no_accessibility_violations(page)
