@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 from datetime import date, timedelta
 
 import pendulum
@@ -387,6 +388,26 @@ def test_a_family_withdraws_a_future_absence_its_file_goes_and_it_is_audited(
         "declared_by": "martin.1",
     }
     assert "maladie" not in f"{event.summary} {event.details}"  # the reason is health data
+
+
+class UndeletableStore(InMemoryDocumentStore):
+    """A store on a read-only disk: files are written, never deleted."""
+
+    def delete(self, file_id: str) -> None:
+        raise OSError(30, "Read-only file system")
+
+
+def test_a_certificate_that_cannot_be_deleted_does_not_undo_nor_fail_the_withdrawal(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = UndeletableStore()
+    number = declare(world, store, first_day="15/09/2026", last_day="18/09/2026").number
+    with caplog.at_level(logging.WARNING, logger="portail_core.services.absences"):
+        withdraw(world, store, number)
+    assert number not in world.store.state.billing.absences
+    assert len(events(world, "absence.withdraw")) == 1
+    assert stored_files(store) == 1  # left for the operator...
+    assert "non supprimé : [Errno 30] Read-only file system" in caplog.text  # ... who is told
 
 
 def test_a_family_cannot_withdraw_once_the_first_day_has_come(

@@ -18,6 +18,7 @@ health reads.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, timedelta
 
@@ -34,6 +35,8 @@ from portail_core.domain.outbox import OutgoingEmail
 from portail_core.domain.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FAMILY_PAST_DAYS",
@@ -114,6 +117,16 @@ class Withdrawal:
     @property
     def certificate_deleted(self) -> bool:
         return self.line.absence.certificate_file is not None
+
+
+def _forget_certificate(store: DocumentStore, file_id: str) -> None:
+    """Delete a certificate the committed change no longer points at. The change is done: a
+    file that cannot be deleted (a full or read-only disk) is logged for the operator, not
+    reported to the family as a failure of what succeeded."""
+    try:
+        store.delete(file_id)
+    except OSError as error:
+        log.warning("certificat %s non supprimé : %s", file_id, error)
 
 
 def _day(day: date) -> str:
@@ -413,7 +426,7 @@ def justify_absence(
             store.delete(stored_id)
         raise
     if replaced is not None:
-        store.delete(replaced)
+        _forget_certificate(store, replaced)
     return Justification(
         AbsenceLine(updated, child.full_name, family.name), before, stored_id is not None
     )
@@ -488,7 +501,7 @@ def withdraw_absence(
         )
         uow.commit()
     if absence.certificate_file is not None:
-        store.delete(absence.certificate_file)
+        _forget_certificate(store, absence.certificate_file)
     return Withdrawal(AbsenceLine(absence, child.full_name, family.name), alerted)
 
 
