@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench lint format typecheck imports check ci lock clean
+.PHONY: run test bench lint format typecheck imports check messages ci lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 check: lint typecheck imports
+
+## messages: compile click's French catalog (src/entrypoints/cli/locale) to the .mo committed with it
+messages: $(STAMP)
+	$(BIN)/pybabel compile --domain portail --directory src/entrypoints/cli/locale --locale fr --statistics
 
 ## lock: re-pin every dependency after changing pyproject.toml (then review the diff)
 lock: $(BIN)/python

@@ -3,13 +3,19 @@
 Commands receive the services through ``pass_services``, which bootstraps them from the
 environment on first use only (so ``--help`` works on a misconfigured machine), unless the
 caller gave them: tests pass their own with ``CliRunner().invoke(main, args, obj=services)``.
+Importing this package makes click speak French (``entrypoints.cli.french``).
 """
 
 from __future__ import annotations
 
 import click
 
-from entrypoints.cli import (
+from entrypoints.cli.french import speak_french
+
+# First: click translates some texts as the commands below are declared.
+speak_french()
+
+from entrypoints.cli import (  # noqa: E402
     absences,
     account,
     attendance,
@@ -31,7 +37,7 @@ from entrypoints.cli import (
     serve,
     waitlist,
 )
-from entrypoints.cli.feedback import PortailGroup
+from entrypoints.cli.feedback import PortailGroup  # noqa: E402
 
 __all__ = ["main"]
 

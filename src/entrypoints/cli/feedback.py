@@ -2,7 +2,8 @@
 
 Domain errors print their French message on stderr and exit with the code mapped in
 ``entrypoints.errors``; anything unexpected prints a short French message and exits 1 (set
-PORTAIL_DEBUG=1 to see the traceback).
+PORTAIL_DEBUG=1 to see the traceback). click's own usage errors are in French too
+(``entrypoints.cli.french``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 import click
 
 from entrypoints.bootstrap import Services, bootstrap
+from entrypoints.cli.french import french_quotes
 from entrypoints.errors import present
 from portail_core.domain.audit import Actor
 from portail_core.errors import ConfigurationError, PortailError
@@ -38,12 +40,29 @@ def fail_with(error: PortailError) -> NoReturn:
 class PortailGroup(click.Group):
     """A group whose commands report every failure in French with a meaningful exit code."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with french_quotes():
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with french_quotes():
+                return super().invoke(ctx)
         except PortailError as error:
             fail_with(error)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except (
+            click.exceptions.Exit,
+            click.ClickException,
+            click.Abort,  # a refused confirmation: click prints "Abandon." and exits 1
+            SystemExit,
+            KeyboardInterrupt,
+        ):
             raise
         except Exception as error:
             if os.environ.get("PORTAIL_DEBUG") == "1":

@@ -1,0 +1,87 @@
+"""click's own messages in French: errors, usage, help headings, prompts.
+
+click marks its texts for gettext the standard way (``from gettext import gettext as _`` at
+module level), so they follow the process's global text domain. ``speak_french()`` binds the
+``portail`` domain to ``locale/`` beside this file, whose ``fr/LC_MESSAGES/portail.po`` translates
+click's messages; ``make messages`` compiles it to the ``portail.mo`` committed next to it, so run
+time needs only the standard library. gettext picks the language from LANGUAGE, then LC_ALL,
+LC_MESSAGES and LANG (our machines have LANG=C.UTF-8, which means English): unless LANGUAGE
+already names one, ``speak_french()`` sets LANGUAGE=fr, and ``LANGUAGE=en portail ...`` gives
+click's English back. Anyone else using the global domain (argparse) finds none of its texts in
+the catalog and stays in English; the ``holidays`` package asks for French explicitly anyway.
+
+It must run before the commands are declared: click translates some texts then (the names of
+``click.Path`` parameters, the help of ``--version``).
+
+click writes some quotes in its code rather than in its messages: the parameter an error names
+(``'--month'``) and the names of "Did you mean". ``french_quotes()`` puts them between « ». A
+choice list (``'cheque', 'especes'``) keeps click's apostrophes: it is written into the message
+before the error is raised. Not translatable at all: a confirmation's ``[y/N]`` (click accepts
+only y, yes, n and no; any other answer gets "Répondez y (oui) ou n (non)."), ``[OPTIONS]`` and
+``COMMAND [ARGS]...`` in usage lines.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+__all__ = ["DOMAIN", "LOCALE_DIR", "french_quotes", "speak_french"]
+
+DOMAIN = "portail"
+LOCALE_DIR = Path(__file__).with_name("locale")
+QUOTED = re.compile(r"'([^']*)'")
+
+
+def speak_french() -> None:
+    """Make click speak French, unless the user's LANGUAGE asks for another language."""
+    if not os.environ.get("LANGUAGE"):
+        os.environ["LANGUAGE"] = "fr"
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+
+
+@contextmanager
+def french_quotes() -> Iterator[None]:
+    """Name in « » the parameter of a usage error and the commands or options it suggests.
+
+    Only while click speaks French: with LANGUAGE=en, its errors are left as they are.
+    """
+    try:
+        yield
+    except click.UsageError as error:
+        if gettext.find(DOMAIN, str(LOCALE_DIR)) is None:
+            raise
+        quoted = _requoted(error)
+        if quoted is error:
+            raise
+        raise quoted from error
+
+
+def _requoted(error: click.UsageError) -> click.UsageError:
+    if isinstance(error, click.BadParameter):
+        if error.param_hint is None and error.param is not None:
+            error.param_hint = QUOTED.sub(r"« \1 »", error.param.get_error_hint(error.ctx))
+        return error
+    if isinstance(error, click.NoSuchOption) and error.possibilities:
+        message = _suggesting(error.message, error.possibilities)
+        return click.NoSuchOption(error.option_name, message, ctx=error.ctx)
+    if isinstance(error, click.NoSuchCommand) and error.possibilities:
+        message = _suggesting(error.message, error.possibilities)
+        return click.NoSuchCommand(error.command_name, message, ctx=error.ctx)
+    return error
+
+
+def _suggesting(message: str, names: list[str]) -> str:
+    """The message and click's "Did you mean" (translated by the catalog), names between « »."""
+    quoted = ", ".join(f"« {name} »" for name in sorted(names))
+    suggestion = gettext.ngettext(
+        "Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", len(names)
+    ).format(possibility=quoted, possibilities=quoted)
+    return f"{message} {suggestion}"
