@@ -3,6 +3,7 @@
 import argparse
 import gettext
 import os
+import re
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -333,6 +334,16 @@ def test_no_english_click_phrase_in_any_help_or_usage_error() -> None:
     assert len(outputs) > 50
     for output in outputs:
         assert [phrase for phrase in ENGLISH if phrase in output] == [], output
+
+
+def test_no_option_shows_clicks_english_type_name_in_help() -> None:
+    """click names a value by its type (INTEGER, TEXT...) unless the option has a metavar."""
+    english = re.compile(r"\b(INTEGER|TEXT|PATH|FILENAME|FILE|DIRECTORY|BOOLEAN|FLOAT|RANGE)\b")
+    shown = {
+        " ".join(path): english.findall(portail(*path, "--help").output)
+        for path in _command_paths(main)
+    }
+    assert {command: words for command, words in shown.items() if words} == {}
 
 
 def test_a_refused_confirmation_says_how_to_answer_then_aborts(instance_path: Path) -> None:

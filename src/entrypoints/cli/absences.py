@@ -215,7 +215,9 @@ def withdraw_command(services: Services, absence_id: int, yes: bool) -> None:
 @group.command("list")
 @click.option("--from", "first", type=DateParam(), help="Début (par défaut : il y a 31 jours).")
 @click.option("--to", "last", type=DateParam(), help="Fin (par défaut : dans un an).")
-@click.option("--family", "family_id", type=click.IntRange(1), help="Une famille seulement.")
+@click.option(
+    "--family", "family_id", metavar="N", type=click.IntRange(1), help="Une famille seulement."
+)
 @click.option("--unjustified", is_flag=True, help="Seulement les absences non justifiées.")
 @FORMAT_OPTION
 @pass_services

@@ -19,7 +19,7 @@ def group() -> None:
 
 
 @group.command("list")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--limit", default=50, show_default=True, metavar="N", type=click.IntRange(1, 10_000))
 @FORMAT_OPTION
 @pass_services
 def list_command(services: Services, limit: int, output_format: str) -> None:

@@ -80,7 +80,9 @@ def approve_command(services: Services, change_id: int, resident: bool | None) -
 
 @group.command("reject")
 @click.argument("change_id", metavar="N°", type=click.IntRange(1))
-@click.option("--reason", required=True, help="Raison du refus, montrée à la famille.")
+@click.option(
+    "--reason", required=True, metavar="TEXTE", help="Raison du refus, montrée à la famille."
+)
 @pass_services
 def reject_command(services: Services, change_id: int, reason: str) -> None:
     """Refuse une demande, en disant pourquoi."""

@@ -51,14 +51,21 @@ def group() -> None:
 
 @group.command("mandate")
 @click.argument("family_id", metavar="N°", type=click.IntRange(1))
-@click.option("--iban", required=True, help="IBAN du compte à prélever (espaces permis).")
+@click.option(
+    "--iban", required=True, metavar="IBAN", help="IBAN du compte à prélever (espaces permis)."
+)
 @click.option("--holder", required=True, metavar="NOM", help="Titulaire du compte.")
 @click.option(
     "--signed", "signed_on", required=True, type=DateParam(), help="Date de signature du mandat."
 )
-@click.option("--bic", help="BIC de la banque (facultatif : trouvé d'après l'IBAN si possible).")
+@click.option(
+    "--bic",
+    metavar="BIC",
+    help="BIC de la banque (facultatif : trouvé d'après l'IBAN si possible).",
+)
 @click.option(
     "--rum",
+    metavar="RUM",
     help="Référence unique du mandat, si la famille en a déjà une (par défaut : attribuée, "
     "ex. PF-000012-20260915).",
 )

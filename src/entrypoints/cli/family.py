@@ -350,7 +350,9 @@ def _json(summary: FamilySummary, *, with_health: bool = False) -> dict[str, Any
 
 @group.command("history")
 @click.argument("family_id", metavar="N°", type=click.IntRange(1))
-@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--limit", default=200, show_default=True, metavar="N", type=click.IntRange(1, 100_000)
+)
 @FORMAT_OPTION
 @pass_services
 def history_command(services: Services, family_id: int, limit: int, output_format: str) -> None:

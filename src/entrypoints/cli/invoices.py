@@ -96,8 +96,10 @@ def _row(view: InvoiceView) -> dict[str, object]:
 
 
 @group.command("list")
-@click.option("--family", "family_id", type=click.IntRange(1), help="Numéro de la famille.")
-@click.option("--month", help="Mois facturé, AAAA-MM (ex. : 2026-09).")
+@click.option(
+    "--family", "family_id", metavar="N", type=click.IntRange(1), help="Numéro de la famille."
+)
+@click.option("--month", metavar="AAAA-MM", help="Mois facturé, AAAA-MM (ex. : 2026-09).")
 @FORMAT_OPTION
 @pass_services
 def list_command(

@@ -26,11 +26,12 @@ def group() -> None:
     "--limit",
     default=100,
     show_default=True,
+    metavar="N",
     type=click.IntRange(1, 10_000),
     help="Courriels envoyés au plus par passage.",
 )
 @click.option("--watch", is_flag=True, help="Recommence toutes les --every secondes (Ctrl+C).")
-@click.option("--every", default=10, show_default=True, type=click.IntRange(1, 3600))
+@click.option("--every", default=10, show_default=True, metavar="N", type=click.IntRange(1, 3600))
 @pass_services
 def send_command(services: Services, limit: int, watch: bool, every: int) -> None:
     """Envoie les courriels dus (SMTP de PORTAIL_SMTP_URL ; sans lui, les affiche dans le journal).
@@ -54,7 +55,7 @@ def send_command(services: Services, limit: int, watch: bool, every: int) -> Non
 
 
 @group.command("list")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--limit", default=50, show_default=True, metavar="N", type=click.IntRange(1, 10_000))
 @FORMAT_OPTION
 @pass_services
 def list_command(services: Services, limit: int, output_format: str) -> None:

@@ -306,6 +306,7 @@ def cancel_command(
 @group.command("purge-drafts")
 @click.option(
     "--days",
+    metavar="N",
     type=int,
     default=DRAFT_RETENTION_DAYS,
     show_default=True,

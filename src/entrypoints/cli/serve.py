@@ -13,8 +13,10 @@ __all__ = ["command"]
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adresse d'écoute."
+)
+@click.option("--port", default=5000, show_default=True, metavar="N", type=click.IntRange(1, 65535))
 @pass_services
 def command(services: Services, host: str, port: int) -> None:
     """Sert le portail des familles (serveur de démonstration, pas de production).
