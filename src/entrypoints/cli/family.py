@@ -31,6 +31,7 @@ from portail_core.services.families import (
     import_families,
     list_families,
 )
+from portail_core.services.regulations import accept_regulation
 
 __all__ = ["SCHOOL_YEAR_OPTION", "group", "school_year_of"]
 
@@ -433,6 +434,43 @@ def erase_command(services: Services, family_id: int, yes: bool) -> None:
         f"Dossier n° {family_id} effacé : compte {account}, "
         f"{report.files_deleted} pièce(s) détruite(s), {report.events_redacted} événement(s) "
         "du journal vidés de leurs détails."
+    )
+
+
+@group.command("accept-regulation")
+@click.argument("family_id", metavar="N°", type=click.IntRange(1))
+@click.option(
+    "--establishment",
+    "code",
+    required=True,
+    metavar="CODE",
+    help="Code de la structure (ex. : ALSH).",
+)
+@click.option(
+    "--version",
+    metavar="VERSION",
+    help="La version que la famille a signée (refusé si la commune en a publié une autre).",
+)
+@pass_services
+def accept_regulation_command(
+    services: Services, family_id: int, code: str, version: str | None
+) -> None:
+    """Enregistre que la famille accepte le règlement intérieur d'une structure, dans sa
+    version en vigueur (signé au guichet). Sans cette acceptation, ses réservations dans la
+    structure sont refusées. Inscrit dans l'historique de la famille."""
+    require_current_schema(services)
+    done = accept_regulation(
+        services.uow(),
+        services.clock,
+        family_id=family_id,
+        establishment_code=code.strip().upper(),
+        actor=staff_actor(),
+        version=version.strip() if version else None,
+    )
+    state = "était déjà accepté" if done.already else "est accepté"
+    click.echo(
+        f"Le règlement intérieur de « {done.establishment_name} » (version {done.version}) "
+        f"{state} pour la famille n° {family_id}."
     )
 
 
