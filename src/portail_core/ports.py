@@ -6,7 +6,7 @@ in-memory twins used by unit tests and demos); the core never names an implement
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
@@ -257,6 +257,10 @@ class ReservationRepository(Protocol):
 
     def add(self, reservation: Reservation) -> None: ...
 
+    def add_all(self, reservations: Sequence[Reservation]) -> None:
+        """Several at once, in one statement (a confirmation); their ids are not read back."""
+        ...
+
     def update(self, reservation: Reservation) -> None:
         """Write back status and cancellation time."""
         ...
@@ -283,6 +287,10 @@ class ReservationRepository(Protocol):
         ...
 
     def record(self, event: ReservationEvent) -> None: ...
+
+    def record_all(self, events: Sequence[ReservationEvent]) -> None:
+        """Several at once, in one statement, in that order."""
+        ...
 
     def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
         """The child's events, most recent first."""

@@ -167,6 +167,34 @@ def test_booked_slots_are_the_booked_reservations_between_two_days_inclusive(
     assert all(type(slot) is tuple for slot in slots)  # plain tuples: nothing else is built
 
 
+def test_a_confirmation_writes_its_reservations_and_events_at_once_in_order(
+    new_uow: UowFactory,
+) -> None:
+    family_id, lea, _ = children(new_uow)
+    days = [WED, NEXT_WED, date(2026, 9, 23)]
+    events = [
+        ReservationEvent(NOW, FAMILY, kind, family_id, lea, "ALSH", "JOURNEE", day, "R-AAAA-BBBB")
+        for kind, day in zip(
+            (EventKind.BOOKED, EventKind.CANCELLED, EventKind.WAITLISTED), days, strict=True
+        )
+    ]
+    with new_uow() as uow:
+        uow.reservations.add_all([reservation(family_id, lea, day) for day in days])
+        uow.reservations.add_all([])
+        uow.reservations.record_all(events)
+        uow.reservations.record_all([])
+        uow.commit()
+    with new_uow(read_only=True) as uow:
+        booked = uow.reservations.of_child(lea, "ALSH", WED, date(2026, 9, 30))
+        history = uow.reservations.history(lea, 10)
+    assert [(r.day, r.confirmation, r.status) for r in booked] == [
+        (day, "R-AAAA-BBBB", ReservationStatus.BOOKED) for day in days
+    ]
+    assert history == events[::-1]  # one instant: the last written comes first
+    with pytest.raises((IntegrityError, Conflict)), new_uow() as uow:  # the unique index holds
+        uow.reservations.add_all([reservation(family_id, lea, date(2026, 9, 30))] * 2)
+
+
 def test_places_taken_count_bookings_and_running_offers_per_age_group(
     new_uow: UowFactory,
 ) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portail_core.domain.reservation import ReservationStatus, Slot, WaitingStatus
-from portail_core.domain.selection import Selection
+from portail_core.domain.selection import Selection, validate_selection
+from portail_core.services.planning_context import load_booker, load_planning
 from portail_core.services.reservations import confirm_planning, validate_planning
 from tests.unit.reservation_world import FAMILY, WEDNESDAY, World, make_world
 
@@ -61,3 +64,54 @@ def test_capacity_holds_and_free_places_always_go_to_the_waiting_list(
         promoted = [e for e in bookings.waiting.values() if e.status is WaitingStatus.PROMOTED]
         if promoted and waiting:
             assert max(e.id or 0 for e in promoted) < min(e.id or 0 for e in waiting)
+
+
+UNITS = ("JOURNEE", "MATIN", "APRES-MIDI")
+SEPTEMBER = [WEDNESDAY + timedelta(days=n) for n in range(-8, 30)]  # open days and closed ones
+WEDNESDAYS = [WEDNESDAY + timedelta(weeks=n) for n in range(3)]
+SELECTIONS = st.builds(
+    Selection,
+    book=st.frozensets(st.builds(Slot, st.sampled_from(SEPTEMBER), st.sampled_from(UNITS))),
+    cancel=st.frozensets(st.builds(Slot, st.sampled_from(SEPTEMBER), st.sampled_from(UNITS))),
+).filter(lambda s: not s.empty and not s.book & s.cancel)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(selection=SELECTIONS, booked=st.sets(st.sampled_from(WEDNESDAYS), max_size=3))
+def test_a_summary_from_the_days_asked_only_is_the_summary_of_the_whole_period(
+    selection: Selection, booked: set[date]
+) -> None:
+    """A summary builds the cells of the days asked for only: what it decides is what the
+    planning of every day from the first to the last would decide."""
+    world = make_world()
+    for day in sorted(booked):  # some days booked already: cancellations and clashes
+        act_on(world, Selection(book=frozenset({Slot(day, "MATIN")})))
+    with world.uow(read_only=True) as uow:
+        booker = load_booker(uow, world.martin, world.child_id("Léa"), "ALSH")
+        days = [slot.day for _, slot in selection.requests()]
+        now = world.clock.now()
+        args = (uow, world.sources, booker, min(days), max(days), now)
+        whole = validate_selection(load_planning(*args), selection)
+        asked = validate_selection(load_planning(*args, only=set(days)), selection)
+    assert asked == whole
+
+
+def act_on(world: World, selection: Selection) -> None:
+    validation = validate_planning(
+        world.uow(),
+        world.sources,
+        world.clock,
+        family_id=world.martin,
+        child_id=world.child_id("Léa"),
+        establishment_code="ALSH",
+        selection=selection,
+    )
+    assert validation.draft_token is not None, validation.summary.refused
+    confirm_planning(
+        world.uow(),
+        world.sources,
+        world.clock,
+        family_id=world.martin,
+        token=validation.draft_token,
+        actor=FAMILY,
+    )

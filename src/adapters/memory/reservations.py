@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import pendulum
@@ -67,6 +67,10 @@ class InMemoryReservationRepository:
                 counts[place] = counts.get(place, 0) + 1
         return counts
 
+    def add_all(self, reservations: Sequence[Reservation]) -> None:
+        for reservation in reservations:
+            self.add(reservation)
+
     def add(self, reservation: Reservation) -> None:
         if any(
             r.status is ReservationStatus.BOOKED
@@ -126,6 +130,10 @@ class InMemoryReservationRepository:
 
     def record(self, event: ReservationEvent) -> None:
         self._state.events.append(event)
+
+    def record_all(self, events: Sequence[ReservationEvent]) -> None:
+        for event in events:
+            self.record(event)
 
     def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
         """Most recent first, like ``ORDER BY at DESC, id DESC``."""

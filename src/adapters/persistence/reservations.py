@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -123,21 +123,14 @@ class SqlReservationRepository:
         return counts
 
     def add(self, reservation: Reservation) -> None:
-        statement = insert(reservations).values(
-            family_id=reservation.family_id,
-            child_id=reservation.child_id,
-            establishment_code=reservation.establishment_code,
-            unit_code=reservation.unit_code,
-            day=reservation.day,
-            age_group=reservation.age_group,
-            status=reservation.status.value,
-            booked_at=reservation.booked_at,
-            confirmation=reservation.confirmation,
-            cancelled_at=reservation.cancelled_at,
-        )
+        statement = insert(reservations).values(**_reservation_row(reservation))
         reservation.id = self._connection.execute(
             statement.returning(reservations.c.id)
         ).scalar_one()
+
+    def add_all(self, new: Sequence[Reservation]) -> None:
+        if new:
+            self._connection.execute(insert(reservations), [_reservation_row(r) for r in new])
 
     def update(self, reservation: Reservation) -> None:
         self._connection.execute(
@@ -202,21 +195,11 @@ class SqlReservationRepository:
         return found
 
     def record(self, event: ReservationEvent) -> None:
-        self._connection.execute(
-            insert(reservation_events).values(
-                at=event.at,
-                actor=event.actor.identifier,
-                channel=event.actor.channel.value,
-                kind=event.kind.value,
-                family_id=event.family_id,
-                child_id=event.child_id,
-                establishment_code=event.establishment_code,
-                unit_code=event.unit_code,
-                day=event.day,
-                confirmation=event.confirmation,
-                reason=event.reason,
-            )
-        )
+        self._connection.execute(insert(reservation_events).values(**_event_row(event)))
+
+    def record_all(self, events: Sequence[ReservationEvent]) -> None:
+        if events:  # executemany keeps the order, and so the ids follow the events
+            self._connection.execute(insert(reservation_events), [_event_row(e) for e in events])
 
     def history(self, child_id: int, limit: int) -> list[ReservationEvent]:
         e = reservation_events.c
@@ -373,3 +356,34 @@ class SqlPlanningDraftRepository:
                 outcome=outcome,
             )
         )
+
+
+def _reservation_row(reservation: Reservation) -> dict[str, Any]:
+    return {
+        "family_id": reservation.family_id,
+        "child_id": reservation.child_id,
+        "establishment_code": reservation.establishment_code,
+        "unit_code": reservation.unit_code,
+        "day": reservation.day,
+        "age_group": reservation.age_group,
+        "status": reservation.status.value,
+        "booked_at": reservation.booked_at,
+        "confirmation": reservation.confirmation,
+        "cancelled_at": reservation.cancelled_at,
+    }
+
+
+def _event_row(event: ReservationEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "actor": event.actor.identifier,
+        "channel": event.actor.channel.value,
+        "kind": event.kind.value,
+        "family_id": event.family_id,
+        "child_id": event.child_id,
+        "establishment_code": event.establishment_code,
+        "unit_code": event.unit_code,
+        "day": event.day,
+        "confirmation": event.confirmation,
+        "reason": event.reason,
+    }

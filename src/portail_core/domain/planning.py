@@ -8,7 +8,7 @@ when the grid is shown and again, on locked data, when a selection is confirmed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 
 import pendulum
@@ -31,6 +31,7 @@ __all__ = [
     "build_planning",
     "cell_for",
     "french_moment",
+    "planning_days",
 ]
 
 MAX_PLANNING_DAYS = 93
@@ -195,11 +196,22 @@ def build_planning(
     last: date,
     context: CalendarContext,
     facts: PlanningFacts,
+    *,
+    only: Collection[date] | None = None,
 ) -> Planning:
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    """Every cell from ``first`` to ``last``; ``only``: the cells of those days alone (a summary
+    checks the days asked for, not the weeks in between: such a planning is not shown)."""
+    days = planning_days(first, last, only)
     cells = {
         Slot(day, unit.code): cell_for(establishment, unit, day, context, facts)
         for day in days
         for unit in establishment.units
     }
     return Planning(establishment, child_id, first, last, cells)
+
+
+def planning_days(first: date, last: date, only: Collection[date] | None = None) -> list[date]:
+    """The days from ``first`` to ``last``, or those of ``only`` between them, in order."""
+    if only is not None:
+        return sorted(day for day in set(only) if first <= day <= last)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -6,6 +6,7 @@ calendars, the family, the child's reservations and waiting entries, and the pla
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 import pendulum
@@ -21,6 +22,7 @@ from portail_core.domain.planning import (
     Planning,
     PlanningFacts,
     build_planning,
+    planning_days,
 )
 from portail_core.domain.pricing import quotient_on, sibling_rank, unit_price
 from portail_core.domain.reservation import PlaceKey, Slot
@@ -81,7 +83,10 @@ def load_planning(
     now: pendulum.DateTime,
     *,
     ignore_deadlines: bool = False,
+    only: Collection[date] | None = None,
 ) -> Planning:
+    """The child's planning from ``first`` to ``last``; ``only``: the cells of those days alone
+    (a summary, checked again under the place locks at confirmation, needs no more)."""
     check_period(first, last)
     commune = uow.communes.get()
     if commune is None:
@@ -102,7 +107,7 @@ def load_planning(
         positions[entry.slot] = queue.index(entry.id) + 1
     rank = sibling_rank(family, booker.child_id)
     packed_lunch = child.pai is not None and child.pai.has_pai
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    days = planning_days(first, last, only)
     prices = {
         Slot(day, unit.code): unit_price(
             unit,
@@ -125,7 +130,7 @@ def load_planning(
         prices=prices,
         ignore_deadlines=ignore_deadlines,
     )
-    return build_planning(establishment, booker.child_id, first, last, context, facts)
+    return build_planning(establishment, booker.child_id, first, last, context, facts, only=only)
 
 
 def family_refusals(

@@ -128,8 +128,16 @@ def _summary(
     ignore_deadlines: bool = False,
 ) -> Summary:
     first, last = _span(selection)
+    asked = {slot.day for _, slot in selection.requests()}
     planning = load_planning(
-        uow, sources, booker, first, last, clock.now(), ignore_deadlines=ignore_deadlines
+        uow,
+        sources,
+        booker,
+        first,
+        last,
+        clock.now(),
+        ignore_deadlines=ignore_deadlines,
+        only=asked,
     )
     wanted = [slot.day for request, slot in selection.requests() if request is not Request.CANCEL]
     refusals = family_refusals(uow, booker, wanted, clock.today()) if wanted else ()
@@ -280,9 +288,11 @@ def _apply(
         )
 
     freed: list[SelectionLine] = []
+    booked: list[Reservation] = []
+    events: list[ReservationEvent] = []  # written together, in this order
     for line in summary.accepted:
         if line.request is Request.BOOK:
-            uow.reservations.add(
+            booked.append(
                 Reservation(
                     family_id,
                     child_id,
@@ -294,15 +304,15 @@ def _apply(
                     number,
                 )
             )
-            uow.reservations.record(event(EventKind.BOOKED, line.slot))
+            events.append(event(EventKind.BOOKED, line.slot))
         elif line.request is Request.CANCEL:
-            booked = uow.reservations.of_child(
+            held = uow.reservations.of_child(
                 child_id, establishment.code, line.slot.day, line.slot.day
             )
-            for reservation in (r for r in booked if r.unit_code == line.slot.unit_code):
+            for reservation in (r for r in held if r.unit_code == line.slot.unit_code):
                 reservation.cancel(now)
                 uow.reservations.update(reservation)
-            uow.reservations.record(event(EventKind.CANCELLED, line.slot))
+            events.append(event(EventKind.CANCELLED, line.slot))
             freed.append(line)
         else:
             uow.waiting_list.add(
@@ -316,7 +326,9 @@ def _apply(
                     now,
                 )
             )
-            uow.reservations.record(event(EventKind.WAITLISTED, line.slot))
+            events.append(event(EventKind.WAITLISTED, line.slot))
+    uow.reservations.add_all(booked)  # one statement each, whatever the number of days
+    uow.reservations.record_all(events)
     for line in freed:
         fill_free_places(uow, sources, clock, establishment, line.slot)
     if summary.accepted:
