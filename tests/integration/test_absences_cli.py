@@ -189,9 +189,9 @@ def test_bad_input_answers_in_french_and_keeps_nothing(
         assert len(uow.absences.between(pendulum.date(2026, 1, 1), pendulum.date(2027, 1, 1))) == 1
 
 
-def test_the_structure_gets_the_alert_through_a_real_smtp_server(
-    services: Services, clock: FixedClock
-) -> None:
+def booked_on_the_16th(services: Services, clock: FixedClock) -> tuple[int, int]:
+    """A family whose Léa is booked at the ALSH on Wednesday 16 September; the clock on the
+    14th. (family id, Léa's id)"""
     family = add_family(services)
     lea = child_id(services, family)
     with services.uow() as uow:
@@ -200,6 +200,13 @@ def test_the_structure_gets_the_alert_through_a_real_smtp_server(
         )
         uow.commit()
     clock.set(SEPTEMBER_14)
+    return family, lea
+
+
+def test_the_structure_gets_the_alert_through_a_real_smtp_server(
+    services: Services, clock: FixedClock
+) -> None:
+    family, lea = booked_on_the_16th(services, clock)
     assert declare(services, family, lea).exit_code == 0
     handler, port = Inbox(), free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -227,14 +234,7 @@ def test_the_structure_gets_the_alert_through_a_real_smtp_server(
 def test_the_desk_withdraws_a_past_justified_absence_after_confirmation(
     services: Services, clock: FixedClock, tmp_path: Path
 ) -> None:
-    family = add_family(services)
-    lea = child_id(services, family)
-    with services.uow() as uow:
-        uow.reservations.add(
-            Reservation(family, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
-        )
-        uow.commit()
-    clock.set(SEPTEMBER_14)
+    family, lea = booked_on_the_16th(services, clock)
     declared = declare(services, family, lea, "--justified", "--certificate", certificate(tmp_path))
     assert declared.exit_code == 0, declared.output
     clock.set(pendulum.datetime(2026, 9, 29, 9, 0, tz="Europe/Paris"))  # the absence is past
@@ -284,14 +284,7 @@ def test_the_desk_withdraws_a_past_justified_absence_after_confirmation(
 def test_an_absence_of_an_invoiced_month_is_not_withdrawn(
     services: Services, clock: FixedClock
 ) -> None:
-    family = add_family(services)
-    lea = child_id(services, family)
-    with services.uow() as uow:
-        uow.reservations.add(
-            Reservation(family, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
-        )
-        uow.commit()
-    clock.set(SEPTEMBER_14)
+    family, lea = booked_on_the_16th(services, clock)
     assert declare(services, family, lea).exit_code == 0
     clock.set(pendulum.datetime(2026, 10, 1, 9, 0, tz="Europe/Paris"))
     billed = run(services, "billing", "run", "--month", "2026-09")
