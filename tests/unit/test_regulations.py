@@ -12,8 +12,8 @@ from portail_core.domain.catalogue import Catalogue
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.regulations import accept_regulation
-from portail_core.services.reservations import validate_planning
 from tests.unit.reservation_world import DESK, WEDNESDAY, World, book, demo_catalogue, make_world
+from tests.unit.test_reservation_services import validate
 
 
 def publish(world: World, code: str, version: str | None) -> None:
@@ -33,15 +33,7 @@ def publish(world: World, code: str, version: str | None) -> None:
 
 
 def refusals(world: World) -> list[str]:
-    validation = validate_planning(
-        world.uow(),
-        world.sources,
-        world.clock,
-        family_id=world.martin,
-        child_id=world.child_id("Léa"),
-        establishment_code="ALSH",
-        selection=book((WEDNESDAY, "JOURNEE")),
-    )
+    validation = validate(world, book((WEDNESDAY, "JOURNEE")))
     return [line.reason for line in validation.summary.refused]
 
 

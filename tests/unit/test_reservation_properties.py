@@ -22,7 +22,11 @@ ACTIONS = st.lists(
 
 
 def act(world: World, family_id: int, action: str) -> None:
-    selection = Selection(**{action: frozenset({SLOT})})
+    book_and_confirm(world, family_id, Selection(**{action: frozenset({SLOT})}))
+
+
+def book_and_confirm(world: World, family_id: int, selection: Selection) -> bool:
+    """Validate the selection for Léa, then confirm what was accepted; False: all refused."""
     validation = validate_planning(
         world.uow(),
         world.sources,
@@ -32,15 +36,17 @@ def act(world: World, family_id: int, action: str) -> None:
         establishment_code="ALSH",
         selection=selection,
     )
-    if validation.draft_token is not None:
-        confirm_planning(
-            world.uow(),
-            world.sources,
-            world.clock,
-            family_id=family_id,
-            token=validation.draft_token,
-            actor=FAMILY,
-        )
+    if validation.draft_token is None:
+        return False
+    confirm_planning(
+        world.uow(),
+        world.sources,
+        world.clock,
+        family_id=family_id,
+        token=validation.draft_token,
+        actor=FAMILY,
+    )
+    return True
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,7 +91,9 @@ def test_a_summary_from_the_days_asked_only_is_the_summary_of_the_whole_period(
     planning of every day from the first to the last would decide."""
     world = make_world()
     for day in sorted(booked):  # some days booked already: cancellations and clashes
-        act_on(world, Selection(book=frozenset({Slot(day, "MATIN")})))
+        assert book_and_confirm(
+            world, world.martin, Selection(book=frozenset({Slot(day, "MATIN")}))
+        )
     with world.uow(read_only=True) as uow:
         booker = load_booker(uow, world.martin, world.child_id("Léa"), "ALSH")
         days = [slot.day for _, slot in selection.requests()]
@@ -94,24 +102,3 @@ def test_a_summary_from_the_days_asked_only_is_the_summary_of_the_whole_period(
         whole = validate_selection(load_planning(*args), selection)
         asked = validate_selection(load_planning(*args, only=set(days)), selection)
     assert asked == whole
-
-
-def act_on(world: World, selection: Selection) -> None:
-    validation = validate_planning(
-        world.uow(),
-        world.sources,
-        world.clock,
-        family_id=world.martin,
-        child_id=world.child_id("Léa"),
-        establishment_code="ALSH",
-        selection=selection,
-    )
-    assert validation.draft_token is not None, validation.summary.refused
-    confirm_planning(
-        world.uow(),
-        world.sources,
-        world.clock,
-        family_id=world.martin,
-        token=validation.draft_token,
-        actor=FAMILY,
-    )
