@@ -30,6 +30,7 @@ from tests.unit.dossier_builders import complete_family
 NOW = pendulum.datetime(2026, 10, 5, 10, 0, tz="Europe/Paris")
 DESK = Actor.staff("agent")
 FAMILY = Actor("martin.1", Channel.PORTAL)
+URL = "https://famille.demo.example"
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ def test_the_desk_and_the_family_changing_one_dossier_at_once_both_keep_their_ch
         SqlUnitOfWork(engine),
         family_id,
         DossierEdit(insurance_valid_until="31/08/2028"),
+        public_url=URL,
         actor=DESK,
         clock=clock,
     )
@@ -62,6 +64,7 @@ def test_the_desk_and_the_family_changing_one_dossier_at_once_both_keep_their_ch
         1,
         phones=["06 11 22 33 44"],
         email="claire.martin@example.fr",
+        public_url=URL,
         actor=FAMILY,
         clock=clock,
     )

@@ -156,3 +156,29 @@ def test_tokens_are_found_by_hash_and_revoked_together(new_uow: UowFactory) -> N
         found = [uow.tokens.by_hash(hash_token(secret)) for secret in secrets]
         assert uow.tokens.by_hash(hash_token("unknown")) is None
     assert all(token is not None and token.revoked for token in found)
+
+
+def test_an_email_change_token_keeps_the_new_address_and_the_others_none(
+    new_uow: UowFactory,
+) -> None:
+    family_id = add(new_uow, complete_family())
+    account = Account(family_id, "martin.1", "a@b.fr", created_at=NOW)
+    with new_uow() as uow:
+        uow.accounts.add(account)
+        assert account.id is not None
+        change, token = OneTimeToken.issue(
+            account.id, TokenPurpose.EMAIL_CHANGE, NOW, new_email="claire@nouveau.fr"
+        )
+        uow.tokens.add(token)
+        reset, other = OneTimeToken.issue(account.id, TokenPurpose.PASSWORD_RESET, NOW)
+        uow.tokens.add(other)
+        uow.commit()
+    with new_uow(read_only=True) as uow:
+        found = uow.tokens.by_hash(hash_token(change))
+        plain = uow.tokens.by_hash(hash_token(reset))
+    assert found is not None
+    assert plain is not None
+    assert found.purpose is TokenPurpose.EMAIL_CHANGE
+    assert found.new_email == "claire@nouveau.fr"
+    assert found.expires_at == NOW.add(hours=72)
+    assert plain.new_email is None

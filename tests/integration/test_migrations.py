@@ -106,6 +106,42 @@ def test_absences_keep_their_rows_through_0010_and_a_withdrawn_number_is_not_reu
     assert _absence_ids(empty_engine) == [1, 3]
 
 
+def test_tokens_keep_their_rows_through_0011_which_adds_the_new_address(
+    empty_engine: Engine,
+) -> None:
+    """0011 adds ``one_time_tokens.new_email`` (NULL for the tokens already there); the downgrade
+    drops it and keeps the rows."""
+    upgrade(empty_engine, "0010")
+    family_id, _ = _a_family(empty_engine)
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO accounts (family_id, identifier, email, created_at, status, "
+                "must_change_password, consecutive_failures, recent_failures, locked) VALUES "
+                "(:family, 'martin.1', 'a@b.fr', '2026-09-13 08:00:00', 'active', false, 0, "
+                "'[]', false)"
+            ),
+            {"family": family_id},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO one_time_tokens (account_id, purpose, token_hash, expires_at, "
+                "revoked) SELECT id, 'password_reset', 'h1', '2026-09-13 09:00:00', false "
+                "FROM accounts"
+            )
+        )
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        rows = connection.execute(text("SELECT token_hash, new_email FROM one_time_tokens"))
+        assert [tuple(row) for row in rows] == [("h1", None)]
+    downgrade(empty_engine, "0010")
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("one_time_tokens")}
+    assert "new_email" not in columns
+    with empty_engine.connect() as connection:
+        hashes = connection.execute(text("SELECT token_hash FROM one_time_tokens")).scalars()
+        assert list(hashes) == ["h1"]
+
+
 def _a_family(engine: Engine) -> tuple[int, int]:
     family = complete_family()
     with SqlUnitOfWork(engine) as uow:

@@ -28,6 +28,7 @@ from tests.unit.dossier_builders import YEAR, complete_family, main_guardian
 NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")
 STAFF = Actor.staff("agent")
 FAMILY = Actor("martin.1", Channel.PORTAL)
+URL = "https://famille.demo.example"
 HEALTH_VALUES = ("Arachide", "Trousse", "2027-07-04", "sans_porc")
 
 
@@ -179,7 +180,7 @@ def test_staff_edit_a_dossier_and_the_history_keeps_each_old_and_new_value(
         school_code="PINS",
         school_class="CE2",
     )
-    changes = edit_family(uow(store), family.id, edit, actor=STAFF, clock=clock)
+    changes = edit_family(uow(store), family.id, edit, public_url=URL, actor=STAFF, clock=clock)
     assert changes == {
         "name": ["Martin", "Martin-Dupont"],
         "insurance_valid_until": ["2027-08-31", "2028-08-31"],
@@ -212,7 +213,7 @@ def test_the_same_values_change_nothing_and_record_nothing(
     family = martin(store, clock)
     assert family.id is not None
     same = DossierEdit(name="Martin", resident=True, phones=("06.12.34.56.78",))
-    assert edit_family(uow(store), family.id, same, actor=STAFF, clock=clock) == {}
+    assert edit_family(uow(store), family.id, same, public_url=URL, actor=STAFF, clock=clock) == {}
     assert edits(store) == []
 
 
@@ -236,7 +237,7 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(
         school_class="x" * 31,
     )
     with pytest.raises(InvalidInput) as refused:
-        edit_family(uow(store), family.id, bad, actor=STAFF, clock=clock)
+        edit_family(uow(store), family.id, bad, public_url=URL, actor=STAFF, clock=clock)
     assert set(refused.value.problems) == {
         "name",
         "insurance_valid_until",
@@ -252,7 +253,7 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(
     assert edits(store) == []
     unknown = DossierEdit(child_id=family.children[0].id, school_code="ECOLE-INCONNUE")
     with pytest.raises(InvalidInput) as refused:
-        edit_family(uow(store), family.id, unknown, actor=STAFF, clock=clock)
+        edit_family(uow(store), family.id, unknown, public_url=URL, actor=STAFF, clock=clock)
     assert refused.value.problems == {
         "child.school_code": "L'école « ECOLE-INCONNUE » n'est pas au catalogue de la commune "
         "(écoles : PLAGE)."
@@ -292,7 +293,7 @@ def test_a_new_main_address_needs_staff_to_say_whether_it_is_in_the_commune(
     assert family.id is not None
     moving = DossierEdit(street="3 allée des Mouettes", postcode="99100", city="Démo-sur-Mer")
     with pytest.raises(InvalidInput) as refused:
-        edit_family(uow(store), family.id, moving, actor=STAFF, clock=clock)
+        edit_family(uow(store), family.id, moving, public_url=URL, actor=STAFF, clock=clock)
     assert list(refused.value.problems) == ["resident"]
     assert dossier(store, family.id).main_guardian.address == Address(
         "12 rue des Pins", "40200", "Mimizan"
@@ -301,6 +302,7 @@ def test_a_new_main_address_needs_staff_to_say_whether_it_is_in_the_commune(
         uow(store),
         family.id,
         DossierEdit(city="Démo-sur-Mer", postcode="99100", resident=False),
+        public_url=URL,
         actor=STAFF,
         clock=clock,
     )
@@ -322,6 +324,7 @@ def test_the_highest_tariff_replaces_the_quotient_and_an_empty_value_clears(
         uow(store),
         family.id,
         DossierEdit(highest_tariff=True, guardian=2, phones=("",), email=""),
+        public_url=URL,
         actor=STAFF,
         clock=clock,
     )
@@ -345,7 +348,7 @@ def test_an_unknown_family_guardian_or_child_is_not_found(
         (family.id, DossierEdit(child_id=other.children[0].id, school_class="CE2")),
     ]:
         with pytest.raises(NotFound):
-            edit_family(uow(store), family_id, edit, actor=STAFF, clock=clock)
+            edit_family(uow(store), family_id, edit, public_url=URL, actor=STAFF, clock=clock)
     assert edits(store) == []
 
 
@@ -358,10 +361,18 @@ def test_a_guardians_e_mail_left_empty_on_the_portal_is_cleared(
         uow(store),
         family.id,
         DossierEdit(guardian=2, email="marc@example.fr"),
+        public_url=URL,
         actor=STAFF,
         clock=clock,
     )
     update_guardian_contact(
-        uow(store), family.id, 2, phones=["07 98 76 54 32"], email=None, actor=FAMILY, clock=clock
+        uow(store),
+        family.id,
+        2,
+        phones=["07 98 76 54 32"],
+        email=None,
+        public_url=URL,
+        actor=FAMILY,
+        clock=clock,
     )
     assert dossier(store, family.id).guardians[1].email is None

@@ -100,6 +100,7 @@ def _token(row: Row[Any]) -> OneTimeToken:
         expires_at=row.expires_at,
         used_at=row.used_at,
         revoked=row.revoked,
+        new_email=row.new_email,
         id=row.id,
     )
 
@@ -116,6 +117,7 @@ class SqlTokenRepository:
             expires_at=token.expires_at,
             used_at=token.used_at,
             revoked=token.revoked,
+            new_email=token.new_email,
         )
         token.id = self._connection.execute(statement.returning(one_time_tokens.c.id)).scalar_one()
 

@@ -215,6 +215,7 @@ one_time_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime, nullable=True),
     Column("revoked", Boolean, nullable=False),
+    Column("new_email", String(254), nullable=True),  # the address an e-mail change confirms
 )
 
 # Server-side sessions: only the hash of the cookie's secret is stored.

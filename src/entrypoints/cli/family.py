@@ -222,7 +222,12 @@ def edit_command(
     )
     try:
         changes = edit_family(
-            services.uow(), family_id, edit, actor=staff_actor(), clock=services.clock
+            services.uow(),
+            family_id,
+            edit,
+            public_url=services.settings.public_url,
+            actor=staff_actor(),
+            clock=services.clock,
         )
     except InvalidInput as error:
         raise InvalidInput(

@@ -1,4 +1,4 @@
-"""Logging in and out, activating an account, changing the password."""
+"""Logging in and out, activating an account, changing the password, confirming a new e-mail."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from portail_core.domain.passwords import MIN_LENGTH, POLICY_TEXT
 from portail_core.errors import InvalidInput, NotAllowed
 from portail_core.services.accounts import (
     activate_account,
+    confirm_email_change,
     link_is_valid,
+    pending_email_change,
     request_password_reset,
     reset_password,
     unlock_with_link,
@@ -205,6 +207,25 @@ def unlock(secret: str) -> str | Response | tuple[str, int]:
     except NotAllowed:
         return render_template("auth/activation_invalid.html"), 404
     return redirect(url_for("auth.login", debloque="1", identifiant=account.identifier))
+
+
+@blueprint.route("/confirmation-courriel/<secret>", methods=["GET", "POST"])
+def confirm_email(secret: str) -> str | Response | tuple[str, int]:
+    """Confirm the main guardian's new e-mail for the account with the link sent there: a
+    button, so that fetching the page consumes nothing."""
+    services = services_of(current_app)
+    if request.method == "GET":
+        new_email = pending_email_change(services.uow(read_only=True), secret[:100], services.clock)
+        if new_email is None:
+            return render_template("auth/activation_invalid.html"), 404
+        return render_template("auth/email_change.html", new_email=new_email)
+    try:
+        account = confirm_email_change(
+            services.uow(), secret[:100], actor_ip=_client_ip(), clock=services.clock
+        )
+    except NotAllowed:
+        return render_template("auth/activation_invalid.html"), 404
+    return redirect(url_for("auth.login", courriel="1", identifiant=account.identifier))
 
 
 @blueprint.post("/prolonger")

@@ -82,6 +82,7 @@ def guardian(number: int) -> str | BaseResponse | tuple[str, int]:
             number,
             phones=[values["phone1"], values["phone2"]],
             email=values["email"] or None,
+            public_url=services.settings.public_url,
             actor=_family_actor(),
             clock=services.clock,
         )

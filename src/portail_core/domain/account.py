@@ -3,8 +3,9 @@
 - After 5 consecutive failures, each attempt waits 1 minute, then 2, 4... (doubling).
 - After 10 consecutive failures, or 25 within 24 hours, the account is locked; an e-mailed link
   or the guichet unique unlocks it.
-- Tokens (activation, password reset, unlock) are 256-bit random secrets sent by e-mail; only
-  their SHA-256 is stored; each is single use and expires.
+- Tokens (activation, password reset, unlock, e-mail change) are 256-bit random secrets sent by
+  e-mail; only their SHA-256 is stored; each is single use and expires. An e-mail change token
+  carries the new address it confirms.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class TokenPurpose(enum.Enum):
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"  # noqa: S105  (names a purpose, holds no password)
     UNLOCK = "unlock"
+    EMAIL_CHANGE = "email_change"  # confirms the main guardian's new address for the account
 
     @property
     def lifetime(self) -> pendulum.Duration:
@@ -123,6 +125,7 @@ class TokenPurpose(enum.Enum):
             TokenPurpose.ACTIVATION: pendulum.duration(hours=72),
             TokenPurpose.PASSWORD_RESET: pendulum.duration(hours=1),
             TokenPurpose.UNLOCK: pendulum.duration(hours=24),
+            TokenPurpose.EMAIL_CHANGE: pendulum.duration(hours=72),
         }[self]
 
 
@@ -138,15 +141,24 @@ class OneTimeToken:
     expires_at: pendulum.DateTime = field(converter=as_utc)
     used_at: pendulum.DateTime | None = None
     revoked: bool = False
+    new_email: str | None = None  # for EMAIL_CHANGE: the address the link confirms
     id: int | None = field(default=None, kw_only=True)
 
     @classmethod
     def issue(
-        cls, account_id: int, purpose: TokenPurpose, now: pendulum.DateTime
+        cls,
+        account_id: int,
+        purpose: TokenPurpose,
+        now: pendulum.DateTime,
+        *,
+        new_email: str | None = None,
     ) -> tuple[str, OneTimeToken]:
         """A new token and its secret (to e-mail; it is never stored)."""
         secret = secrets.token_urlsafe(32)
-        return secret, cls(account_id, purpose, hash_token(secret), now + purpose.lifetime)
+        token = cls(
+            account_id, purpose, hash_token(secret), now + purpose.lifetime, new_email=new_email
+        )
+        return secret, token
 
     def matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.token_hash, hash_token(secret))
@@ -163,7 +175,13 @@ class OneTimeToken:
 
 
 def portal_event(
-    account: Account, action: str, summary: str, *, at: pendulum.DateTime, ip: str, **details: str
+    account: Account,
+    action: str,
+    summary: str,
+    *,
+    at: pendulum.DateTime,
+    ip: str,
+    **details: object,
 ) -> AuditEvent:
     """What the family did itself on the portal (activation, password change, unlock...): the
     account is the actor, the connection's address is kept with the other ``details``."""

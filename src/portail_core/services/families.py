@@ -22,6 +22,7 @@ from portail_core.domain.guardians import AuthorizedPerson, Guardian
 from portail_core.domain.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
+from portail_core.services.accounts import propose_email_change
 
 __all__ = [
     "DossierEdit",
@@ -177,12 +178,15 @@ def update_guardian_contact(
     *,
     phones: list[str],
     email: str | None,
+    public_url: str,
     actor: Actor,
     clock: Clock,
 ) -> Family:
     """Change a guardian's phones and e-mail (effective at once; the history keeps old -> new).
 
-    The address, which decides residency and so the tariff, is changed by the guichet unique.
+    A new e-mail for the main guardian reaches the account only once confirmed with the link
+    sent to it (``propose_email_change``, in the same transaction). The address, which decides
+    residency and so the tariff, is changed by the guichet unique.
     """
     now = clock.now()
     with uow:
@@ -210,6 +214,10 @@ def update_guardian_contact(
                     family_id=family_id,
                 )
             )
+            if guardian_number == 1 and f"{prefix}.email" in changes:
+                propose_email_change(
+                    uow, family_id, new.email, public_url=public_url, actor=actor, now=now
+                )
             uow.commit()
         return family
 
@@ -273,11 +281,19 @@ _FIELDS = ("name", "resident", "insurance_valid_until", *_QUOTIENT, *_CONTACT, *
 
 
 def edit_family(
-    uow: UnitOfWork, family_id: int, edit: DossierEdit, *, actor: Actor, clock: Clock
+    uow: UnitOfWork,
+    family_id: int,
+    edit: DossierEdit,
+    *,
+    public_url: str,
+    actor: Actor,
+    clock: Clock,
 ) -> dict[str, list[str]]:
     """Change a dossier at the guichet unique; returns what changed (old -> new), also recorded
     in the audit trail. Nothing is written unless every value is valid: InvalidInput lists the
     problems (field names prefixed: ``quotient.value``, ``guardian.phones``, ``child.school_code``).
+    A new e-mail for the main guardian reaches the account once confirmed
+    (``propose_email_change``).
 
     Changing the main guardian's address needs ``resident`` (it decides the tariffs), as when
     staff approve a family's request; a school must be one of the catalogue's.
@@ -316,6 +332,15 @@ def edit_family(
                     family_id=family_id,
                 )
             )
+            if "guardians.1.email" in changes:
+                propose_email_change(
+                    uow,
+                    family_id,
+                    family.main_guardian.email,
+                    public_url=public_url,
+                    actor=actor,
+                    now=now,
+                )
             uow.commit()
         return changes
 
