@@ -260,21 +260,7 @@ def test_illness_with_a_certificate_first_day_billed_then_free(
 ) -> None:
     """Léa (QF 1 250, resident: 10,40 € a day) is booked every Wednesday of September and ill
     from 14 to 25 September: 16/09 is billed (jour de carence), 23/09 is free."""
-    with world.uow() as uow:
-        for day in (2, 9, 16, 23, 30):
-            uow.reservations.add(
-                Reservation(
-                    world.martin,
-                    world.child_id("Léa"),
-                    "ALSH",
-                    "JOURNEE",
-                    date(2026, 9, day),
-                    "ELEM",
-                    world.clock.now(),
-                    "R1",
-                )
-            )
-        uow.commit()
+    book_lea(world, *(("ALSH", "JOURNEE", date(2026, 9, day)) for day in (2, 9, 16, 23, 30)))
     number = declare(world, store).number
     justify_absence(world.uow(), store, world.clock, absence_id=number, actor=DESK)
     world.clock.set(pendulum.datetime(2026, 10, 1, 9, 0, tz="Europe/Paris"))
@@ -285,21 +271,7 @@ def test_illness_with_a_certificate_first_day_billed_then_free(
 def test_the_establishments_booked_during_the_absence_are_alerted_without_the_reason(
     world: World, store: InMemoryDocumentStore
 ) -> None:
-    with world.uow() as uow:
-        for day in (9, 16, 23):
-            uow.reservations.add(
-                Reservation(
-                    world.martin,
-                    world.child_id("Léa"),
-                    "ALSH",
-                    "JOURNEE",
-                    date(2026, 9, day),
-                    "ELEM",
-                    world.clock.now(),
-                    "R1",
-                )
-            )
-        uow.commit()
+    book_lea(world, *(("ALSH", "JOURNEE", date(2026, 9, day)) for day in (9, 16, 23)))
     declare(world, store)  # 14 to 25 September: the 16th and the 23rd are booked
     [message] = world.store.state.outbox
     assert message.to == "alsh@demo-sur-mer.example"
