@@ -51,8 +51,8 @@ from adapters.persistence.tables import (
     reservations,
 )
 from benchmarks.common import DATABASES, QueryCounter, database, migrated_engine
-from portail_core.domain.child import Child
-from portail_core.domain.dossier import Family
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family
 from portail_core.services.billing import BillingReport, run_billing
 from portail_core.services.catalogue import load_catalogue
 

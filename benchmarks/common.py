@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from tests.unit.reservation_world import demo_catalogue, with_places
 
 from adapters.persistence import create_database_engine, upgrade
-from portail_core.domain.catalogue import Catalogue
+from portail_core.domain.catalogue.establishments import Catalogue
 
 __all__ = [
     "DATABASES",

@@ -33,8 +33,8 @@ from tests.unit.reservation_world import DESK, NOW, sources
 from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork
 from benchmarks.common import DATABASES, database, four_unit_catalogue, migrated_engine
-from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.reservation import Slot
+from portail_core.domain.bookings.selection import Selection
 from portail_core.services.catalogue import load_catalogue
 
 CLIENTS = (1, 4, 16)

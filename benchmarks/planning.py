@@ -42,10 +42,10 @@ from benchmarks.common import (
 from entrypoints.bootstrap import Services, official_calendars
 from entrypoints.settings import Settings
 from entrypoints.web.app import create_app
-from portail_core.domain.account import Account, AccountStatus
-from portail_core.domain.planning import CellState, Planning
-from portail_core.domain.reservation import Reservation, Slot, WaitingEntry
-from portail_core.domain.selection import Selection
+from portail_core.domain.accounts.account import Account, AccountStatus
+from portail_core.domain.bookings.planning import CellState, Planning
+from portail_core.domain.bookings.reservation import Reservation, Slot, WaitingEntry
+from portail_core.domain.bookings.selection import Selection
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.reservations import show_planning
 from portail_core.services.sessions import log_in

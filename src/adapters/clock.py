@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pendulum
 
-from portail_core.domain.instants import PARIS, as_paris
+from portail_core.domain.shared.instants import PARIS, as_paris
 
 __all__ = ["FixedClock", "SystemClock"]
 

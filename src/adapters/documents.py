@@ -15,7 +15,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from portail_core.domain.documents import StoredDocument, check_upload, is_file_id
+from portail_core.domain.dossiers.documents import StoredDocument, check_upload, is_file_id
 from portail_core.errors import NotFound
 
 __all__ = ["FileDocumentStore", "InMemoryDocumentStore"]

@@ -15,10 +15,10 @@ from typing import Any
 
 import pendulum
 
-from portail_core.domain.child import Authorizations, Child
-from portail_core.domain.dossier import Family, FamilyQuotient, RegulationConsent
-from portail_core.domain.guardians import AuthorizedPerson, Guardian
-from portail_core.domain.instants import PARIS
+from portail_core.domain.dossiers.child import Authorizations, Child
+from portail_core.domain.dossiers.family import Family, FamilyQuotient, RegulationConsent
+from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
+from portail_core.domain.shared.instants import PARIS
 from portail_core.errors import InvalidInput
 
 __all__ = ["read_family_file"]

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from portail_core.domain.child import Child
-from portail_core.domain.dossier import Family, FamilyQuotient
-from portail_core.domain.guardians import Guardian
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family, FamilyQuotient
+from portail_core.domain.dossiers.guardians import Guardian
 from portail_core.errors import InvalidInput
 
 __all__ = ["COLUMNS", "ImportFile", "Rejection", "read_family_csv"]

@@ -13,29 +13,30 @@ from typing import Protocol, Self
 
 import pendulum
 
-from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
+from portail_core.domain.absences import Absence
+from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
+from portail_core.domain.accounts.session import PortalSession
+from portail_core.domain.accounts.throttle import LoginThrottle
+from portail_core.domain.attendance import AttendanceMark
 from portail_core.domain.audit import AuditEvent
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.changes import ChangeRequest
-from portail_core.domain.commune import Commune
-from portail_core.domain.consumption import Absence, AttendanceMark
-from portail_core.domain.direct_debit import DebitBatch
-from portail_core.domain.documents import StoredDocument
-from portail_core.domain.dossier import Family
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.invoice_sheet import InvoiceSheet
-from portail_core.domain.outbox import OutgoingEmail, RenderedEmail
-from portail_core.domain.payment import Payment
-from portail_core.domain.reservation import (
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet
+from portail_core.domain.bookings.reservation import (
     PlaceKey,
     Reservation,
     ReservationEvent,
     WaitingEntry,
 )
-from portail_core.domain.school_calendar import SchoolCalendar
-from portail_core.domain.selection import PlanningDraft
-from portail_core.domain.session import PortalSession
-from portail_core.domain.throttle import LoginThrottle
+from portail_core.domain.bookings.selection import PlanningDraft
+from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar
+from portail_core.domain.communes import Commune
+from portail_core.domain.dossiers.changes import ChangeRequest
+from portail_core.domain.dossiers.documents import StoredDocument
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.messaging import OutgoingEmail, RenderedEmail
+from portail_core.domain.payments.direct_debit import DebitBatch
+from portail_core.domain.payments.payment import Payment
 
 __all__ = [
     "AbsenceRepository",

@@ -9,12 +9,12 @@ import pendulum
 
 from adapters.clock import FixedClock
 from entrypoints.bootstrap import Services
+from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor
-from portail_core.domain.consumption import AttendanceMark, Presence
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.services.billing import BillingReport, run_billing
 
 SEPTEMBER_WEDNESDAYS = [date(2026, 9, d) for d in (2, 9, 16, 23, 30)]

@@ -8,9 +8,9 @@ import attrs
 from sqlalchemy import Engine, text
 
 from adapters.clock import FixedClock
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.bookings.selection import Selection
+from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.ports import UnitOfWorkFactory
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.families import create_family

@@ -19,7 +19,7 @@ from adapters.clock import FixedClock
 from adapters.mail import SmtpMailer
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.bookings.reservation import Reservation
 from portail_core.services.outbox import dispatch_outbox
 from tests.integration.test_attendance_cli import add_family, child_id
 from tests.integration.test_auth_web import NOW, clock, services  # noqa: F401  (fixtures reused)

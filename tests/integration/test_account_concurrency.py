@@ -8,7 +8,7 @@ import pendulum
 
 from adapters.clock import FixedClock
 from adapters.passwords import PlainTestHasher
-from portail_core.domain.account import (
+from portail_core.domain.accounts.account import (
     Account,
     AccountStatus,
     OneTimeToken,

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
 
 from entrypoints.cli import main
-from portail_core.domain.completeness import SchoolYear
+from portail_core.domain.dossiers.completeness import SchoolYear
 from tests.integration.test_outbox_smtp import Inbox, free_port
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "famille-demo.toml"

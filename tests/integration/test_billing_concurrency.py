@@ -20,9 +20,9 @@ from sqlalchemy import Engine, text
 from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
 from adapters.persistence.billing import SqlInvoiceRepository
-from portail_core.domain.consumption import AttendanceMark, Presence
-from portail_core.domain.invoice import Invoice
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.attendance import AttendanceMark, Presence
+from portail_core.domain.billing.invoice import Invoice
+from portail_core.domain.bookings.reservation import Reservation
 from portail_core.ports import UnitOfWorkFactory
 from portail_core.services.billing import BillingReport, run_billing
 from portail_core.services.catalogue import load_catalogue

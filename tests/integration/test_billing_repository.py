@@ -18,20 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.persistence import SqlUnitOfWork
+from portail_core.domain.absences import Absence, AbsenceReason
+from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.consumption import (
-    Absence,
-    AbsenceReason,
-    AttendanceMark,
-    ConsumptionState,
-    Presence,
-    Pricing,
-)
-from portail_core.domain.dossier import Family, FamilyQuotient
-from portail_core.domain.invoice import DocumentKind, Invoice, InvoiceLine
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.billing.consumption import ConsumptionState, Pricing
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.dossiers.family import Family, FamilyQuotient
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.ports import UnitOfWorkFactory
 from portail_core.services.billing import BillingReport, run_billing
 from portail_core.services.catalogue import load_catalogue

@@ -7,10 +7,10 @@ import attrs
 import pytest
 
 from adapters.commune_file import read_commune_file
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.commune import SchoolZone
-from portail_core.domain.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.communes import SchoolZone
 from tests.integration.conftest import UowFactory
 
 

@@ -16,8 +16,8 @@ from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
 from portail_core.domain.audit import Actor
-from portail_core.domain.dossier import FamilyQuotient, QuotientSource
-from portail_core.domain.guardians import Address
+from portail_core.domain.dossiers.family import FamilyQuotient, QuotientSource
+from portail_core.domain.dossiers.guardians import Address
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.changes import (
     approve_change,

@@ -5,10 +5,10 @@ from importlib.resources import files
 import pytest
 
 from adapters.commune_file import read_commune_file
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.catalogue import DayKind, ServiceKind
-from portail_core.domain.consumption import BillingRules
-from portail_core.domain.money import Money
+from portail_core.domain.billing.consumption import BillingRules
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput
 
 DEMO = (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")

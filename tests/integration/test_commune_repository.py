@@ -1,6 +1,6 @@
 """One contract for the commune repository, run on memory, SQLite and PostgreSQL alike."""
 
-from portail_core.domain.commune import Commune, SchoolZone
+from portail_core.domain.communes import Commune, SchoolZone
 from tests.integration.conftest import UowFactory
 
 

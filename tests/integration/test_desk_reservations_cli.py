@@ -17,10 +17,10 @@ from adapters.clock import FixedClock
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
 from portail_core.domain.audit import Actor
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import PlanningDraft, Selection
+from portail_core.domain.bookings.reservation import Slot
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.bookings.selection import PlanningDraft, Selection
+from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.services.families import create_family
 from portail_core.services.reservations import book_at_desk
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)

@@ -20,9 +20,9 @@ from click.testing import Result
 
 from adapters.clock import FixedClock
 from entrypoints.bootstrap import Services
-from portail_core.domain.direct_debit import SepaMandate
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.domain.payments.direct_debit import SepaMandate
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.services.invoices import InvoiceStatus, family_account
 from tests.integration.conftest import UowFactory
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)

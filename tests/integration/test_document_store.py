@@ -8,7 +8,11 @@ from typing import Protocol
 import pytest
 
 from adapters.documents import FileDocumentStore, InMemoryDocumentStore
-from portail_core.domain.documents import MAX_DOCUMENT_BYTES, DocumentFormat, StoredDocument
+from portail_core.domain.dossiers.documents import (
+    MAX_DOCUMENT_BYTES,
+    DocumentFormat,
+    StoredDocument,
+)
 from portail_core.errors import InvalidInput, NotFound
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"

@@ -4,9 +4,9 @@ import attrs
 import pendulum
 import pytest
 
-from portail_core.domain.account import Account, OneTimeToken, TokenPurpose, hash_token
-from portail_core.domain.child import Child
-from portail_core.domain.dossier import Family
+from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose, hash_token
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family
 from tests.integration.conftest import UowFactory
 from tests.unit.dossier_builders import TODAY, complete_family
 

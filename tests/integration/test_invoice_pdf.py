@@ -14,10 +14,10 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from adapters.pdf import HtmlInvoiceRenderer
-from portail_core.domain.consumption import ConsumptionState, Pricing
-from portail_core.domain.invoice import DocumentKind, Invoice, InvoiceLine
-from portail_core.domain.invoice_sheet import InvoiceSheet
-from portail_core.domain.money import Money
+from portail_core.domain.billing.consumption import ConsumptionState, Pricing
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet
+from portail_core.domain.shared.money import Money
 
 WHITESPACE = re.compile(r"[\s\u00a0\u202f]+")
 

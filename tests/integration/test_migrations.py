@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 
 from adapters.persistence import SqlUnitOfWork, current_revision, downgrade, head_revision, upgrade
 from adapters.persistence.tables import metadata
-from portail_core.domain.commune import Commune
+from portail_core.domain.communes import Commune
 from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import NOW
 

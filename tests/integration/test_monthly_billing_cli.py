@@ -14,10 +14,10 @@ from click.testing import CliRunner, Result
 from adapters.clock import FixedClock
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.consumption import ConsumptionState, Pricing
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.money import Money
+from portail_core.domain.billing.consumption import ConsumptionState, Pricing
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.domain.shared.money import Money
 from tests.integration.test_attendance_cli import add_family, child_id
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
 

@@ -12,7 +12,7 @@ from adapters.persistence import upgrade
 from entrypoints.bootstrap import bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
-from portail_core.domain.outbox import OutgoingEmail
+from portail_core.domain.messaging import OutgoingEmail
 
 CONTEXT = {
     "commune": "Ville de Démo-sur-Mer",

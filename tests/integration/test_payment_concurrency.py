@@ -15,10 +15,10 @@ from sqlalchemy import Engine
 from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork
 from portail_core.domain.audit import Actor
-from portail_core.domain.consumption import ConsumptionState, Pricing
-from portail_core.domain.invoice import DocumentKind, Invoice, InvoiceLine
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.domain.billing.consumption import ConsumptionState, Pricing
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.errors import PortailError
 from portail_core.services.families import create_family
 from portail_core.services.invoices import family_account

@@ -18,9 +18,9 @@ from adapters.mail import JinjaEmailRenderer, SmtpMailer
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
 from portail_core.domain.audit import Actor
-from portail_core.domain.invoice import Invoice
-from portail_core.domain.money import Money
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.billing.invoice import Invoice
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.shared.money import Money
 from portail_core.services.billing import run_billing
 from portail_core.services.families import create_family
 from portail_core.services.invoices import InvoiceStatus, family_account

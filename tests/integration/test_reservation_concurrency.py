@@ -20,9 +20,9 @@ from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
 from adapters.persistence.reservations import SqlReservationRepository, SqlWaitingListRepository
 from adapters.persistence.tables import waiting_entries
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.reservation import EventKind, Slot, WaitingStatus
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.reservation import EventKind, Slot, WaitingStatus
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.bookings.selection import Selection
 from portail_core.errors import RuleViolation
 from portail_core.services.reservations import Confirmation
 from portail_core.services.waiting_list import ProcessReport, accept_offer, process_waiting_lists

@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.money import Money
-from portail_core.domain.reservation import (
+from portail_core.domain.bookings.reservation import (
     EventKind,
     PlaceKey,
     Reservation,
@@ -26,13 +25,14 @@ from portail_core.domain.reservation import (
     WaitingEntry,
     WaitingStatus,
 )
-from portail_core.domain.selection import (
+from portail_core.domain.bookings.selection import (
     PlanningDraft,
     Request,
     Selection,
     SelectionLine,
     Summary,
 )
+from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict
 from portail_core.ports import UnitOfWorkFactory
 from portail_core.services.families import create_family

@@ -10,10 +10,10 @@ import pendulum
 import pytest
 
 from adapters.mail import JinjaEmailRenderer
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.planning import CellState
-from portail_core.domain.reservation import EventKind, Slot, WaitingStatus
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.planning import CellState
+from portail_core.domain.bookings.reservation import EventKind, Slot, WaitingStatus
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.bookings.selection import Selection
 from portail_core.errors import RuleViolation
 from portail_core.services.outbox import dispatch_outbox
 from portail_core.services.reservations import child_history, show_planning

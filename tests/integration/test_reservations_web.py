@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from entrypoints.bootstrap import Services
-from portail_core.domain.dossier import Family
+from portail_core.domain.dossiers.family import Family
 from portail_core.services.families import create_family
 from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
     STAFF,

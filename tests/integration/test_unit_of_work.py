@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
-from portail_core.domain.commune import Commune
+from portail_core.domain.communes import Commune
 from portail_core.errors import ConfigurationError, Conflict
 from tests.integration.conftest import UowFactory
 

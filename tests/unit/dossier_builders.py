@@ -11,15 +11,15 @@ from typing import Any
 import attrs
 import pendulum
 
-from portail_core.domain.child import Authorizations, Child
-from portail_core.domain.completeness import SchoolYear
-from portail_core.domain.dossier import (
+from portail_core.domain.dossiers.child import Authorizations, Child
+from portail_core.domain.dossiers.completeness import SchoolYear
+from portail_core.domain.dossiers.family import (
     Family,
     FamilyQuotient,
     RegulationConsent,
     SupportingDocument,
 )
-from portail_core.domain.guardians import AuthorizedPerson, Guardian
+from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
 
 TODAY = date(2026, 6, 15)
 YEAR = SchoolYear(2026)  # 1 September 2026 - 31 August 2027

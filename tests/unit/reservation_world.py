@@ -15,10 +15,10 @@ from adapters.commune_file import read_commune_file
 from adapters.memory.unit_of_work import InMemoryStore, InMemoryUnitOfWork
 from adapters.public_holidays import FrenchPublicHolidays
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.dossier import Family
-from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.reservation import Slot
+from portail_core.domain.bookings.selection import Selection
+from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.domain.dossiers.family import Family
 from portail_core.services.catalogue import CommuneDetails, load_catalogue
 from portail_core.services.families import create_family
 from portail_core.services.opening_calendar import CalendarSources

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from adapters.clock import FixedClock
 from adapters.documents import InMemoryDocumentStore
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.consumption import AbsenceReason
-from portail_core.domain.money import Money
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.services.absences import (
     Upload,

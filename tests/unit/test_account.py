@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.account import (
+from portail_core.domain.accounts.account import (
     Account,
     AccountLocked,
     OneTimeToken,

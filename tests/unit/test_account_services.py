@@ -6,10 +6,15 @@ import pytest
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import PlainTestHasher
-from portail_core.domain.account import AccountLocked, AccountStatus, TokenPurpose, TooManyAttempts
+from portail_core.domain.accounts.account import (
+    AccountLocked,
+    AccountStatus,
+    TokenPurpose,
+    TooManyAttempts,
+)
 from portail_core.domain.audit import Actor
-from portail_core.domain.completeness import SchoolYear
-from portail_core.domain.outbox import OutgoingEmail
+from portail_core.domain.dossiers.completeness import SchoolYear
+from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portail_core.services.accounts import (
     IncompleteDossier,

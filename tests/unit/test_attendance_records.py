@@ -12,14 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portail_core.domain.absences import Absence, AbsenceReason
+from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import AuditEvent
-from portail_core.domain.consumption import (
-    Absence,
-    AbsenceReason,
-    ConsumptionState,
-    Presence,
-)
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.billing.consumption import ConsumptionState
+from portail_core.domain.bookings.reservation import Reservation
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.services.attendance_records import (
     MarkInput,

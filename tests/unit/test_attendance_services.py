@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.unit_of_work import InMemoryStore
-from portail_core.domain.booking_rules import PromotionMode, WaitingListPolicy
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.reservation import Slot
+from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
+from portail_core.domain.bookings.selection import Selection
+from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.services.attendance import (
     AttendanceSheet,

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.consumption import Absence, AbsenceReason, AttendanceMark, Presence
-from portail_core.domain.dossier import FamilyQuotient
-from portail_core.domain.invoice import DocumentKind
-from portail_core.domain.money import Money
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.absences import Absence, AbsenceReason
+from portail_core.domain.attendance import AttendanceMark, Presence
+from portail_core.domain.billing.invoice import DocumentKind
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.dossiers.family import FamilyQuotient
+from portail_core.domain.shared.money import Money
 from portail_core.errors import RuleViolation
 from portail_core.services.billing import run_billing
 from portail_core.services.families import create_family
@@ -207,8 +208,8 @@ def test_a_dry_run_writes_nothing_and_a_month_not_over_is_refused() -> None:
 
 @given(price=st.integers(0, 100_000), quantity=st.integers(0, 31))
 def test_a_line_is_quantity_times_unit_price_exactly(price: int, quantity: int) -> None:
-    from portail_core.domain.consumption import ConsumptionState, Pricing
-    from portail_core.domain.invoice import InvoiceLine
+    from portail_core.domain.billing.consumption import ConsumptionState, Pricing
+    from portail_core.domain.billing.invoice import InvoiceLine
 
     line = InvoiceLine(
         "Léa", "ALSH", "Repas", ConsumptionState.PRESENT, Pricing.NORMAL, Money(price), quantity
@@ -217,8 +218,8 @@ def test_a_line_is_quantity_times_unit_price_exactly(price: int, quantity: int) 
 
 
 def test_the_open_source_peers_rounding_bug_does_not_happen_here() -> None:
-    from portail_core.domain.consumption import ConsumptionState, Pricing
-    from portail_core.domain.invoice import InvoiceLine
+    from portail_core.domain.billing.consumption import ConsumptionState, Pricing
+    from portail_core.domain.billing.invoice import InvoiceLine
 
     line = InvoiceLine(
         "Léa", "Cantine", "Repas", ConsumptionState.PRESENT, Pricing.NORMAL, euros("4,15"), 17
@@ -227,7 +228,7 @@ def test_the_open_source_peers_rounding_bug_does_not_happen_here() -> None:
 
 
 def test_statuses_and_balance_from_payments() -> None:
-    from portail_core.domain.payment import Payment, PaymentMode
+    from portail_core.domain.payments.payment import Payment, PaymentMode
     from portail_core.services.invoices import InvoiceStatus, family_account
 
     world = make_world()

@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.memory.billing import BillingState, InMemoryInvoiceRepository
+from portail_core.domain.absences import Absence, AbsenceReason
+from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.consumption import Absence, AbsenceReason, AttendanceMark, Presence
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.bookings.reservation import Reservation
 from portail_core.ports import UnitOfWork
 from portail_core.services.billing import BillingReport, month_bounds, run_billing
 from tests.unit.reservation_world import DESK, NOW, World, make_world

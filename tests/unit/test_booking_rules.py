@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from portail_core.domain.booking_rules import (
+from portail_core.domain.bookings.rules import (
     BookingRules,
     BookingWindow,
     DayOfPreviousMonth,
@@ -31,7 +31,7 @@ from portail_core.domain.booking_rules import (
     NoDeadline,
     WeekdayOfEarlierWeek,
 )
-from portail_core.domain.weekdays import Weekday
+from portail_core.domain.shared.weekdays import Weekday
 
 NOON = time(12)
 

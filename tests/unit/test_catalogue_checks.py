@@ -7,14 +7,15 @@ import pendulum
 import pytest
 
 from adapters.commune_file import read_commune_file
-from portail_core.domain.booking_rules import (
+from portail_core.domain.bookings.rules import (
     BookingRules,
     BookingWindow,
     DeadlineOverride,
     DeadlineSchedule,
     NoDeadline,
 )
-from portail_core.domain.catalogue import (
+from portail_core.domain.catalogue.checks import Problem, catalogue_problems
+from portail_core.domain.catalogue.establishments import (
     AgeGroup,
     CapacityOverride,
     Catalogue,
@@ -26,10 +27,9 @@ from portail_core.domain.catalogue import (
     Unit,
     age_in_years,
 )
-from portail_core.domain.catalogue_checks import Problem, catalogue_problems
-from portail_core.domain.money import Money
-from portail_core.domain.tariff import QuotientBracket, Tariff
-from portail_core.domain.weekdays import Weekday
+from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
+from portail_core.domain.shared.money import Money
+from portail_core.domain.shared.weekdays import Weekday
 
 RULES = BookingRules(DeadlineSchedule(NoDeadline()), DeadlineSchedule(NoDeadline()))
 PLAGE = School("PLAGE", "École de la Plage", "2 avenue de l'Océan")

@@ -13,13 +13,13 @@ from adapters.commune_file import CommuneFile, read_commune_file
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.public_holidays import FixedPublicHolidays, FrenchPublicHolidays
 from portail_core.domain.audit import Actor
-from portail_core.domain.catalogue import Catalogue, CatalogueChanges, Establishment
-from portail_core.domain.catalogue_checks import Problem
-from portail_core.domain.commune import SchoolZone
-from portail_core.domain.money import Money
-from portail_core.domain.opening import OpeningReason
-from portail_core.domain.school_calendar import SchoolCalendar, SchoolHoliday
-from portail_core.domain.tariff import QuotientBracket, Tariff
+from portail_core.domain.catalogue.checks import Problem
+from portail_core.domain.catalogue.establishments import Catalogue, CatalogueChanges, Establishment
+from portail_core.domain.catalogue.opening import OpeningReason
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
+from portail_core.domain.communes import SchoolZone
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.services.catalogue import (
     check_catalogue,

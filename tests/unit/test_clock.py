@@ -4,7 +4,7 @@ import pendulum
 import pytest
 
 from adapters.clock import FixedClock, SystemClock
-from portail_core.domain.instants import PARIS, as_paris, as_utc, utc_from_wall_clock
+from portail_core.domain.shared.instants import PARIS, as_paris, as_utc, utc_from_wall_clock
 
 
 def test_the_system_clock_reads_the_paris_wall_clock() -> None:

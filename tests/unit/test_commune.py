@@ -1,6 +1,6 @@
 import pytest
 
-from portail_core.domain.commune import Commune, SchoolZone
+from portail_core.domain.communes import Commune, SchoolZone
 from portail_core.errors import InvalidInput
 
 

@@ -11,16 +11,16 @@ import pytest
 
 from adapters.memory.direct_debit import RecordingDebitWriter
 from adapters.persistence.codec import domain_codec
-from portail_core.domain.direct_debit import (
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.payments.direct_debit import (
     Creditor,
     SepaMandate,
     collection_date,
     masked_iban,
     sepa_text,
 )
-from portail_core.domain.dossier import Family
-from portail_core.domain.payment import PaymentMode
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.payments.payment import PaymentMode
 from portail_core.errors import Conflict, InvalidInput, RuleViolation
 from portail_core.services.direct_debit import (
     DebitExport,

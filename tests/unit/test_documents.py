@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from portail_core.domain.documents import (
+from portail_core.domain.dossiers.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentFormat,
     StoredDocument,

@@ -7,7 +7,7 @@ from datetime import date
 import pendulum
 import pytest
 
-from portail_core.domain.dossier import (
+from portail_core.domain.dossiers.family import (
     DocumentType,
     Family,
     FamilyQuotient,

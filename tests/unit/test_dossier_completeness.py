@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.child import Child, Pai
-from portail_core.domain.completeness import (
+from portail_core.domain.dossiers.child import Child, Pai
+from portail_core.domain.dossiers.completeness import (
     Completeness,
     SchoolYear,
     completeness,
     missing_for_school_year,
 )
-from portail_core.domain.dossier import DocumentType, Family, FamilyQuotient
-from portail_core.domain.guardians import Guardian
+from portail_core.domain.dossiers.family import DocumentType, Family, FamilyQuotient
+from portail_core.domain.dossiers.guardians import Guardian
 from portail_core.errors import InvalidInput
 from tests.unit.dossier_builders import (
     REGULATIONS,

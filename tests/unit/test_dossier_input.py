@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.raw_input import (
+from portail_core.domain.shared.raw_input import (
     InputReader,
     clean_text,
     normalise_phone,

@@ -6,9 +6,17 @@ from datetime import date
 
 import pytest
 
-from portail_core.domain.child import Authorizations, Child, Diet, DietKind, Doctor, Pai, Sex
-from portail_core.domain.eligibility import ChildFacts
-from portail_core.domain.guardians import (
+from portail_core.domain.catalogue.eligibility import ChildFacts
+from portail_core.domain.dossiers.child import (
+    Authorizations,
+    Child,
+    Diet,
+    DietKind,
+    Doctor,
+    Pai,
+    Sex,
+)
+from portail_core.domain.dossiers.guardians import (
     Address,
     AuthorizedPerson,
     EmployerContact,

@@ -4,8 +4,8 @@ from importlib.resources import files
 import pytest
 
 from adapters.commune_file import read_commune_file
-from portail_core.domain.catalogue import Catalogue, Establishment, Unit
-from portail_core.domain.eligibility import ChildFacts, eligibility_of
+from portail_core.domain.catalogue.eligibility import ChildFacts, eligibility_of
+from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import pytest
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import PlainTestHasher
-from portail_core.domain.account import Account, TokenPurpose
+from portail_core.domain.accounts.account import Account, TokenPurpose
 from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.outbox import OutgoingEmail
+from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import NotAllowed
 from portail_core.services.accounts import (
     confirm_email_change,

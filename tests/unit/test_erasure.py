@@ -9,8 +9,8 @@ import pendulum
 import pytest
 
 from adapters.documents import InMemoryDocumentStore
-from portail_core.domain.payment import Payment, PaymentMode
-from portail_core.domain.reservation import Reservation
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.errors import RuleViolation
 from portail_core.services.billing import run_billing
 from portail_core.services.erasure import erase_family

@@ -10,9 +10,9 @@ import pytest
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.catalogue import Catalogue, School
-from portail_core.domain.dossier import Family, FamilyQuotient, QuotientSource
-from portail_core.domain.guardians import Address
+from portail_core.domain.catalogue.establishments import Catalogue, School
+from portail_core.domain.dossiers.family import Family, FamilyQuotient, QuotientSource
+from portail_core.domain.dossiers.guardians import Address
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.services.families import (
     DossierEdit,

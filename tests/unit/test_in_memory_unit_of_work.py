@@ -1,7 +1,7 @@
 import pytest
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from portail_core.domain.commune import Commune
+from portail_core.domain.communes import Commune
 
 
 def a_commune() -> Commune:

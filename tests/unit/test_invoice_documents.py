@@ -10,11 +10,11 @@ import attrs
 import pytest
 
 from adapters.pdf import RecordingInvoiceRenderer
-from portail_core.domain.consumption import Presence
-from portail_core.domain.invoice import DocumentKind
-from portail_core.domain.invoice_sheet import InvoiceSheet, day_fr, month_fr
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.domain.attendance import Presence
+from portail_core.domain.billing.invoice import DocumentKind
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet, day_fr, month_fr
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.services.invoice_documents import invoice_pdf, invoice_sheet, list_invoices
 from portail_core.services.invoices import InvoiceStatus

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.money import Money, Rounding
+from portail_core.domain.shared.money import Money, Rounding
 from portail_core.errors import InvalidInput
 
 cents = st.integers(min_value=-(10**10), max_value=10**10)  # up to 100 million euros

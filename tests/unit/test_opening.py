@@ -8,10 +8,15 @@ import pytest
 from adapters.calendars import shipped_school_calendar
 from adapters.commune_file import read_commune_file
 from adapters.public_holidays import FrenchPublicHolidays
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.commune import FOUR_DAY_WEEK, SchoolZone
-from portail_core.domain.opening import CalendarContext, Opening, OpeningReason, opening_of
-from portail_core.domain.weekdays import Weekday
+from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.domain.catalogue.opening import (
+    CalendarContext,
+    Opening,
+    OpeningReason,
+    opening_of,
+)
+from portail_core.domain.communes import FOUR_DAY_WEEK, SchoolZone
+from portail_core.domain.shared.weekdays import Weekday
 
 Open = Callable[[str, str, date], Opening]
 R = OpeningReason

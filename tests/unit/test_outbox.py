@@ -6,7 +6,7 @@ import pytest
 from adapters.clock import FixedClock
 from adapters.mail import JinjaEmailRenderer, RecordingMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from portail_core.domain.outbox import EmailStatus, OutgoingEmail, retry_delay
+from portail_core.domain.messaging import EmailStatus, OutgoingEmail, retry_delay
 from portail_core.ports import MailerError, UnitOfWork, UnitOfWorkFactory
 from portail_core.services.outbox import DispatchReport, dispatch_outbox, outbox_listing
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.passwords import (
+from portail_core.domain.accounts.passwords import (
     COMMON_PASSWORDS,
     DICTIONARY_WORD_BITS,
     MAX_LENGTH,

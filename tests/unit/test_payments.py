@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore
+from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import AuditEvent
-from portail_core.domain.consumption import Presence
-from portail_core.domain.money import Money
-from portail_core.domain.payment import PaymentMode, allocate
+from portail_core.domain.payments.payment import PaymentMode, allocate
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.services.invoices import InvoiceStatus, family_account
 from portail_core.services.payments import (

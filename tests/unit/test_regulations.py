@@ -8,7 +8,7 @@ import pytest
 
 from adapters.memory import InMemoryUnitOfWork
 from portail_core.domain.audit import AuditEvent
-from portail_core.domain.catalogue import Catalogue
+from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.regulations import accept_regulation

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portail_core.domain.reservation import ReservationStatus, Slot, WaitingStatus
-from portail_core.domain.selection import Selection, validate_selection
+from portail_core.domain.bookings.reservation import ReservationStatus, Slot, WaitingStatus
+from portail_core.domain.bookings.selection import Selection, validate_selection
 from portail_core.services.planning_context import load_booker, load_planning
 from portail_core.services.reservations import confirm_planning, validate_planning
 from tests.unit.reservation_world import FAMILY, WEDNESDAY, World, make_world

@@ -8,12 +8,12 @@ import attrs
 import pendulum
 import pytest
 
-from portail_core.domain.catalogue import Catalogue
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
-from portail_core.domain.planning import CellState
-from portail_core.domain.reservation import EventKind, Slot
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.planning import CellState
+from portail_core.domain.bookings.reservation import EventKind, Slot
+from portail_core.domain.bookings.selection import Selection
+from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.services.billing import run_billing
 from portail_core.services.reservations import (

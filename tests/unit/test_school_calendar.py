@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from adapters.calendars import shipped_school_calendar
-from portail_core.domain.commune import SchoolZone
-from portail_core.domain.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.communes import SchoolZone
 
 A, B, C = SchoolZone.A, SchoolZone.B, SchoolZone.C
 

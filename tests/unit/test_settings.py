@@ -138,7 +138,7 @@ def test_trusted_proxies_are_a_small_number(instance_path: Path) -> None:
 
 
 def test_an_ipv6_client_is_limited_by_its_64_block() -> None:
-    from portail_core.domain.throttle import ip_key
+    from portail_core.domain.accounts.throttle import ip_key
 
     assert ip_key("2001:db8:1:2::1") == ip_key("2001:db8:1:2:ffff::9")
     assert ip_key("2001:db8:1:2::1") != ip_key("2001:db8:1:3::1")

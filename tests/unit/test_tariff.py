@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.money import Money
-from portail_core.domain.tariff import QuotientBracket, Tariff
+from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
+from portail_core.domain.shared.money import Money
 
 SEPT_2026 = date(2026, 9, 1)
 

@@ -16,9 +16,9 @@ from importlib.resources import files
 
 import pendulum
 
-from portail_core.domain.commune import SchoolZone
-from portail_core.domain.instants import PARIS
-from portail_core.domain.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.communes import SchoolZone
+from portail_core.domain.shared.instants import PARIS
 from portail_core.errors import InvalidInput
 
 __all__ = ["read_school_calendar", "shipped_school_calendar"]

@@ -19,18 +19,18 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from adapters.commune_file.model import CarenceDays, OfferHours
-from portail_core.domain.booking_rules import (
+from portail_core.domain.billing.consumption import BillingRules
+from portail_core.domain.bookings.rules import (
     RULE_NAMES,
     Deadline,
     PromotionMode,
     WaitingListPolicy,
 )
-from portail_core.domain.catalogue import DayKind, ServiceKind
-from portail_core.domain.consumption import BillingRules
-from portail_core.domain.instants import PARIS
-from portail_core.domain.money import Money
-from portail_core.domain.text import clean_line
-from portail_core.domain.weekdays import Weekday
+from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
+from portail_core.domain.shared.instants import PARIS
+from portail_core.domain.shared.money import Money
+from portail_core.domain.shared.text import clean_line
+from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import InvalidInput
 
 __all__ = ["FileValueError", "file_converter"]

@@ -12,10 +12,10 @@ from typing import NewType
 import pendulum
 from attrs import Factory, define
 
-from portail_core.domain.booking_rules import Deadline, PromotionMode
-from portail_core.domain.catalogue import DayKind, ServiceKind
-from portail_core.domain.money import Money
-from portail_core.domain.weekdays import Weekday
+from portail_core.domain.bookings.rules import Deadline, PromotionMode
+from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
+from portail_core.domain.shared.money import Money
+from portail_core.domain.shared.weekdays import Weekday
 
 OfferHours = NewType("OfferHours", int)
 """Hours a family has to accept a place offered from the waiting list (1 to 720)."""

@@ -21,7 +21,8 @@ from adapters.commune_file.model import (
     FileTariff,
     FileUnit,
 )
-from portail_core.domain.booking_rules import (
+from portail_core.domain.billing.consumption import BillingRules
+from portail_core.domain.bookings.rules import (
     BookingRules,
     BookingWindow,
     DeadlineOverride,
@@ -30,7 +31,8 @@ from portail_core.domain.booking_rules import (
     PromotionMode,
     WaitingListPolicy,
 )
-from portail_core.domain.catalogue import (
+from portail_core.domain.catalogue.checks import Problem, catalogue_problems
+from portail_core.domain.catalogue.establishments import (
     AgeGroup,
     CapacityOverride,
     Catalogue,
@@ -40,9 +42,7 @@ from portail_core.domain.catalogue import (
     ServiceKind,
     Unit,
 )
-from portail_core.domain.catalogue_checks import Problem, catalogue_problems
-from portail_core.domain.consumption import BillingRules
-from portail_core.domain.tariff import QuotientBracket, Tariff
+from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
 from portail_core.errors import InvalidInput
 from portail_core.services.communes import CommuneDetails, commune_from
 

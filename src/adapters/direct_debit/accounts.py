@@ -20,7 +20,7 @@ from schwifty.exceptions import (
     SchwiftyException,
 )
 
-from portail_core.domain.direct_debit import Creditor, compact, sepa_text
+from portail_core.domain.payments.direct_debit import Creditor, compact, sepa_text
 from portail_core.errors import InvalidInput
 
 __all__ = ["BankAccount", "check_bic", "check_creditor", "check_creditor_identifier", "check_iban"]

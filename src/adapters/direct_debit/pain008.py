@@ -16,8 +16,8 @@ from importlib.resources import files
 import xmlschema
 from sepaxml import SepaDD
 
-from portail_core.domain.direct_debit import DebitBatch, sepa_text
-from portail_core.domain.instants import as_paris
+from portail_core.domain.payments.direct_debit import DebitBatch, sepa_text
+from portail_core.domain.shared.instants import as_paris
 from portail_core.errors import InvalidInput
 
 __all__ = ["SCHEMA", "Pain008Writer", "validate_pain008"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from portail_core.domain.outbox import RenderedEmail
+from portail_core.domain.messaging import RenderedEmail
 
 __all__ = ["JinjaEmailRenderer"]
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from attrs import define, field
 
-from portail_core.domain.outbox import RenderedEmail
+from portail_core.domain.messaging import RenderedEmail
 from portail_core.errors import ConfigurationError
 from portail_core.ports import MailerError
 

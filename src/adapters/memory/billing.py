@@ -9,9 +9,10 @@ from datetime import date
 import attrs
 from attrs import define, field
 
-from portail_core.domain.consumption import Absence, AttendanceMark
-from portail_core.domain.invoice import DocumentKind, Invoice, document_number
-from portail_core.domain.payment import Payment
+from portail_core.domain.absences import Absence
+from portail_core.domain.attendance import AttendanceMark
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, document_number
+from portail_core.domain.payments.payment import Payment
 
 __all__ = [
     "BillingState",

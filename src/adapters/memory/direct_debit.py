@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portail_core.domain.direct_debit import DebitBatch
+from portail_core.domain.payments.direct_debit import DebitBatch
 
 __all__ = ["RecordingDebitWriter"]
 

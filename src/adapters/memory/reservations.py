@@ -9,7 +9,7 @@ from datetime import date
 import pendulum
 from attrs import define, field
 
-from portail_core.domain.reservation import (
+from portail_core.domain.bookings.reservation import (
     PlaceKey,
     Reservation,
     ReservationEvent,
@@ -17,7 +17,7 @@ from portail_core.domain.reservation import (
     WaitingEntry,
     WaitingStatus,
 )
-from portail_core.domain.selection import PlanningDraft
+from portail_core.domain.bookings.selection import PlanningDraft
 from portail_core.errors import Conflict
 
 __all__ = [

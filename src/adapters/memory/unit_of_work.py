@@ -32,16 +32,16 @@ from adapters.memory.reservations import (
     InMemoryReservationRepository,
     InMemoryWaitingListRepository,
 )
-from portail_core.domain.account import Account, OneTimeToken, TokenPurpose
+from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
+from portail_core.domain.accounts.session import PortalSession
+from portail_core.domain.accounts.throttle import LoginThrottle
 from portail_core.domain.audit import AuditEvent
-from portail_core.domain.catalogue import Catalogue, Establishment
-from portail_core.domain.changes import ChangeRequest, ChangeStatus
-from portail_core.domain.commune import Commune
-from portail_core.domain.dossier import Family
-from portail_core.domain.outbox import OutgoingEmail
-from portail_core.domain.school_calendar import SchoolCalendar
-from portail_core.domain.session import PortalSession
-from portail_core.domain.throttle import LoginThrottle
+from portail_core.domain.catalogue.establishments import Catalogue, Establishment
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar
+from portail_core.domain.communes import Commune
+from portail_core.domain.dossiers.changes import ChangeRequest, ChangeStatus
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import Conflict
 
 __all__ = [

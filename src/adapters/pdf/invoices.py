@@ -14,8 +14,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from portail_core.domain.invoice_sheet import InvoiceSheet
-from portail_core.domain.money import Money
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet
+from portail_core.domain.shared.money import Money
 
 __all__ = ["PDF_VARIANT", "HtmlInvoiceRenderer", "RecordingInvoiceRenderer"]
 

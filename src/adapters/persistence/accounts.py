@@ -8,7 +8,7 @@ import pendulum
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from adapters.persistence.tables import accounts, one_time_tokens, portal_sessions
-from portail_core.domain.account import Account, AccountStatus, OneTimeToken, TokenPurpose
+from portail_core.domain.accounts.account import Account, AccountStatus, OneTimeToken, TokenPurpose
 
 __all__ = ["SqlAccountRepository", "SqlTokenRepository"]
 

@@ -20,11 +20,12 @@ from adapters.persistence.tables import (
     invoices,
     payments,
 )
+from portail_core.domain.absences import Absence, AbsenceReason
+from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.consumption import Absence, AbsenceReason, AttendanceMark, Presence
-from portail_core.domain.invoice import DocumentKind, Invoice, InvoiceLine, document_number
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine, document_number
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 
 __all__ = [
     "SqlAbsenceRepository",

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import establishments, schools, units
-from portail_core.domain.catalogue import (
+from portail_core.domain.catalogue.establishments import (
     Catalogue,
     Closure,
     Establishment,

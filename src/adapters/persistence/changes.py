@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from adapters.persistence.tables import change_requests
-from portail_core.domain.changes import ChangeKind, ChangeRequest, ChangeStatus
+from portail_core.domain.dossiers.changes import ChangeKind, ChangeRequest, ChangeStatus
 
 __all__ = ["SqlChangeRequestRepository"]
 

@@ -14,9 +14,9 @@ import pendulum
 from cattrs import Converter
 from cattrs.strategies import configure_tagged_union
 
-from portail_core.domain.booking_rules import RULE_NAMES, Deadline
-from portail_core.domain.instants import utc_from_wall_clock
-from portail_core.domain.money import Money
+from portail_core.domain.bookings.rules import RULE_NAMES, Deadline
+from portail_core.domain.shared.instants import utc_from_wall_clock
+from portail_core.domain.shared.money import Money
 
 __all__ = ["domain_codec"]
 

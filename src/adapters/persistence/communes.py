@@ -6,8 +6,8 @@ from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.tables import communes
-from portail_core.domain.commune import Commune, SchoolZone
-from portail_core.domain.weekdays import Weekday
+from portail_core.domain.communes import Commune, SchoolZone
+from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import Conflict
 
 THE_COMMUNE_ID = 1

@@ -11,8 +11,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import children, families
-from portail_core.domain.child import Child
-from portail_core.domain.dossier import Family
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family
 
 __all__ = ["SqlFamilyRepository"]
 

@@ -9,8 +9,8 @@ import pendulum
 from sqlalchemy import Connection, Row, insert, select, update
 
 from adapters.persistence.tables import outbox
-from portail_core.domain.instants import as_utc
-from portail_core.domain.outbox import EmailStatus, OutgoingEmail
+from portail_core.domain.messaging import EmailStatus, OutgoingEmail
+from portail_core.domain.shared.instants import as_utc
 
 __all__ = ["SqlOutbox"]
 

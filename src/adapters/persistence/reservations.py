@@ -31,8 +31,7 @@ from adapters.persistence.tables import (
     waiting_entries,
 )
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.instants import UTC
-from portail_core.domain.reservation import (
+from portail_core.domain.bookings.reservation import (
     EventKind,
     PlaceKey,
     Reservation,
@@ -41,7 +40,8 @@ from portail_core.domain.reservation import (
     WaitingEntry,
     WaitingStatus,
 )
-from portail_core.domain.selection import PlanningDraft, Selection, Summary
+from portail_core.domain.bookings.selection import PlanningDraft, Selection, Summary
+from portail_core.domain.shared.instants import UTC
 
 __all__ = [
     "SqlPlanningDraftRepository",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from adapters.persistence.tables import school_holidays
-from portail_core.domain.commune import SchoolZone
-from portail_core.domain.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.communes import SchoolZone
 
 __all__ = ["SqlSchoolCalendarRepository"]
 

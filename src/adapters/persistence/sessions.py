@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, insert, select, update
 
 from adapters.persistence.tables import portal_sessions
-from portail_core.domain.session import PortalSession
+from portail_core.domain.accounts.session import PortalSession
 
 __all__ = ["SqlSessionRepository"]
 

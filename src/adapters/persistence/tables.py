@@ -148,7 +148,7 @@ audit_events = Table(
     Column("family_id", Integer, nullable=True, index=True),
 )
 
-# The transactional outbox (see portail_core.domain.outbox).
+# The transactional outbox (see portail_core.domain.messaging).
 outbox = Table(
     "outbox",
     metadata,

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.persistence.tables import login_throttles
-from portail_core.domain.throttle import LoginThrottle
+from portail_core.domain.accounts.throttle import LoginThrottle
 
 __all__ = ["SqlThrottleRepository"]
 

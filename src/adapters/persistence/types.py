@@ -10,7 +10,7 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from portail_core.domain.instants import as_utc, utc_from_wall_clock
+from portail_core.domain.shared.instants import as_utc, utc_from_wall_clock
 
 __all__ = ["UtcDateTime"]
 

@@ -13,8 +13,8 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
-from portail_core.domain.consumption import AbsenceReason
-from portail_core.domain.documents import MAX_DOCUMENT_BYTES
+from portail_core.domain.absences import AbsenceReason
+from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.errors import InvalidInput
 from portail_core.services.absences import (
     AbsenceLine,

@@ -13,7 +13,7 @@ from adapters.attendance_csv import MAX_FILE_SIZE, read_pointage_csv
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
-from portail_core.domain.consumption import Presence
+from portail_core.domain.attendance import Presence
 from portail_core.errors import InvalidInput
 from portail_core.services.attendance_records import (
     MarkInput,

@@ -11,7 +11,7 @@ from adapters.commune_file import CommuneFile, read_commune_file
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
-from portail_core.domain.catalogue import Catalogue, Establishment, Unit
+from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
 from portail_core.errors import InvalidInput
 from portail_core.services.catalogue import check_catalogue, current_catalogue, load_catalogue
 

@@ -12,7 +12,7 @@ from adapters.dossier_file import read_family_file
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.domain.audit import Actor
-from portail_core.domain.completeness import SchoolYear
+from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.services.accounts import open_account
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.communes import current_commune

@@ -10,8 +10,8 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import DateParam
-from portail_core.domain.documents import MAX_DOCUMENT_BYTES
-from portail_core.domain.dossier import DocumentType
+from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
+from portail_core.domain.dossiers.family import DocumentType
 from portail_core.errors import InvalidInput
 from portail_core.services.families import add_document
 

@@ -14,10 +14,10 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.audit import AuditEvent
-from portail_core.domain.child import Child
-from portail_core.domain.completeness import SchoolYear
-from portail_core.domain.dossier import Family
-from portail_core.domain.instants import as_paris
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.completeness import SchoolYear
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.instants import as_paris
 from portail_core.errors import InvalidInput
 from portail_core.services.erasure import erase_family
 from portail_core.services.families import (

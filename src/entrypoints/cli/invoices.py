@@ -10,7 +10,7 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import fail_with, pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
-from portail_core.domain.invoice_sheet import day_fr
+from portail_core.domain.billing.invoice_sheet import day_fr
 from portail_core.errors import InvalidInput
 from portail_core.services.invoice_documents import invoice_pdf, list_invoices
 from portail_core.services.invoices import InvoiceView

@@ -10,7 +10,7 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
-from portail_core.domain.instants import as_paris
+from portail_core.domain.shared.instants import as_paris
 from portail_core.services.outbox import dispatch_outbox, outbox_listing
 
 __all__ = ["group"]

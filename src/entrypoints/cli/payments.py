@@ -10,9 +10,9 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
-from portail_core.domain.instants import as_paris
-from portail_core.domain.money import Money
-from portail_core.domain.payment import DESK_MODES
+from portail_core.domain.payments.payment import DESK_MODES
+from portail_core.domain.shared.instants import as_paris
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput
 from portail_core.services.payments import (
     PaymentLine,

@@ -13,8 +13,8 @@ import pendulum
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
-from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import Request, Selection, SelectionLine
+from portail_core.domain.bookings.reservation import Slot
+from portail_core.domain.bookings.selection import Request, Selection, SelectionLine
 from portail_core.errors import InvalidInput
 from portail_core.services.attendance import AttendanceLine, AttendanceSheet, attendance_sheet
 from portail_core.services.desk import DeskTarget, desk_target, forced_reason

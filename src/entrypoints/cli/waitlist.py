@@ -10,8 +10,8 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from entrypoints.cli.reservations import as_code, french_day
-from portail_core.domain.planning import french_moment
-from portail_core.domain.reservation import WaitingStatus
+from portail_core.domain.bookings.planning import french_moment
+from portail_core.domain.bookings.reservation import WaitingStatus
 from portail_core.services.attendance import WaitingLine, waiting_list_report
 from portail_core.services.waiting_list import process_waiting_lists
 

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
+from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.consumption import AbsenceReason
-from portail_core.domain.documents import MAX_DOCUMENT_BYTES
+from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.errors import Conflict, InvalidInput, RuleViolation
 from portail_core.services.absences import (
     Upload,

@@ -7,8 +7,8 @@ from werkzeug.wrappers import Response
 
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import cookie_name, login_required, safe_next, set_session_cookie
-from portail_core.domain.account import AccountLocked, TokenPurpose, TooManyAttempts
-from portail_core.domain.passwords import MIN_LENGTH, POLICY_TEXT
+from portail_core.domain.accounts.account import AccountLocked, TokenPurpose, TooManyAttempts
+from portail_core.domain.accounts.passwords import MIN_LENGTH, POLICY_TEXT
 from portail_core.errors import InvalidInput, NotAllowed
 from portail_core.services.accounts import (
     activate_account,

@@ -22,11 +22,11 @@ from adapters.persistence.codec import domain_codec
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.child import Authorizations, DietKind
-from portail_core.domain.documents import MAX_DOCUMENT_BYTES, sniff_format
-from portail_core.domain.dossier import DocumentType, Family, QuotientSource
-from portail_core.domain.guardians import AuthorizedPerson
-from portail_core.domain.raw_input import phone_for_display
+from portail_core.domain.dossiers.child import Authorizations, DietKind
+from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES, sniff_format
+from portail_core.domain.dossiers.family import DocumentType, Family, QuotientSource
+from portail_core.domain.dossiers.guardians import AuthorizedPerson
+from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.changes import request_address_change, request_quotient_change
 from portail_core.services.families import (

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pendulum
 from flask import Flask
 
-from portail_core.domain.money import Money
-from portail_core.domain.raw_input import phone_for_display
+from portail_core.domain.shared.money import Money
+from portail_core.domain.shared.raw_input import phone_for_display
 
 __all__ = ["register_filters"]
 

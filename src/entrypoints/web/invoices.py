@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template
 
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
-from portail_core.domain.invoice_sheet import InvoiceSheet, month_fr
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet, month_fr
 from portail_core.errors import InvalidInput
 from portail_core.services.invoice_documents import InvoicePdf, invoice_pdf, invoice_sheet
 from portail_core.services.invoices import family_account

@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.child import Child
-from portail_core.domain.reservation import Slot
-from portail_core.domain.selection import Selection
+from portail_core.domain.bookings.reservation import Slot
+from portail_core.domain.bookings.selection import Selection
+from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput
 from portail_core.services.families import export_family
 from portail_core.services.reservations import (

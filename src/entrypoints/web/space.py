@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, render_template
 
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
-from portail_core.domain.completeness import SchoolYear
+from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.services.changes import list_changes
 from portail_core.services.families import family_dossier
 

@@ -1,1 +1,2 @@
-"""Entities and value objects, one module per concept."""
+"""Entities and value objects, one module or package per capability (``shared`` holds the values
+every capability uses)."""

@@ -9,7 +9,7 @@ from typing import Any
 import pendulum
 from attrs import field, frozen
 
-from portail_core.domain.instants import as_utc
+from portail_core.domain.shared.instants import as_utc
 
 __all__ = ["Actor", "AuditEvent", "Channel"]
 

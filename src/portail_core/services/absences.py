@@ -26,13 +26,13 @@ import attrs
 import pendulum
 from attrs import frozen
 
+from portail_core.domain.absences import Absence, AbsenceReason
 from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.child import Child
-from portail_core.domain.consumption import Absence, AbsenceReason
-from portail_core.domain.documents import DocumentFormat, check_upload, sniff_format
-from portail_core.domain.dossier import Family
-from portail_core.domain.outbox import OutgoingEmail
-from portail_core.domain.raw_input import InputReader
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.documents import DocumentFormat, check_upload, sniff_format
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
 

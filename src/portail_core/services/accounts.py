@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.account import (
+from portail_core.domain.accounts.account import (
     Account,
     AccountStatus,
     OneTimeToken,
@@ -27,14 +27,14 @@ from portail_core.domain.account import (
     hash_token,
     portal_event,
 )
+from portail_core.domain.accounts.passwords import PasswordContext, check_password
+from portail_core.domain.accounts.throttle import LoginThrottle, identifier_key, ip_key
 from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.completeness import SchoolYear, completeness
-from portail_core.domain.dossier import Family
-from portail_core.domain.instants import as_paris
-from portail_core.domain.outbox import OutgoingEmail
-from portail_core.domain.passwords import PasswordContext, check_password
-from portail_core.domain.text import has_control_characters, printable
-from portail_core.domain.throttle import LoginThrottle, identifier_key, ip_key
+from portail_core.domain.dossiers.completeness import SchoolYear, completeness
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.shared.instants import as_paris
+from portail_core.domain.shared.text import has_control_characters, printable
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork
 

@@ -16,12 +16,17 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.catalogue import Establishment, Unit
-from portail_core.domain.collation import french_sort_key
-from portail_core.domain.dossier import Family
-from portail_core.domain.opening import CalendarContext, opening_of
-from portail_core.domain.raw_input import phone_for_display
-from portail_core.domain.reservation import PlaceKey, Reservation, WaitingEntry, WaitingStatus
+from portail_core.domain.bookings.reservation import (
+    PlaceKey,
+    Reservation,
+    WaitingEntry,
+    WaitingStatus,
+)
+from portail_core.domain.catalogue.establishments import Establishment, Unit
+from portail_core.domain.catalogue.opening import CalendarContext, opening_of
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.collation import french_sort_key
+from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.desk import staff_establishment

@@ -16,22 +16,18 @@ from datetime import date
 import pendulum
 from attrs import frozen
 
+from portail_core.domain.absences import Absence
+from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.catalogue import Establishment, Unit
-from portail_core.domain.child import Child
-from portail_core.domain.collation import french_sort_key
-from portail_core.domain.consumption import (
-    Absence,
-    AttendanceMark,
-    ConsumptionState,
-    Presence,
-    consumptions_of,
-)
-from portail_core.domain.dossier import Family
-from portail_core.domain.opening import CalendarContext, Opening, opening_of
-from portail_core.domain.raw_input import InputReader
-from portail_core.domain.reservation import Reservation
-from portail_core.domain.text import printable
+from portail_core.domain.billing.consumption import ConsumptionState, consumptions_of
+from portail_core.domain.bookings.reservation import Reservation
+from portail_core.domain.catalogue.establishments import Establishment, Unit
+from portail_core.domain.catalogue.opening import CalendarContext, Opening, opening_of
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.collation import french_sort_key
+from portail_core.domain.shared.raw_input import InputReader
+from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.desk import staff_establishment

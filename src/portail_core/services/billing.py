@@ -15,19 +15,16 @@ from datetime import date, timedelta
 import attrs
 from attrs import frozen
 
+from portail_core.domain.absences import Absence
+from portail_core.domain.attendance import AttendanceMark
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.billing import PricedMonth, PriceList, price_month, quotient_label
-from portail_core.domain.collation import french_sort_key
-from portail_core.domain.consumption import (
-    Absence,
-    AttendanceMark,
-    BillingRules,
-    consumptions_of,
-)
-from portail_core.domain.direct_debit import DIRECT_DEBIT_DAY, collection_date
-from portail_core.domain.dossier import Family
-from portail_core.domain.invoice import DocumentKind, Invoice, InvoiceLine, lines_equal
-from portail_core.domain.money import Money
+from portail_core.domain.billing.consumption import BillingRules, consumptions_of
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine, lines_equal
+from portail_core.domain.billing.month import PricedMonth, PriceList, price_month, quotient_label
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.payments.direct_debit import DIRECT_DEBIT_DAY, collection_date
+from portail_core.domain.shared.collation import french_sort_key
+from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 

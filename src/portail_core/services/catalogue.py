@@ -7,15 +7,15 @@ from datetime import date
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.catalogue import (
+from portail_core.domain.catalogue.checks import Problem, catalogue_problems
+from portail_core.domain.catalogue.establishments import (
     Catalogue,
     CatalogueChanges,
     Establishment,
     Unit,
     catalogue_changes,
 )
-from portail_core.domain.catalogue_checks import Problem, catalogue_problems
-from portail_core.domain.tariff import Tariff
+from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.errors import InvalidInput
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.communes import (

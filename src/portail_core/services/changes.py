@@ -7,10 +7,10 @@ from datetime import date
 import attrs
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.changes import ChangeKind, ChangeRequest, ChangeStatus
-from portail_core.domain.dossier import FamilyQuotient
-from portail_core.domain.guardians import Address
-from portail_core.domain.text import clean_line
+from portail_core.domain.dossiers.changes import ChangeKind, ChangeRequest, ChangeStatus
+from portail_core.domain.dossiers.family import FamilyQuotient
+from portail_core.domain.dossiers.guardians import Address
+from portail_core.domain.shared.text import clean_line
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports import Clock, UnitOfWork
 

@@ -7,7 +7,7 @@ from typing import Any
 from attrs import field, frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.commune import Commune
+from portail_core.domain.communes import Commune
 from portail_core.errors import Conflict
 from portail_core.ports import Clock, UnitOfWork
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from portail_core.domain.catalogue import Establishment
-from portail_core.domain.text import clean_line, printable
+from portail_core.domain.catalogue.establishments import Establishment
+from portail_core.domain.shared.text import clean_line, printable
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import UnitOfWork
 

@@ -19,7 +19,9 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.direct_debit import (
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.payments.direct_debit import (
     RUM_PREFIX,
     Creditor,
     Debit,
@@ -29,9 +31,7 @@ from portail_core.domain.direct_debit import (
     masked_iban,
     month_label,
 )
-from portail_core.domain.dossier import Family
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portail_core.ports import Clock, DebitFileWriter, UnitOfWork
 from portail_core.services.billing import month_bounds

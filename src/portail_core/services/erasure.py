@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.child import Child
-from portail_core.domain.dossier import Family
-from portail_core.domain.guardians import Guardian, Relationship
-from portail_core.domain.reservation import WaitingStatus
+from portail_core.domain.bookings.reservation import WaitingStatus
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.dossiers.guardians import Guardian, Relationship
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
 from portail_core.services.invoices import account_from

@@ -10,16 +10,16 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.child import Authorizations, Child
-from portail_core.domain.completeness import Completeness, SchoolYear, completeness
-from portail_core.domain.dossier import (
+from portail_core.domain.dossiers.child import Authorizations, Child
+from portail_core.domain.dossiers.completeness import Completeness, SchoolYear, completeness
+from portail_core.domain.dossiers.family import (
     MAX_AUTHORIZED_PERSONS,
     Family,
     FamilyQuotient,
     SupportingDocument,
 )
-from portail_core.domain.guardians import AuthorizedPerson, Guardian
-from portail_core.domain.raw_input import InputReader
+from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
+from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports import Clock, DocumentStore, UnitOfWork
 from portail_core.services.accounts import propose_email_change

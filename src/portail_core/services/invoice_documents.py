@@ -11,8 +11,8 @@ import re
 
 from attrs import frozen
 
-from portail_core.domain.commune import Commune
-from portail_core.domain.invoice_sheet import InvoiceSheet
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet
+from portail_core.domain.communes import Commune
 from portail_core.errors import ConfigurationError, InvalidInput, NotFound
 from portail_core.ports import InvoiceRenderer, UnitOfWork
 from portail_core.services.billing import month_bounds

@@ -12,9 +12,9 @@ from collections import defaultdict
 
 from attrs import frozen
 
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.money import Money
-from portail_core.domain.payment import Payment, PaymentMode
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.errors import NotFound
 from portail_core.ports import UnitOfWork
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.catalogue import Establishment
-from portail_core.domain.commune import SchoolZone
-from portail_core.domain.opening import CalendarContext, Opening, opening_of
-from portail_core.domain.school_calendar import SchoolCalendar
+from portail_core.domain.catalogue.establishments import Establishment
+from portail_core.domain.catalogue.opening import CalendarContext, Opening, opening_of
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar
+from portail_core.domain.communes import SchoolZone
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import Clock, PublicHolidays, UnitOfWork
 

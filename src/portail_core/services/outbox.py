@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from portail_core.domain.outbox import MAX_ATTEMPTS, EmailStatus, OutgoingEmail, retry_delay
+from portail_core.domain.messaging import MAX_ATTEMPTS, EmailStatus, OutgoingEmail, retry_delay
 from portail_core.ports import Clock, EmailRenderer, Mailer, MailerError, UnitOfWorkFactory
 
 __all__ = ["DispatchReport", "dispatch_outbox", "outbox_listing"]

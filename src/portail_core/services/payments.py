@@ -15,20 +15,20 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.dossier import Family
-from portail_core.domain.invoice import DocumentKind, Invoice
-from portail_core.domain.money import Money
-from portail_core.domain.outbox import OutgoingEmail
-from portail_core.domain.payment import (
+from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.bookings.planning import french_moment
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.payments.payment import (
     DESK_MODES,
     MAX_DESK_PAYMENT,
     Payment,
     PaymentMode,
     allocate,
 )
-from portail_core.domain.planning import french_moment
-from portail_core.domain.raw_input import InputReader
-from portail_core.domain.text import printable
+from portail_core.domain.shared.money import Money
+from portail_core.domain.shared.raw_input import InputReader
+from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.invoices import (

@@ -12,20 +12,20 @@ from datetime import date, timedelta
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.catalogue import Establishment
-from portail_core.domain.child import Child
-from portail_core.domain.completeness import SchoolYear, completeness
-from portail_core.domain.dossier import Family
-from portail_core.domain.opening import CalendarContext
-from portail_core.domain.planning import (
+from portail_core.domain.billing.pricing import quotient_on, sibling_rank, unit_price
+from portail_core.domain.bookings.planning import (
     MAX_PLANNING_DAYS,
     Planning,
     PlanningFacts,
     build_planning,
     planning_days,
 )
-from portail_core.domain.pricing import quotient_on, sibling_rank, unit_price
-from portail_core.domain.reservation import PlaceKey, Slot
+from portail_core.domain.bookings.reservation import PlaceKey, Slot
+from portail_core.domain.catalogue.establishments import Establishment
+from portail_core.domain.catalogue.opening import CalendarContext
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.completeness import SchoolYear, completeness
+from portail_core.domain.dossiers.family import Family
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import UnitOfWork
 from portail_core.services.invoices import account_from

@@ -11,7 +11,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.dossier import RegulationConsent
+from portail_core.domain.dossiers.family import RegulationConsent
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 

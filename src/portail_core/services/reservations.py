@@ -14,10 +14,8 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.catalogue import Establishment, ServiceKind
-from portail_core.domain.outbox import OutgoingEmail
-from portail_core.domain.planning import Planning, french_moment
-from portail_core.domain.reservation import (
+from portail_core.domain.bookings.planning import Planning, french_moment
+from portail_core.domain.bookings.reservation import (
     EventKind,
     Reservation,
     ReservationEvent,
@@ -25,7 +23,7 @@ from portail_core.domain.reservation import (
     WaitingEntry,
     new_confirmation_number,
 )
-from portail_core.domain.selection import (
+from portail_core.domain.bookings.selection import (
     PlanningDraft,
     Request,
     Selection,
@@ -33,7 +31,9 @@ from portail_core.domain.selection import (
     Summary,
     validate_selection,
 )
-from portail_core.domain.text import clean_line
+from portail_core.domain.catalogue.establishments import Establishment, ServiceKind
+from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.shared.text import clean_line
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.opening_calendar import CalendarSources

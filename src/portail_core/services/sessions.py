@@ -5,8 +5,8 @@ from __future__ import annotations
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.account import AccountLocked, hash_token, portal_event
-from portail_core.domain.session import PortalSession
+from portail_core.domain.accounts.account import AccountLocked, hash_token, portal_event
+from portail_core.domain.accounts.session import PortalSession
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from portail_core.services.accounts import (

@@ -14,12 +14,8 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor
-from portail_core.domain.booking_rules import PromotionMode, paris_time
-from portail_core.domain.catalogue import Establishment
-from portail_core.domain.eligibility import eligibility_of
-from portail_core.domain.outbox import OutgoingEmail
-from portail_core.domain.planning import french_moment
-from portail_core.domain.reservation import (
+from portail_core.domain.bookings.planning import french_moment
+from portail_core.domain.bookings.reservation import (
     EventKind,
     PlaceKey,
     Reservation,
@@ -29,6 +25,10 @@ from portail_core.domain.reservation import (
     WaitingStatus,
     new_confirmation_number,
 )
+from portail_core.domain.bookings.rules import PromotionMode, paris_time
+from portail_core.domain.catalogue.eligibility import eligibility_of
+from portail_core.domain.catalogue.establishments import Establishment
+from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports import Clock, UnitOfWork
 from portail_core.services.opening_calendar import CalendarSources

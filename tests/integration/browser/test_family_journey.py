@@ -19,7 +19,7 @@ from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from portail_core.domain.audit import Actor
-from portail_core.domain.dossier import RegulationConsent
+from portail_core.domain.dossiers.family import RegulationConsent
 from portail_core.services.accounts import open_account
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.families import create_family

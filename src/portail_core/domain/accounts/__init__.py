@@ -1,0 +1,1 @@
+"""Family accounts: one-time links, portal sessions, login throttling and the password policy."""

@@ -1,0 +1,91 @@
+"""Login throttles for what is not an account: an identifier that names no account (treated
+exactly like a real one, so that answers reveal nothing), and a client address (per-IP limit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+import pendulum
+from attrs import define, field
+
+from portail_core.domain.accounts.account import (
+    DELAY_AFTER,
+    FIRST_DELAY,
+    LOCK_AFTER,
+    MAX_FAILURES_PER_DAY,
+    AccountLocked,
+    TooManyAttempts,
+)
+from portail_core.domain.shared.instants import as_utc
+
+__all__ = ["IP_FAILURES_PER_HOUR", "LoginThrottle", "identifier_key", "ip_key"]
+
+IP_FAILURES_PER_HOUR = 100
+
+
+def identifier_key(identifier: str) -> str:
+    return "id:" + hashlib.sha256(identifier.encode()).hexdigest()
+
+
+def ip_key(address: str, purpose: str = "login") -> str:
+    """An IPv4 address, or an IPv6 address's /64 (what one household or attacker holds)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+        text = (
+            str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+            if parsed.version == 6
+            else str(parsed)
+        )
+    except ValueError:
+        text = address[:100]
+    return f"{purpose}-ip:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+@define(slots=False, eq=False)
+class LoginThrottle:
+    key: str
+    consecutive_failures: int = 0
+    recent_failures: list[pendulum.DateTime] = field(factory=list)
+    blocked_until: pendulum.DateTime | None = None
+    locked: bool = False
+
+    def check_as_identifier(self, now: pendulum.DateTime) -> None:
+        """The rules of an account (SECURITY.md), for an identifier that names none."""
+        if self.locked:
+            raise AccountLocked()
+        if self.blocked_until is not None and now.timestamp() < self.blocked_until.timestamp():
+            raise TooManyAttempts(self.blocked_until - now)
+
+    def fail_as_identifier(self, now: pendulum.DateTime) -> None:
+        self._remember(now, pendulum.duration(hours=24))
+        self.consecutive_failures += 1
+        if (
+            self.consecutive_failures >= LOCK_AFTER
+            or len(self.recent_failures) >= MAX_FAILURES_PER_DAY
+        ):
+            self.locked, self.blocked_until = True, None
+        elif self.consecutive_failures >= DELAY_AFTER:
+            self.blocked_until = as_utc(now) + FIRST_DELAY * 2 ** (
+                self.consecutive_failures - DELAY_AFTER
+            )
+
+    def check_as_address(self, now: pendulum.DateTime, limit: int = IP_FAILURES_PER_HOUR) -> None:
+        """At most ``limit`` failures (or requests) an hour from one client address."""
+        if self.hourly_count(now) >= limit:
+            hour_ago = now.timestamp() - 3600
+            oldest = next(t for t in self.recent_failures if t.timestamp() > hour_ago)
+            raise TooManyAttempts(oldest.add(hours=1) - now)
+
+    def hourly_count(self, now: pendulum.DateTime) -> int:
+        hour_ago = now.timestamp() - 3600
+        return sum(1 for t in self.recent_failures if t.timestamp() > hour_ago)
+
+    def fail_as_address(self, now: pendulum.DateTime) -> None:
+        self._remember(now, pendulum.duration(hours=1))
+
+    def _remember(self, now: pendulum.DateTime, span: pendulum.Duration) -> None:
+        since = now.timestamp() - span.total_seconds()
+        self.recent_failures = [t for t in self.recent_failures if t.timestamp() > since]
+        self.recent_failures.append(as_utc(now))

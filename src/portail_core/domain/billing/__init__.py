@@ -1,0 +1,1 @@
+"""What a month costs: consumptions, prices, invoices and credit notes, the invoice sheet."""

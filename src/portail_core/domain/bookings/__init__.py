@@ -1,0 +1,1 @@
+"""Reservations: booking rules and deadlines, the planning grid, selections, waiting lists."""

@@ -1,0 +1,1 @@
+"""What the commune offers: schools, establishments, units, tariffs, calendars and openings."""

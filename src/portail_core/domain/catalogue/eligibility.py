@@ -1,0 +1,59 @@
+"""Who may use a unit on a date: age, the school attended, enrolment.
+
+Reservations check these on the server for every slot; the dossier provides the child's facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from attrs import frozen
+
+from portail_core.domain.catalogue.establishments import AgeGroup, Establishment, Unit, age_in_years
+
+__all__ = ["ChildFacts", "Eligibility", "eligibility_of"]
+
+
+@frozen
+class ChildFacts:
+    """What eligibility needs to know about a child."""
+
+    first_name: str
+    birth_date: date
+    school_code: str | None = None
+    enrolments: frozenset[tuple[str, str]] = frozenset()  # (establishment, unit) codes
+
+
+@frozen
+class Eligibility:
+    """Eligible, with the age group that counts the child's place; or the reasons why not."""
+
+    age_group: AgeGroup | None
+    refusals: tuple[str, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.refusals
+
+
+def eligibility_of(
+    child: ChildFacts, establishment: Establishment, unit: Unit, day: date
+) -> Eligibility:
+    refusals: list[str] = []
+    if establishment.kind.serves_a_school and child.school_code != establishment.school_code:
+        refusals.append(
+            f"{child.first_name} n'est pas élève de l'école que dessert cette structure."
+        )
+    if unit.requires_enrolment and (establishment.code, unit.code) not in child.enrolments:
+        refusals.append(
+            f"« {unit.label} » demande une inscription préalable auprès du guichet unique."
+        )
+    group = next((g for g in unit.age_groups if g.admits(child.birth_date, day)), None)
+    if unit.age_groups and group is None:
+        age = age_in_years(child.birth_date, day)
+        ranges = ", ".join(f"{g.min_age}-{g.max_age} ans" for g in unit.age_groups)
+        refusals.append(
+            f"{child.first_name} aura {age} an{'s' if age > 1 else ''} ce jour-là ; "
+            f"« {unit.label} » accueille les {ranges}."
+        )
+    return Eligibility(group, tuple(refusals))

@@ -1,0 +1,62 @@
+"""The official school calendar: holiday periods per zone and school year.
+
+A holiday runs from its first day without classes to the day classes resume (excluded), as in
+the ministry's data set. Any date between the first and the last period known for a zone is
+either in a holiday or in a school period; outside that range the calendar is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from attrs import field, frozen
+
+from portail_core.domain.communes import SchoolZone
+
+__all__ = ["SchoolCalendar", "SchoolHoliday"]
+
+
+@frozen
+class SchoolHoliday:
+    zone: SchoolZone
+    school_year: str  # "2025-2026"
+    name: str  # "Vacances d'hiver"
+    first_day: date
+    resume_day: date  # classes resume that day: not part of the holiday
+
+    def __attrs_post_init__(self) -> None:
+        if self.resume_day <= self.first_day:
+            raise ValueError(f"{self.name}: the holiday ends before it starts")
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day < self.resume_day
+
+
+def _sorted(holidays: Iterable[SchoolHoliday]) -> tuple[SchoolHoliday, ...]:
+    return tuple(sorted(holidays, key=lambda h: (h.zone.value, h.first_day)))
+
+
+@frozen
+class SchoolCalendar:
+    holidays: tuple[SchoolHoliday, ...] = field(converter=_sorted, factory=tuple)
+
+    def of_zone(self, zone: SchoolZone) -> tuple[SchoolHoliday, ...]:
+        return tuple(h for h in self.holidays if h.zone is zone)
+
+    def holiday_on(self, zone: SchoolZone, day: date) -> SchoolHoliday | None:
+        return next((h for h in self.of_zone(zone) if h.covers(day)), None)
+
+    def knows(self, zone: SchoolZone, day: date) -> bool:
+        """True from the zone's first known holiday to the day classes resume after its last."""
+        periods = self.of_zone(zone)
+        return bool(periods) and periods[0].first_day <= day <= max(h.resume_day for h in periods)
+
+    def school_years(self, zone: SchoolZone) -> list[str]:
+        return sorted({h.school_year for h in self.of_zone(zone)})
+
+    def overlaid_with(self, newer: SchoolCalendar) -> SchoolCalendar:
+        """This calendar where ``newer`` replaces every (zone, school year) it describes."""
+        replaced = {(h.zone, h.school_year) for h in newer.holidays}
+        kept = [h for h in self.holidays if (h.zone, h.school_year) not in replaced]
+        return SchoolCalendar((*kept, *newer.holidays))

@@ -1,0 +1,83 @@
+"""The commune (town) that runs this portal: one per installation."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+
+from attrs import define, field
+
+from portail_core.domain.shared.text import clean_line
+from portail_core.domain.shared.weekdays import Weekday
+from portail_core.errors import InvalidInput
+
+__all__ = ["FOUR_DAY_WEEK", "Commune", "SchoolZone"]
+
+FOUR_DAY_WEEK = frozenset({Weekday.MONDAY, Weekday.TUESDAY, Weekday.THURSDAY, Weekday.FRIDAY})
+
+_INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.ASCII)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
+
+
+class SchoolZone(enum.Enum):
+    """The academic zone that sets the school holidays (zone A, B or C of metropolitan France)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+@define(slots=False, eq=False)
+class Commune:
+    """The town: its official code (INSEE), its name as shown to families, its school zone, the
+    weekdays its schools have classes (most towns: a four-day week without Wednesday).
+
+    An entity (compared by identity); ``insee_code`` is its natural key.
+    """
+
+    insee_code: str
+    name: str
+    school_zone: SchoolZone
+    contact_email: str
+    school_weekdays: frozenset[Weekday] = FOUR_DAY_WEEK
+    id: int | None = field(default=None, kw_only=True)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        insee_code: str,
+        name: str,
+        school_zone: str,
+        contact_email: str,
+        school_weekdays: Iterable[str] | None = None,
+    ) -> Commune:
+        """Build a commune from raw input, listing every problem in French at once."""
+        problems: dict[str, str] = {}
+        code = insee_code.strip().upper()
+        if not _INSEE_CODE.match(code):
+            problems["insee_code"] = "Le code INSEE compte 5 caractères (ex. : 40184)."
+        clean_name = clean_line(name) or ""
+        if not 1 <= len(clean_name) <= 120:
+            problems["name"] = "Le nom de la commune est obligatoire (120 caractères au plus)."
+        zone = school_zone.strip().upper()
+        if zone not in SchoolZone.__members__:
+            problems["school_zone"] = "La zone scolaire est A, B ou C."
+        email = contact_email.strip()
+        if len(email) > 254 or not _EMAIL.match(email):
+            problems["contact_email"] = "L'adresse e-mail du guichet unique n'est pas valide."
+        weekdays = FOUR_DAY_WEEK
+        if school_weekdays is not None:
+            try:
+                weekdays = frozenset(Weekday.from_name(day) for day in school_weekdays)
+            except KeyError:
+                weekdays = frozenset()
+            if not weekdays or any(day.is_weekend for day in weekdays):
+                problems["school_weekdays"] = (
+                    "Les jours de classe sont des jours de lundi à vendredi (ex. : lundi, mardi, "
+                    "jeudi, vendredi)."
+                )
+        if problems:
+            raise InvalidInput("La commune n'a pas pu être enregistrée.", problems)
+        return cls(code, clean_name, SchoolZone[zone], email, weekdays)

@@ -1,0 +1,1 @@
+"""The family's dossier (DIU): household, guardians, children, documents, change requests."""

@@ -1,0 +1,1 @@
+"""Values every capability uses: money, instants, weekdays, text and the form reader."""
