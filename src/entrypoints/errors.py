@@ -10,6 +10,7 @@ from attrs import frozen
 from portail_core.errors import (
     ConfigurationError,
     Conflict,
+    ExternalServiceError,
     InvalidInput,
     NotAllowed,
     NotFound,
@@ -34,6 +35,7 @@ _PRESENTATIONS: dict[type[PortailError], Presentation] = {
     Conflict: Presentation(409, 5, "Conflit"),
     NotAllowed: Presentation(403, 6, "Accès refusé"),
     ConfigurationError: Presentation(503, 7, "Service indisponible"),
+    ExternalServiceError: Presentation(502, 8, "Service extérieur indisponible"),
 }
 _DEFAULT = Presentation(500, 1, "Erreur")
 

@@ -13,8 +13,11 @@ staff); the entrypoints decide how to show it (HTTP status, exit code) in one pl
     ├── Conflict                      the action clashes with the current state (already exists,
     │                                 changed meanwhile)
     ├── NotAllowed                    the actor may not do this
-    └── ConfigurationError            the installation is misconfigured (bad setting, database
-                                      not migrated); a message for the operator
+    ├── ConfigurationError            the installation is misconfigured (bad setting, database
+    │                                 not migrated); a message for the operator
+    └── ExternalServiceError          a service outside the portal failed; ``permanent`` when
+        │                             trying again cannot help
+        └── MailerError               the mail server refused the message or could not be reached
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from collections.abc import Mapping
 __all__ = [
     "ConfigurationError",
     "Conflict",
+    "ExternalServiceError",
     "InvalidInput",
+    "MailerError",
     "NotAllowed",
     "NotFound",
     "PortailError",
@@ -80,3 +85,19 @@ class ConfigurationError(PortailError):
     """The installation is misconfigured; the message tells the operator what to fix."""
 
     default_message = "Configuration du portail invalide."
+
+
+class ExternalServiceError(PortailError):
+    """A service outside the portal failed; ``permanent`` when trying again cannot help."""
+
+    default_message = "Un service extérieur au portail n'a pas répondu comme prévu."
+
+    def __init__(self, message: str | None = None, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class MailerError(ExternalServiceError):
+    """Sending an e-mail failed; ``permanent`` when the address or the message was refused."""
+
+    default_message = "Le courriel n'a pas pu être remis au serveur de messagerie."

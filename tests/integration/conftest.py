@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
-from portail_core.ports import UnitOfWork
+from portail_core.ports.unit_of_work import UnitOfWork
 
 POSTGRES_URL_VARIABLE = "PORTAIL_TEST_POSTGRES_URL"
 DATABASES = [

@@ -11,7 +11,7 @@ from adapters.clock import FixedClock
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.catalogue.establishments import Catalogue
-from portail_core.ports import UnitOfWorkFactory
+from portail_core.ports.unit_of_work import UnitOfWorkFactory
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.families import create_family
 from portail_core.services.opening_calendar import CalendarSources

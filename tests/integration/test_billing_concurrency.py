@@ -23,7 +23,7 @@ from adapters.persistence.billing import SqlInvoiceRepository
 from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.billing.invoice import Invoice
 from portail_core.domain.bookings.reservation import Reservation
-from portail_core.ports import UnitOfWorkFactory
+from portail_core.ports.unit_of_work import UnitOfWorkFactory
 from portail_core.services.billing import BillingReport, run_billing
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.families import create_family

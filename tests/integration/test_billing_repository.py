@@ -27,7 +27,7 @@ from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.dossiers.family import Family, FamilyQuotient
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
-from portail_core.ports import UnitOfWorkFactory
+from portail_core.ports.unit_of_work import UnitOfWorkFactory
 from portail_core.services.billing import BillingReport, run_billing
 from portail_core.services.catalogue import load_catalogue
 from portail_core.services.families import create_family

@@ -12,7 +12,8 @@ import pendulum
 from adapters.calendars import shipped_school_calendar
 from adapters.clock import FixedClock
 from adapters.commune_file import read_commune_file
-from adapters.memory.unit_of_work import InMemoryStore, InMemoryUnitOfWork
+from adapters.memory.store import InMemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.public_holidays import FrenchPublicHolidays
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.bookings.reservation import Slot

@@ -20,6 +20,10 @@ from hypothesis import strategies as st
 from adapters.clock import FixedClock
 from adapters.documents import InMemoryDocumentStore
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.memory.absences import AbsenceState
+from adapters.memory.audit import AuditState
+from adapters.memory.billing import InvoiceState
+from adapters.memory.messaging import MessagingState
 from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.bookings.reservation import Reservation
@@ -70,7 +74,7 @@ def declare(world: World, store: InMemoryDocumentStore, **changes: object):
 
 
 def events(world: World, action: str) -> list[AuditEvent]:
-    return [e for e in world.store.state.audit_events if e.action == action]
+    return [e for e in world.store.committed(AuditState).audit_events if e.action == action]
 
 
 def stored_files(store: InMemoryDocumentStore) -> int:
@@ -107,7 +111,7 @@ def test_another_family_s_child_is_not_found_and_nothing_is_kept(
     with pytest.raises(NotFound):
         declare(world, store, child_id=99999)
     assert stored_files(store) == 0
-    assert not world.store.state.billing.absences
+    assert not world.store.committed(AbsenceState).absences
 
 
 def test_wrong_fields_are_all_refused_at_once_and_the_file_is_not_kept(
@@ -140,7 +144,7 @@ def test_wrong_fields_are_all_refused_at_once_and_the_file_is_not_kept(
     with pytest.raises(InvalidInput, match="vérifiez"):
         declare(world, store, first_day="01/01/2026", last_day="31/01/2027")
     assert stored_files(store) == 0
-    assert not world.store.state.billing.absences
+    assert not world.store.committed(AbsenceState).absences
 
 
 def test_a_family_signals_a_past_absence_within_a_month_the_desk_at_any_time(
@@ -273,7 +277,7 @@ def test_the_establishments_booked_during_the_absence_are_alerted_without_the_re
 ) -> None:
     book_lea(world, *(("ALSH", "JOURNEE", date(2026, 9, day)) for day in (9, 16, 23)))
     declare(world, store)  # 14 to 25 September: the 16th and the 23rd are booked
-    [message] = world.store.state.outbox
+    [message] = world.store.committed(MessagingState).outbox
     assert message.to == "alsh@demo-sur-mer.example"
     assert message.template == "absence_alert"
     assert message.context["days"] == (
@@ -283,7 +287,7 @@ def test_the_establishments_booked_during_the_absence_are_alerted_without_the_re
     assert message.context["by"] == "la famille, sur le Portail Famille"
     assert "maladie" not in str(message.context)
     declare(world, store, child_id=world.child_id("Tom"), certificate=None)  # nothing booked
-    assert len(world.store.state.outbox) == 1
+    assert len(world.store.committed(MessagingState).outbox) == 1
 
 
 # ---------------------------------------------------------------------------- withdrawal
@@ -324,10 +328,12 @@ def book_lea(world: World, *slots: tuple[str, str, date]) -> None:
 
 def unchanged(world: World, store: InMemoryDocumentStore, number: int, files: int) -> None:
     """Nothing was written by a refused withdrawal: the absence, its file, no audit, no e-mail."""
-    assert number in world.store.state.billing.absences
+    assert number in world.store.committed(AbsenceState).absences
     assert stored_files(store) == files
     assert not events(world, "absence.withdraw")
-    assert not [m for m in world.store.state.outbox if m.template == "absence_withdrawn"]
+    assert not [
+        m for m in world.store.committed(MessagingState).outbox if m.template == "absence_withdrawn"
+    ]
 
 
 def test_a_family_withdraws_a_future_absence_its_file_goes_and_it_is_audited(
@@ -340,7 +346,7 @@ def test_a_family_withdraws_a_future_absence_its_file_goes_and_it_is_audited(
     assert done.line.absence == line.absence
     assert done.certificate_deleted
     assert done.alerted == ()  # Léa is booked nowhere that week
-    assert number not in world.store.state.billing.absences
+    assert number not in world.store.committed(AbsenceState).absences
     assert stored_files(store) == 0
     assert family_absences(world.uow(), world.martin) == []
     [event] = events(world, "absence.withdraw")
@@ -376,7 +382,7 @@ def test_a_certificate_that_cannot_be_deleted_does_not_undo_nor_fail_the_withdra
     number = declare(world, store, first_day="15/09/2026", last_day="18/09/2026").number
     with caplog.at_level(logging.WARNING, logger="portail_core.services.absences"):
         withdraw(world, store, number)
-    assert number not in world.store.state.billing.absences
+    assert number not in world.store.committed(AbsenceState).absences
     assert len(events(world, "absence.withdraw")) == 1
     assert stored_files(store) == 1  # left for the operator...
     assert "non supprimé : [Errno 30] Read-only file system" in caplog.text  # ... who is told
@@ -402,7 +408,7 @@ def test_a_family_cannot_withdraw_an_absence_the_desk_justified(
     with pytest.raises(RuleViolation, match="justifiée par le guichet unique"):
         withdraw(world, store, number)
     unchanged(world, store, number, files=1)
-    assert world.store.state.billing.absences[number].justified
+    assert world.store.committed(AbsenceState).absences[number].justified
 
 
 def test_the_desk_withdraws_a_past_or_justified_absence_of_any_family(
@@ -414,7 +420,7 @@ def test_the_desk_withdraws_a_past_or_justified_absence_of_any_family(
     for line in (past, justified):
         done = withdraw(world, store, line.number, actor=DESK)
         assert done.line.number == line.number
-        assert line.number not in world.store.state.billing.absences
+        assert line.number not in world.store.committed(AbsenceState).absences
     assert stored_files(store) == 0
     assert [e.actor for e in events(world, "absence.withdraw")] == [DESK, DESK]
     assert events(world, "absence.withdraw")[1].details["justified"] is True
@@ -431,7 +437,7 @@ def test_nobody_withdraws_an_absence_once_its_month_is_invoiced(
     justify_absence(world.uow(), store, world.clock, absence_id=september, actor=DESK)
     world.clock.set(pendulum.datetime(2026, 10, 1, 9, 0, tz="Europe/Paris"))
     run_billing(world.uow(), world.clock, month="2026-09", actor=DESK)
-    [invoice] = world.store.state.billing.invoices
+    [invoice] = world.store.committed(InvoiceState).invoices
     october = declare(world, store, first_day="05/10/2026", last_day="06/10/2026").number
     with pytest.raises(RuleViolation) as refused:
         withdraw(world, store, september, actor=DESK)
@@ -446,9 +452,9 @@ def test_nobody_withdraws_an_absence_once_its_month_is_invoiced(
     with pytest.raises(RuleViolation, match=r"septembre 2026 .* est déjà facturé"):
         withdraw(world, store, across, actor=DESK)
     unchanged(world, store, september, files=3)
-    assert across in world.store.state.billing.absences
+    assert across in world.store.committed(AbsenceState).absences
     withdraw(world, store, october, actor=DESK)
-    assert october not in world.store.state.billing.absences
+    assert october not in world.store.committed(AbsenceState).absences
     assert stored_files(store) == 2
 
 
@@ -479,9 +485,9 @@ def test_each_establishment_booked_during_the_absence_is_told_it_is_withdrawn(
         ("ALSH", "JOURNEE", date(2026, 9, 30)),  # after the absence: not named
     )
     number = declare(world, store, first_day="21/09/2026", last_day="25/09/2026").number
-    before = len(world.store.state.outbox)
+    before = len(world.store.committed(MessagingState).outbox)
     done = withdraw(world, store, number)
-    sent = world.store.state.outbox[before:]
+    sent = world.store.committed(MessagingState).outbox[before:]
     assert [m.template for m in sent] == ["absence_withdrawn", "absence_withdrawn"]
     by_address = {m.to: m.context for m in sent}
     assert set(by_address) == {"alsh@demo-sur-mer.example", "restauration@demo-sur-mer.example"}
@@ -497,7 +503,7 @@ def test_each_establishment_booked_during_the_absence_is_told_it_is_withdrawn(
     assert "maladie" not in str([m.context for m in sent])
     number = declare(world, store, first_day="21/09/2026", last_day="21/09/2026").number
     withdraw(world, store, number, actor=DESK)
-    assert world.store.state.outbox[-1].context["by"] == "le guichet unique"
+    assert world.store.committed(MessagingState).outbox[-1].context["by"] == "le guichet unique"
 
 
 class FailingCommit(InMemoryUnitOfWork):
@@ -514,7 +520,7 @@ class CheckingStore(InMemoryDocumentStore):
         self.committed_when_deleted: list[bool] = []
 
     def delete(self, file_id: str) -> None:
-        absences = self.world.store.state.billing.absences.values()
+        absences = self.world.store.committed(AbsenceState).absences.values()
         self.committed_when_deleted.append(all(a.certificate_file != file_id for a in absences))
         super().delete(file_id)
 
@@ -570,7 +576,7 @@ def test_a_family_withdraws_exactly_the_unjustified_absences_still_to_come(
     refused the desk can still withdraw it (nothing invoiced yet)."""
     template = _template()
     world = World(
-        InMemoryStore(copy.deepcopy(template.store.state)),
+        InMemoryStore(copy.deepcopy(template.store.states)),
         FixedClock(SEPTEMBER_14),
         template.sources,
         template.martin,
@@ -592,6 +598,6 @@ def test_a_family_withdraws_exactly_the_unjustified_absences_still_to_come(
     else:
         with pytest.raises(RuleViolation):
             withdraw(world, store, number)
-        assert number in world.store.state.billing.absences
+        assert number in world.store.committed(AbsenceState).absences
         withdraw(world, store, number, actor=DESK)
-    assert number not in world.store.state.billing.absences
+    assert number not in world.store.committed(AbsenceState).absences

@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.memory.attendance import AttendanceState
+from adapters.memory.audit import AuditState
 from portail_core.domain.absences import Absence, AbsenceReason
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import AuditEvent
@@ -66,11 +68,15 @@ def sheet(world: World, day: date = WEDNESDAY, code: str = "ALSH", *, for_record
 
 
 def marks(world: World) -> dict[tuple[int, str, str, date], Presence]:
-    return {key: mark.presence for key, mark in world.store.state.billing.marks.items()}
+    return {
+        key: mark.presence for key, mark in world.store.committed(AttendanceState).marks.items()
+    }
 
 
 def mark_events(world: World) -> list[AuditEvent]:
-    return [e for e in world.store.state.audit_events if e.action == "attendance.mark"]
+    return [
+        e for e in world.store.committed(AuditState).audit_events if e.action == "attendance.mark"
+    ]
 
 
 @pytest.fixture

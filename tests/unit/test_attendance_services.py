@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.unit_of_work import InMemoryStore
+from adapters.memory.audit import AuditState
+from adapters.memory.store import InMemoryStore
 from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import Selection
@@ -102,7 +103,7 @@ def test_reading_the_sheet_is_audited_without_any_health_value() -> None:
     world = make_world()
     desk(world, world.martin, "Tom", book((WEDNESDAY, MATIN)))
     sheet(world)
-    event = world.store.state.audit_events[-1]
+    event = world.store.committed(AuditState).audit_events[-1]
     assert event.action == "attendance.sheet"
     assert event.actor == DESK
     assert event.details == {"establishment": "ALSH", "day": "2026-09-09"}
@@ -125,10 +126,10 @@ def test_an_unknown_establishment_or_the_sma_has_no_sheet_and_nothing_is_audited
     code: str, message: str
 ) -> None:
     world = make_world()
-    before = len(world.store.state.audit_events)
+    before = len(world.store.committed(AuditState).audit_events)
     with pytest.raises(NotFound, match=message):
         sheet(world, code=code)
-    assert len(world.store.state.audit_events) == before
+    assert len(world.store.committed(AuditState).audit_events) == before
 
 
 def with_offers(world: World, hours: int = 48) -> None:
@@ -244,7 +245,7 @@ def test_occupancy_and_the_attendance_sheets_agree_whatever_the_desk_did(
     steps: list[tuple[str, int, str, date, str]],
 ) -> None:
     base, families = four_families()
-    world = attrs.evolve(base, store=InMemoryStore(copy.deepcopy(base.store.state)))
+    world = attrs.evolve(base, store=InMemoryStore(copy.deepcopy(base.store.states)))
     for request, which, child, day, unit in steps:
         slot = frozenset({Slot(day, unit)})
         selection = Selection(**{request: slot})

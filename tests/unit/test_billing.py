@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.memory.billing import InvoiceState
 from portail_core.domain.absences import Absence, AbsenceReason
 from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.billing.invoice import DocumentKind
@@ -55,7 +56,7 @@ def run(world: World, *, dry_run: bool = False):
 
 
 def invoices(world: World):
-    return world.store.state.billing.invoices
+    return world.store.committed(InvoiceState).invoices
 
 
 def euros(text: str) -> Money:

@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from adapters.memory.billing import BillingState, InMemoryInvoiceRepository
+from adapters.memory.billing import InMemoryInvoiceRepository, InvoiceState
 from portail_core.domain.absences import Absence, AbsenceReason
 from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.billing.invoice import DocumentKind, Invoice
 from portail_core.domain.bookings.reservation import Reservation
-from portail_core.ports import UnitOfWork
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import BillingReport, month_bounds, run_billing
 from tests.unit.reservation_world import DESK, NOW, World, make_world
 
@@ -117,7 +117,7 @@ class BreakingInvoices(InMemoryInvoiceRepository):
     """Adds ``left`` documents, then breaks down (their numbers were drawn)."""
 
     def __init__(self, uow: BreakingUnitOfWork) -> None:
-        super().__init__(uow.require_billing())
+        super().__init__(uow.state(InvoiceState))
         self._uow = uow
 
     def add(self, invoice: Invoice) -> Invoice:
@@ -131,9 +131,6 @@ class BreakingUnitOfWork(InMemoryUnitOfWork):
     def __init__(self, store: InMemoryStore, left: int) -> None:
         super().__init__(store)
         self.left = left
-
-    def require_billing(self) -> BillingState:
-        return self._require_working().billing
 
     @property
     def invoices(self) -> InMemoryInvoiceRepository:
@@ -150,17 +147,17 @@ def template() -> tuple[World, list[int]]:
 class Town:
     def __init__(self) -> None:
         world, self.families = template()
-        store = InMemoryStore(copy.deepcopy(world.store.state))
+        store = InMemoryStore(copy.deepcopy(world.store.states))
         self.world = World(store, FixedClock(NOW), world.sources, world.martin)
         self.lea = [self.world.child_id("Léa", family) for family in self.families]
 
     @property
     def documents(self) -> list[Invoice]:
-        return list(self.world.store.state.billing.invoices)
+        return list(self.world.store.committed(InvoiceState).invoices)
 
     @property
     def sequences(self) -> dict[tuple[str, int], int]:
-        return dict(self.world.store.state.billing.sequences)
+        return dict(self.world.store.committed(InvoiceState).sequences)
 
     def apply(self, step: Book | Mark | Ill) -> None:
         now = self.world.clock.now()

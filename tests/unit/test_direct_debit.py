@@ -9,7 +9,9 @@ from datetime import date
 import pendulum
 import pytest
 
-from adapters.memory.direct_debit import RecordingDebitWriter
+from adapters.memory.audit import AuditState
+from adapters.memory.billing import InvoiceState
+from adapters.memory.payments import PaymentState, RecordingDebitWriter
 from adapters.persistence.codec import domain_codec
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.dossiers.family import Family
@@ -155,13 +157,17 @@ def test_signing_records_the_history_with_the_iban_masked_and_a_default_rum() ->
     mandate = sign(world)
     assert mandate.rum == f"PF-{world.martin:06d}-20260601"
     assert world.family().pays_by_direct_debit
-    [event] = [e for e in world.store.state.audit_events if e.action == "family.mandate"]
+    [event] = [
+        e for e in world.store.committed(AuditState).audit_events if e.action == "family.mandate"
+    ]
     assert event.family_id == world.martin
     assert IBAN not in repr(event)
     assert event.details["changes"]["mandate.iban"] == [None, "FR76 **** 0189"]
     second = sign(world, iban=OTHER_IBAN, holder="Paul Martin")  # the same day, a new account
     assert second.rum == f"PF-{world.martin:06d}-20260601-2"
-    events = [e for e in world.store.state.audit_events if e.action == "family.mandate"]
+    events = [
+        e for e in world.store.committed(AuditState).audit_events if e.action == "family.mandate"
+    ]
     assert events[-1].details["changes"]["mandate.iban"] == ["FR76 **** 0189", "FR76 **** 0185"]
     assert all(OTHER_IBAN not in repr(e) and IBAN not in repr(e) for e in events)
 
@@ -193,7 +199,7 @@ def test_a_revoked_mandate_stays_in_the_dossier_inactive() -> None:
 
 def test_the_billing_run_plans_the_debit_of_mandate_families_only() -> None:
     world, durand = mandate_world()
-    by_family = {i.family_id: i for i in world.store.state.billing.invoices}
+    by_family = {i.family_id: i for i in world.store.committed(InvoiceState).invoices}
     assert by_family[world.martin].direct_debit_on == date(2026, 11, 15)  # issued on 2/10
     assert by_family[durand].direct_debit_on is None
 
@@ -206,7 +212,7 @@ def test_the_billing_run_takes_the_towns_debit_day() -> None:
     book_lea(world, world.martin, SEPTEMBER_WEDNESDAYS)
     world.clock.set(AFTER_SEPTEMBER)
     run_billing(world.uow(), world.clock, month="2026-09", actor=DESK, direct_debit_day=20)
-    [invoice] = world.store.state.billing.invoices
+    [invoice] = world.store.committed(InvoiceState).invoices
     assert invoice.direct_debit_on == date(2026, 10, 20)
     with pytest.raises(InvalidInput, match="1 à 28"):
         run_billing(world.uow(), world.clock, month="2026-09", actor=DESK, direct_debit_day=29)
@@ -231,13 +237,17 @@ def test_the_export_debits_the_mandate_families_invoices_and_marks_them_debited(
     account = family_account(world.uow(), world.martin)
     assert account.invoices[0].status is InvoiceStatus.DEBITED
     assert account.balance == euros("0")
-    [payment] = world.store.state.billing.payments
+    [payment] = world.store.committed(PaymentState).payments
     assert payment.mode is PaymentMode.DIRECT_DEBIT
     assert payment.reference == f"PORTAIL-PRLV-2026-09 PF-{world.martin:06d}-20260601"
     assert family_account(world.uow(), durand).invoices[0].status is InvoiceStatus.TO_PAY
-    events = [e for e in world.store.state.audit_events if e.action == "payment.direct_debit"]
+    events = [
+        e
+        for e in world.store.committed(AuditState).audit_events
+        if e.action == "payment.direct_debit"
+    ]
     assert [e.family_id for e in events] == [world.martin]
-    assert IBAN not in repr(world.store.state.audit_events)
+    assert IBAN not in repr(world.store.committed(AuditState).audit_events)
 
 
 def test_exporting_a_month_again_rebuilds_the_same_debits_and_records_nothing() -> None:
@@ -247,7 +257,7 @@ def test_exporting_a_month_again_rebuilds_the_same_debits_and_records_nothing() 
     second: DebitExport = export(world)
     assert second.again
     assert second.document == first.document
-    assert len(world.store.state.billing.payments) == 1
+    assert len(world.store.committed(PaymentState).payments) == 1
     with pytest.raises(InvalidInput, match="déjà été exporté"):
         export(world, collection_date=date(2026, 11, 20))
 
@@ -256,7 +266,9 @@ def test_a_partly_paid_invoice_is_debited_for_its_balance() -> None:
     world, _ = mandate_world()
     world.clock.set(EXPORT_DAY)
     number = next(
-        i.number for i in world.store.state.billing.invoices if i.family_id == world.martin
+        i.number
+        for i in world.store.committed(InvoiceState).invoices
+        if i.family_id == world.martin
     )
     record_payment(
         world.uow(),
@@ -290,7 +302,7 @@ def test_a_failed_save_records_nothing() -> None:
             save=broken,
             actor=DESK,
         )
-    assert world.store.state.billing.payments == []
+    assert world.store.committed(PaymentState).payments == []
 
 
 def test_the_export_is_refused_without_a_future_date_or_anything_to_debit() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.memory.accounts import AccountState
 from adapters.passwords import PlainTestHasher
 from portail_core.domain.accounts.account import Account, TokenPurpose
 from portail_core.domain.audit import Actor, AuditEvent, Channel
@@ -126,7 +127,11 @@ def test_the_link_is_valid_72_hours_and_only_its_hash_is_stored(
 ) -> None:
     change_on_portal(store, clock, family_id, NEW)
     secret = secret_sent_to(store, NEW)
-    (token,) = [t for t in store.state.tokens.values() if t.purpose is TokenPurpose.EMAIL_CHANGE]
+    (token,) = [
+        t
+        for t in store.committed(AccountState).tokens.values()
+        if t.purpose is TokenPurpose.EMAIL_CHANGE
+    ]
     assert token.new_email == NEW
     assert token.expires_at == NOW.add(hours=72)
     assert secret not in token.token_hash

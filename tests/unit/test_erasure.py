@@ -9,6 +9,8 @@ import pendulum
 import pytest
 
 from adapters.documents import InMemoryDocumentStore
+from adapters.memory.audit import AuditState
+from adapters.memory.billing import InvoiceState
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.errors import RuleViolation
@@ -49,7 +51,7 @@ def test_money_owed_refuses_the_erasure_until_paid() -> None:
     with pytest.raises(RuleViolation, match="doit encore 10,40"):
         erase(world, store)
     assert world.family().name == "Martin"
-    [invoice] = world.store.state.billing.invoices
+    [invoice] = world.store.committed(InvoiceState).invoices
     with world.uow() as uow:
         uow.payments.add(
             Payment(
@@ -66,7 +68,7 @@ def test_money_owed_refuses_the_erasure_until_paid() -> None:
         uow.commit()
     erase(world, store)
     assert world.family().name == f"Dossier effacé n° {world.martin}"
-    assert world.store.state.billing.invoices == [invoice]  # kept: public accounting
+    assert world.store.committed(InvoiceState).invoices == [invoice]  # kept: public accounting
 
 
 def test_bookings_to_come_refuse_the_erasure() -> None:
@@ -96,6 +98,8 @@ def test_nothing_identifying_is_left() -> None:
         assert personal not in text
     assert [c.birth_date for c in family.children] == [date(2019, 1, 1), date(2021, 1, 1)]
     assert report.files_deleted == 1
-    events = [e for e in world.store.state.audit_events if e.family_id == world.martin]
+    events = [
+        e for e in world.store.committed(AuditState).audit_events if e.family_id == world.martin
+    ]
     assert events[-1].action == "family.erase"
     assert all("Martin" not in e.summary and not e.details for e in events[:-1])

@@ -7,7 +7,8 @@ from adapters.clock import FixedClock
 from adapters.mail import JinjaEmailRenderer, RecordingMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from portail_core.domain.messaging import EmailStatus, OutgoingEmail, retry_delay
-from portail_core.ports import MailerError, UnitOfWork, UnitOfWorkFactory
+from portail_core.errors import MailerError
+from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.outbox import DispatchReport, dispatch_outbox, outbox_listing
 
 NOW = pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris")

@@ -16,6 +16,9 @@ from hypothesis import strategies as st
 
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore
+from adapters.memory.audit import AuditState
+from adapters.memory.messaging import MessagingState
+from adapters.memory.payments import PaymentState
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.payments.payment import PaymentMode, allocate
@@ -51,7 +54,7 @@ def _billed_once() -> tuple[World, str]:
 def billed_copy() -> tuple[World, str]:
     """A fresh copy of a world whose September is billed (building one takes a while)."""
     world, number = _billed_once()
-    store = InMemoryStore(state=copy.deepcopy(world.store.state))
+    store = InMemoryStore(states=copy.deepcopy(world.store.states))
     copied = attrs.evolve(world, store=store, clock=FixedClock(world.clock.now()))
     return copied, number
 
@@ -69,15 +72,15 @@ def pay(world: World, number: str, amount: str, **options: object) -> PaymentRec
 
 
 def payments(world: World):
-    return world.store.state.billing.payments
+    return world.store.committed(PaymentState).payments
 
 
 def outbox(world: World):
-    return world.store.state.outbox
+    return world.store.committed(MessagingState).outbox
 
 
 def audit(world: World, action: str) -> list[AuditEvent]:
-    return [e for e in world.store.state.audit_events if e.action == action]
+    return [e for e in world.store.committed(AuditState).audit_events if e.action == action]
 
 
 def test_a_partial_payment_leaves_the_invoice_partly_paid_with_a_receipt_and_an_audit() -> None:
@@ -169,7 +172,9 @@ def test_the_credit_pays_the_corrected_invoice_and_the_money_received_is_unchang
     view = next(v for v in account.invoices if v.invoice.number == second.number)
     assert view.status is InvoiceStatus.PARTLY_PAID
     assert sum(p.amount.cents for p in payments(world)) == 2080  # a credit moves no money
-    assert [e.action for e in world.store.state.audit_events][-1] == "payment.use_credit"
+    assert [e.action for e in world.store.committed(AuditState).audit_events][
+        -1
+    ] == "payment.use_credit"
     assert outbox(world)[-1].context["from_credit"] == "oui"
     with pytest.raises(RuleViolation, match="pas d'avoir"):
         use_credit(world.uow(), world.clock, invoice_number=second.number, actor=DESK)

@@ -7,6 +7,7 @@ import attrs
 import pytest
 
 from adapters.memory import InMemoryUnitOfWork
+from adapters.memory.audit import AuditState
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.errors import NotFound, RuleViolation
@@ -49,7 +50,9 @@ def accept(world: World, code: str = "ALSH", **options: str):
 
 
 def accepted_events(world: World) -> list[AuditEvent]:
-    return [e for e in world.store.state.audit_events if e.action == "regulation.accept"]
+    return [
+        e for e in world.store.committed(AuditState).audit_events if e.action == "regulation.accept"
+    ]
 
 
 def test_a_new_version_blocks_bookings_until_the_family_accepts_it() -> None:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.memory.bookings import BookingState
 from portail_core.domain.bookings.reservation import ReservationStatus, Slot, WaitingStatus
 from portail_core.domain.bookings.selection import Selection, validate_selection
 from portail_core.services.planning_context import load_booker, load_planning
@@ -58,7 +59,7 @@ def test_capacity_holds_and_free_places_always_go_to_the_waiting_list(
     families = [world.martin] + [world.add_family() for _ in range(FAMILIES - 1)]
     for index, action in actions:
         act(world, families[index], action)
-        bookings = world.store.state.bookings
+        bookings = world.store.committed(BookingState)
         booked = [r for r in bookings.reservations.values() if r.status is ReservationStatus.BOOKED]
         waiting = [e for e in bookings.waiting.values() if e.status is WaitingStatus.WAITING]
         assert len(booked) <= places

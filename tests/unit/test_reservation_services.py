@@ -8,6 +8,10 @@ import attrs
 import pendulum
 import pytest
 
+from adapters.memory.audit import AuditState
+from adapters.memory.billing import InvoiceState
+from adapters.memory.bookings import BookingState
+from adapters.memory.messaging import MessagingState
 from portail_core.domain.bookings.planning import CellState
 from portail_core.domain.bookings.reservation import EventKind, Slot
 from portail_core.domain.bookings.selection import Selection
@@ -105,7 +109,11 @@ def test_validate_then_confirm_books_writes_history_and_an_email() -> None:
     assert cell.cancellable
     history = child_history(world.uow(), family_id=world.martin, child_id=world.child_id("Léa"))
     assert [(e.kind, e.confirmation) for e in history] == [(EventKind.BOOKED, confirmation.number)]
-    mails = [m for m in world.store.state.outbox if m.template == "reservation_confirmation"]
+    mails = [
+        m
+        for m in world.store.committed(MessagingState).outbox
+        if m.template == "reservation_confirmation"
+    ]
     assert len(mails) == 1
     assert mails[0].context["number"] == confirmation.number
 
@@ -116,7 +124,7 @@ def test_confirming_the_same_summary_twice_books_once() -> None:
     assert token is not None
     first, second = confirm(world, token), confirm(world, token)
     assert first.number == second.number
-    assert len(world.store.state.bookings.reservations) == 1
+    assert len(world.store.committed(BookingState).reservations) == 1
 
 
 def test_another_family_cannot_confirm_a_summary() -> None:
@@ -126,7 +134,7 @@ def test_another_family_cannot_confirm_a_summary() -> None:
     assert token is not None
     with pytest.raises(NotFound):
         confirm(world, token, family=other)
-    assert not world.store.state.bookings.reservations
+    assert not world.store.committed(BookingState).reservations
 
 
 def test_another_familys_child_is_not_found() -> None:
@@ -230,7 +238,7 @@ def test_cancelling_past_the_deadline_is_refused_but_the_desk_may_force_it() -> 
     history = child_history(world.uow(), family_id=world.martin, child_id=world.child_id("Léa"))
     assert history[0].kind is EventKind.CANCELLED
     assert "hospitalisé" in history[0].reason
-    assert world.store.state.audit_events[-1].action == "reservation.forced"
+    assert world.store.committed(AuditState).audit_events[-1].action == "reservation.forced"
 
 
 def test_a_full_slot_offers_the_waiting_list_and_a_cancellation_promotes_the_first() -> None:
@@ -251,10 +259,14 @@ def test_a_full_slot_offers_the_waiting_list_and_a_cancellation_promotes_the_fir
     cancel = validate(world, Selection(cancel=frozenset({Slot(WEDNESDAY, JOURNEE)})))
     assert cancel.draft_token is not None
     confirm(world, cancel.draft_token)
-    promoted = [r for r in world.store.state.bookings.reservations.values() if r.family_id == other]
+    promoted = [
+        r for r in world.store.committed(BookingState).reservations.values() if r.family_id == other
+    ]
     assert len(promoted) == 1
     assert promoted[0].slot == Slot(WEDNESDAY, JOURNEE)
-    assert any(m.template == "waiting_list_promoted" for m in world.store.state.outbox)
+    assert any(
+        m.template == "waiting_list_promoted" for m in world.store.committed(MessagingState).outbox
+    )
 
 
 def test_an_expired_summary_must_be_validated_again() -> None:
@@ -277,10 +289,10 @@ def test_old_summaries_are_purged_confirmed_or_not_and_bookings_keep_their_numbe
     recent = validate(world, book((WEDNESDAY + timedelta(weeks=2), JOURNEE))).draft_token
     world.clock.advance(pendulum.duration(days=1, minutes=1))  # the first two are 7 days old
     assert purge_planning_drafts(world.uow(), world.clock) == 2
-    assert set(world.store.state.bookings.drafts) == {recent}
+    assert set(world.store.committed(BookingState).drafts) == {recent}
     with pytest.raises(NotFound):
         draft_of_family(world.uow(), family_id=world.martin, token=confirmed)
-    [reservation] = world.store.state.bookings.reservations.values()
+    [reservation] = world.store.committed(BookingState).reservations.values()
     assert reservation.confirmation == number
     assert purge_planning_drafts(world.uow(), world.clock) == 0  # nothing left to purge
 
@@ -332,7 +344,7 @@ def test_a_forced_change_needs_a_readable_reason_of_5_to_300_characters(reason: 
             actor=DESK,
             forced_reason=reason,
         )
-    assert not world.store.state.bookings.reservations
+    assert not world.store.committed(BookingState).reservations
 
 
 def test_an_unpaid_balance_above_the_towns_limit_refuses_new_bookings_until_paid() -> None:
@@ -380,7 +392,7 @@ def test_an_unpaid_balance_above_the_towns_limit_refuses_new_bookings_until_paid
     )
     cancelling = validate(world, Selection(cancel=frozenset({Slot(date(2026, 10, 14), JOURNEE)})))
     assert "Aucune réservation" in cancelling.summary.refused[0].reason  # not a balance refusal
-    [invoice] = world.store.state.billing.invoices
+    [invoice] = world.store.committed(InvoiceState).invoices
     with world.uow() as uow:
         uow.payments.add(
             Payment(

@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from attrs import define, field
 
 from portail_core.domain.messaging import RenderedEmail
-from portail_core.errors import ConfigurationError
-from portail_core.ports import MailerError
+from portail_core.errors import ConfigurationError, MailerError
 
 __all__ = ["ConsoleMailer", "RecordingMailer", "SentEmail", "SmtpMailer", "build_message"]
 

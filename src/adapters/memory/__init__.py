@@ -1,5 +1,7 @@
-"""In-memory twins of the persistence ports, for unit tests and demos."""
+"""In-memory twins of the persistence ports, one module per capability, for unit tests, demos
+and embedders."""
 
-from adapters.memory.unit_of_work import InMemoryStore, InMemoryUnitOfWork
+from adapters.memory.store import InMemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]

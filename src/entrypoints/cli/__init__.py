@@ -49,7 +49,8 @@ def main() -> None:
 
     La configuration vient des variables d'environnement PORTAIL_* (voir
     docs/operator-guide.md). Codes de sortie : 0 réussite, 1 erreur inattendue, 2 saisie
-    invalide, 3 introuvable, 4 refusé par une règle, 5 conflit, 6 droits, 7 configuration.
+    invalide, 3 introuvable, 4 refusé par une règle, 5 conflit, 6 droits, 7 configuration, 8 service
+    extérieur (serveur de courriel...) indisponible.
     """
 
 

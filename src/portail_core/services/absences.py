@@ -34,7 +34,9 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
-from portail_core.ports import Clock, DocumentStore, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.dossiers import DocumentStore
+from portail_core.ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,9 @@ from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.shared.instants import as_paris
 from portail_core.domain.shared.text import has_control_characters, printable
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
-from portail_core.ports import Clock, PasswordHasher, UnitOfWork
+from portail_core.ports.accounts import PasswordHasher
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "AccountOpening",

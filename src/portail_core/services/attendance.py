@@ -28,7 +28,8 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.collation import french_sort_key
 from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.desk import staff_establishment
 from portail_core.services.opening_calendar import MAX_DAYS, CalendarSources
 

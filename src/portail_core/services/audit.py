@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portail_core.domain.audit import AuditEvent
-from portail_core.ports import UnitOfWork
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["latest_events"]
 

@@ -26,7 +26,8 @@ from portail_core.domain.payments.direct_debit import DIRECT_DEBIT_DAY, collecti
 from portail_core.domain.shared.collation import french_sort_key
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, RuleViolation
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "Addressee",

@@ -17,7 +17,8 @@ from portail_core.domain.catalogue.establishments import (
 )
 from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.errors import InvalidInput
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.communes import (
     CommuneDetails,
     SetUpResult,

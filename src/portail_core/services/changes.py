@@ -12,7 +12,8 @@ from portail_core.domain.dossiers.family import FamilyQuotient
 from portail_core.domain.dossiers.guardians import Address
 from portail_core.domain.shared.text import clean_line
 from portail_core.errors import Conflict, InvalidInput, NotFound
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "approve_change",

@@ -9,7 +9,8 @@ from attrs import field, frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.communes import Commune
 from portail_core.errors import Conflict
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "CommuneDetails",

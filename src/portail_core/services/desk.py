@@ -10,7 +10,7 @@ from attrs import frozen
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.shared.text import clean_line, printable
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports import UnitOfWork
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "MAX_REASON",

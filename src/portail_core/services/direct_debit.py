@@ -33,7 +33,9 @@ from portail_core.domain.payments.direct_debit import (
 )
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from portail_core.ports import Clock, DebitFileWriter, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.payments import DebitFileWriter
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import month_bounds
 from portail_core.services.invoices import InvoiceStatus, InvoiceView, account_from
 

@@ -20,7 +20,9 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.dossiers.guardians import Guardian, Relationship
 from portail_core.errors import NotFound, RuleViolation
-from portail_core.ports import Clock, DocumentStore, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.dossiers import DocumentStore
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.invoices import account_from
 
 __all__ = ["ErasureReport", "anonymised", "erase_family"]

@@ -21,7 +21,9 @@ from portail_core.domain.dossiers.family import (
 from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotFound
-from portail_core.ports import Clock, DocumentStore, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.dossiers import DocumentStore
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import propose_email_change
 
 __all__ = [

@@ -14,7 +14,8 @@ from attrs import frozen
 from portail_core.domain.billing.invoice_sheet import InvoiceSheet
 from portail_core.domain.communes import Commune
 from portail_core.errors import ConfigurationError, InvalidInput, NotFound
-from portail_core.ports import InvoiceRenderer, UnitOfWork
+from portail_core.ports.billing import InvoiceRenderer
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import month_bounds
 from portail_core.services.invoices import InvoiceView, account_from
 

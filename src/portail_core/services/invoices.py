@@ -16,7 +16,7 @@ from portail_core.domain.billing.invoice import DocumentKind, Invoice
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.errors import NotFound
-from portail_core.ports import UnitOfWork
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "FamilyAccount",

@@ -12,7 +12,9 @@ from portail_core.domain.catalogue.opening import CalendarContext, Opening, open
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar
 from portail_core.domain.communes import SchoolZone
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports import Clock, PublicHolidays, UnitOfWork
+from portail_core.ports.catalogue import PublicHolidays
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "MAX_DAYS",

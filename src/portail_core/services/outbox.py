@@ -10,7 +10,10 @@ from __future__ import annotations
 from attrs import frozen
 
 from portail_core.domain.messaging import MAX_ATTEMPTS, EmailStatus, OutgoingEmail, retry_delay
-from portail_core.ports import Clock, EmailRenderer, Mailer, MailerError, UnitOfWorkFactory
+from portail_core.errors import MailerError
+from portail_core.ports.clock import Clock
+from portail_core.ports.messaging import EmailRenderer, Mailer
+from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["DispatchReport", "dispatch_outbox", "outbox_listing"]
 

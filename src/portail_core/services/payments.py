@@ -30,7 +30,8 @@ from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.invoices import (
     FamilyAccount,
     InvoiceStatus,

@@ -13,7 +13,8 @@ from attrs import frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.dossiers.family import RegulationConsent
 from portail_core.errors import NotFound, RuleViolation
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Acceptance", "accept_regulation"]
 

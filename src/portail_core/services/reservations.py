@@ -35,7 +35,8 @@ from portail_core.domain.catalogue.establishments import Establishment, ServiceK
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.shared.text import clean_line
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
-from portail_core.ports import Clock, UnitOfWork
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.opening_calendar import CalendarSources
 from portail_core.services.planning_context import (
     Booker,

@@ -8,7 +8,9 @@ from attrs import frozen
 from portail_core.domain.accounts.account import AccountLocked, hash_token, portal_event
 from portail_core.domain.accounts.session import PortalSession
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from portail_core.ports.accounts import PasswordHasher
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.accounts import (
     authenticate,
     require_strong_password,

@@ -9,6 +9,7 @@ from datetime import date
 import pendulum
 from attrs import define, field
 
+from adapters.memory.store import WorkingCopy
 from portail_core.domain.bookings.reservation import (
     PlaceKey,
     Reservation,
@@ -22,6 +23,7 @@ from portail_core.errors import Conflict
 
 __all__ = [
     "BookingState",
+    "InMemoryBookingRepositories",
     "InMemoryPlanningDraftRepository",
     "InMemoryReservationRepository",
     "InMemoryWaitingListRepository",
@@ -214,3 +216,19 @@ class InMemoryPlanningDraftRepository:
         for token in old:
             del self._state.drafts[token]
         return len(old)
+
+
+class InMemoryBookingRepositories(WorkingCopy):
+    """The repositories a unit of work gives on the working copy's BookingState."""
+
+    @property
+    def reservations(self) -> InMemoryReservationRepository:
+        return InMemoryReservationRepository(self.state(BookingState))
+
+    @property
+    def waiting_list(self) -> InMemoryWaitingListRepository:
+        return InMemoryWaitingListRepository(self.state(BookingState))
+
+    @property
+    def drafts(self) -> InMemoryPlanningDraftRepository:
+        return InMemoryPlanningDraftRepository(self.state(BookingState))

@@ -1,0 +1,49 @@
+"""The in-memory twin of the audit trail."""
+
+from __future__ import annotations
+
+import attrs
+from attrs import define, field
+
+from adapters.memory.store import WorkingCopy
+from portail_core.domain.audit import AuditEvent
+
+__all__ = ["AuditState", "InMemoryAuditRepositories", "InMemoryAuditTrail"]
+
+
+@define
+class AuditState:
+    audit_events: list[AuditEvent] = field(factory=list)
+
+
+class InMemoryAuditTrail:
+    def __init__(self, state: AuditState) -> None:
+        self._state = state
+
+    def record(self, event: AuditEvent) -> None:
+        self._state.audit_events.append(event)
+
+    def latest(self, limit: int) -> list[AuditEvent]:
+        return list(reversed(self._state.audit_events))[:limit]
+
+    def of_family(self, family_id: int, limit: int) -> list[AuditEvent]:
+        mine = [e for e in self._state.audit_events if e.family_id == family_id]
+        return list(reversed(mine))[:limit]
+
+    def redact_family(self, family_id: int) -> int:
+        redacted = 0
+        for index, event in enumerate(self._state.audit_events):
+            if event.family_id == family_id:
+                self._state.audit_events[index] = attrs.evolve(
+                    event, summary="[effacé à la demande de la famille]", details={}
+                )
+                redacted += 1
+        return redacted
+
+
+class InMemoryAuditRepositories(WorkingCopy):
+    """The repositories a unit of work gives on the working copy's AuditState."""
+
+    @property
+    def audit(self) -> InMemoryAuditTrail:
+        return InMemoryAuditTrail(self.state(AuditState))

@@ -1,0 +1,102 @@
+"""Family accounts, one-time links, portal sessions, login throttles and password hashing."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
+from portail_core.domain.accounts.session import PortalSession
+from portail_core.domain.accounts.throttle import LoginThrottle
+
+__all__ = [
+    "AccountRepositories",
+    "AccountRepository",
+    "PasswordHasher",
+    "SessionRepository",
+    "ThrottleRepository",
+    "TokenRepository",
+]
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account) -> None: ...
+
+    def get(self, account_id: int, *, for_update: bool = False) -> Account | None: ...
+
+    def by_identifier(self, identifier: str, *, for_update: bool = False) -> Account | None:
+        """``for_update`` locks the row until the transaction ends (concurrent logins queue)."""
+        ...
+
+    def of_family(self, family_id: int) -> Account | None: ...
+
+    def identifiers(self) -> dict[int, str]:
+        """Each family that has an account -> the account's identifier (one query)."""
+        ...
+
+    def update(self, account: Account) -> None: ...
+
+    def delete(self, account_id: int) -> None:
+        """Remove the account, its sessions and its one-time tokens (erasure of a dossier)."""
+        ...
+
+
+class TokenRepository(Protocol):
+    def add(self, token: OneTimeToken) -> None: ...
+
+    def by_hash(self, token_hash: str, *, for_update: bool = False) -> OneTimeToken | None:
+        """``for_update`` locks the row: two uses of one link cannot both succeed."""
+        ...
+
+    def update(self, token: OneTimeToken) -> None: ...
+
+    def revoke_all(self, account_id: int, purpose: TokenPurpose) -> None:
+        """Revoke the account's unused tokens of that purpose (a new one replaces them)."""
+        ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: PortalSession) -> None: ...
+
+    def by_hash(self, token_hash: str) -> PortalSession | None: ...
+
+    def touch(self, session: PortalSession) -> None:
+        """Write back ``last_seen_at``."""
+        ...
+
+    def delete(self, token_hash: str) -> None: ...
+
+    def delete_all(self, account_id: int) -> None: ...
+
+
+class ThrottleRepository(Protocol):
+    def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None: ...
+
+    def save(self, throttle: LoginThrottle) -> None:
+        """Insert or update."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        """False for a wrong password or a malformed hash; never raises for those."""
+        ...
+
+    def needs_rehash(self, stored_hash: str) -> bool: ...
+
+
+class AccountRepositories(Protocol):
+    """The accounts' repositories, as a unit of work gives them."""
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    @property
+    def throttles(self) -> ThrottleRepository: ...

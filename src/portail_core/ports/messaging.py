@@ -1,0 +1,50 @@
+"""E-mails: the transactional outbox, their templates and the mail server."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pendulum
+
+from portail_core.domain.messaging import OutgoingEmail, RenderedEmail
+
+__all__ = ["EmailRenderer", "Mailer", "MessagingRepositories", "Outbox"]
+
+
+class Outbox(Protocol):
+    """E-mails waiting to be sent, written in the same transaction as the change they announce."""
+
+    def add(self, message: OutgoingEmail) -> None:
+        """Queue a message (gives it its id)."""
+        ...
+
+    def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
+        """Mark as SENDING and return up to ``limit`` messages due at ``now`` (pending ones whose
+        next attempt has come, and SENDING ones whose claim is older than the claim timeout).
+        Two dispatchers never claim the same message."""
+        ...
+
+    def save(self, message: OutgoingEmail) -> None:
+        """Write back a claimed message's status, attempts and dates."""
+        ...
+
+    def listing(self, limit: int) -> list[OutgoingEmail]:
+        """The most recent messages first."""
+        ...
+
+
+class Mailer(Protocol):
+    def send(self, to: str, email: RenderedEmail, message_id: str) -> None:
+        """Hand the message to the mail server; raises MailerError on failure."""
+        ...
+
+
+class EmailRenderer(Protocol):
+    def render(self, template: str, context: dict[str, str]) -> RenderedEmail: ...
+
+
+class MessagingRepositories(Protocol):
+    """The outbox, as a unit of work gives it."""
+
+    @property
+    def outbox(self) -> Outbox: ...
