@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
-from adapters.persistence.families import SqlFamilyRepository
+from adapters.persistence.dossiers import SqlFamilyRepository
 from portail_core.domain.audit import Actor, Channel
 from portail_core.services.families import (
     DossierEdit,

@@ -1,4 +1,5 @@
-"""Accounts and one-time tokens."""
+"""Accounts, one-time tokens (links), server-side portal sessions and login throttles (unknown
+identifiers, client addresses)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,22 @@ from typing import Any
 
 import pendulum
 from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from adapters.persistence.tables import accounts, one_time_tokens, portal_sessions
+from adapters.persistence.tables import accounts, login_throttles, one_time_tokens, portal_sessions
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.accounts.account import Account, AccountStatus, OneTimeToken, TokenPurpose
+from portail_core.domain.accounts.session import PortalSession
+from portail_core.domain.accounts.throttle import LoginThrottle
 
-__all__ = ["SqlAccountRepository", "SqlTokenRepository"]
+__all__ = [
+    "SqlAccountRepositories",
+    "SqlAccountRepository",
+    "SqlSessionRepository",
+    "SqlThrottleRepository",
+    "SqlTokenRepository",
+]
 
 
 def _account_values(account: Account) -> dict[str, Any]:
@@ -143,3 +155,109 @@ class SqlTokenRepository:
             )
             .values(revoked=True)
         )
+
+
+class SqlSessionRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, session: PortalSession) -> None:
+        statement = insert(portal_sessions).values(
+            account_id=session.account_id,
+            token_hash=session.token_hash,
+            created_at=session.created_at,
+            last_seen_at=session.last_seen_at,
+        )
+        session.id = self._connection.execute(
+            statement.returning(portal_sessions.c.id)
+        ).scalar_one()
+
+    def by_hash(self, token_hash: str) -> PortalSession | None:
+        row = self._connection.execute(
+            select(portal_sessions).where(portal_sessions.c.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return PortalSession(
+            row.account_id, row.token_hash, row.created_at, row.last_seen_at, id=row.id
+        )
+
+    def touch(self, session: PortalSession) -> None:
+        self._connection.execute(
+            update(portal_sessions)
+            .where(portal_sessions.c.id == session.id)
+            .values(last_seen_at=session.last_seen_at)
+        )
+
+    def delete(self, token_hash: str) -> None:
+        self._connection.execute(
+            delete(portal_sessions).where(portal_sessions.c.token_hash == token_hash)
+        )
+
+    def delete_all(self, account_id: int) -> None:
+        self._connection.execute(
+            delete(portal_sessions).where(portal_sessions.c.account_id == account_id)
+        )
+
+
+def _insert_missing(connection: Connection, key: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the connection."""
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(login_throttles)
+        .values(key=key, consecutive_failures=0, recent_failures=[], locked=False)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+
+
+class SqlThrottleRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None:
+        if for_update:  # make sure the row exists, so that the lock below always holds one
+            self._connection.execute(_insert_missing(self._connection, key))
+        query = select(login_throttles).where(login_throttles.c.key == key)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            return None
+        return LoginThrottle(
+            key=row.key,
+            consecutive_failures=row.consecutive_failures,
+            recent_failures=[_instant(t) for t in row.recent_failures],
+            blocked_until=row.blocked_until,
+            locked=row.locked,
+        )
+
+    def save(self, throttle: LoginThrottle) -> None:
+        values = {
+            "consecutive_failures": throttle.consecutive_failures,
+            "recent_failures": [t.isoformat() for t in throttle.recent_failures],
+            "blocked_until": throttle.blocked_until,
+            "locked": throttle.locked,
+        }
+        changed = self._connection.execute(
+            update(login_throttles).where(login_throttles.c.key == throttle.key).values(values)
+        ).rowcount
+        if not changed:
+            self._connection.execute(insert(login_throttles).values(key=throttle.key, **values))
+
+
+class SqlAccountRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
+
+    @property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self.connection())
+
+    @property
+    def tokens(self) -> SqlTokenRepository:
+        return SqlTokenRepository(self.connection())
+
+    @property
+    def sessions(self) -> SqlSessionRepository:
+        return SqlSessionRepository(self.connection())
+
+    @property
+    def throttles(self) -> SqlThrottleRepository:
+        return SqlThrottleRepository(self.connection())

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import Connection, Select, insert, select, update
 
 from adapters.persistence.tables import audit_events
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.audit import Actor, AuditEvent, Channel
 
-__all__ = ["REDACTED", "SqlAuditTrail"]
+__all__ = ["REDACTED", "SqlAuditRepositories", "SqlAuditTrail"]
 
 REDACTED = "[effacé à la demande de la famille]"
 
@@ -63,3 +64,11 @@ class SqlAuditTrail:
             )
             for row in rows
         ]
+
+
+class SqlAuditRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
+
+    @property
+    def audit(self) -> SqlAuditTrail:
+        return SqlAuditTrail(self.connection())

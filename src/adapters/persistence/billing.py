@@ -1,157 +1,24 @@
-"""Attendance marks, absences, invoices with their gapless numbering, and payments."""
+"""Invoices and credit notes, numbered without gaps per kind and year."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import (
-    absences,
-    attendance_marks,
     document_sequences,
-    families,
     invoices,
-    payments,
 )
-from portail_core.domain.absences import Absence, AbsenceReason
-from portail_core.domain.attendance import AttendanceMark, Presence
-from portail_core.domain.audit import Actor, Channel
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine, document_number
-from portail_core.domain.payments.payment import Payment, PaymentMode
-from portail_core.domain.shared.money import Money
 
-__all__ = [
-    "SqlAbsenceRepository",
-    "SqlAttendanceRepository",
-    "SqlInvoiceRepository",
-    "SqlPaymentRepository",
-]
-
-
-def _mark(row: Row[Any]) -> AttendanceMark:
-    return AttendanceMark(
-        row.child_id,
-        row.establishment_code,
-        row.unit_code,
-        row.day,
-        Presence(row.presence),
-        row.recorded_at,
-        row.recorded_by,
-    )
-
-
-class SqlAttendanceRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def record(self, mark: AttendanceMark) -> AttendanceMark | None:
-        m = attendance_marks.c
-        where = and_(
-            m.child_id == mark.child_id,
-            m.establishment_code == mark.establishment_code,
-            m.unit_code == mark.unit_code,
-            m.day == mark.day,
-        )
-        found = self._connection.execute(select(attendance_marks).where(where)).first()
-        if found is not None:
-            self._connection.execute(delete(attendance_marks).where(where))
-        self._connection.execute(
-            insert(attendance_marks).values(
-                child_id=mark.child_id,
-                establishment_code=mark.establishment_code,
-                unit_code=mark.unit_code,
-                day=mark.day,
-                presence=mark.presence.value,
-                recorded_at=mark.recorded_at,
-                recorded_by=mark.recorded_by,
-            )
-        )
-        return None if found is None else _mark(found)
-
-    def between(
-        self, first: date, last: date, *, establishment_code: str | None = None
-    ) -> list[AttendanceMark]:
-        m = attendance_marks.c
-        query = (
-            select(attendance_marks)
-            .where(m.day.between(first, last))
-            .order_by(m.day, m.establishment_code, m.unit_code, m.child_id)
-        )
-        if establishment_code is not None:
-            query = query.where(m.establishment_code == establishment_code)
-        return [_mark(row) for row in self._connection.execute(query)]
-
-
-def _absence(row: Row[Any]) -> Absence:
-    return Absence(
-        row.family_id,
-        row.child_id,
-        row.first_day,
-        row.last_day,
-        AbsenceReason(row.reason),
-        row.declared_at,
-        Actor(row.declared_by, Channel(row.channel)),
-        row.certificate_file,
-        row.justified,
-        id=row.id,
-    )
-
-
-class SqlAbsenceRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def add(self, absence: Absence) -> Absence:
-        statement = insert(absences).values(
-            family_id=absence.family_id,
-            child_id=absence.child_id,
-            first_day=absence.first_day,
-            last_day=absence.last_day,
-            reason=absence.reason.value,
-            declared_at=absence.declared_at,
-            declared_by=absence.declared_by.identifier,
-            channel=absence.declared_by.channel.value,
-            certificate_file=absence.certificate_file,
-            justified=absence.justified,
-        )
-        new_id = self._connection.execute(statement.returning(absences.c.id)).scalar_one()
-        return attrs.evolve(absence, id=new_id)
-
-    def get(self, absence_id: int, *, for_update: bool = False) -> Absence | None:
-        query = select(absences).where(absences.c.id == absence_id)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        return None if row is None else _absence(row)
-
-    def update(self, absence: Absence) -> None:
-        self._connection.execute(
-            update(absences)
-            .where(absences.c.id == absence.id)
-            .values(
-                first_day=absence.first_day,
-                last_day=absence.last_day,
-                reason=absence.reason.value,
-                certificate_file=absence.certificate_file,
-                justified=absence.justified,
-            )
-        )
-
-    def delete(self, absence_id: int) -> None:
-        """Its number is not given again (AUTOINCREMENT on SQLite, a sequence on PostgreSQL)."""
-        self._connection.execute(delete(absences).where(absences.c.id == absence_id))
-
-    def between(self, first: date, last: date, *, family_id: int | None = None) -> list[Absence]:
-        a = absences.c
-        query = select(absences).where(a.first_day <= last, a.last_day >= first).order_by(a.id)
-        if family_id is not None:
-            query = query.where(a.family_id == family_id)
-        return [_absence(row) for row in self._connection.execute(query)]
+__all__ = ["SqlBillingRepositories", "SqlInvoiceRepository"]
 
 
 def _invoice(row: Row[Any]) -> Invoice:
@@ -196,6 +63,8 @@ def _row(invoice: Invoice, unstructure_line: Callable[[InvoiceLine], Any]) -> di
 
 
 _LOCKED_YEARS = "portail.numbering_locked"  # key in Connection.info
+
+
 # Built once: a billing run executes them once per document, with their parameters only.
 _NEXT_NUMBER = (
     update(document_sequences)
@@ -206,6 +75,8 @@ _NEXT_NUMBER = (
     .values(last=document_sequences.c.last + 1)
     .returning(document_sequences.c.last)
 )
+
+
 _NEXT_NUMBERS = (
     update(document_sequences)
     .where(
@@ -215,6 +86,8 @@ _NEXT_NUMBERS = (
     .values(last=document_sequences.c.last + bindparam("count"))
     .returning(document_sequences.c.last)
 )
+
+
 _ADD_INVOICE = insert(invoices).returning(invoices.c.id)
 
 
@@ -291,64 +164,9 @@ class SqlInvoiceRepository:
         return [_invoice(row) for row in self._connection.execute(query)]
 
 
-_CHUNK = 1000  # values per IN (...): far below SQLite's and PostgreSQL's limits
+class SqlBillingRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
 
-
-def _payment(row: Row[Any]) -> Payment:
-    return Payment(
-        family_id=row.family_id,
-        amount=Money(row.amount_cents),
-        mode=PaymentMode(row.mode),
-        reference=row.reference,
-        received_on=row.received_on,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-        invoice_number=row.invoice_number,
-        id=row.id,
-    )
-
-
-class SqlPaymentRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def add(self, payment: Payment) -> Payment:
-        statement = insert(payments).values(
-            family_id=payment.family_id,
-            amount_cents=payment.amount.cents,
-            mode=payment.mode.value,
-            reference=payment.reference,
-            received_on=payment.received_on,
-            recorded_at=payment.recorded_at,
-            recorded_by=payment.recorded_by,
-            invoice_number=payment.invoice_number,
-        )
-        new_id = self._connection.execute(statement.returning(payments.c.id)).scalar_one()
-        return attrs.evolve(payment, id=new_id)
-
-    def lock_families(self, family_ids: Iterable[int]) -> None:
-        wanted = sorted(set(family_ids))
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            query = select(families.c.id).where(families.c.id.in_(chunk)).order_by(families.c.id)
-            self._connection.execute(query.with_for_update()).all()
-
-    def of_family(self, family_id: int) -> list[Payment]:
-        query = select(payments).where(payments.c.family_id == family_id).order_by(payments.c.id)
-        return [_payment(row) for row in self._connection.execute(query)]
-
-    def of_invoices(self, numbers: Iterable[str]) -> list[Payment]:
-        wanted = sorted(set(numbers))
-        found: list[Payment] = []
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            query = select(payments).where(payments.c.invoice_number.in_(chunk))
-            found += [_payment(row) for row in self._connection.execute(query)]
-        return sorted(found, key=lambda payment: payment.id or 0)
-
-    def listing(self, first: date, last: date) -> list[Payment]:
-        p = payments.c
-        query = (
-            select(payments).where(p.received_on.between(first, last)).order_by(p.received_on, p.id)
-        )
-        return [_payment(row) for row in self._connection.execute(query)]
+    @property
+    def invoices(self) -> SqlInvoiceRepository:
+        return SqlInvoiceRepository(self.connection())

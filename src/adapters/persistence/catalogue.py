@@ -1,13 +1,15 @@
-"""The catalogue repository: schools, establishments and units, matched by code."""
+"""The catalogue repository (schools, establishments and units, matched by code) and the imported
+official school calendars."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from adapters.persistence.codec import domain_codec
-from adapters.persistence.tables import establishments, schools, units
+from adapters.persistence.tables import establishments, school_holidays, schools, units
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.catalogue.establishments import (
     Catalogue,
     Closure,
@@ -16,8 +18,10 @@ from portail_core.domain.catalogue.establishments import (
     ServiceKind,
     Unit,
 )
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.communes import SchoolZone
 
-__all__ = ["SqlCatalogueRepository"]
+__all__ = ["SqlCatalogueRepositories", "SqlCatalogueRepository", "SqlSchoolCalendarRepository"]
 
 
 class SqlCatalogueRepository:
@@ -138,3 +142,61 @@ class SqlCatalogueRepository:
     def _ids_of_archived_establishments(self, kept: dict[str, int]) -> list[int]:
         rows = self._connection.execute(select(establishments.c.id).where(~establishments.c.active))
         return [row.id for row in rows if row.id not in kept.values()]
+
+
+class SqlSchoolCalendarRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def imported(self) -> SchoolCalendar:
+        rows = self._connection.execute(select(school_holidays))
+        return SchoolCalendar(
+            tuple(
+                SchoolHoliday(
+                    zone=SchoolZone(row.zone),
+                    school_year=row.school_year,
+                    name=row.name,
+                    first_day=row.first_day,
+                    resume_day=row.resume_day,
+                )
+                for row in rows
+            )
+        )
+
+    def replace_years(self, calendar: SchoolCalendar) -> None:
+        years = {(h.zone.value, h.school_year) for h in calendar.holidays}
+        self._connection.execute(
+            delete(school_holidays).where(
+                or_(
+                    *(
+                        and_(school_holidays.c.zone == zone, school_holidays.c.school_year == year)
+                        for zone, year in years
+                    )
+                )
+            )
+        )
+        self._connection.execute(
+            insert(school_holidays),
+            [
+                {
+                    "zone": h.zone.value,
+                    "school_year": h.school_year,
+                    "name": h.name,
+                    "first_day": h.first_day,
+                    "resume_day": h.resume_day,
+                }
+                for h in calendar.holidays
+            ],
+        )
+
+
+class SqlCatalogueRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
+
+    @property
+    def catalogue(self) -> SqlCatalogueRepository:
+        return SqlCatalogueRepository(self.connection())
+
+    @property
+    def school_calendars(self) -> SqlSchoolCalendarRepository:
+        return SqlSchoolCalendarRepository(self.connection())

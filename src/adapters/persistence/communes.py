@@ -6,13 +6,14 @@ from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.tables import communes
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.communes import Commune, SchoolZone
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import Conflict
 
 THE_COMMUNE_ID = 1
 
-__all__ = ["SqlCommuneRepository"]
+__all__ = ["SqlCommuneRepositories", "SqlCommuneRepository"]
 
 
 def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
@@ -64,3 +65,11 @@ class SqlCommuneRepository:
         )
         if self._connection.execute(statement).rowcount != 1:
             raise LookupError(f"commune {commune.id} is not in the database")
+
+
+class SqlCommuneRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
+
+    @property
+    def communes(self) -> SqlCommuneRepository:
+        return SqlCommuneRepository(self.connection())

@@ -1,35 +1,29 @@
-"""The database unit of work: one connection, one transaction, rolled back unless committed."""
+"""The database unit of work: one connection, one transaction, rolled back unless committed.
+
+Each capability's repositories come from its module (``SqlBookingRepositories``...); this class
+only opens, commits and closes the transaction.
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from adapters.persistence.accounts import SqlAccountRepository, SqlTokenRepository
-from adapters.persistence.audit import SqlAuditTrail
-from adapters.persistence.billing import (
-    SqlAbsenceRepository,
-    SqlAttendanceRepository,
-    SqlInvoiceRepository,
-    SqlPaymentRepository,
-)
-from adapters.persistence.catalogue import SqlCatalogueRepository
-from adapters.persistence.changes import SqlChangeRequestRepository
-from adapters.persistence.communes import SqlCommuneRepository
+from adapters.persistence.absences import SqlAbsenceRepositories
+from adapters.persistence.accounts import SqlAccountRepositories
+from adapters.persistence.attendance import SqlAttendanceRepositories
+from adapters.persistence.audit import SqlAuditRepositories
+from adapters.persistence.billing import SqlBillingRepositories
+from adapters.persistence.bookings import SqlBookingRepositories
+from adapters.persistence.catalogue import SqlCatalogueRepositories
+from adapters.persistence.communes import SqlCommuneRepositories
 from adapters.persistence.database import READ_ONLY
-from adapters.persistence.families import SqlFamilyRepository
-from adapters.persistence.outbox import SqlOutbox
-from adapters.persistence.reservations import (
-    SqlPlanningDraftRepository,
-    SqlReservationRepository,
-    SqlWaitingListRepository,
-)
-from adapters.persistence.school_calendars import SqlSchoolCalendarRepository
-from adapters.persistence.sessions import SqlSessionRepository
-from adapters.persistence.throttles import SqlThrottleRepository
+from adapters.persistence.dossiers import SqlDossierRepositories
+from adapters.persistence.messaging import SqlMessagingRepositories
+from adapters.persistence.payments import SqlPaymentRepositories
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_unreachable"]
@@ -44,8 +38,20 @@ def database_unreachable(error: OperationalError) -> ConfigurationError:
     )
 
 
-class SqlUnitOfWork:
-    """Implements ``portail_core.ports.UnitOfWork`` on a SQLAlchemy engine.
+class SqlUnitOfWork(
+    SqlCommuneRepositories,
+    SqlCatalogueRepositories,
+    SqlDossierRepositories,
+    SqlAccountRepositories,
+    SqlBookingRepositories,
+    SqlAbsenceRepositories,
+    SqlAttendanceRepositories,
+    SqlBillingRepositories,
+    SqlPaymentRepositories,
+    SqlMessagingRepositories,
+    SqlAuditRepositories,
+):
+    """Implements ``portail_core.ports.unit_of_work.UnitOfWork`` on a SQLAlchemy engine.
 
     A read-only unit of work refuses ``commit()``; on SQLite it does not take the write lock.
     """
@@ -53,7 +59,7 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
         self._read_only = read_only
-        self._connection: Connection | None = None
+        self._connection = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
@@ -72,78 +78,6 @@ class SqlUnitOfWork:
         self._connection = connection
         return self
 
-    @property
-    def communes(self) -> SqlCommuneRepository:
-        return SqlCommuneRepository(self._require_connection())
-
-    @property
-    def catalogue(self) -> SqlCatalogueRepository:
-        return SqlCatalogueRepository(self._require_connection())
-
-    @property
-    def school_calendars(self) -> SqlSchoolCalendarRepository:
-        return SqlSchoolCalendarRepository(self._require_connection())
-
-    @property
-    def audit(self) -> SqlAuditTrail:
-        return SqlAuditTrail(self._require_connection())
-
-    @property
-    def outbox(self) -> SqlOutbox:
-        return SqlOutbox(self._require_connection())
-
-    @property
-    def families(self) -> SqlFamilyRepository:
-        return SqlFamilyRepository(self._require_connection())
-
-    @property
-    def accounts(self) -> SqlAccountRepository:
-        return SqlAccountRepository(self._require_connection())
-
-    @property
-    def tokens(self) -> SqlTokenRepository:
-        return SqlTokenRepository(self._require_connection())
-
-    @property
-    def sessions(self) -> SqlSessionRepository:
-        return SqlSessionRepository(self._require_connection())
-
-    @property
-    def throttles(self) -> SqlThrottleRepository:
-        return SqlThrottleRepository(self._require_connection())
-
-    @property
-    def changes(self) -> SqlChangeRequestRepository:
-        return SqlChangeRequestRepository(self._require_connection())
-
-    @property
-    def reservations(self) -> SqlReservationRepository:
-        return SqlReservationRepository(self._require_connection())
-
-    @property
-    def waiting_list(self) -> SqlWaitingListRepository:
-        return SqlWaitingListRepository(self._require_connection())
-
-    @property
-    def drafts(self) -> SqlPlanningDraftRepository:
-        return SqlPlanningDraftRepository(self._require_connection())
-
-    @property
-    def attendance(self) -> SqlAttendanceRepository:
-        return SqlAttendanceRepository(self._require_connection())
-
-    @property
-    def absences(self) -> SqlAbsenceRepository:
-        return SqlAbsenceRepository(self._require_connection())
-
-    @property
-    def invoices(self) -> SqlInvoiceRepository:
-        return SqlInvoiceRepository(self._require_connection())
-
-    @property
-    def payments(self) -> SqlPaymentRepository:
-        return SqlPaymentRepository(self._require_connection())
-
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -160,12 +94,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        self._require_connection().commit()
+        self.connection().commit()
 
     def rollback(self) -> None:
-        self._require_connection().rollback()
-
-    def _require_connection(self) -> Connection:
-        if self._connection is None:
-            raise RuntimeError("the unit of work is used outside its `with` block")
-        return self._connection
+        self.connection().rollback()

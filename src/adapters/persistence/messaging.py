@@ -9,10 +9,11 @@ import pendulum
 from sqlalchemy import Connection, Row, insert, select, update
 
 from adapters.persistence.tables import outbox
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.messaging import EmailStatus, OutgoingEmail
 from portail_core.domain.shared.instants import as_utc
 
-__all__ = ["SqlOutbox"]
+__all__ = ["SqlMessagingRepositories", "SqlOutbox"]
 
 
 def _from_row(row: Row[Any]) -> OutgoingEmail:
@@ -79,3 +80,11 @@ class SqlOutbox:
     def listing(self, limit: int) -> list[OutgoingEmail]:
         rows = self._connection.execute(select(outbox).order_by(outbox.c.id.desc()).limit(limit))
         return [_from_row(row) for row in rows]
+
+
+class SqlMessagingRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self.connection())

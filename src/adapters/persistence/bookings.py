@@ -30,6 +30,7 @@ from adapters.persistence.tables import (
     reservations,
     waiting_entries,
 )
+from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.bookings.reservation import (
     EventKind,
@@ -44,6 +45,7 @@ from portail_core.domain.bookings.selection import PlanningDraft, Selection, Sum
 from portail_core.domain.shared.instants import UTC
 
 __all__ = [
+    "SqlBookingRepositories",
     "SqlPlanningDraftRepository",
     "SqlReservationRepository",
     "SqlWaitingListRepository",
@@ -387,3 +389,19 @@ def _event_row(event: ReservationEvent) -> dict[str, Any]:
         "confirmation": event.confirmation,
         "reason": event.reason,
     }
+
+
+class SqlBookingRepositories(OpenTransaction):
+    """The repositories a unit of work gives on its transaction."""
+
+    @property
+    def reservations(self) -> SqlReservationRepository:
+        return SqlReservationRepository(self.connection())
+
+    @property
+    def waiting_list(self) -> SqlWaitingListRepository:
+        return SqlWaitingListRepository(self.connection())
+
+    @property
+    def drafts(self) -> SqlPlanningDraftRepository:
+        return SqlPlanningDraftRepository(self.connection())
