@@ -53,8 +53,8 @@ from adapters.persistence.tables import (
 from benchmarks.common import DATABASES, QueryCounter, database, migrated_engine
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
-from portail_core.services.billing import BillingReport, run_billing
-from portail_core.services.catalogue import load_catalogue
+from portail_core.services.billing.run import BillingReport, run_billing
+from portail_core.services.catalogue.offer import load_catalogue
 
 MONTH = "2026-11"
 FIRST, LAST = date(2026, 11, 1), date(2026, 11, 30)

@@ -35,7 +35,7 @@ from adapters.persistence import SqlUnitOfWork
 from benchmarks.common import DATABASES, database, four_unit_catalogue, migrated_engine
 from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Selection
-from portail_core.services.catalogue import load_catalogue
+from portail_core.services.catalogue.offer import load_catalogue
 
 CLIENTS = (1, 4, 16)
 CONFIRMATIONS = 160  # per run, shared among the clients

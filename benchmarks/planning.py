@@ -46,9 +46,9 @@ from portail_core.domain.accounts.account import Account, AccountStatus
 from portail_core.domain.bookings.planning import CellState, Planning
 from portail_core.domain.bookings.reservation import Reservation, Slot, WaitingEntry
 from portail_core.domain.bookings.selection import Selection
-from portail_core.services.catalogue import load_catalogue
-from portail_core.services.reservations import show_planning
-from portail_core.services.sessions import log_in
+from portail_core.services.accounts.sessions import log_in
+from portail_core.services.bookings.planning import show_planning
+from portail_core.services.catalogue.offer import load_catalogue
 
 FIRST = date(2026, 9, 7)  # a Monday; eight weeks reach the end of the Toussaint holidays
 WEEKS = (1, 2, 4, 8)

@@ -11,7 +11,7 @@ import csv
 import io
 
 from portail_core.errors import InvalidInput
-from portail_core.services.attendance_records import MAX_MARKS, MarkInput
+from portail_core.services.attendance.pointage import MAX_MARKS, MarkInput
 
 __all__ = ["COLUMNS", "MAX_FILE_SIZE", "read_pointage_csv"]
 

@@ -27,11 +27,11 @@ from entrypoints.settings import Settings
 from portail_core.errors import ConfigurationError
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.billing import InvoiceRenderer
+from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.messaging import EmailRenderer, Mailer
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from portail_core.services.opening_calendar import CalendarSources
 
 __all__ = ["Services", "bootstrap", "bootstrap_in_memory"]
 

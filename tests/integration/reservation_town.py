@@ -11,16 +11,12 @@ from adapters.clock import FixedClock
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.catalogue.establishments import Catalogue
+from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
-from portail_core.services.catalogue import load_catalogue
-from portail_core.services.families import create_family
-from portail_core.services.opening_calendar import CalendarSources
-from portail_core.services.reservations import (
-    Confirmation,
-    Validation,
-    confirm_planning,
-    validate_planning,
-)
+from portail_core.services.bookings.confirmation import Confirmation, confirm_planning
+from portail_core.services.bookings.validation import Validation, validate_planning
+from portail_core.services.catalogue.offer import load_catalogue
+from portail_core.services.dossiers.creation import create_family
 from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import (
     DESK,

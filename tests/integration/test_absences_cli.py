@@ -20,7 +20,7 @@ from adapters.mail import SmtpMailer
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
 from portail_core.domain.bookings.reservation import Reservation
-from portail_core.services.outbox import dispatch_outbox
+from portail_core.services.messaging import dispatch_outbox
 from tests.integration.test_attendance_cli import add_family, child_id
 from tests.integration.test_auth_web import NOW, clock, services  # noqa: F401  (fixtures reused)
 from tests.integration.test_outbox_smtp import Inbox, free_port

@@ -17,8 +17,8 @@ from werkzeug.test import TestResponse, encode_multipart
 
 from entrypoints.bootstrap import Services
 from portail_core.domain.bookings.reservation import Reservation
-from portail_core.services.absences import justify_absence
-from portail_core.services.families import family_history
+from portail_core.services.absences.justification import justify_absence
+from portail_core.services.dossiers.reading import family_history
 from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
     NOW,
     STAFF,

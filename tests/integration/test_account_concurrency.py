@@ -17,13 +17,10 @@ from portail_core.domain.accounts.account import (
 )
 from portail_core.domain.audit import Actor
 from portail_core.errors import NotAllowed
-from portail_core.services.accounts import (
-    LoginFailed,
-    activate_account,
-    authenticate,
-    request_password_reset,
-)
-from portail_core.services.families import create_family
+from portail_core.services.accounts.login import LoginFailed, authenticate
+from portail_core.services.accounts.opening import activate_account
+from portail_core.services.accounts.recovery import request_password_reset
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.conftest import UowFactory
 from tests.unit.dossier_builders import complete_family
 

@@ -18,7 +18,7 @@ from entrypoints.cli import main
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import Actor
 from portail_core.domain.bookings.reservation import Reservation
-from portail_core.services.families import create_family
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
 from tests.unit.dossier_builders import complete_family
 

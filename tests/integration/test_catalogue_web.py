@@ -16,7 +16,7 @@ from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from portail_core.domain.audit import Actor
-from portail_core.services.catalogue import load_catalogue
+from portail_core.services.catalogue.offer import load_catalogue
 
 ACTOR = Actor.staff("agent")
 CLOCK = FixedClock(pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris"))

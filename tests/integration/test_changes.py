@@ -19,14 +19,14 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.family import FamilyQuotient, QuotientSource
 from portail_core.domain.dossiers.guardians import Address
 from portail_core.errors import Conflict, InvalidInput
-from portail_core.services.changes import (
+from portail_core.services.dossiers.changes import (
     approve_change,
     list_changes,
     reject_change,
     request_address_change,
     request_quotient_change,
 )
-from portail_core.services.families import family_dossier, family_history
+from portail_core.services.dossiers.reading import family_dossier, family_history
 from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
     activate,
     client,

@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 from entrypoints.bootstrap import bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
-from portail_core.services.sessions import current_session, log_in
+from portail_core.services.accounts.sessions import current_session, log_in
 
 
 def run(args: list[str], instance: Path, **env: str) -> Result:

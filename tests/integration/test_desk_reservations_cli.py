@@ -21,8 +21,8 @@ from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import PlanningDraft, Selection
 from portail_core.domain.catalogue.establishments import Catalogue
-from portail_core.services.families import create_family
-from portail_core.services.reservations import book_at_desk
+from portail_core.services.bookings.desk_booking import book_at_desk
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
 from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import with_places

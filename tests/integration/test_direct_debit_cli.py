@@ -23,7 +23,7 @@ from entrypoints.bootstrap import Services
 from portail_core.domain.payments.direct_debit import SepaMandate
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
-from portail_core.services.invoices import InvoiceStatus, family_account
+from portail_core.services.billing.invoices import InvoiceStatus, family_account
 from tests.integration.conftest import UowFactory
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
 from tests.integration.test_payments_cli import (

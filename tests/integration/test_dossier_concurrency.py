@@ -18,12 +18,9 @@ from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
 from adapters.persistence.dossiers import SqlFamilyRepository
 from portail_core.domain.audit import Actor, Channel
-from portail_core.services.families import (
-    DossierEdit,
-    create_family,
-    edit_family,
-    update_guardian_contact,
-)
+from portail_core.services.dossiers.contacts import update_guardian_contact
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.dossiers.edits import DossierEdit, edit_family
 from tests.integration.test_reservation_concurrency import Pause, in_threads
 from tests.unit.dossier_builders import complete_family
 

@@ -10,9 +10,10 @@ from adapters.clock import FixedClock
 from adapters.mail import JinjaEmailRenderer
 from adapters.passwords import PlainTestHasher
 from portail_core.domain.audit import Actor, Channel
-from portail_core.services.accounts import open_account
-from portail_core.services.families import create_family, update_guardian_contact
-from portail_core.services.outbox import dispatch_outbox
+from portail_core.services.accounts.opening import open_account
+from portail_core.services.dossiers.contacts import update_guardian_contact
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.messaging import dispatch_outbox
 from tests.integration.conftest import UowFactory
 from tests.integration.test_outbox_smtp import Inbox, inbox, smtp  # noqa: F401  (fixture)
 from tests.unit.dossier_builders import YEAR, complete_family

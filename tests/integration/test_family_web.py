@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from entrypoints.bootstrap import Services
-from portail_core.services.families import family_history
+from portail_core.services.dossiers.reading import family_history
 from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
     activate,
     client,

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli import main
-from portail_core.services.families import create_family
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.invoice_town import (
     SEPTEMBER_WEDNESDAYS,
     bill_september,

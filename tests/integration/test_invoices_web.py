@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from entrypoints.bootstrap import Services
-from portail_core.services.families import create_family
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.invoice_town import (
     SEPTEMBER_WEDNESDAYS,
     add_direct_debit_invoice,

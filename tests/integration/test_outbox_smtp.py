@@ -14,7 +14,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from adapters.clock import FixedClock
 from adapters.mail import JinjaEmailRenderer, SmtpMailer
 from portail_core.domain.messaging import EmailStatus, OutgoingEmail
-from portail_core.services.outbox import dispatch_outbox, outbox_listing
+from portail_core.services.messaging import dispatch_outbox, outbox_listing
 from tests.integration.conftest import UowFactory
 
 NOW = pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris")

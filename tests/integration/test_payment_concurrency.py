@@ -20,9 +20,9 @@ from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLi
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.errors import PortailError
-from portail_core.services.families import create_family
-from portail_core.services.invoices import family_account
-from portail_core.services.payments import record_payment, use_credit
+from portail_core.services.billing.invoices import family_account
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.payments.desk import record_payment, use_credit
 from tests.unit.dossier_builders import complete_family
 
 NOW = pendulum.datetime(2026, 10, 5, 10, 0, tz="Europe/Paris")

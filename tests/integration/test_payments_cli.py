@@ -21,10 +21,10 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.billing.invoice import Invoice
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.shared.money import Money
-from portail_core.services.billing import run_billing
-from portail_core.services.families import create_family
-from portail_core.services.invoices import InvoiceStatus, family_account
-from portail_core.services.outbox import dispatch_outbox
+from portail_core.services.billing.invoices import InvoiceStatus, family_account
+from portail_core.services.billing.run import run_billing
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.messaging import dispatch_outbox
 from tests.integration.test_auth_web import clock, services  # noqa: F401  (fixtures reused)
 from tests.integration.test_outbox_smtp import Inbox, inbox  # noqa: F401  (fixture reused)
 from tests.unit.dossier_builders import complete_family

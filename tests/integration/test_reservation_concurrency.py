@@ -24,8 +24,12 @@ from portail_core.domain.bookings.reservation import EventKind, Slot, WaitingSta
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import Selection
 from portail_core.errors import RuleViolation
-from portail_core.services.reservations import Confirmation
-from portail_core.services.waiting_list import ProcessReport, accept_offer, process_waiting_lists
+from portail_core.services.bookings.confirmation import Confirmation
+from portail_core.services.bookings.waiting_list import (
+    ProcessReport,
+    accept_offer,
+    process_waiting_lists,
+)
 from tests.integration.reservation_town import ALSH, JOURNEE, make_town, scalar
 from tests.unit.reservation_world import FAMILY, WEDNESDAY, book
 

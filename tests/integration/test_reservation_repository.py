@@ -35,7 +35,7 @@ from portail_core.domain.bookings.selection import (
 from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
-from portail_core.services.families import create_family
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.conftest import UowFactory
 from tests.integration.reservation_town import scalar
 from tests.unit.dossier_builders import complete_family

@@ -15,13 +15,14 @@ from portail_core.domain.bookings.reservation import EventKind, Slot, WaitingSta
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import Selection
 from portail_core.errors import RuleViolation
-from portail_core.services.outbox import dispatch_outbox
-from portail_core.services.reservations import child_history, show_planning
-from portail_core.services.waiting_list import (
+from portail_core.services.bookings.history import child_history
+from portail_core.services.bookings.planning import show_planning
+from portail_core.services.bookings.waiting_list import (
     accept_offer,
     process_waiting_lists,
     waiting_entries,
 )
+from portail_core.services.messaging import dispatch_outbox
 from tests.integration.conftest import UowFactory
 from tests.integration.reservation_town import ALSH, JOURNEE, Town, make_town
 from tests.integration.test_outbox_smtp import Inbox, inbox, smtp  # noqa: F401  (fixture)

@@ -20,9 +20,9 @@ from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.domain.dossiers.family import Family
-from portail_core.services.catalogue import CommuneDetails, load_catalogue
-from portail_core.services.families import create_family
-from portail_core.services.opening_calendar import CalendarSources
+from portail_core.ports.catalogue import CalendarSources
+from portail_core.services.catalogue.offer import CommuneDetails, load_catalogue
+from portail_core.services.dossiers.creation import create_family
 from tests.unit.dossier_builders import complete_family
 
 NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")

@@ -29,17 +29,15 @@ from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
-from portail_core.services.absences import (
-    Upload,
-    Withdrawal,
+from portail_core.services.absences.declaration import Upload, declare_absence
+from portail_core.services.absences.justification import justify_absence
+from portail_core.services.absences.listing import (
     absence_certificate,
-    declare_absence,
     family_absences,
-    justify_absence,
     list_absences,
-    withdraw_absence,
 )
-from portail_core.services.billing import run_billing
+from portail_core.services.absences.withdrawal import Withdrawal, withdraw_absence
+from portail_core.services.billing.run import run_billing
 from tests.unit.reservation_world import DESK, FAMILY, World, make_world
 
 PDF = Upload(b"%PDF-1.7\n" + b"0" * 500, "certificat.pdf")

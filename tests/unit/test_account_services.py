@@ -16,18 +16,12 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from portail_core.services.accounts import (
-    IncompleteDossier,
-    LoginFailed,
-    activate_account,
-    authenticate,
-    link_is_valid,
-    open_account,
-    unlock_account,
-    unlock_with_link,
-)
-from portail_core.services.families import create_family
-from portail_core.services.sessions import change_password
+from portail_core.services.accounts.links import link_is_valid
+from portail_core.services.accounts.login import LoginFailed, authenticate
+from portail_core.services.accounts.opening import IncompleteDossier, activate_account, open_account
+from portail_core.services.accounts.recovery import unlock_account, unlock_with_link
+from portail_core.services.accounts.sessions import change_password
+from portail_core.services.dossiers.creation import create_family
 from tests.unit.dossier_builders import YEAR, complete_family
 
 NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")

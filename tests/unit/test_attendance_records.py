@@ -20,12 +20,9 @@ from portail_core.domain.audit import AuditEvent
 from portail_core.domain.billing.consumption import ConsumptionState
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
-from portail_core.services.attendance_records import (
-    MarkInput,
-    pointage_sheet,
-    record_pointage,
-)
-from portail_core.services.families import create_family
+from portail_core.services.attendance.pointage import MarkInput, record_pointage
+from portail_core.services.attendance.pointage_sheet import pointage_sheet
+from portail_core.services.dossiers.creation import create_family
 from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import DESK, World, make_world
 

@@ -21,17 +21,12 @@ from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.services.attendance import (
-    AttendanceSheet,
-    Occupancy,
-    PickUpPerson,
-    attendance_sheet,
-    occupancy,
-    waiting_list_report,
-)
-from portail_core.services.desk import DeskTarget, desk_target, forced_reason
-from portail_core.services.families import create_family
-from portail_core.services.reservations import Confirmation, book_at_desk
+from portail_core.services.attendance.sheets import AttendanceSheet, PickUpPerson, attendance_sheet
+from portail_core.services.bookings.confirmation import Confirmation
+from portail_core.services.bookings.desk import DeskTarget, desk_target, forced_reason
+from portail_core.services.bookings.desk_booking import book_at_desk
+from portail_core.services.bookings.occupancy import Occupancy, occupancy, waiting_list_report
+from portail_core.services.dossiers.creation import create_family
 from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import DESK, WEDNESDAY, World, book, make_world
 

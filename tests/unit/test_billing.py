@@ -18,8 +18,8 @@ from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.dossiers.family import FamilyQuotient
 from portail_core.domain.shared.money import Money
 from portail_core.errors import RuleViolation
-from portail_core.services.billing import run_billing
-from portail_core.services.families import create_family
+from portail_core.services.billing.run import run_billing
+from portail_core.services.dossiers.creation import create_family
 from tests.unit.dossier_builders import complete_family
 from tests.unit.reservation_world import DESK, World, make_world
 
@@ -230,7 +230,7 @@ def test_the_open_source_peers_rounding_bug_does_not_happen_here() -> None:
 
 def test_statuses_and_balance_from_payments() -> None:
     from portail_core.domain.payments.payment import Payment, PaymentMode
-    from portail_core.services.invoices import InvoiceStatus, family_account
+    from portail_core.services.billing.invoices import InvoiceStatus, family_account
 
     world = make_world()
     booked(world, "Léa", SEPTEMBER_WEDNESDAYS)

@@ -21,7 +21,13 @@ from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
 from portail_core.domain.communes import SchoolZone
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.services.catalogue import (
+from portail_core.ports.catalogue import CalendarSources
+from portail_core.services.catalogue.calendars import (
+    ImportReport,
+    establishment_calendar,
+    import_school_calendar,
+)
+from portail_core.services.catalogue.offer import (
     check_catalogue,
     current_catalogue,
     load_catalogue,
@@ -29,12 +35,6 @@ from portail_core.services.catalogue import (
     where,
 )
 from portail_core.services.communes import CommuneDetails, current_commune
-from portail_core.services.opening_calendar import (
-    CalendarSources,
-    ImportReport,
-    establishment_calendar,
-    import_school_calendar,
-)
 
 ACTOR = Actor.staff("agent")
 CLOCK = FixedClock(pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris"))

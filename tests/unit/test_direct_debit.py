@@ -24,15 +24,10 @@ from portail_core.domain.payments.direct_debit import (
 )
 from portail_core.domain.payments.payment import PaymentMode
 from portail_core.errors import Conflict, InvalidInput, RuleViolation
-from portail_core.services.direct_debit import (
-    DebitExport,
-    export_direct_debits,
-    list_mandates,
-    revoke_mandate,
-    sign_mandate,
-)
-from portail_core.services.invoices import InvoiceStatus, family_account
-from portail_core.services.payments import record_payment
+from portail_core.services.billing.invoices import InvoiceStatus, family_account
+from portail_core.services.payments.desk import record_payment
+from portail_core.services.payments.direct_debit import DebitExport, export_direct_debits
+from portail_core.services.payments.mandates import list_mandates, revoke_mandate, sign_mandate
 from tests.unit.reservation_world import DESK, World, make_world
 from tests.unit.test_billing import AFTER_SEPTEMBER, SEPTEMBER_WEDNESDAYS, euros, run
 
@@ -205,7 +200,7 @@ def test_the_billing_run_plans_the_debit_of_mandate_families_only() -> None:
 
 
 def test_the_billing_run_takes_the_towns_debit_day() -> None:
-    from portail_core.services.billing import run_billing
+    from portail_core.services.billing.run import run_billing
 
     world = make_world()
     sign(world)

@@ -12,18 +12,12 @@ from portail_core.domain.accounts.account import Account, TokenPurpose
 from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import NotAllowed
-from portail_core.services.accounts import (
-    confirm_email_change,
-    open_account,
-    pending_email_change,
-    request_password_reset,
-)
-from portail_core.services.families import (
-    DossierEdit,
-    create_family,
-    edit_family,
-    update_guardian_contact,
-)
+from portail_core.services.accounts.email_change import confirm_email_change, pending_email_change
+from portail_core.services.accounts.opening import open_account
+from portail_core.services.accounts.recovery import request_password_reset
+from portail_core.services.dossiers.contacts import update_guardian_contact
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.dossiers.edits import DossierEdit, edit_family
 from tests.unit.dossier_builders import YEAR, complete_family
 
 NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")

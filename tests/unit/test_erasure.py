@@ -14,8 +14,8 @@ from adapters.memory.billing import InvoiceState
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.errors import RuleViolation
-from portail_core.services.billing import run_billing
-from portail_core.services.erasure import erase_family
+from portail_core.services.billing.run import run_billing
+from portail_core.services.dossiers.erasure import erase_family
 from tests.unit.reservation_world import DESK, World, make_world
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -14,15 +14,12 @@ from portail_core.domain.catalogue.establishments import Catalogue, School
 from portail_core.domain.dossiers.family import Family, FamilyQuotient, QuotientSource
 from portail_core.domain.dossiers.guardians import Address
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.services.families import (
-    DossierEdit,
-    child_health,
-    create_family,
-    edit_family,
-    export_family,
-    family_dossier,
-    update_guardian_contact,
-)
+from portail_core.services.dossiers.contacts import update_guardian_contact
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.dossiers.data import export_family
+from portail_core.services.dossiers.edits import DossierEdit, edit_family
+from portail_core.services.dossiers.health import child_health
+from portail_core.services.dossiers.reading import family_dossier
 from tests.unit.dossier_builders import YEAR, complete_family, main_guardian
 
 NOW = pendulum.datetime(2026, 6, 15, 10, 0, tz="Europe/Paris")

@@ -16,8 +16,8 @@ from portail_core.domain.billing.invoice_sheet import InvoiceSheet, day_fr, mont
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.services.invoice_documents import invoice_pdf, invoice_sheet, list_invoices
-from portail_core.services.invoices import InvoiceStatus
+from portail_core.services.billing.documents import invoice_pdf, invoice_sheet, list_invoices
+from portail_core.services.billing.invoices import InvoiceStatus
 from tests.unit.reservation_world import World, make_world
 from tests.unit.test_billing import SEPTEMBER_WEDNESDAYS, booked, euros, invoices, mark, run
 

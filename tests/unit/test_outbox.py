@@ -9,7 +9,7 @@ from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from portail_core.domain.messaging import EmailStatus, OutgoingEmail, retry_delay
 from portail_core.errors import MailerError
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from portail_core.services.outbox import DispatchReport, dispatch_outbox, outbox_listing
+from portail_core.services.messaging import DispatchReport, dispatch_outbox, outbox_listing
 
 NOW = pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris")
 CONTEXT = {

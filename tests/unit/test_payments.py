@@ -24,8 +24,8 @@ from portail_core.domain.audit import AuditEvent
 from portail_core.domain.payments.payment import PaymentMode, allocate
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
-from portail_core.services.invoices import InvoiceStatus, family_account
-from portail_core.services.payments import (
+from portail_core.services.billing.invoices import InvoiceStatus, family_account
+from portail_core.services.payments.desk import (
     PaymentReceipt,
     list_payments,
     record_payment,

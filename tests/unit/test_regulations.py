@@ -11,8 +11,8 @@ from adapters.memory.audit import AuditState
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.errors import NotFound, RuleViolation
-from portail_core.services.catalogue import load_catalogue
-from portail_core.services.regulations import accept_regulation
+from portail_core.services.catalogue.offer import load_catalogue
+from portail_core.services.dossiers.regulations import accept_regulation
 from tests.unit.reservation_world import DESK, WEDNESDAY, World, book, demo_catalogue, make_world
 from tests.unit.test_reservation_services import validate
 

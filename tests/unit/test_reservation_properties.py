@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from adapters.memory.bookings import BookingState
 from portail_core.domain.bookings.reservation import ReservationStatus, Slot, WaitingStatus
 from portail_core.domain.bookings.selection import Selection, validate_selection
-from portail_core.services.planning_context import load_booker, load_planning
-from portail_core.services.reservations import confirm_planning, validate_planning
+from portail_core.services.bookings.confirmation import confirm_planning
+from portail_core.services.bookings.context import load_booker, load_planning
+from portail_core.services.bookings.validation import validate_planning
 from tests.unit.reservation_world import FAMILY, WEDNESDAY, World, make_world
 
 SLOT = Slot(WEDNESDAY, "JOURNEE")

@@ -19,18 +19,17 @@ from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
-from portail_core.services.billing import run_billing
-from portail_core.services.reservations import (
-    book_at_desk,
-    bookable_establishments,
+from portail_core.services.billing.run import run_billing
+from portail_core.services.bookings.confirmation import confirm_planning
+from portail_core.services.bookings.desk_booking import book_at_desk
+from portail_core.services.bookings.history import (
     child_history,
-    confirm_planning,
     draft_of_family,
     purge_planning_drafts,
-    show_planning,
-    validate_planning,
 )
-from portail_core.services.waiting_list import waiting_entries
+from portail_core.services.bookings.planning import bookable_establishments, show_planning
+from portail_core.services.bookings.validation import validate_planning
+from portail_core.services.bookings.waiting_list import waiting_entries
 from tests.unit.dossier_builders import proof_of_address
 from tests.unit.reservation_world import DESK, FAMILY, WEDNESDAY, World, book, make_world
 

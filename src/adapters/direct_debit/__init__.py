@@ -3,7 +3,7 @@ the creditor identifier's check digits, and the pain.008 file written with sepax
 against its XSD with xmlschema."""
 
 from adapters.direct_debit.accounts import (
-    BankAccount,
+    SchwiftyBankDetails,
     check_bic,
     check_creditor,
     check_creditor_identifier,
@@ -13,8 +13,8 @@ from adapters.direct_debit.pain008 import SCHEMA, Pain008Writer, validate_pain00
 
 __all__ = [
     "SCHEMA",
-    "BankAccount",
     "Pain008Writer",
+    "SchwiftyBankDetails",
     "check_bic",
     "check_creditor",
     "check_creditor_identifier",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import warnings
 
-from attrs import frozen
 from schwifty import BIC, IBAN
 from schwifty.exceptions import (
     InvalidBBANChecksum,
@@ -20,19 +19,19 @@ from schwifty.exceptions import (
     SchwiftyException,
 )
 
-from portail_core.domain.payments.direct_debit import Creditor, compact, sepa_text
+from portail_core.domain.payments.direct_debit import BankAccount, Creditor, compact, sepa_text
 from portail_core.errors import InvalidInput
 
-__all__ = ["BankAccount", "check_bic", "check_creditor", "check_creditor_identifier", "check_iban"]
+__all__ = [
+    "SchwiftyBankDetails",
+    "check_bic",
+    "check_creditor",
+    "check_creditor_identifier",
+    "check_iban",
+]
 
 MAX_INPUT = 60  # an IBAN is 34 characters at most, spaces included it stays well below
 _CREDITOR_ID = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$", re.ASCII)
-
-
-@frozen
-class BankAccount:
-    iban: str  # compact: FR7630006000011234567890189
-    bic: str | None  # given, or found from the IBAN; None if unknown
 
 
 def _reason(error: SchwiftyException) -> str:
@@ -120,3 +119,16 @@ def check_creditor(
     if problems or account is None or account.bic is None:
         raise InvalidInput("Les paramètres du créancier ne sont pas valides.", problems)
     return Creditor(clean_name, creditor_id, account.iban, account.bic)
+
+
+class SchwiftyBankDetails:
+    """Implements ``portail_core.ports.payments.BankDetails`` with schwifty (no I/O: it serves
+    tests and demos as well)."""
+
+    def account(self, iban: str, bic: str | None = None) -> BankAccount:
+        return check_iban(iban, bic)
+
+    def creditor(
+        self, *, name: str | None, identifier: str | None, iban: str | None, bic: str | None
+    ) -> Creditor:
+        return check_creditor(name=name, identifier=identifier, iban=iban, bic=bic)

@@ -16,15 +16,10 @@ from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_row
 from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.errors import InvalidInput
-from portail_core.services.absences import (
-    AbsenceLine,
-    Upload,
-    absence_certificate,
-    declare_absence,
-    justify_absence,
-    list_absences,
-    withdraw_absence,
-)
+from portail_core.services.absences.declaration import Upload, declare_absence
+from portail_core.services.absences.justification import justify_absence
+from portail_core.services.absences.listing import AbsenceLine, absence_certificate, list_absences
+from portail_core.services.absences.withdrawal import withdraw_absence
 
 __all__ = ["group"]
 

@@ -7,7 +7,8 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.family import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from portail_core.services.accounts import open_account, send_reset_link, unlock_account
+from portail_core.services.accounts.opening import open_account
+from portail_core.services.accounts.recovery import send_reset_link, unlock_account
 
 __all__ = ["group"]
 

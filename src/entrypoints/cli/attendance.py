@@ -15,13 +15,11 @@ from entrypoints.cli.feedback import pass_services, require_current_schema, staf
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.domain.attendance import Presence
 from portail_core.errors import InvalidInput
-from portail_core.services.attendance_records import (
-    MarkInput,
+from portail_core.services.attendance.pointage import MarkInput, PointageReport, record_pointage
+from portail_core.services.attendance.pointage_sheet import (
     PointageLine,
-    PointageReport,
     PointageSheet,
     pointage_sheet,
-    record_pointage,
 )
 
 __all__ = ["group"]

@@ -13,7 +13,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.shared.money import Money
-from portail_core.services.billing import DUE_DAYS, BillingReport, FamilyBill, run_billing
+from portail_core.services.billing.run import DUE_DAYS, BillingReport, FamilyBill, run_billing
 
 __all__ = ["group"]
 

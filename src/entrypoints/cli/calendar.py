@@ -12,7 +12,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.errors import InvalidInput
-from portail_core.services.opening_calendar import establishment_calendar, import_school_calendar
+from portail_core.services.catalogue.calendars import establishment_calendar, import_school_calendar
 
 __all__ = ["group"]
 

@@ -13,7 +13,7 @@ from entrypoints.cli.feedback import pass_services, require_current_schema, staf
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
 from portail_core.errors import InvalidInput
-from portail_core.services.catalogue import check_catalogue, current_catalogue, load_catalogue
+from portail_core.services.catalogue.offer import check_catalogue, current_catalogue, load_catalogue
 
 __all__ = ["group", "read_file"]
 

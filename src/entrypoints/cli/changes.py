@@ -8,7 +8,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.shared.instants import as_paris
-from portail_core.services.changes import approve_change, list_changes, reject_change
+from portail_core.services.dossiers.changes import approve_change, list_changes, reject_change
 
 __all__ = ["group"]
 

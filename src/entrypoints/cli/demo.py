@@ -13,11 +13,13 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.completeness import SchoolYear
-from portail_core.services.accounts import open_account
-from portail_core.services.catalogue import load_catalogue
+from portail_core.services.accounts.opening import open_account
+from portail_core.services.accounts.sessions import change_password
+from portail_core.services.catalogue.offer import load_catalogue
 from portail_core.services.communes import current_commune
-from portail_core.services.families import add_document, create_family, list_families
-from portail_core.services.sessions import change_password
+from portail_core.services.dossiers.creation import create_family
+from portail_core.services.dossiers.documents import add_document
+from portail_core.services.dossiers.reading import list_families
 
 __all__ = ["DEMO_PASSWORD", "group"]
 

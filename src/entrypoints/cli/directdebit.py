@@ -15,13 +15,8 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.errors import Conflict, InvalidInput
-from portail_core.services.direct_debit import (
-    DebitExport,
-    export_direct_debits,
-    list_mandates,
-    revoke_mandate,
-    sign_mandate,
-)
+from portail_core.services.payments.direct_debit import DebitExport, export_direct_debits
+from portail_core.services.payments.mandates import list_mandates, revoke_mandate, sign_mandate
 
 __all__ = ["group"]
 

@@ -13,7 +13,7 @@ from entrypoints.cli.output import DateParam
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.domain.dossiers.family import DocumentType
 from portail_core.errors import InvalidInput
-from portail_core.services.families import add_document
+from portail_core.services.dossiers.documents import add_document
 
 __all__ = ["group"]
 

@@ -19,19 +19,17 @@ from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.instants import as_paris
 from portail_core.errors import InvalidInput
-from portail_core.services.erasure import erase_family
-from portail_core.services.families import (
-    DossierEdit,
+from portail_core.services.dossiers.creation import create_family, import_families
+from portail_core.services.dossiers.data import export_family
+from portail_core.services.dossiers.edits import DossierEdit, edit_family
+from portail_core.services.dossiers.erasure import erase_family
+from portail_core.services.dossiers.reading import (
     FamilySummary,
-    create_family,
-    edit_family,
-    export_family,
     family_dossier,
     family_history,
-    import_families,
     list_families,
 )
-from portail_core.services.regulations import accept_regulation
+from portail_core.services.dossiers.regulations import accept_regulation
 
 __all__ = ["SCHOOL_YEAR_OPTION", "group", "school_year_of"]
 

@@ -12,8 +12,8 @@ from entrypoints.cli.feedback import fail_with, pass_services, require_current_s
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.billing.invoice_sheet import day_fr
 from portail_core.errors import InvalidInput
-from portail_core.services.invoice_documents import invoice_pdf, list_invoices
-from portail_core.services.invoices import InvoiceView
+from portail_core.services.billing.documents import invoice_pdf, list_invoices
+from portail_core.services.billing.invoices import InvoiceView
 
 __all__ = ["group"]
 

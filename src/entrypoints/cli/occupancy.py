@@ -12,7 +12,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from entrypoints.cli.reservations import ESTABLISHMENT_OPTION
-from portail_core.services.attendance import Occupancy, OccupancyLine, occupancy
+from portail_core.services.bookings.occupancy import Occupancy, OccupancyLine, occupancy
 
 __all__ = ["MonthParam", "command"]
 

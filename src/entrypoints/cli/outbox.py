@@ -11,7 +11,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.shared.instants import as_paris
-from portail_core.services.outbox import dispatch_outbox, outbox_listing
+from portail_core.services.messaging import dispatch_outbox, outbox_listing
 
 __all__ = ["group"]
 

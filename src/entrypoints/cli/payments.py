@@ -14,7 +14,7 @@ from portail_core.domain.payments.payment import DESK_MODES
 from portail_core.domain.shared.instants import as_paris
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput
-from portail_core.services.payments import (
+from portail_core.services.payments.desk import (
     PaymentLine,
     PaymentReceipt,
     list_payments,

@@ -16,14 +16,15 @@ from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_row
 from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Request, Selection, SelectionLine
 from portail_core.errors import InvalidInput
-from portail_core.services.attendance import AttendanceLine, AttendanceSheet, attendance_sheet
-from portail_core.services.desk import DeskTarget, desk_target, forced_reason
-from portail_core.services.reservations import (
-    DRAFT_RETENTION_DAYS,
-    Confirmation,
-    book_at_desk,
-    purge_planning_drafts,
+from portail_core.services.attendance.sheets import (
+    AttendanceLine,
+    AttendanceSheet,
+    attendance_sheet,
 )
+from portail_core.services.bookings.confirmation import Confirmation
+from portail_core.services.bookings.desk import DeskTarget, desk_target, forced_reason
+from portail_core.services.bookings.desk_booking import book_at_desk
+from portail_core.services.bookings.history import DRAFT_RETENTION_DAYS, purge_planning_drafts
 
 __all__ = ["ESTABLISHMENT_OPTION", "as_code", "french_day", "group"]
 

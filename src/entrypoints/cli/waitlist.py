@@ -12,8 +12,8 @@ from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_row
 from entrypoints.cli.reservations import as_code, french_day
 from portail_core.domain.bookings.planning import french_moment
 from portail_core.domain.bookings.reservation import WaitingStatus
-from portail_core.services.attendance import WaitingLine, waiting_list_report
-from portail_core.services.waiting_list import process_waiting_lists
+from portail_core.services.bookings.occupancy import WaitingLine, waiting_list_report
+from portail_core.services.bookings.waiting_list import process_waiting_lists
 
 __all__ = ["group"]
 

@@ -14,14 +14,10 @@ from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.errors import Conflict, InvalidInput, RuleViolation
-from portail_core.services.absences import (
-    Upload,
-    absence_certificate,
-    declare_absence,
-    family_absences,
-    withdraw_absence,
-)
-from portail_core.services.families import export_family
+from portail_core.services.absences.declaration import Upload, declare_absence
+from portail_core.services.absences.listing import absence_certificate, family_absences
+from portail_core.services.absences.withdrawal import withdraw_absence
+from portail_core.services.dossiers.data import export_family
 
 __all__ = ["blueprint"]
 

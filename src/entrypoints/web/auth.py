@@ -10,16 +10,15 @@ from entrypoints.web.sessions import cookie_name, login_required, safe_next, set
 from portail_core.domain.accounts.account import AccountLocked, TokenPurpose, TooManyAttempts
 from portail_core.domain.accounts.passwords import MIN_LENGTH, POLICY_TEXT
 from portail_core.errors import InvalidInput, NotAllowed
-from portail_core.services.accounts import (
-    activate_account,
-    confirm_email_change,
-    link_is_valid,
-    pending_email_change,
+from portail_core.services.accounts.email_change import confirm_email_change, pending_email_change
+from portail_core.services.accounts.links import link_is_valid
+from portail_core.services.accounts.opening import activate_account
+from portail_core.services.accounts.recovery import (
     request_password_reset,
     reset_password,
     unlock_with_link,
 )
-from portail_core.services.sessions import change_password, end_session, log_in
+from portail_core.services.accounts.sessions import change_password, end_session, log_in
 
 __all__ = ["blueprint"]
 

@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, render_template, request
 
 from entrypoints.web.app_services import services_of
 from portail_core.errors import InvalidInput
-from portail_core.services.catalogue import current_catalogue, published_tariffs
-from portail_core.services.opening_calendar import establishment_calendar
+from portail_core.services.catalogue.calendars import establishment_calendar
+from portail_core.services.catalogue.offer import current_catalogue, published_tariffs
 
 __all__ = ["blueprint"]
 

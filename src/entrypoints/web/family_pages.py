@@ -28,17 +28,15 @@ from portail_core.domain.dossiers.family import DocumentType, Family, QuotientSo
 from portail_core.domain.dossiers.guardians import AuthorizedPerson
 from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.errors import Conflict, InvalidInput
-from portail_core.services.changes import request_address_change, request_quotient_change
-from portail_core.services.families import (
+from portail_core.services.dossiers.changes import request_address_change, request_quotient_change
+from portail_core.services.dossiers.contacts import (
     add_authorized_person,
-    add_document,
-    child_health,
-    document_of_family,
-    export_family,
     remove_authorized_person,
-    update_child_health,
     update_guardian_contact,
 )
+from portail_core.services.dossiers.data import export_family
+from portail_core.services.dossiers.documents import add_document, document_of_family
+from portail_core.services.dossiers.health import HealthUpdate, child_health, update_child_health
 
 __all__ = ["blueprint"]
 
@@ -258,18 +256,20 @@ def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
             services.uow(),
             g.portal_session.family_id,
             child_id,
-            allergies=(form.get("allergies") or "")[:1000],
-            diet=(form.get("diet") or "aucun")[:40],
-            diet_details=(form.get("diet_details") or "")[:300],
-            has_pai=_yes_no("has_pai"),
-            pai_valid_until=date.fromisoformat(valid_until) if valid_until else None,
-            pai_instructions=(form.get("pai_instructions") or "")[:2000],
-            vaccinations_up_to_date=_yes_no("vaccinations"),
-            authorizations=Authorizations(
-                photos="photos" in form,
-                leave_alone="leave_alone" in form,
-                emergency_care="emergency_care" in form,
-                transport="transport" in form,
+            HealthUpdate(
+                allergies=(form.get("allergies") or "")[:1000],
+                diet=(form.get("diet") or "aucun")[:40],
+                diet_details=(form.get("diet_details") or "")[:300],
+                has_pai=_yes_no("has_pai"),
+                pai_valid_until=date.fromisoformat(valid_until) if valid_until else None,
+                pai_instructions=(form.get("pai_instructions") or "")[:2000],
+                vaccinations_up_to_date=_yes_no("vaccinations"),
+                authorizations=Authorizations(
+                    photos="photos" in form,
+                    leave_alone="leave_alone" in form,
+                    emergency_care="emergency_care" in form,
+                    transport="transport" in form,
+                ),
             ),
             actor=_family_actor(),
             clock=services.clock,

@@ -13,8 +13,8 @@ from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
 from portail_core.domain.billing.invoice_sheet import InvoiceSheet, month_fr
 from portail_core.errors import InvalidInput
-from portail_core.services.invoice_documents import InvoicePdf, invoice_pdf, invoice_sheet
-from portail_core.services.invoices import family_account
+from portail_core.services.billing.documents import InvoicePdf, invoice_pdf, invoice_sheet
+from portail_core.services.billing.invoices import family_account
 
 __all__ = ["blueprint"]
 

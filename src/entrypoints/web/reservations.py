@@ -19,20 +19,16 @@ from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput
-from portail_core.services.families import export_family
-from portail_core.services.reservations import (
-    bookable_establishments,
-    child_history,
-    confirm_planning,
-    draft_of_family,
-    show_planning,
-    validate_planning,
-)
-from portail_core.services.waiting_list import (
+from portail_core.services.bookings.confirmation import confirm_planning
+from portail_core.services.bookings.history import child_history, draft_of_family
+from portail_core.services.bookings.planning import bookable_establishments, show_planning
+from portail_core.services.bookings.validation import validate_planning
+from portail_core.services.bookings.waiting_list import (
     accept_offer,
     leave_waiting_list,
     waiting_entries,
 )
+from portail_core.services.dossiers.data import export_family
 
 __all__ = ["blueprint"]
 

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from entrypoints.web.app_services import services_of
 from portail_core.domain.shared.text import has_control_characters
-from portail_core.services.sessions import SessionView, current_session
+from portail_core.services.accounts.sessions import SessionView, current_session
 
 __all__ = ["cookie_name", "login_required", "register", "safe_next", "set_session_cookie"]
 

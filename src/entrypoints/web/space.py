@@ -7,8 +7,8 @@ from flask import Blueprint, current_app, g, render_template
 from entrypoints.web.app_services import services_of
 from entrypoints.web.sessions import login_required
 from portail_core.domain.dossiers.completeness import SchoolYear
-from portail_core.services.changes import list_changes
-from portail_core.services.families import family_dossier
+from portail_core.services.dossiers.changes import list_changes
+from portail_core.services.dossiers.reading import family_dossier
 
 __all__ = ["blueprint"]
 

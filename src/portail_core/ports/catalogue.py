@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from attrs import frozen
+
 from portail_core.domain.catalogue.establishments import Catalogue
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar
 
 __all__ = [
+    "CalendarSources",
     "CatalogueRepositories",
     "CatalogueRepository",
     "PublicHolidays",
@@ -55,3 +58,11 @@ class CatalogueRepositories(Protocol):
 
     @property
     def school_calendars(self) -> SchoolCalendarRepository: ...
+
+
+@frozen
+class CalendarSources:
+    """Where the days come from: the school calendar shipped with the code, public holidays."""
+
+    shipped: SchoolCalendar
+    public_holidays: PublicHolidays

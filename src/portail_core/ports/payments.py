@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
-from portail_core.domain.payments.direct_debit import DebitBatch
+from portail_core.domain.payments.direct_debit import BankAccount, Creditor, DebitBatch
 from portail_core.domain.payments.payment import Payment
 
-__all__ = ["DebitFileWriter", "PaymentRepositories", "PaymentRepository"]
+__all__ = ["BankDetails", "DebitFileWriter", "PaymentRepositories", "PaymentRepository"]
 
 
 class PaymentRepository(Protocol):
@@ -44,3 +44,21 @@ class PaymentRepositories(Protocol):
 
     @property
     def payments(self) -> PaymentRepository: ...
+
+
+class BankDetails(Protocol):
+    """Checks bank details beyond their shape: an IBAN's country structure and check digits, a
+    BIC, the creditor identifier's check digits. Every problem is an InvalidInput naming its
+    field."""
+
+    def account(self, iban: str, bic: str | None = None) -> BankAccount:
+        """The account, its IBAN compacted, its BIC the one given or the one the IBAN's bank
+        code names (fields ``iban``, ``bic``)."""
+        ...
+
+    def creditor(
+        self, *, name: str | None, identifier: str | None, iban: str | None, bic: str | None
+    ) -> Creditor:
+        """The town as a SEPA creditor, every setting checked and all the problems listed at
+        once (fields ``creditor_name``, ``creditor_id``, ``creditor_iban``, ``creditor_bic``)."""
+        ...

@@ -18,8 +18,9 @@ from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from portail_core.domain.audit import Actor, Channel
-from portail_core.services.accounts import open_account
-from portail_core.services.families import create_family, update_guardian_contact
+from portail_core.services.accounts.opening import open_account
+from portail_core.services.dossiers.contacts import update_guardian_contact
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.browser.conftest import assert_no_accessibility_violations
 from tests.unit.dossier_builders import YEAR, complete_family
 

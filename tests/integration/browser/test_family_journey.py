@@ -20,9 +20,9 @@ from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.family import RegulationConsent
-from portail_core.services.accounts import open_account
-from portail_core.services.catalogue import load_catalogue
-from portail_core.services.families import create_family
+from portail_core.services.accounts.opening import open_account
+from portail_core.services.catalogue.offer import load_catalogue
+from portail_core.services.dossiers.creation import create_family
 from tests.integration.browser.conftest import assert_no_accessibility_violations
 from tests.unit.dossier_builders import YEAR, complete_family
 

@@ -12,12 +12,23 @@ import enum
 from collections.abc import Iterable
 from datetime import date
 
+import attrs
 from attrs import define, field, frozen
 
 from portail_core.domain.catalogue.eligibility import ChildFacts
 from portail_core.domain.shared.raw_input import FIRST_NAME, LAST_NAME, InputReader
 
-__all__ = ["Authorizations", "Child", "Diet", "DietKind", "Doctor", "Pai", "Sex"]
+__all__ = [
+    "HEALTH_FIELDS",
+    "Authorizations",
+    "Child",
+    "Diet",
+    "DietKind",
+    "Doctor",
+    "HealthChange",
+    "Pai",
+    "Sex",
+]
 
 OLDEST_CHILD_AGE = 25  # a birth date older than this is a typing mistake
 
@@ -276,3 +287,30 @@ def _enrolments(reader: InputReader, raw: Iterable[tuple[str, str]]) -> frozense
         )
         for establishment, unit in raw
     )
+
+
+HEALTH_FIELDS = ("allergies", "diet", "pai", "vaccinations_up_to_date")
+
+
+@frozen
+class HealthChange:
+    """What changed: the names of the health fields (never their values), and the
+    authorisations old -> new."""
+
+    health_fields: list[str]
+    authorizations: dict[str, list[str]]
+
+    @classmethod
+    def between(cls, old: Child, new: Child) -> HealthChange:
+        health = [name for name in HEALTH_FIELDS if getattr(old, name) != getattr(new, name)]
+        allowed = {
+            f"authorizations.{name}": [str(before), str(after)]
+            for name in attrs.fields_dict(Authorizations)
+            if (before := getattr(old.authorizations, name))
+            != (after := getattr(new.authorizations, name))
+        }
+        return cls(health, allowed)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.health_fields or self.authorizations)

@@ -24,6 +24,7 @@ __all__ = [
     "DIRECT_DEBIT_DAY",
     "PRENOTIFICATION_DAYS",
     "RUM_PREFIX",
+    "BankAccount",
     "Creditor",
     "Debit",
     "DebitBatch",
@@ -157,6 +158,15 @@ def default_rum(family_id: int, signed_on: date, taken: set[str]) -> str:
         n += 1
         rum = f"{base}-{n}"
     return rum
+
+
+@frozen
+class BankAccount:
+    """An account whose IBAN was checked: compact (FR7630006000011234567890189), with its BIC,
+    given or found from the IBAN (None if unknown)."""
+
+    iban: str
+    bic: str | None
 
 
 @frozen

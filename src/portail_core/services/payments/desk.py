@@ -32,7 +32,7 @@ from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.invoices import (
+from portail_core.services.billing.invoices import (
     FamilyAccount,
     InvoiceStatus,
     InvoiceView,

@@ -16,8 +16,8 @@ from portail_core.domain.communes import Commune
 from portail_core.errors import ConfigurationError, InvalidInput, NotFound
 from portail_core.ports.billing import InvoiceRenderer
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.billing import month_bounds
-from portail_core.services.invoices import InvoiceView, account_from
+from portail_core.services.billing.invoices import InvoiceView, account_from
+from portail_core.services.billing.run import month_bounds
 
 __all__ = [
     "InvoicePdf",

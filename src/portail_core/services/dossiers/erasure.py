@@ -23,7 +23,7 @@ from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.invoices import account_from
+from portail_core.services.billing.invoices import account_from
 
 __all__ = ["ErasureReport", "anonymised", "erase_family"]
 

@@ -11,11 +11,9 @@ from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from portail_core.services.accounts import (
-    authenticate,
-    require_strong_password,
-    send_unlock_link,
-)
+from portail_core.services.accounts.links import send_unlock_link
+from portail_core.services.accounts.login import authenticate
+from portail_core.services.accounts.passwords import require_strong_password
 
 __all__ = [
     "SessionView",

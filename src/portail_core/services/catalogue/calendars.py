@@ -12,13 +12,12 @@ from portail_core.domain.catalogue.opening import CalendarContext, Opening, open
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar
 from portail_core.domain.communes import SchoolZone
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports.catalogue import PublicHolidays
+from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "MAX_DAYS",
-    "CalendarSources",
     "EstablishmentCalendar",
     "ImportReport",
     "establishment_calendar",
@@ -26,14 +25,6 @@ __all__ = [
 ]
 
 MAX_DAYS = 400
-
-
-@frozen
-class CalendarSources:
-    """Where the days come from: the school calendar shipped with the code, public holidays."""
-
-    shipped: SchoolCalendar
-    public_holidays: PublicHolidays
 
 
 @frozen

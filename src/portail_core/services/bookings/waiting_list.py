@@ -30,9 +30,9 @@ from portail_core.domain.catalogue.eligibility import eligibility_of
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import NotFound, RuleViolation
+from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.opening_calendar import CalendarSources
 
 __all__ = [
     "ProcessReport",

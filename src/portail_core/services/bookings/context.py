@@ -27,9 +27,9 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.completeness import SchoolYear, completeness
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import InvalidInput, NotFound
+from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.invoices import account_from
-from portail_core.services.opening_calendar import CalendarSources
+from portail_core.services.billing.invoices import account_from
 
 __all__ = ["Booker", "family_refusals", "load_booker", "load_planning", "place_lock_keys"]
 

@@ -1,0 +1,1 @@
+"""Billing: the month's run, the family's invoices and balance, the invoice's sheet and PDF."""

@@ -1,0 +1,106 @@
+"""Step 5's « Valider le planning »: the summary of a selection, kept as a draft to confirm."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from attrs import frozen
+
+from portail_core.domain.bookings.selection import (
+    PlanningDraft,
+    Request,
+    Selection,
+    Summary,
+    validate_selection,
+)
+from portail_core.errors import InvalidInput
+from portail_core.ports.catalogue import CalendarSources
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.bookings.context import (
+    Booker,
+    family_refusals,
+    load_booker,
+    load_planning,
+)
+
+__all__ = ["MAX_SLOTS", "Validation", "validate_planning"]
+
+
+MAX_SLOTS = 1000  # a selection larger than a term of every unit is not a family's
+
+
+@frozen
+class Validation:
+    summary: Summary
+    draft_token: str | None  # None when nothing can be confirmed
+
+
+def _span(selection: Selection) -> tuple[date, date]:
+    days = [slot.day for _, slot in selection.requests()]
+    return min(days), max(days)
+
+
+def _check_size(selection: Selection) -> None:
+    if selection.empty:
+        raise InvalidInput("Vous n'avez rien coché ni décoché : aucun changement à valider.")
+    if len(selection.book) + len(selection.cancel) + len(selection.wait) > MAX_SLOTS:
+        raise InvalidInput(f"{MAX_SLOTS} créneaux au plus par validation.")
+
+
+def _summary(
+    uow: UnitOfWork,
+    sources: CalendarSources,
+    booker: Booker,
+    selection: Selection,
+    clock: Clock,
+    *,
+    ignore_deadlines: bool = False,
+) -> Summary:
+    first, last = _span(selection)
+    asked = {slot.day for _, slot in selection.requests()}
+    planning = load_planning(
+        uow,
+        sources,
+        booker,
+        first,
+        last,
+        clock.now(),
+        ignore_deadlines=ignore_deadlines,
+        only=asked,
+    )
+    wanted = [slot.day for request, slot in selection.requests() if request is not Request.CANCEL]
+    refusals = family_refusals(uow, booker, wanted, clock.today()) if wanted else ()
+    return validate_selection(planning, selection, refusals)
+
+
+def validate_planning(
+    uow: UnitOfWork,
+    sources: CalendarSources,
+    clock: Clock,
+    *,
+    family_id: int,
+    child_id: int,
+    establishment_code: str,
+    selection: Selection,
+) -> Validation:
+    """Step 5's "Valider le planning": the summary, kept as a draft to confirm."""
+    _check_size(selection)
+    with uow:
+        booker = load_booker(uow, family_id, child_id, establishment_code)
+        summary = _summary(uow, sources, booker, selection, clock)
+        if not summary.accepted:
+            return Validation(summary, None)
+        draft = PlanningDraft(
+            token=secrets.token_urlsafe(24),
+            family_id=family_id,
+            child_id=child_id,
+            establishment_code=establishment_code,
+            selection=summary.selection,
+            created_at=clock.now(),
+            summary=summary,
+        )
+        uow.drafts.add(draft)
+        uow.commit()
+    return Validation(summary, draft.token)

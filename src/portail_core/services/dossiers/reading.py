@@ -1,0 +1,81 @@
+"""Reading dossiers: one family's, with what it lacks for a school year, the listing, the
+history."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.dossiers.completeness import Completeness, SchoolYear, completeness
+from portail_core.domain.dossiers.family import (
+    Family,
+)
+from portail_core.errors import NotFound
+from portail_core.ports.clock import Clock
+from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.dossiers.health import record_health_read
+
+__all__ = ["FamilySummary", "family_dossier", "family_history", "list_families"]
+
+
+@frozen
+class FamilySummary:
+    family: Family
+    completeness: Completeness
+    account_identifier: str | None
+
+
+def family_dossier(
+    uow: UnitOfWork,
+    family_id: int,
+    school_year: SchoolYear,
+    clock: Clock,
+    *,
+    health_read_by: Actor | None = None,
+) -> FamilySummary:
+    """A family's dossier and what it lacks for the school year (give a read-only unit).
+
+    With ``health_read_by``, the caller shows the children's health information to that person:
+    the read is recorded in the audit trail (give a writable unit then).
+    """
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        regulations = uow.catalogue.get().regulations()
+        account = uow.accounts.of_family(family_id)
+        if health_read_by is not None:
+            record_health_read(uow, family, family.children, health_read_by, clock.now())
+            uow.commit()
+    return FamilySummary(
+        family,
+        completeness(family, school_year, regulations, clock.today()),
+        account.identifier if account else None,
+    )
+
+
+def list_families(
+    uow: UnitOfWork, school_year: SchoolYear, clock: Clock, *, incomplete_only: bool = False
+) -> list[FamilySummary]:
+    """Every family with its completeness for the school year (give a read-only unit)."""
+    with uow:
+        families = uow.families.listing()
+        regulations = uow.catalogue.get().regulations()
+        identifiers = uow.accounts.identifiers()
+    summaries = [
+        FamilySummary(
+            family,
+            completeness(family, school_year, regulations, clock.today()),
+            identifiers.get(family.id or 0),
+        )
+        for family in families
+    ]
+    return [s for s in summaries if not (incomplete_only and s.completeness.complete)]
+
+
+def family_history(uow: UnitOfWork, family_id: int, limit: int = 200) -> list[AuditEvent]:
+    """Who changed what in the family's dossier and account, most recent first."""
+    with uow:
+        if uow.families.get(family_id) is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        return uow.audit.of_family(family_id, limit)
