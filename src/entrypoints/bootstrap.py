@@ -1,17 +1,29 @@
-"""The one composition root: builds the adapters from the settings and wires the services.
+"""The one composition root: builds the adapters, wires them into the core's façade.
 
-Nothing here runs at import time; call ``bootstrap()`` (the web app factory and the ``portail``
-command do) or ``bootstrap_in_memory()`` for tests and demos without a database.
+Nothing here runs at import time. ``bootstrap()`` builds what the web portal and the staff's
+command line use from the settings (a database, SMTP or the log, files in the instance folder);
+``bootstrap_in_memory()`` the same on the in-memory twins, for tests, demos and embedders;
+``file_formats()`` the readers of the files the desk hands over, which need no settings. The web
+views and the commands reach the adapters only through here.
 """
 
 from __future__ import annotations
 
-from attrs import define, field
+from collections.abc import Callable
+from datetime import date
+
+from attrs import define, field, frozen
 from sqlalchemy import Engine
 
-from adapters.calendars import shipped_school_calendar
+from adapters.attendance_csv import MAX_FILE_SIZE as MAX_POINTAGE_FILE_SIZE
+from adapters.attendance_csv import read_pointage_csv
+from adapters.calendars import read_school_calendar, shipped_school_calendar
 from adapters.clock import SystemClock
+from adapters.commune_file import read_commune_file
+from adapters.direct_debit import Pain008Writer, SchwiftyBankDetails
 from adapters.documents import FileDocumentStore, InMemoryDocumentStore
+from adapters.dossier_file import read_family_file
+from adapters.family_csv import ImportFile, read_family_csv
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import Argon2PasswordHasher
@@ -21,80 +33,150 @@ from adapters.persistence import (
     create_database_engine,
     current_revision,
     head_revision,
+    upgrade,
 )
 from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
+from portail_core.domain.catalogue.school_calendar import SchoolCalendar
+from portail_core.domain.dossiers.family import Family
 from portail_core.errors import ConfigurationError
+from portail_core.facade.portail import Portail
+from portail_core.facade.ports import Ports
 from portail_core.ports.accounts import PasswordHasher
-from portail_core.ports.billing import InvoiceRenderer
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.messaging import EmailRenderer, Mailer
+from portail_core.ports.messaging import Mailer
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from portail_core.services.attendance.pointage import MarkInput
+from portail_core.services.catalogue.commune_file import CommuneFile
 
-__all__ = ["Services", "bootstrap", "bootstrap_in_memory"]
+__all__ = ["FileFormats", "Services", "bootstrap", "bootstrap_in_memory", "file_formats"]
+
+
+@frozen
+class FileFormats:
+    """The files the desk hands to the portal, read into the core's objects by the adapters
+    that know their formats; every problem is an InvalidInput located in the file."""
+
+    commune_file: Callable[[str], CommuneFile] = read_commune_file
+    family_file: Callable[[str, date], Family] = read_family_file
+    family_csv: Callable[[str, date], ImportFile] = read_family_csv
+    school_calendar: Callable[[str], SchoolCalendar] = read_school_calendar
+    pointage_csv: Callable[[str], list[MarkInput]] = read_pointage_csv
+    max_pointage_size: int = MAX_POINTAGE_FILE_SIZE
+
+
+def file_formats() -> FileFormats:
+    """The file readers alone: checking a file needs neither settings nor a database."""
+    return FileFormats()
 
 
 @define
 class Services:
-    """What the entrypoints use: the settings and the ports, wired to real or in-memory adapters."""
+    """What the entrypoints use: the settings, the core's façade wired to the adapters, the
+    file readers, and the database's own operations (migrations)."""
 
     settings: Settings
-    uow: UnitOfWorkFactory
-    clock: Clock
-    calendars: CalendarSources
-    mailer: Mailer
-    renderer: EmailRenderer
-    documents: DocumentStore
-    hasher: PasswordHasher = field(factory=Argon2PasswordHasher)
+    portail: Portail
     engine: Engine | None = field(default=None)
-    invoice_renderer: InvoiceRenderer = field(factory=HtmlInvoiceRenderer)
+    formats: FileFormats = field(factory=FileFormats)
+
+    @property
+    def ports(self) -> Ports:
+        """The adapters the façade works with, for tests and tools working below it; the web
+        views and the commands call ``portail`` only."""
+        return self.portail.ports
 
     def schema_is_current(self) -> bool:
         """True when the database is migrated to the code's head revision (or is in memory)."""
+        return self.engine is None or current_revision(self.engine) == head_revision()
+
+    def revisions(self) -> tuple[str | None, str | None]:
+        """The database's revision and the one the code expects (None, None in memory)."""
         if self.engine is None:
-            return True
-        return current_revision(self.engine) == head_revision()
+            return None, None
+        return current_revision(self.engine), head_revision()
+
+    def upgrade_database(self) -> None:
+        """Run every migration not yet applied, in one transaction."""
+        if self.engine is not None:
+            upgrade(self.engine)
 
     def close(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
 
 
-def bootstrap(settings: Settings | None = None) -> Services:
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    mailer: Mailer | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Services:
+    """The portal on the database of the settings (SQLite by default, PostgreSQL in
+    production); ``clock``, ``mailer`` and ``hasher`` replace the real ones (tests)."""
     settings = settings or Settings.from_env()
     engine = create_database_engine(settings.database_url)
 
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only)
 
-    return Services(
-        settings=settings,
-        uow=open_unit_of_work,
-        clock=SystemClock(),
-        calendars=official_calendars(),
-        mailer=mailer_for(settings),
-        renderer=JinjaEmailRenderer(),
-        documents=FileDocumentStore(settings.instance_path / "documents"),
-        engine=engine,
+    ports = _ports(
+        open_unit_of_work,
+        FileDocumentStore(settings.instance_path / "documents"),
+        clock=clock,
+        mailer=mailer or mailer_for(settings),
+        hasher=hasher,
     )
+    return Services(settings, Portail(ports, public_url=settings.public_url), engine)
 
 
-def bootstrap_in_memory(settings: Settings, clock: Clock | None = None) -> Services:
+def bootstrap_in_memory(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    mailer: Mailer | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Services:
+    """The portal on the in-memory twins: nothing is written anywhere, everything is lost when
+    the process ends (tests, demos, trying the core)."""
+    settings = settings or Settings.in_memory()
     store = InMemoryStore()
 
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return InMemoryUnitOfWork(store, read_only=read_only)
 
-    return Services(
-        settings=settings,
-        uow=open_unit_of_work,
+    ports = _ports(
+        open_unit_of_work,
+        InMemoryDocumentStore(),
+        clock=clock,
+        mailer=mailer or ConsoleMailer(settings.mail_from),
+        hasher=hasher,
+    )
+    return Services(settings, Portail(ports, public_url=settings.public_url))
+
+
+def _ports(
+    uow: UnitOfWorkFactory,
+    documents: DocumentStore,
+    *,
+    clock: Clock | None,
+    mailer: Mailer,
+    hasher: PasswordHasher | None,
+) -> Ports:
+    return Ports(
+        uow=uow,
         clock=clock or SystemClock(),
         calendars=official_calendars(),
-        mailer=ConsoleMailer(settings.mail_from),
-        renderer=JinjaEmailRenderer(),
-        documents=InMemoryDocumentStore(),
+        documents=documents,
+        hasher=hasher or Argon2PasswordHasher(),
+        mailer=mailer,
+        email_renderer=JinjaEmailRenderer(),
+        invoice_renderer=HtmlInvoiceRenderer(),
+        debit_writer=Pain008Writer(),
+        bank_details=SchwiftyBankDetails(),
     )
 
 

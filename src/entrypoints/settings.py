@@ -75,6 +75,18 @@ class Settings:
             sepa_creditor_bic=env.get("PORTAIL_SEPA_CREDITOR_BIC") or None,
         )
 
+    @classmethod
+    def in_memory(cls, public_url: str = DEFAULT_PUBLIC_URL) -> Settings:
+        """Settings of a portal on the in-memory twins: nothing is read from the environment,
+        nothing is written (no database, no instance folder, e-mails to the log)."""
+        return cls(
+            instance_path=Path("instance").resolve(),
+            database_url="",
+            secret_key=secrets.token_urlsafe(48),
+            public_url=_public_url(public_url),
+            smtp_url=None,
+        )
+
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

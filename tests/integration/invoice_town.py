@@ -24,7 +24,7 @@ AGE_GROUPS = {"Léa": "ELEM", "Tom": "MAT"}
 
 
 def child_id(services: Services, family_id: int, first_name: str) -> int:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         family = uow.families.get(family_id)
     assert family is not None
     found = next(c.id for c in family.children if c.first_name == first_name)
@@ -35,7 +35,7 @@ def child_id(services: Services, family_id: int, first_name: str) -> int:
 def book_september(services: Services, family_id: int, child: str, days: list[date]) -> None:
     """ALSH full days, written as confirmed reservations."""
     child_number = child_id(services, family_id, child)
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         for day in days:
             uow.reservations.add(
                 Reservation(
@@ -53,7 +53,7 @@ def book_september(services: Services, family_id: int, child: str, days: list[da
 
 
 def mark_present(services: Services, family_id: int, child: str, day: date) -> None:
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         uow.attendance.record(
             AttendanceMark(
                 child_id(services, family_id, child),
@@ -69,11 +69,11 @@ def mark_present(services: Services, family_id: int, child: str, day: date) -> N
 
 
 def bill_september(services: Services) -> BillingReport:
-    return run_billing(services.uow(), FixedClock(BILLING_DAY), month="2026-09", actor=DESK)
+    return run_billing(services.ports.uow(), FixedClock(BILLING_DAY), month="2026-09", actor=DESK)
 
 
 def pay(services: Services, family_id: int, number: str, euros: str) -> None:
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         uow.payments.add(
             Payment(
                 family_id,
@@ -91,7 +91,7 @@ def pay(services: Services, family_id: int, number: str, euros: str) -> None:
 
 def add_direct_debit_invoice(services: Services, family_id: int, debit_on: date) -> str:
     """An October invoice of a family on direct debit (a copy of its September lines)."""
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         september = [i for i in uow.invoices.of_family(family_id) if i.month == "2026-09"]
         invoice = Invoice(
             number=uow.invoices.next_number(DocumentKind.INVOICE, 2026),

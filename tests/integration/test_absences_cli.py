@@ -185,7 +185,7 @@ def test_bad_input_answers_in_french_and_keeps_nothing(
     )  # fmt: skip
     assert bad_reason.exit_code == 2
     assert stored_files(services) == []
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         assert len(uow.absences.between(pendulum.date(2026, 1, 1), pendulum.date(2027, 1, 1))) == 1
 
 
@@ -194,7 +194,7 @@ def booked_on_the_16th(services: Services, clock: FixedClock) -> tuple[int, int]
     14th. (family id, Léa's id)"""
     family = add_family(services)
     lea = child_id(services, family)
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         uow.reservations.add(
             Reservation(family, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
         )
@@ -213,7 +213,12 @@ def test_the_structure_gets_the_alert_through_a_real_smtp_server(
     controller.start()
     try:
         mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "Portail <ne-pas-repondre@demo.example>")
-        report = dispatch_outbox(services.uow, services.renderer, mailer, services.clock)
+        report = dispatch_outbox(
+            services.ports.uow,
+            services.ports.email_renderer,
+            mailer,
+            services.ports.clock,
+        )
     finally:
         controller.stop()
     assert report.sent == 1
@@ -260,10 +265,10 @@ def test_the_desk_withdraws_a_past_justified_absence_after_confirmation(
     )
     assert stored_files(services) == []
     assert run(services, "absences", "list").output == "Aucune absence sur la période.\n"
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         [message, _] = uow.outbox.listing(10)  # the latest first: the withdrawal, the alert
     assert (message.to, message.template) == ("alsh@demo-sur-mer.example", "absence_withdrawn")
-    rendered = services.renderer.render(message.template, message.context)
+    rendered = services.ports.email_renderer.render(message.template, message.context)
     assert rendered.subject == "Absence retirée : Léa Martin (du 14/09/2026 au 25/09/2026)"
     assert "est retirée par le guichet unique (absence n° 1)" in rendered.text
     assert "- mercredi 16 septembre 2026 : Journée avec repas" in rendered.text

@@ -44,7 +44,7 @@ def family_id(services: Services, client: FlaskClient) -> int:
 
 
 def children(services: Services, family: int) -> dict[str, int]:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         found = uow.families.get(family)
     assert found is not None
     return {c.first_name: c.id or 0 for c in found.children}
@@ -67,7 +67,7 @@ def signal(client: FlaskClient, **fields: object) -> TestResponse:
 
 
 def absences_count(services: Services) -> int:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return len(uow.absences.between(date(2000, 1, 1), date(2100, 1, 1)))
 
 
@@ -115,10 +115,14 @@ def test_an_illness_with_its_certificate_is_signalled_and_listed(
 
     number = int(link.split("/")[2])
     justify_absence(
-        services.uow(), services.documents, services.clock, absence_id=number, actor=STAFF
+        services.ports.uow(),
+        services.ports.documents,
+        services.ports.clock,
+        absence_id=number,
+        actor=STAFF,
     )
     assert "Justifiée" in text(client.get("/absences"))
-    history = family_history(services.uow(read_only=True), family_id)
+    history = family_history(services.ports.uow(read_only=True), family_id)
     actions = [event.action for event in history]
     assert "absence.declare" in actions
     assert "absence.justify" in actions
@@ -256,7 +260,7 @@ def withdraw_button_paths(page: str) -> list[str]:
 
 
 def outbox_templates(services: Services) -> list[str]:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return [m.template for m in uow.outbox.listing(100)]
 
 
@@ -264,7 +268,7 @@ def test_a_family_withdraws_an_absence_signalled_by_mistake(
     services: Services, client: FlaskClient, family_id: int
 ) -> None:
     lea = children(services, family_id)["Léa"]
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         uow.reservations.add(
             Reservation(family_id, lea, "ALSH", "JOURNEE", date(2026, 9, 16), "ELEM", NOW, "R1")
         )
@@ -294,7 +298,7 @@ def test_a_family_withdraws_an_absence_signalled_by_mistake(
     assert absences_count(services) == 0
     assert stored_files(services) == []
     assert outbox_templates(services).count("absence_withdrawn") == 1
-    history = family_history(services.uow(read_only=True), family_id)
+    history = family_history(services.ports.uow(read_only=True), family_id)
     [event] = [e for e in history if e.action == "absence.withdraw"]
     assert event.actor.channel.value == "portail"
     again = client.post(path, data={"csrf_token": token})  # the same form, sent twice
@@ -342,12 +346,16 @@ def test_a_past_or_justified_absence_is_refused_with_its_reason(
     tom = children(services, family_id)["Tom"]
     signal(client, child=str(lea), first_day="01/06/2026", last_day="02/06/2026", reason="autre")
     signal(client, child=str(tom), first_day="14/09/2026", last_day="14/09/2026", reason="autre")
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         absences = uow.absences.between(date(2026, 1, 1), date(2026, 12, 31))
     past = next(a.id for a in absences if a.child_id == lea)
     justified = next(a.id for a in absences if a.child_id == tom)
     justify_absence(
-        services.uow(), services.documents, services.clock, absence_id=justified, actor=STAFF
+        services.ports.uow(),
+        services.ports.documents,
+        services.ports.clock,
+        absence_id=justified,
+        actor=STAFF,
     )
     page = text(client.get("/absences"))
     assert withdraw_button_paths(page) == []  # neither can be withdrawn by the family
@@ -362,7 +370,7 @@ def test_a_past_or_justified_absence_is_refused_with_its_reason(
         assert reason in shown
     assert absences_count(services) == 2
     assert "absence_withdrawn" not in outbox_templates(services)
-    history = family_history(services.uow(read_only=True), family_id)
+    history = family_history(services.ports.uow(read_only=True), family_id)
     assert "absence.withdraw" not in [e.action for e in history]
 
 

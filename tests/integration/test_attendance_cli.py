@@ -37,11 +37,11 @@ def add_family(services: Services, name: str = "Martin") -> int:
     family = complete_family()
     family.name = name
     family.children = [attrs.evolve(c, last_name=name) for c in family.children]
-    return create_family(services.uow(), family, actor=STAFF, clock=services.clock)
+    return create_family(services.ports.uow(), family, actor=STAFF, clock=services.ports.clock)
 
 
 def child_id(services: Services, family_id: int, first_name: str = "Léa") -> int:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         family = uow.families.get(family_id)
     assert family is not None
     found = next(c.id for c in family.children if c.first_name == first_name)
@@ -50,15 +50,24 @@ def child_id(services: Services, family_id: int, first_name: str = "Léa") -> in
 
 
 def book(services: Services, family_id: int, child: int, group: str, day: date = WEDNESDAY) -> None:
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         uow.reservations.add(
-            Reservation(family_id, child, "ALSH", "JOURNEE", day, group, services.clock.now(), "R1")
+            Reservation(
+                family_id,
+                child,
+                "ALSH",
+                "JOURNEE",
+                day,
+                group,
+                services.ports.clock.now(),
+                "R1",
+            )
         )
         uow.commit()
 
 
 def marks(services: Services) -> dict[tuple[int, str], Presence]:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         found = uow.attendance.between(WEDNESDAY, WEDNESDAY)
     return {(m.child_id, m.unit_code): m.presence for m in found}
 
@@ -110,7 +119,7 @@ def test_at_the_prompt_each_booked_child_then_one_without_reservation(
     assert "1 nouveau(x)" not in again.output
     assert "0 nouveau(x), 1 corrigé(s), 1 inchangé(s)." in again.output
     assert "Tom Martin – Journée avec repas : absent -> présent" in again.output
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         events = [e for e in uow.audit.latest(50) if e.action == "attendance.mark"]
     assert len(events) == 4
     assert events[0].details["presence"] == ["absent", "present"]

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from html import unescape
 from importlib.resources import files
 
-import attrs
 import pendulum
 import pytest
 from flask.testing import FlaskClient
@@ -37,36 +36,36 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def services(sqlite_settings: Settings, clock: FixedClock) -> Iterator[Services]:
-    base = bootstrap(sqlite_settings)
+    base = bootstrap(sqlite_settings, clock=clock)
     assert base.engine is not None
     upgrade(base.engine)
-    services = attrs.evolve(base, clock=clock)
+    services = base
     demo = read_commune_file((files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8"))
-    load_catalogue(services.uow(), demo.details, demo.catalogue, actor=STAFF, clock=clock)
+    load_catalogue(services.ports.uow(), demo.details, demo.catalogue, actor=STAFF, clock=clock)
     yield services
     base.close()
 
 
 def open_family_account(services: Services, *, temporary: bool = False) -> dict[str, str]:
     family = complete_family()
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         regulations = uow.catalogue.get().regulations()
     family.consents = [  # the demo town's regulations, accepted
         RegulationConsent.create(establishment_code=code, version=version, accepted_at=NOW)
         for code, version in regulations.items()
     ]
-    family_id = create_family(services.uow(), family, actor=STAFF, clock=services.clock)
+    family_id = create_family(services.ports.uow(), family, actor=STAFF, clock=services.ports.clock)
     opening = open_account(
-        services.uow(),
+        services.ports.uow(),
         family_id,
         school_year=YEAR,
         public_url="http://localhost",
-        hasher=services.hasher,
+        hasher=services.ports.hasher,
         actor=STAFF,
-        clock=services.clock,
+        clock=services.ports.clock,
         with_temporary_password=temporary,
     )
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         email = uow.outbox.listing(1)[0]
     return {"identifier": opening.identifier, **email.context}
 
@@ -185,7 +184,7 @@ def test_ten_wrong_passwords_lock_the_account_and_the_audit_trail_shows_it(
     locked = log_in(client, account["identifier"])
     assert locked.status_code == 429
     assert "bloqué" in text(locked)
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         actions = [event.action for event in uow.audit.latest(100)]
     assert "account.lock" in actions
     assert actions.count("login.failure") == 10
@@ -260,7 +259,7 @@ def test_a_temporary_password_must_be_changed_before_anything_else(
 
 
 def reset_link(services: Services) -> str:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         email = uow.outbox.listing(1)[0]
     assert email.template == "password_reset"
     return email.context["reset_url"].removeprefix("http://localhost")
@@ -277,7 +276,7 @@ def test_forgotten_password_answers_the_same_for_known_and_unknown_identifiers(
     notice = "Si un compte correspond à cet identifiant"
     assert notice in text(known)
     assert notice in text(unknown)
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         templates = [m.template for m in uow.outbox.listing(10)]
     assert templates.count("password_reset") == 1  # only the real account got an e-mail
 
@@ -300,7 +299,7 @@ def test_a_reset_link_sets_a_new_password_ends_sessions_and_notifies(
     assert client.get(link).status_code == 404  # single use
     assert log_in(client, account["identifier"]).status_code == 401  # old password gone
     assert log_in(client, account["identifier"], new_password).status_code == 302
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         assert uow.outbox.listing(1)[0].template == "password_changed"
 
 
@@ -323,7 +322,7 @@ def test_a_locked_account_gets_an_unlock_link_that_works_once(
     for attempt in range(10):
         log_in(client, account["identifier"], f"wrong password {attempt}")
         clock.advance(pendulum.duration(hours=9))
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         email = uow.outbox.listing(1)[0]
     assert email.template == "account_unlock"
     link = email.context["unlock_url"].removeprefix("http://localhost")
@@ -350,7 +349,7 @@ def test_wrong_current_passwords_lock_the_account_and_send_the_unlock_link(
     locked = post(client, "/mot-de-passe", wrong)
     assert locked.status_code == 429
     assert "Ce compte est bloqué après trop d'essais" in text(locked)
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         email = uow.outbox.listing(1)[0]
     assert email.template == "account_unlock"
     assert client.get("/espace").status_code == 302  # the session ended with the lock

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from html import unescape
 from importlib.resources import files
 
-import attrs
 import pendulum
 import pytest
 from flask.testing import FlaskClient
@@ -27,12 +26,12 @@ TODAY = pendulum.datetime(2027, 2, 10, 9, 0, tz="Europe/Paris")
 
 @pytest.fixture
 def services(sqlite_settings: Settings) -> Iterator[Services]:
-    services = bootstrap(sqlite_settings)
+    services = bootstrap(sqlite_settings, clock=FixedClock(TODAY))
     assert services.engine is not None
     upgrade(services.engine)
     demo = read_commune_file((files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8"))
-    load_catalogue(services.uow(), demo.details, demo.catalogue, actor=ACTOR, clock=CLOCK)
-    yield attrs.evolve(services, clock=FixedClock(TODAY))
+    load_catalogue(services.ports.uow(), demo.details, demo.catalogue, actor=ACTOR, clock=CLOCK)
+    yield services
     services.close()
 
 

@@ -65,22 +65,37 @@ def test_a_new_address_waits_for_approval_then_replaces_the_old_one(
     assert ask_new_address(client) == 302
     page = text(client.get("/famille"))
     assert "Adresse : 3 allée des Mouettes, 99100 Démo-sur-Mer – en attente de validation" in page
-    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    summary = family_dossier(
+        services.ports.uow(read_only=True), family_id, YEAR, services.ports.clock
+    )
     old = summary.family.main_guardian.address
     assert old is not None
     assert old.street == "12 rue des Pins"  # not changed before approval
 
-    (pending,) = list_changes(services.uow(read_only=True))
+    (pending,) = list_changes(services.ports.uow(read_only=True))
     assert pending.id is not None
     with pytest.raises(InvalidInput, match="dans la commune"):
-        approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock)
-    approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock, resident=False)
-    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+        approve_change(
+            services.ports.uow(),
+            pending.id,
+            actor=STAFF,
+            clock=services.ports.clock,
+        )
+    approve_change(
+        services.ports.uow(),
+        pending.id,
+        actor=STAFF,
+        clock=services.ports.clock,
+        resident=False,
+    )
+    summary = family_dossier(
+        services.ports.uow(read_only=True), family_id, YEAR, services.ports.clock
+    )
     assert not summary.family.resident  # the tariffs follow the new address
     new = summary.family.main_guardian.address
     assert new is not None
     assert new.street == "3 allée des Mouettes"
-    approval = family_history(services.uow(read_only=True), family_id)[0]
+    approval = family_history(services.ports.uow(read_only=True), family_id)[0]
     assert approval.action == "change.approve"
     assert approval.details["changes"]["address"] == [
         "12 rue des Pins, 40200 Mimizan",
@@ -104,34 +119,42 @@ def test_a_malformed_address_is_refused_and_nothing_is_asked(
     )
     assert response.status_code == 400
     assert "<title>Erreur : Changement d’adresse" in text(response)
-    assert list_changes(services.uow(read_only=True)) == []
+    assert list_changes(services.ports.uow(read_only=True)) == []
 
 
 def test_a_refusal_says_why_and_changes_nothing(
     services: Services, client: FlaskClient, family_id: int
 ) -> None:
     change = request_quotient_change(
-        services.uow(),
+        services.ports.uow(),
         family_id,
         value="480",
         source="CAF",
         valid_from=pendulum.date(2026, 6, 1),
         actor=STAFF,
-        clock=services.clock,
+        clock=services.ports.clock,
     )
     assert change.id is not None
     with pytest.raises(InvalidInput):
-        reject_change(services.uow(), change.id, reason="", actor=STAFF, clock=services.clock)
+        reject_change(
+            services.ports.uow(),
+            change.id,
+            reason="",
+            actor=STAFF,
+            clock=services.ports.clock,
+        )
     reject_change(
-        services.uow(),
+        services.ports.uow(),
         change.id,
         reason="Attestation CAF illisible",
         actor=STAFF,
-        clock=services.clock,
+        clock=services.ports.clock,
     )
     with pytest.raises(Conflict):
-        approve_change(services.uow(), change.id, actor=STAFF, clock=services.clock)
-    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+        approve_change(services.ports.uow(), change.id, actor=STAFF, clock=services.ports.clock)
+    summary = family_dossier(
+        services.ports.uow(read_only=True), family_id, YEAR, services.ports.clock
+    )
     assert summary.family.quotient is not None
     assert summary.family.quotient.value != 480
     assert "refusé (Attestation CAF illisible)" in text(client.get("/famille"))
@@ -163,19 +186,23 @@ def test_a_new_quotient_waits_for_approval_then_replaces_the_old_one(
     assert "Votre demande est transmise au guichet unique." in page
     pending_line = "Quotient familial : 480 (attestation CAF, à partir du 01/09/2026)"
     assert f"{pending_line} – en attente de validation" in page
-    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    summary = family_dossier(
+        services.ports.uow(read_only=True), family_id, YEAR, services.ports.clock
+    )
     assert summary.family.quotient is not None
     assert summary.family.quotient.value == 1250  # not changed before approval
-    request = family_history(services.uow(read_only=True), family_id)[0]
+    request = family_history(services.ports.uow(read_only=True), family_id)[0]
     assert request.action == "change.request"
     assert request.actor.channel.value == "portail"
 
-    (pending,) = list_changes(services.uow(read_only=True))
+    (pending,) = list_changes(services.ports.uow(read_only=True))
     assert pending.id is not None
-    approve_change(services.uow(), pending.id, actor=STAFF, clock=services.clock)
-    summary = family_dossier(services.uow(read_only=True), family_id, YEAR, services.clock)
+    approve_change(services.ports.uow(), pending.id, actor=STAFF, clock=services.ports.clock)
+    summary = family_dossier(
+        services.ports.uow(read_only=True), family_id, YEAR, services.ports.clock
+    )
     assert summary.family.quotient == FamilyQuotient(480, QuotientSource.CAF, date(2026, 9, 1))
-    approval = family_history(services.uow(read_only=True), family_id)[0]
+    approval = family_history(services.ports.uow(read_only=True), family_id)[0]
     assert approval.details["changes"]["quotient"] == [
         "1250 (CAF)",
         "480 (attestation CAF, à partir du 01/09/2026)",
@@ -204,7 +231,7 @@ def test_a_malformed_quotient_is_refused_in_french_and_nothing_is_asked(
     hostile = ask_new_quotient(client, value="<script>", source="CAF'--", valid_from="9" * 5000)
     assert hostile.status_code == 400
     assert "<script>" not in hostile.get_data(as_text=True)
-    assert list_changes(services.uow(read_only=True)) == []
+    assert list_changes(services.ports.uow(read_only=True)) == []
 
 
 def test_one_pending_quotient_at_a_time_and_the_form_needs_a_session(
@@ -214,7 +241,7 @@ def test_one_pending_quotient_at_a_time_and_the_form_needs_a_session(
     second = ask_new_quotient(client, value="500")
     assert second.status_code == 409
     assert "attend déjà la validation du guichet unique" in text(second)
-    assert len(list_changes(services.uow(read_only=True))) == 1
+    assert len(list_changes(services.ports.uow(read_only=True))) == 1
     no_token = client.post("/famille/quotient", data={"value": "1", "source": "CAF"})
     assert no_token.status_code == 400
     anonymous = FlaskClient(client.application, use_cookies=True)
@@ -233,13 +260,13 @@ def test_staff_decide_with_the_command_line(instance_path: Path, tmp_path: Path)
     services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path)}))
     try:
         request_address_change(
-            services.uow(),
+            services.ports.uow(),
             1,
             street="3 allée des Mouettes",
             postcode="99100",
             city="Démo-sur-Mer",
             actor=Actor("martin.1", STAFF.channel),
-            clock=services.clock,
+            clock=services.ports.clock,
         )
     finally:
         services.close()
@@ -263,24 +290,36 @@ def test_an_address_changed_meanwhile_cannot_be_overwritten_by_an_old_request(
     services: Services, client: FlaskClient, family_id: int
 ) -> None:
     assert ask_new_address(client) == 302
-    (first,) = list_changes(services.uow(read_only=True))
+    (first,) = list_changes(services.ports.uow(read_only=True))
     assert first.id is not None
     # Meanwhile the guichet unique records another move, through another request.
-    reject_change(services.uow(), first.id, reason="Remplacée", actor=STAFF, clock=services.clock)
+    reject_change(
+        services.ports.uow(),
+        first.id,
+        reason="Remplacée",
+        actor=STAFF,
+        clock=services.ports.clock,
+    )
     assert ask_new_address(client, "8 quai Ouest") == 302
-    (second,) = list_changes(services.uow(read_only=True))
+    (second,) = list_changes(services.ports.uow(read_only=True))
     assert second.id is not None
-    approve_change(services.uow(), second.id, actor=STAFF, clock=services.clock, resident=True)
+    approve_change(
+        services.ports.uow(),
+        second.id,
+        actor=STAFF,
+        clock=services.ports.clock,
+        resident=True,
+    )
     stale = request_address_change(
-        services.uow(),
+        services.ports.uow(),
         family_id,
         street="1 rue Ancienne",
         postcode="99100",
         city="Démo-sur-Mer",
         actor=STAFF,
-        clock=services.clock,
+        clock=services.ports.clock,
     )
-    with services.uow() as uow:  # simulate a concurrent change after the request was made
+    with services.ports.uow() as uow:  # simulate a concurrent change after the request was made
         family = uow.families.get(family_id)
         assert family is not None
         family.guardians[0] = attrs.evolve(
@@ -291,4 +330,10 @@ def test_an_address_changed_meanwhile_cannot_be_overwritten_by_an_old_request(
         uow.commit()
     assert stale.id is not None
     with pytest.raises(Conflict, match="a changé depuis la demande"):
-        approve_change(services.uow(), stale.id, actor=STAFF, clock=services.clock, resident=True)
+        approve_change(
+            services.ports.uow(),
+            stale.id,
+            actor=STAFF,
+            clock=services.ports.clock,
+            resident=True,
+        )

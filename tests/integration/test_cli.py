@@ -132,14 +132,14 @@ def test_the_printed_demo_login_really_opens_a_session(instance_path: Path) -> N
     services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path)}))
     try:
         secret = log_in(
-            services.uow,
+            services.ports.uow,
             "martin.1",
             "cerf-volant sur la plage d'hiver",
-            hasher=services.hasher,
+            hasher=services.ports.hasher,
             actor_ip="127.0.0.1",
-            clock=services.clock,
+            clock=services.ports.clock,
         )
-        session = current_session(services.uow(), secret, services.clock)
+        session = current_session(services.ports.uow(), secret, services.ports.clock)
     finally:
         services.close()
     assert session is not None

@@ -4,6 +4,8 @@ import argparse
 import gettext
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -17,7 +19,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner, Result
 
 from entrypoints.cli import main
-from entrypoints.cli.french import DOMAIN, LOCALE_DIR, speak_french
+from entrypoints.cli.french import DOMAIN, LOCALE_DIR, speaking_french
 
 CATALOG = LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{DOMAIN}.po"
 CLICK_SOURCE = Path(click.__file__).parent
@@ -144,22 +146,43 @@ def test_french_is_the_default_and_an_explicit_language_is_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("LANGUAGE", raising=False)
-    speak_french()
-    assert os.environ["LANGUAGE"] == "fr"
-    assert gettext.textdomain() == DOMAIN
+    domain = gettext.textdomain()
+    with speaking_french():
+        assert os.environ["LANGUAGE"] == "fr"
+        assert gettext.textdomain() == DOMAIN
+    assert "LANGUAGE" not in os.environ
+    assert gettext.textdomain() == domain
     monkeypatch.setenv("LANGUAGE", "")
-    speak_french()
-    assert os.environ["LANGUAGE"] == "fr"
+    with speaking_french():
+        assert os.environ["LANGUAGE"] == "fr"
+    assert os.environ["LANGUAGE"] == ""
     monkeypatch.setenv("LANGUAGE", "en")
-    speak_french()
+    with speaking_french():
+        assert os.environ["LANGUAGE"] == "en"
     assert os.environ["LANGUAGE"] == "en"
 
 
-def test_argparse_keeps_its_english_under_the_portail_text_domain() -> None:
+def test_importing_the_command_line_leaves_the_environment_as_it_was() -> None:
+    code = (
+        "import gettext, os; os.environ.pop('LANGUAGE', None); import entrypoints.cli; "
+        "print(os.environ.get('LANGUAGE'), gettext.textdomain())"
+    )
+    shown = subprocess.run(  # a new process: this one imported the command line already
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split() == ["None", "messages"]
+
+
+def test_argparse_keeps_its_english_under_the_portail_text_domain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LANGUAGE", raising=False)
     parser = argparse.ArgumentParser(prog="outil")
     parser.add_argument("--nombre", type=int)
-    assert gettext.textdomain() == DOMAIN
-    assert parser.format_help() == (
+    with speaking_french():
+        assert gettext.textdomain() == DOMAIN
+        shown = parser.format_help()
+    assert shown == (
         "usage: outil [-h] [--nombre NOMBRE]\n"
         "\n"
         "options:\n"

@@ -40,11 +40,11 @@ def add_family(services: Services, name: str = "Martin") -> int:
     family = complete_family()
     family.name = name
     family.children = [attrs.evolve(c, last_name=name) for c in family.children]
-    return create_family(services.uow(), family, actor=STAFF, clock=services.clock)
+    return create_family(services.ports.uow(), family, actor=STAFF, clock=services.ports.clock)
 
 
 def child_id(services: Services, family_id: int, first_name: str = "Léa") -> int:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         family = uow.families.get(family_id)
     assert family is not None
     found = next(c.id for c in family.children if c.first_name == first_name)
@@ -53,13 +53,13 @@ def child_id(services: Services, family_id: int, first_name: str = "Léa") -> in
 
 
 def booked(services: Services, child: int) -> list[tuple[date, str]]:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         found = uow.reservations.of_child(child, "ALSH", date(2026, 9, 1), date(2026, 9, 30))
     return [(r.day, r.unit_code) for r in found]
 
 
 def audit_count(services: Services) -> int:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return len(uow.audit.latest(10_000))
 
 
@@ -80,7 +80,7 @@ def book(services: Services, family: int, child: int, *extra: str) -> Result:
 
 def replace_alsh(services: Services, *, places: int | None = None, offers: bool = False) -> None:
     """The ALSH with ``places`` per age group in its "Journée", offering freed places."""
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         catalogue = uow.catalogue.get()
         if places is not None:
             catalogue = with_places(catalogue, "ALSH", "JOURNEE", places)
@@ -198,7 +198,7 @@ def test_past_the_deadline_only_a_forced_change_with_a_reason_goes_through(
     assert "Annulé : mercredi 9 septembre 2026, Journée avec repas" in forced.output
     assert "délais passés outre : « Enfant hospitalisé, appel de la mère »" in forced.output
     assert booked(services, lea) == []
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         event = uow.audit.latest(1)[0]
         history = uow.reservations.history(lea, 1)
     assert event.action == "reservation.forced"
@@ -256,9 +256,9 @@ def test_bad_input_is_refused_in_french_and_writes_nothing(
 
 def wait(services: Services, family: int, child: int) -> None:
     book_at_desk(
-        services.uow(),
-        services.calendars,
-        services.clock,
+        services.ports.uow(),
+        services.ports.calendars,
+        services.ports.clock,
         family_id=family,
         child_id=child,
         establishment_code="ALSH",
@@ -374,8 +374,8 @@ def test_old_planning_summaries_are_purged_by_the_nightly_command(services: Serv
     family_id = add_family(services)
     lea = child_id(services, family_id)
     selection = Selection(book=frozenset({Slot(date(2026, 9, 9), "JOURNEE")}))
-    now = services.clock.now()
-    with services.uow() as uow:
+    now = services.ports.clock.now()
+    with services.ports.uow() as uow:
         for token, age in (("a" * 32, 10), ("b" * 32, 3)):
             uow.drafts.add(
                 PlanningDraft(token, family_id, lea, "ALSH", selection, now.subtract(days=age))

@@ -125,7 +125,7 @@ def test_a_bad_iban_is_refused_in_french_and_nothing_is_recorded(
     future = mandate(services, family_id, "--rum", "RUM 1")
     assert future.exit_code == 2
     assert "--rum : La RUM compte 35 caractères au plus" in future.output
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         family = uow.families.get(family_id)
         assert family is not None
         assert family.mandate is None
@@ -148,7 +148,7 @@ def test_the_mandate_is_recorded_with_the_iban_masked_in_the_output_and_the_hist
     history = run(services, "family", "history", str(family_id), "--format", "json")
     assert "FR76 **** 0189" in history.output
     assert IBAN not in history.output
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         family = uow.families.get(family_id)
         assert family is not None
         assert family.mandate is not None
@@ -208,9 +208,9 @@ def test_the_pain008_is_valid_against_its_xsd_and_its_sums_agree(
         == "FR72ZZZ123456"
     )
 
-    account = family_account(services.uow(read_only=True), martin)
+    account = family_account(services.ports.uow(read_only=True), martin)
     assert account.invoices[0].status is InvoiceStatus.DEBITED
-    assert family_account(services.uow(read_only=True), durand).invoices[0].status is (
+    assert family_account(services.ports.uow(read_only=True), durand).invoices[0].status is (
         InvoiceStatus.TO_PAY
     )
     assert payments_count(services) == 1

@@ -37,7 +37,7 @@ def link(services: Services, client: FlaskClient) -> str:
         {"phone1": "06 12 34 56 78", "phone2": "", "email": NEW},
     )
     assert saved.status_code == 302
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         confirm, notice = uow.outbox.listing(2)[::-1]
     assert (confirm.to, confirm.template) == (NEW, "email_change_confirm")
     assert (notice.to, notice.template) == ("claire.martin@example.fr", "email_change_notice")
@@ -45,7 +45,7 @@ def link(services: Services, client: FlaskClient) -> str:
 
 
 def account_email(services: Services) -> str:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         account = uow.accounts.by_identifier("martin.1")
     assert account is not None
     return account.email
@@ -75,7 +75,7 @@ def test_posting_the_form_confirms_the_new_address_once(
         client.get(done.headers["Location"])
     )
     assert account_email(services) == NEW
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         (event,) = [e for e in uow.audit.latest(50) if e.action == "account.email_change"]
     assert event.details["email"] == ["claire.martin@example.fr", NEW]
     again = client.get(link)

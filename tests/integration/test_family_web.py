@@ -51,7 +51,9 @@ def test_a_phone_change_is_saved_and_the_history_shows_old_and_new(
     )
     assert response.status_code == 302
     assert "06 11 22 33 44" in text(client.get("/famille?enregistre=1"))
-    events = family_history(services.uow(read_only=True), family_id_of(logged_in["identifier"]))
+    events = family_history(
+        services.ports.uow(read_only=True), family_id_of(logged_in["identifier"])
+    )
     change = next(e for e in events if e.action == "family.contact_update")
     assert change.details["changes"] == {"guardians.1.phones": ["+33612345678", "+33611223344"]}
     assert change.actor.identifier == logged_in["identifier"]
@@ -165,7 +167,9 @@ def test_health_and_authorisations_are_saved_and_kept_out_of_the_history(
     form = text(client.get(f"/famille/enfants/{lea}"))
     assert "arachide, kiwi" in form
     assert 'value="sans_porc" selected' in form
-    events = family_history(services.uow(read_only=True), family_id_of(logged_in["identifier"]))
+    events = family_history(
+        services.ports.uow(read_only=True), family_id_of(logged_in["identifier"])
+    )
     update = next(e for e in events if e.action == "child.health_update")
     assert "allergies" in update.details["health_fields_changed"]
     assert "kiwi" not in json.dumps(dict(update.details), ensure_ascii=False)
@@ -193,7 +197,7 @@ def test_viewing_a_childs_health_is_recorded_without_the_values(
     family_id = family_id_of(logged_in["identifier"])
 
     def reads() -> list[dict[str, object]]:
-        events = family_history(services.uow(read_only=True), family_id)
+        events = family_history(services.ports.uow(read_only=True), family_id)
         return [dict(e.details) for e in events if e.action == "child.health_read"]
 
     assert reads() == []
@@ -204,7 +208,7 @@ def test_viewing_a_childs_health_is_recorded_without_the_values(
     assert reads() == [{"children": [int(lea)]}]
     read = next(
         e
-        for e in family_history(services.uow(read_only=True), family_id)
+        for e in family_history(services.ports.uow(read_only=True), family_id)
         if e.action == "child.health_read"
     )
     assert read.actor.identifier == logged_in["identifier"]
@@ -219,7 +223,7 @@ def test_viewing_a_childs_health_is_recorded_without_the_values(
     assert other.get(f"/famille/enfants/{lea}").status_code == 404
     assert len(reads()) == 2  # nothing recorded for another family's child
     history = json.dumps(
-        [dict(e.details) for e in family_history(services.uow(read_only=True), family_id)]
+        [dict(e.details) for e in family_history(services.ports.uow(read_only=True), family_id)]
     )
     assert "Arachide" not in history
 
@@ -282,6 +286,8 @@ def test_authorised_persons_are_added_and_removed_with_history(
         ).status_code
         == 404
     )
-    events = family_history(services.uow(read_only=True), family_id_of(logged_in["identifier"]))
+    events = family_history(
+        services.ports.uow(read_only=True), family_id_of(logged_in["identifier"])
+    )
     kinds = [e.action for e in events]
     assert kinds.count("family.authorized_persons") == 2

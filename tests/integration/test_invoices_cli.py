@@ -35,8 +35,18 @@ def run(services: Services, *args: str) -> Result:
 def families(services: Services) -> tuple[int, int]:
     """Two billed families: the first corrected once (FA-1 cancelled by AV-1, FA-3), the second
     with FA-2, half paid."""
-    first = create_family(services.uow(), complete_family(), actor=STAFF, clock=services.clock)
-    second = create_family(services.uow(), complete_family(), actor=STAFF, clock=services.clock)
+    first = create_family(
+        services.ports.uow(),
+        complete_family(),
+        actor=STAFF,
+        clock=services.ports.clock,
+    )
+    second = create_family(
+        services.ports.uow(),
+        complete_family(),
+        actor=STAFF,
+        clock=services.ports.clock,
+    )
     book_september(services, first, "Léa", SEPTEMBER_WEDNESDAYS[:2])
     book_september(services, second, "Léa", SEPTEMBER_WEDNESDAYS[:1])
     bill_september(services)

@@ -90,10 +90,15 @@ def family_id(services: Services, client: FlaskClient) -> int:
 
 def other_family_invoice(services: Services) -> str:
     """Another family, billed too: its invoice's number."""
-    other = create_family(services.uow(), complete_family(), actor=STAFF, clock=services.clock)
+    other = create_family(
+        services.ports.uow(),
+        complete_family(),
+        actor=STAFF,
+        clock=services.ports.clock,
+    )
     book_september(services, other, "Léa", SEPTEMBER_WEDNESDAYS[:1])
     bill_september(services)
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return uow.invoices.of_family(other)[-1].number
 
 

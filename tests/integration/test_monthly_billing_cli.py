@@ -36,7 +36,7 @@ def ok(result: Result) -> Result:
 
 
 def invoices(services: Services) -> list[Invoice]:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return uow.invoices.of_month("2026-09")
 
 
@@ -223,7 +223,7 @@ def test_refusals_exit_4_and_write_nothing(services: Services, clock: FixedClock
     assert too_long.exit_code == 2
     assert "Le délai de paiement va de 1 à 90 jours." in too_long.stderr
 
-    with services.uow() as uow:  # the ALSH's day loses its tariffs
+    with services.ports.uow() as uow:  # the ALSH's day loses its tariffs
         catalogue = uow.catalogue.get()
         alsh = catalogue.establishment("ALSH")
         assert alsh is not None

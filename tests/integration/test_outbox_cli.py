@@ -32,7 +32,7 @@ def queued(instance_path: Path) -> Path:
     services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path)}))
     assert services.engine is not None
     upgrade(services.engine)
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         created = pendulum.now("UTC")
         uow.outbox.add(OutgoingEmail("martin@example.fr", "account_activation", CONTEXT, created))
         uow.commit()

@@ -44,11 +44,11 @@ def add_family(services: Services, name: str, email: str) -> int:
     family.name = name
     family.guardians[0] = attrs.evolve(family.guardians[0], email=email)
     family.children = [attrs.evolve(c, last_name=name) for c in family.children]
-    return create_family(services.uow(), family, actor=STAFF, clock=services.clock)
+    return create_family(services.ports.uow(), family, actor=STAFF, clock=services.ports.clock)
 
 
 def book(services: Services, family_id: int, days: list[date]) -> None:
-    with services.uow() as uow:
+    with services.ports.uow() as uow:
         family = uow.families.get(family_id)
         assert family is not None
         lea = next(c for c in family.children if c.first_name == "Léa")
@@ -56,7 +56,14 @@ def book(services: Services, family_id: int, days: list[date]) -> None:
         for day in days:
             uow.reservations.add(
                 Reservation(
-                    family_id, lea.id, "ALSH", "JOURNEE", day, "ELEM", services.clock.now(), "R"
+                    family_id,
+                    lea.id,
+                    "ALSH",
+                    "JOURNEE",
+                    day,
+                    "ELEM",
+                    services.ports.clock.now(),
+                    "R",
                 )
             )
         uow.commit()
@@ -64,18 +71,18 @@ def book(services: Services, family_id: int, days: list[date]) -> None:
 
 def bill_september(services: Services, clock: FixedClock) -> None:
     clock.set(BILLED_ON)
-    run_billing(services.uow(), clock, month="2026-09", actor=STAFF)
+    run_billing(services.ports.uow(), clock, month="2026-09", actor=STAFF)
     clock.set(DESK_DAY)
 
 
 def invoice_of(services: Services, family_id: int) -> Invoice:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         [invoice] = uow.invoices.of_family(family_id)
     return invoice
 
 
 def payments_count(services: Services) -> int:
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return len(uow.payments.listing(date(2000, 1, 1), date(2100, 1, 1)))
 
 
@@ -114,7 +121,7 @@ def test_a_partial_then_an_excess_payment_and_the_list(
     assert "Règlement enregistré : 20,50\u00a0€ (chèque, réf. CHQ 1234567)" in first.output
     assert f"reste à payer {(total - Money.from_euros('20,50'))}" in first.output
     assert "claire.martin@example.fr" in first.output
-    view = family_account(services.uow(read_only=True), family_id).invoices[0]
+    view = family_account(services.ports.uow(read_only=True), family_id).invoices[0]
     assert view.status is InvoiceStatus.PARTLY_PAID
     rest = total - Money.from_euros("20,50")
     second = record(
@@ -123,7 +130,7 @@ def test_a_partial_then_an_excess_payment_and_the_list(
     assert second.exit_code == 0, second.output
     assert "entièrement réglée" in second.output
     assert "Trop-perçu : 10,00\u00a0€" in second.output
-    account = family_account(services.uow(read_only=True), family_id)
+    account = family_account(services.ports.uow(read_only=True), family_id)
     assert account.invoices[0].status is InvoiceStatus.PAID
     assert account.credit == Money.from_euros("10")
 
@@ -177,7 +184,7 @@ def test_bad_input_is_refused_in_french_and_writes_nothing(
         assert message in result.output, (changes, result.output)
         assert "Traceback" not in result.output
     assert payments_count(services) == 0
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         assert uow.outbox.listing(10) == []
     no_credit = run(services, "payments", "use-credit", "--invoice", invoice.number)
     assert no_credit.exit_code == 4
@@ -197,7 +204,7 @@ def test_the_receipt_reaches_a_real_smtp_server_through_the_outbox(
     mailer = SmtpMailer(
         f"smtp://127.0.0.1:{port}", "Portail Famille <ne-pas-repondre@demo.example>"
     )
-    report = dispatch_outbox(services.uow, JinjaEmailRenderer(), mailer, clock)
+    report = dispatch_outbox(services.ports.uow, JinjaEmailRenderer(), mailer, clock)
     assert report.sent == 1
     (received,) = handler.messages
     assert received["To"] == "claire.martin@example.fr"

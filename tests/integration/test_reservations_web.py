@@ -34,7 +34,7 @@ def family(services: Services, client: FlaskClient) -> Family:
     activate(client, account["activation_url"])
     log_in(client, account["identifier"])
     family_id = int(account["identifier"].rsplit(".", 1)[1])
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         found = uow.families.get(family_id)
     assert found is not None
     return found
@@ -48,7 +48,7 @@ def lea(family: Family) -> int:
 
 def reservations_count(services: Services) -> int:
     """Booked reservations of every child."""
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         return sum(
             len(uow.reservations.of_child(child.id or 0, None, FIRST, LAST))
             for family in uow.families.listing()
@@ -140,8 +140,13 @@ def test_a_crafted_post_is_refused_with_its_reason_and_nothing_is_written(
 def test_another_familys_child_answers_404(
     services: Services, client: FlaskClient, family: Family
 ) -> None:
-    other = create_family(services.uow(), complete_family(), actor=STAFF, clock=services.clock)
-    with services.uow(read_only=True) as uow:
+    other = create_family(
+        services.ports.uow(),
+        complete_family(),
+        actor=STAFF,
+        clock=services.ports.clock,
+    )
+    with services.ports.uow(read_only=True) as uow:
         stranger = uow.families.get(other)
     assert stranger is not None
     child = stranger.children[0].id
@@ -176,7 +181,7 @@ def test_malformed_cells_and_a_missing_csrf_token_are_refused(
 def test_a_crafted_post_for_a_full_slot_is_refused_and_nothing_is_written(
     services: Services, client: FlaskClient, family: Family
 ) -> None:
-    with services.uow() as uow:  # the town has no place left on "Journée" that day
+    with services.ports.uow() as uow:  # the town has no place left on "Journée" that day
         uow.catalogue.replace(with_places(uow.catalogue.get(), "ALSH", "JOURNEE", 0))
         uow.commit()
     grid = text(client.get(f"/reservations/{lea(family)}/ALSH?mois=2026-09"))

@@ -28,7 +28,7 @@ def services(sqlite_settings: Settings) -> Iterator[Services]:
     assert services.engine is not None
     upgrade(services.engine)
     set_up_commune(
-        services.uow(),
+        services.ports.uow(),
         CommuneDetails("99001", "Ville de Démo-sur-Mer", "A", "guichet@demo.example"),
         actor=ACTOR,
         clock=CLOCK,

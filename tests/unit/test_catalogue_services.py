@@ -9,7 +9,7 @@ import pytest
 
 from adapters.calendars import shipped_school_calendar
 from adapters.clock import FixedClock
-from adapters.commune_file import CommuneFile, read_commune_file
+from adapters.commune_file import read_commune_file
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.public_holidays import FixedPublicHolidays, FrenchPublicHolidays
 from portail_core.domain.audit import Actor
@@ -27,6 +27,7 @@ from portail_core.services.catalogue.calendars import (
     establishment_calendar,
     import_school_calendar,
 )
+from portail_core.services.catalogue.commune_file import CommuneFile
 from portail_core.services.catalogue.offer import (
     check_catalogue,
     current_catalogue,

@@ -12,8 +12,9 @@ import pytest
 from adapters.pdf import RecordingInvoiceRenderer
 from portail_core.domain.attendance import Presence
 from portail_core.domain.billing.invoice import DocumentKind
-from portail_core.domain.billing.invoice_sheet import InvoiceSheet, day_fr, month_fr
+from portail_core.domain.billing.invoice_sheet import InvoiceSheet
 from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.french_dates import month_fr, numeric_day_fr
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.services.billing.documents import invoice_pdf, invoice_sheet, list_invoices
@@ -229,6 +230,6 @@ def test_the_desk_lists_invoices_by_family_and_by_month() -> None:
 
 
 def test_french_dates_and_months() -> None:
-    assert day_fr(date(2026, 3, 1)) == "01/03/2026"
+    assert numeric_day_fr(date(2026, 3, 1)) == "01/03/2026"
     assert month_fr("2027-02") == "février 2027"
     assert month_fr("2026-08") == "août 2026"

@@ -1,5 +1,5 @@
 """The commune file (TOML): a town's catalogue, read into the domain with every error located."""
 
-from adapters.commune_file.reader import CommuneFile, read_commune_file
+from adapters.commune_file.reader import read_commune_file
 
-__all__ = ["CommuneFile", "read_commune_file"]
+__all__ = ["read_commune_file"]

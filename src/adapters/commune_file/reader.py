@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from typing import Any, TypeVar
 
-from attrs import frozen
 from cattrs import transform_error
 from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 
@@ -44,19 +43,14 @@ from portail_core.domain.catalogue.establishments import (
 )
 from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
 from portail_core.errors import InvalidInput
+from portail_core.services.catalogue.commune_file import CommuneFile
 from portail_core.services.communes import CommuneDetails, commune_from
 
-__all__ = ["CommuneFile", "read_commune_file"]
+__all__ = ["read_commune_file"]
 
 MAX_FILE_SIZE = 2 * 1024 * 1024
 DEFAULT_OFFER_HOURS = WaitingListPolicy().offer_hours
 T = TypeVar("T")
-
-
-@frozen
-class CommuneFile:
-    details: CommuneDetails
-    catalogue: Catalogue
 
 
 class _Problems:

@@ -15,11 +15,10 @@ from entrypoints.cli.feedback import pass_services, require_current_schema, staf
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
+from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import InvalidInput
-from portail_core.services.absences.declaration import Upload, declare_absence
-from portail_core.services.absences.justification import justify_absence
-from portail_core.services.absences.listing import AbsenceLine, absence_certificate, list_absences
-from portail_core.services.absences.withdrawal import withdraw_absence
+from portail_core.services.absences.declaration import Upload
+from portail_core.services.absences.listing import AbsenceLine
 
 __all__ = ["group"]
 
@@ -63,8 +62,8 @@ def _upload(path: Path | None) -> Upload | None:
 def _period(line: AbsenceLine) -> str:
     absence = line.absence
     if absence.first_day == absence.last_day:
-        return f"le {absence.first_day:%d/%m/%Y}"
-    return f"du {absence.first_day:%d/%m/%Y} au {absence.last_day:%d/%m/%Y}"
+        return f"le {numeric_day_fr(absence.first_day)}"
+    return f"du {numeric_day_fr(absence.first_day)} au {numeric_day_fr(absence.last_day)}"
 
 
 @click.group("absences")
@@ -110,10 +109,7 @@ def declare_command(
     """
     require_current_schema(services)
     with _named_as_options():
-        line = declare_absence(
-            services.uow(),
-            services.documents,
-            services.clock,
+        line = services.portail.absences.declare(
             family_id=family_id,
             child_id=child_id,
             first_day=first,
@@ -145,10 +141,7 @@ def justify_command(services: Services, absence_id: int, path: Path | None, undo
     """
     require_current_schema(services)
     with _named_as_options():
-        done = justify_absence(
-            services.uow(),
-            services.documents,
-            services.clock,
+        done = services.portail.absences.justify(
             absence_id=absence_id,
             justified=not undo,
             certificate=_upload(path),
@@ -186,13 +179,8 @@ def withdraw_command(services: Services, absence_id: int, yes: bool) -> None:
             abort=True,
             default=False,
         )
-    done = withdraw_absence(
-        services.uow(),
-        services.documents,
-        services.clock,
-        family_id=None,
-        absence_id=absence_id,
-        actor=staff_actor(),
+    done = services.portail.absences.withdraw(
+        family_id=None, absence_id=absence_id, actor=staff_actor()
     )
     line = done.line
     certificate = ", certificat détruit" if done.certificate_deleted else ""
@@ -227,9 +215,8 @@ def list_command(
     """Les absences qui touchent la période, par premier jour : enfant, famille, dates, motif,
     certificat, justifiée ou non, et qui l'a signalée."""
     require_current_schema(services)
-    today = services.clock.today()
-    lines = list_absences(
-        services.uow(read_only=True),
+    today = services.portail.today()
+    lines = services.portail.absences.listing(
         first=first or today - timedelta(days=31),
         last=last or today + timedelta(days=366),
         family_id=family_id,
@@ -243,8 +230,8 @@ def list_command(
             line.number,
             line.child_name,
             f"{line.family_name} (n° {line.absence.family_id})",
-            line.absence.first_day.strftime("%d/%m/%Y"),
-            line.absence.last_day.strftime("%d/%m/%Y"),
+            numeric_day_fr(line.absence.first_day),
+            numeric_day_fr(line.absence.last_day),
             line.absence.reason.label,
             "oui" if line.absence.certificate_file else "non",
             line.status,
@@ -313,12 +300,8 @@ def certificate_command(services: Services, absence_id: int, path: Path) -> None
     require_current_schema(services)
     if path.exists():
         raise InvalidInput(f"{path} existe déjà : choisissez un autre nom.")
-    line, content, kind = absence_certificate(
-        services.uow(),
-        services.documents,
-        services.clock,
-        absence_id=absence_id,
-        actor=staff_actor(),
+    line, content, kind = services.portail.absences.certificate(
+        absence_id=absence_id, actor=staff_actor()
     )
     try:
         with path.open("xb") as handle:

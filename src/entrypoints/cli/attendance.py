@@ -7,20 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pendulum
 
-from adapters.attendance_csv import MAX_FILE_SIZE, read_pointage_csv
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+from entrypoints.cli.options import ESTABLISHMENT_OPTION
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.domain.attendance import Presence
+from portail_core.domain.shared.french_dates import long_day_fr
 from portail_core.errors import InvalidInput
-from portail_core.services.attendance.pointage import MarkInput, PointageReport, record_pointage
-from portail_core.services.attendance.pointage_sheet import (
-    PointageLine,
-    PointageSheet,
-    pointage_sheet,
-)
+from portail_core.services.attendance.pointage import MarkInput, PointageReport
+from portail_core.services.attendance.pointage_sheet import PointageLine, PointageSheet
 
 __all__ = ["group"]
 
@@ -33,25 +29,7 @@ _SPELLINGS = {
 }
 
 
-def _code(_: click.Context, __: click.Parameter, value: Any) -> Any:
-    """Codes are capitals in the catalogue: « alsh » is ALSH."""
-    return value.strip().upper() if isinstance(value, str) else value
-
-
-ESTABLISHMENT = click.option(
-    "--establishment",
-    "code",
-    required=True,
-    metavar="CODE",
-    callback=_code,
-    help="Code de la structure (ex. : ALSH ; voir `portail catalogue show`).",
-)
 DAY = click.option("--date", "day", required=True, type=DateParam(), help="Le jour (AAAA-MM-JJ).")
-
-
-def french_day(day: date) -> str:
-    """« mercredi 9 septembre 2026 »"""
-    return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
 
 
 class PresenceParam(click.ParamType[Presence]):
@@ -91,7 +69,7 @@ def group() -> None:
 
 
 @group.command("record")
-@ESTABLISHMENT
+@ESTABLISHMENT_OPTION
 @DAY
 @click.option(
     "--file",
@@ -131,7 +109,7 @@ def record_command(
     """
     require_current_schema(services)
     if path is not None:
-        marks = read_pointage_csv(_read(path))
+        marks = services.formats.pointage_csv(_read(path, services.formats.max_pointage_size))
     else:
         if dry_run:
             raise InvalidInput("--dry-run ne sert qu'avec --file.")
@@ -139,10 +117,7 @@ def record_command(
         if not marks:
             click.echo("Aucun enfant à pointer : rien n'est enregistré.")
             return
-    report = record_pointage(
-        services.uow(),
-        services.calendars,
-        services.clock,
+    report = services.portail.attendance.record_pointage(
         establishment_code=code,
         day=day,
         marks=marks,
@@ -152,10 +127,10 @@ def record_command(
     _report(report, dry_run)
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, limit: int) -> str:
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_SIZE + 1)
+            data = handle.read(limit + 1)
     except OSError as error:
         raise InvalidInput(f"Impossible de lire {path} : {error.strerror}.") from error
     try:
@@ -167,15 +142,10 @@ def _read(path: Path) -> str:
 
 
 def _ask(services: Services, code: str, day: date) -> list[MarkInput]:
-    sheet = pointage_sheet(
-        services.uow(read_only=True),
-        services.calendars,
-        services.clock,
-        establishment_code=code,
-        day=day,
-        for_recording=True,
+    sheet = services.portail.attendance.pointage_sheet(
+        establishment_code=code, day=day, for_recording=True
     )
-    click.echo(f"Pointage – {sheet.establishment.name} – {french_day(day)}")
+    click.echo(f"Pointage – {sheet.establishment.name} – {long_day_fr(day)}")
     marks: list[MarkInput] = []
     booked = [line for line in sheet.lines if line.booked and _open(sheet, line.unit_code)]
     if not booked:
@@ -209,10 +179,7 @@ def _ask(services: Services, code: str, day: date) -> list[MarkInput]:
             )
         extra = MarkInput(answer, unit, Presence.PRESENT)
         try:  # checked at once, so that a typo is asked again rather than refuse everything
-            record_pointage(
-                services.uow(read_only=True),
-                services.calendars,
-                services.clock,
+            services.portail.attendance.record_pointage(
                 establishment_code=code,
                 day=day,
                 marks=[*marks, extra],
@@ -234,7 +201,7 @@ def _open(sheet: PointageSheet, unit_code: str) -> bool:
 def _report(report: PointageReport, dry_run: bool) -> None:
     head = "Simulation, rien n'est enregistré" if dry_run else "Pointage enregistré"
     click.echo(
-        f"{head} – {report.establishment.name} – {french_day(report.day)} : "
+        f"{head} – {report.establishment.name} – {long_day_fr(report.day)} : "
         f"{report.new} nouveau(x), {report.corrected} corrigé(s), "
         f"{report.unchanged} inchangé(s)."
     )
@@ -247,7 +214,7 @@ def _report(report: PointageReport, dry_run: bool) -> None:
 
 
 @group.command("show")
-@ESTABLISHMENT
+@ESTABLISHMENT_OPTION
 @DAY
 @FORMAT_OPTION
 @pass_services
@@ -256,13 +223,7 @@ def show_command(services: Services, code: str, day: date, output_format: str) -
     réservation, leur pointage (ou « non pointé »), l'absence signalée et ce que la
     facturation en retiendra."""
     require_current_schema(services)
-    sheet = pointage_sheet(
-        services.uow(read_only=True),
-        services.calendars,
-        services.clock,
-        establishment_code=code,
-        day=day,
-    )
+    sheet = services.portail.attendance.pointage_sheet(establishment_code=code, day=day)
     if output_format == "json":
         echo_json(
             {
@@ -276,7 +237,7 @@ def show_command(services: Services, code: str, day: date, output_format: str) -
     if output_format == "csv":
         echo_rows(CSV_HEADERS, [_csv(line) for line in sheet.lines], "csv")
         return
-    click.echo(f"{sheet.establishment.name} – {french_day(day)}")
+    click.echo(f"{sheet.establishment.name} – {long_day_fr(day)}")
     for opening in sheet.openings:
         if not opening.open:
             unit = sheet.establishment.unit(opening.unit_code)

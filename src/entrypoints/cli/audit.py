@@ -8,7 +8,6 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.shared.instants import as_paris
-from portail_core.services.audit import latest_events
 
 __all__ = ["group"]
 
@@ -25,7 +24,7 @@ def group() -> None:
 def list_command(services: Services, limit: int, output_format: str) -> None:
     """Affiche les derniers événements, du plus récent au plus ancien."""
     require_current_schema(services)
-    events = latest_events(services.uow(read_only=True), limit)
+    events = services.portail.audit.latest(limit)
     if output_format == "json":
         echo_json(
             [

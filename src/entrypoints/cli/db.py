@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from adapters.persistence import current_revision, head_revision, upgrade
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services
 
@@ -23,9 +22,9 @@ def upgrade_command(services: Services) -> None:
     if services.engine is None:
         click.echo("Base en mémoire : rien à migrer.")
         return
-    before = current_revision(services.engine)
-    upgrade(services.engine)
-    after = current_revision(services.engine)
+    before, _ = services.revisions()
+    services.upgrade_database()
+    after, _ = services.revisions()
     if before == after:
         click.echo(f"Base déjà à jour (révision {after}).")
     else:
@@ -39,6 +38,6 @@ def current_command(services: Services) -> None:
     if services.engine is None:
         click.echo("Base en mémoire.")
         return
-    current, head = current_revision(services.engine), head_revision()
+    current, head = services.revisions()
     state = "à jour" if current == head else "EN RETARD : lancez `portail db upgrade`"
     click.echo(f"Révision de la base : {current or 'vide'} ; attendue : {head} ({state}).")

@@ -7,19 +7,9 @@ from importlib.resources import files
 
 import click
 
-from adapters.commune_file import read_commune_file
-from adapters.dossier_file import read_family_file
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.domain.audit import Actor
-from portail_core.domain.dossiers.completeness import SchoolYear
-from portail_core.services.accounts.opening import open_account
-from portail_core.services.accounts.sessions import change_password
-from portail_core.services.catalogue.offer import load_catalogue
-from portail_core.services.communes import current_commune
-from portail_core.services.dossiers.creation import create_family
-from portail_core.services.dossiers.documents import add_document
-from portail_core.services.dossiers.reading import list_families
 
 __all__ = ["DEMO_PASSWORD", "group"]
 
@@ -50,7 +40,7 @@ def load_command(services: Services) -> None:
     Ne remplace jamais les données d'une vraie commune : sur une base déjà remplie, ne fait rien.
     """
     require_current_schema(services)
-    existing = current_commune(services.uow(read_only=True))
+    existing = services.portail.communes.current()
     if existing is not None:
         click.echo(f"La base contient déjà la commune {existing.name} : rien n'est changé.")
         if existing.insee_code != DEMO_INSEE_CODE:
@@ -62,54 +52,41 @@ def load_command(services: Services) -> None:
 
 
 def _load(services: Services) -> None:
-    clock = services.clock
-    text = (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
-    demo = read_commune_file(text)
-    load_catalogue(services.uow(), demo.details, demo.catalogue, actor=DEMO, clock=clock)
-    family_text = (files("entrypoints.demo") / "famille-demo.toml").read_text("utf-8")
-    family_id = create_family(
-        services.uow(), read_family_file(family_text, clock.today()), actor=DEMO, clock=clock
+    portail, formats = services.portail, services.formats
+    demo = formats.commune_file(
+        (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
     )
-    add_document(
-        services.uow(),
-        services.documents,
+    portail.catalogue.load(demo.details, demo.catalogue, actor=DEMO)
+    family_text = (files("entrypoints.demo") / "famille-demo.toml").read_text("utf-8")
+    family_id = portail.dossiers.create(
+        formats.family_file(family_text, portail.today()), actor=DEMO
+    )
+    portail.dossiers.add_document(
         family_id,
         kind="justificatif_domicile",
         data=DEMO_PDF,
         filename="facture-demo.pdf",
-        valid_until=clock.today() + timedelta(days=90),
+        valid_until=portail.today() + timedelta(days=90),
         actor=DEMO,
-        clock=clock,
     )
-    open_account(
-        services.uow(),
-        family_id,
-        school_year=SchoolYear.containing(clock.today()),
-        public_url=services.settings.public_url,
-        hasher=services.hasher,
-        actor=DEMO,
-        clock=clock,
-        with_temporary_password=True,
+    _open_account(services, family_id)
+
+
+def _open_account(services: Services, family_id: int) -> None:
+    """The demo family's account, its password the demo's (the temporary one is changed)."""
+    portail = services.portail
+    opening = portail.accounts.open(family_id, actor=DEMO, with_temporary_password=True)
+    temporary = portail.messaging.listing(1)[0].context["temporary_password"]
+    session = portail.accounts.current_session(
+        portail.accounts.log_in(opening.identifier, temporary, actor_ip="démo")
     )
-    with services.uow(read_only=True) as uow:
-        email = uow.outbox.listing(1)[0]
-        account = uow.accounts.of_family(family_id)
-    if account is None or account.id is None:
+    if session is None:
         raise RuntimeError("the demo account was not opened")
-    change_password(
-        services.uow(),
-        account.id,
-        email.context["temporary_password"],
-        DEMO_PASSWORD,
-        hasher=services.hasher,
-        actor_ip="démo",
-        clock=clock,
-    )
+    portail.accounts.change_password(session.account_id, temporary, DEMO_PASSWORD, actor_ip="démo")
 
 
 def _print_logins(services: Services) -> None:
-    year = SchoolYear.containing(services.clock.today())
-    families = list_families(services.uow(read_only=True), year, services.clock)
+    families = services.portail.dossiers.listing()
     with_accounts = [f for f in families if f.account_identifier and f.family.name == DEMO_FAMILY]
     if not with_accounts:
         click.echo("Comptes de démonstration : aucun.")

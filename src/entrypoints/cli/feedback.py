@@ -18,7 +18,7 @@ from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 import click
 
 from entrypoints.bootstrap import Services, bootstrap
-from entrypoints.cli.french import french_quotes
+from entrypoints.cli.french import french_quotes, speaking_french
 from entrypoints.errors import present
 from portail_core.domain.audit import Actor
 from portail_core.errors import ConfigurationError, PortailError
@@ -38,7 +38,12 @@ def fail_with(error: PortailError) -> NoReturn:
 
 
 class PortailGroup(click.Group):
-    """A group whose commands report every failure in French with a meaningful exit code."""
+    """A group whose commands speak French and report every failure in French with a meaningful
+    exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with speaking_french():
+            return super().main(*args, **kwargs)
 
     def make_context(
         self,

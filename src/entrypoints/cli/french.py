@@ -6,12 +6,13 @@ module level), so they follow the process's global text domain. ``speak_french()
 click's messages; ``make messages`` compiles it to the ``portail.mo`` committed next to it, so run
 time needs only the standard library. gettext picks the language from LANGUAGE, then LC_ALL,
 LC_MESSAGES and LANG (our machines have LANG=C.UTF-8, which means English): unless LANGUAGE
-already names one, ``speak_french()`` sets LANGUAGE=fr, and ``LANGUAGE=en portail ...`` gives
-click's English back. Anyone else using the global domain (argparse) finds none of its texts in
-the catalog and stays in English; the ``holidays`` package asks for French explicitly anyway.
+already names one, ``speaking_french()`` sets LANGUAGE=fr inside its block, and
+``LANGUAGE=en portail ...`` gives click's English back. After the block, the process's
+environment and gettext's global domain are as they were: importing the command line or running
+a command in a test changes nothing for the rest of the process.
 
-It must run before the commands are declared: click translates some texts then (the names of
-``click.Path`` parameters, the help of ``--version``).
+The commands are declared inside the block, as click translates some texts then (the names of
+``click.Path`` parameters, the help of ``--version``); ``PortailGroup`` runs each command in it.
 
 click writes some quotes in its code rather than in its messages: the parameter an error names
 (``'--month'``) and the names of "Did you mean". ``french_quotes()`` puts them between « ». A
@@ -32,19 +33,30 @@ from pathlib import Path
 
 import click
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "french_quotes", "speak_french"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "french_quotes", "speaking_french"]
 
 DOMAIN = "portail"
 LOCALE_DIR = Path(__file__).with_name("locale")
 QUOTED = re.compile(r"'([^']*)'")
 
 
-def speak_french() -> None:
-    """Make click speak French, unless the user's LANGUAGE asks for another language."""
-    if not os.environ.get("LANGUAGE"):
-        os.environ["LANGUAGE"] = "fr"
+@contextmanager
+def speaking_french() -> Iterator[None]:
+    """click speaks French inside the block, unless the user's LANGUAGE asks for another
+    language; LANGUAGE and gettext's global domain are given back afterwards."""
+    language, domain = os.environ.get("LANGUAGE"), gettext.textdomain()
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    if not language:
+        os.environ["LANGUAGE"] = "fr"
     gettext.textdomain(DOMAIN)
+    try:
+        yield
+    finally:
+        gettext.textdomain(domain)
+        if language is None:
+            os.environ.pop("LANGUAGE", None)
+        elif not language:
+            os.environ["LANGUAGE"] = language
 
 
 @contextmanager

@@ -5,28 +5,20 @@ each one signalled by mistake while its first day is to come and it is not justi
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from entrypoints.web.app_services import services_of
+from entrypoints.web.app_services import family_actor, family_id, portail
 from entrypoints.web.sessions import login_required
 from portail_core.domain.absences import AbsenceReason
-from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.errors import Conflict, InvalidInput, RuleViolation
-from portail_core.services.absences.declaration import Upload, declare_absence
-from portail_core.services.absences.listing import absence_certificate, family_absences
-from portail_core.services.absences.withdrawal import withdraw_absence
-from portail_core.services.dossiers.data import export_family
+from portail_core.services.absences.declaration import Upload
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("absences", __name__, url_prefix="/absences")
 FIELDS = ("child", "first_day", "last_day", "reason")
-
-
-def _actor() -> Actor:
-    return Actor(g.portal_session.identifier, Channel.PORTAL)
 
 
 def _page(
@@ -35,15 +27,12 @@ def _page(
     status: int = 200,
     refusal: str | None = None,
 ) -> tuple[str, int]:
-    services = services_of(current_app)
-    family_id = g.portal_session.family_id
-    children = export_family(services.uow(read_only=True), family_id).family.children
-    absences = family_absences(services.uow(read_only=True), family_id)
+    core = portail()
     return render_template(
         "absences/home.html",
-        children=children,
-        absences=absences,
-        today=services.clock.today(),
+        children=core.dossiers.export(family_id()).family.children,
+        absences=core.absences.of_family(family_id()),
+        today=core.today(),
         reasons=list(AbsenceReason),
         values=values,
         errors=errors or {},
@@ -62,24 +51,20 @@ def home() -> tuple[str, int]:
 @login_required
 def declare() -> BaseResponse | tuple[str, int]:
     """Signal an absence; POST-redirect-GET. Another family's child answers 404."""
-    services = services_of(current_app)
     values = {name: (request.form.get(name) or "")[:40] for name in FIELDS}
     upload = request.files.get("certificate")
     certificate = None
     if upload is not None and upload.filename:
         certificate = Upload(upload.stream.read(MAX_DOCUMENT_BYTES + 1), upload.filename)
     try:
-        declare_absence(
-            services.uow(),
-            services.documents,
-            services.clock,
-            family_id=g.portal_session.family_id,
+        portail().absences.declare(
+            family_id=family_id(),
             child_id=values["child"],
             first_day=values["first_day"],
             last_day=values["last_day"],
             reason=values["reason"],
             certificate=certificate,
-            actor=_actor(),
+            actor=family_actor(),
         )
     except InvalidInput as error:
         return _page(values, error.problems or {"first_day": error.message}, 400)
@@ -93,15 +78,9 @@ def declare() -> BaseResponse | tuple[str, int]:
 def withdraw(absence_id: int) -> BaseResponse | tuple[str, int]:
     """Withdraw an absence signalled by mistake; POST-redirect-GET. Another family's answers 404;
     a started, past or justified one is refused with its reason and nothing changes."""
-    services = services_of(current_app)
     try:
-        withdraw_absence(
-            services.uow(),
-            services.documents,
-            services.clock,
-            family_id=g.portal_session.family_id,
-            absence_id=absence_id,
-            actor=_actor(),
+        portail().absences.withdraw(
+            family_id=family_id(), absence_id=absence_id, actor=family_actor()
         )
     except RuleViolation as error:
         return _page(dict.fromkeys(FIELDS, ""), status=409, refusal=error.message)
@@ -112,14 +91,8 @@ def withdraw(absence_id: int) -> BaseResponse | tuple[str, int]:
 @login_required
 def certificate(absence_id: int) -> Response:
     """The certificate of one of the family's absences (another family's answers 404)."""
-    services = services_of(current_app)
-    line, content, kind = absence_certificate(
-        services.uow(),
-        services.documents,
-        services.clock,
-        absence_id=absence_id,
-        actor=_actor(),
-        family_id=g.portal_session.family_id,
+    line, content, kind = portail().absences.certificate(
+        absence_id=absence_id, actor=family_actor(), family_id=family_id()
     )
     extension = kind.extension if kind is not None else "bin"
     name = f"certificat-absence-{line.number}.{extension}"

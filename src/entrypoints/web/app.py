@@ -14,20 +14,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.web import (
     absences,
-    auth,
+    accounts,
+    billing,
+    bookings,
     catalogue,
+    dossiers,
     errors,
-    family_pages,
-    invoices,
     pages,
-    reservations,
     security,
     sessions,
     space,
 )
-from entrypoints.web.app_services import SERVICES_KEY, services_of
+from entrypoints.web.app_services import SERVICES_KEY, portail
 from entrypoints.web.formatting import register_filters
-from portail_core.services.communes import current_commune
 
 __all__ = ["create_app"]
 
@@ -72,12 +71,12 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.jinja_loader = ChoiceLoader([*own, pdf])
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(catalogue.blueprint)
-    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(accounts.blueprint)
     app.register_blueprint(space.blueprint)
-    app.register_blueprint(family_pages.blueprint)
-    app.register_blueprint(reservations.blueprint)
+    app.register_blueprint(dossiers.blueprint)
+    app.register_blueprint(bookings.blueprint)
     app.register_blueprint(absences.blueprint)
-    app.register_blueprint(invoices.blueprint)
+    app.register_blueprint(billing.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")
@@ -86,11 +85,9 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
 
 def _layout_context() -> dict[str, object]:
     """The town shown in every page's header, read once per request."""
-    from flask import current_app
-
     if "commune" not in g:
         try:
-            g.commune = current_commune(services_of(current_app).uow(read_only=True))
+            g.commune = portail().communes.current()
         except Exception:  # an error page must still render when the database is down
             log.exception("cannot read the commune for the page layout")
             g.commune = None

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import groupby
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
-from entrypoints.web.app_services import services_of
+from entrypoints.web.app_services import portail
 from portail_core.errors import InvalidInput
-from portail_core.services.catalogue.calendars import establishment_calendar
-from portail_core.services.catalogue.offer import current_catalogue, published_tariffs
 
 __all__ = ["blueprint"]
 
@@ -21,8 +19,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 @blueprint.get("/tarifs")
 def tariffs() -> str:
     """Tariffs in force today, per service and quotient familial bracket."""
-    services = services_of(current_app)
-    published = published_tariffs(services.uow(read_only=True), services.clock.today())
+    published = portail().catalogue.published_tariffs()
     by_establishment = [
         (establishment, list(items))
         for establishment, items in groupby(published, key=lambda p: p.establishment)
@@ -33,19 +30,16 @@ def tariffs() -> str:
 @blueprint.get("/structures")
 def establishments() -> str:
     """The establishments, each with a link to its opening calendar."""
-    catalogue = current_catalogue(services_of(current_app).uow(read_only=True))
+    catalogue = portail().catalogue.current()
     return render_template("catalogue/structures.html", catalogue=catalogue)
 
 
 @blueprint.get("/structures/<code>/calendrier")
 def opening_calendar(code: str) -> str:
     """One month of an establishment's opening calendar (``?mois=AAAA-MM``)."""
-    services = services_of(current_app)
-    first = _month(request.args.get("mois"), services.clock.today())
+    first = _month(request.args.get("mois"), portail().today())
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    calendar = establishment_calendar(
-        services.uow(read_only=True), services.calendars, code, first, last
-    )
+    calendar = portail().catalogue.calendar(code, first, last)
     units = calendar.establishment.units
     rows = [
         calendar.openings[i : i + len(units)] for i in range(0, len(calendar.openings), len(units))

@@ -15,16 +15,16 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from entrypoints.web.app_services import services_of
+from entrypoints.web.app_services import portail, services_of
 from portail_core.domain.shared.text import has_control_characters
-from portail_core.services.accounts.sessions import SessionView, current_session
+from portail_core.services.accounts.sessions import SessionView
 
 __all__ = ["cookie_name", "login_required", "register", "safe_next", "set_session_cookie"]
 
 P = ParamSpec("P")
 MAX_TARGET = 512
 R = TypeVar("R")
-ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"auth.change_password", "auth.logout", "static"}
+ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"accounts.change_password", "accounts.logout", "static"}
 
 
 def cookie_name() -> str:
@@ -38,18 +38,14 @@ def register(app: Flask) -> None:
 
 def _load_session() -> BaseResponse | None:
     secret = request.cookies.get(cookie_name())
-    g.portal_session = (
-        current_session(services_of(current_app).uow(), secret, services_of(current_app).clock)
-        if secret
-        else None
-    )
+    g.portal_session = portail().accounts.current_session(secret) if secret else None
     session: SessionView | None = g.portal_session
     if (
         session is not None
         and session.must_change_password
         and request.endpoint not in ALLOWED_WHILE_PASSWORD_MUST_CHANGE
     ):
-        return redirect(url_for("auth.change_password"))
+        return redirect(url_for("accounts.change_password"))
     return None
 
 
@@ -64,8 +60,8 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
         if g.get("portal_session") is None:
             if request.method != "GET":  # e.g. "Prolonger la session" after it expired
-                return redirect(url_for("auth.login"))
-            return redirect(url_for("auth.login", suite=request.full_path.rstrip("?")))
+                return redirect(url_for("accounts.login"))
+            return redirect(url_for("accounts.login", suite=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
     return guarded

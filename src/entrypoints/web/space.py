@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, render_template
 
-from entrypoints.web.app_services import services_of
+from entrypoints.web.app_services import family_id, portail
 from entrypoints.web.sessions import login_required
 from portail_core.domain.dossiers.completeness import SchoolYear
-from portail_core.services.dossiers.changes import list_changes
-from portail_core.services.dossiers.reading import family_dossier
 
 __all__ = ["blueprint"]
 
@@ -26,9 +24,8 @@ def home() -> str:
 @login_required
 def family() -> str:
     """ "Informations famille et enfant(s)": the dossier as the guichet unique keeps it."""
-    services = services_of(current_app)
-    year = SchoolYear.containing(services.clock.today())
-    family_id = g.portal_session.family_id
-    summary = family_dossier(services.uow(read_only=True), family_id, year, services.clock)
-    changes = list_changes(services.uow(read_only=True), family_id=family_id, pending_only=False)
+    dossiers = portail().dossiers
+    year = SchoolYear.containing(portail().today())
+    summary = dossiers.dossier(family_id(), year)
+    changes = dossiers.changes(family_id=family_id(), pending_only=False)
     return render_template("space/family.html", summary=summary, year=year, changes=changes[-5:])

@@ -5,7 +5,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
 import pendulum
 import pytest
 from playwright.sync_api import Page, expect
@@ -34,16 +33,16 @@ NEW = "claire@nouveau.example"
 @pytest.fixture
 def link(tmp_path: Path) -> Iterator[str]:
     """A portal where the Martins' main guardian has just typed a new e-mail: the link sent."""
-    base = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(tmp_path)}))
+    clock = FixedClock(NOW)
+    base = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(tmp_path)}), clock=clock)
     assert base.engine is not None
     upgrade(base.engine)
-    clock = FixedClock(NOW)
-    services = attrs.evolve(base, clock=clock)
-    family_id = create_family(services.uow(), complete_family(), actor=STAFF, clock=clock)
+    services = base
+    family_id = create_family(services.ports.uow(), complete_family(), actor=STAFF, clock=clock)
     server = make_server("127.0.0.1", 0, create_app(services=services), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     opening = open_account(
-        services.uow(),
+        services.ports.uow(),
         family_id,
         school_year=YEAR,
         public_url=url,
@@ -52,7 +51,7 @@ def link(tmp_path: Path) -> Iterator[str]:
         clock=clock,
     )
     update_guardian_contact(
-        services.uow(),
+        services.ports.uow(),
         family_id,
         1,
         phones=["06 12 34 56 78"],
@@ -61,7 +60,7 @@ def link(tmp_path: Path) -> Iterator[str]:
         actor=Actor(opening.identifier, Channel.PORTAL),
         clock=clock,
     )
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         (confirm,) = [e for e in uow.outbox.listing(5) if e.template == "email_change_confirm"]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

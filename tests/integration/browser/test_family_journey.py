@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
-import attrs
 import pendulum
 import pytest
 from playwright.sync_api import Page, expect
@@ -36,31 +35,31 @@ PASSWORD = "cheval agrafe pile correct"
 @pytest.fixture(scope="module")
 def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     instance: Path = tmp_path_factory.mktemp("journey")
-    base = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}))
+    clock = FixedClock(NOW)
+    base = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}), clock=clock)
     assert base.engine is not None
     upgrade(base.engine)
-    clock = FixedClock(NOW)
-    services = attrs.evolve(base, clock=clock)
+    services = base
     demo = read_commune_file((files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8"))
-    load_catalogue(services.uow(), demo.details, demo.catalogue, actor=STAFF, clock=clock)
+    load_catalogue(services.ports.uow(), demo.details, demo.catalogue, actor=STAFF, clock=clock)
     family = complete_family()
     family.consents = [
         RegulationConsent.create(establishment_code=code, version=version, accepted_at=NOW)
         for code, version in demo.catalogue.regulations().items()
     ]
-    family_id = create_family(services.uow(), family, actor=STAFF, clock=clock)
+    family_id = create_family(services.ports.uow(), family, actor=STAFF, clock=clock)
     server = make_server("127.0.0.1", 0, create_app(services=services), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     opening = open_account(
-        services.uow(),
+        services.ports.uow(),
         family_id,
         school_year=YEAR,
         public_url=url,
-        hasher=services.hasher,
+        hasher=services.ports.hasher,
         actor=STAFF,
         clock=clock,
     )
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         link = uow.outbox.listing(1)[0].context["activation_url"]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -48,7 +48,7 @@ def billed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(services.engine)
     loaded = CliRunner().invoke(main, ["demo", "load"], obj=services)
     assert loaded.exit_code == 0, loaded.output
-    with services.uow(read_only=True) as uow:
+    with services.ports.uow(read_only=True) as uow:
         [family] = [f for f in uow.families.listing() if f.name == "Martin"]
     assert family.id is not None
     book_september(services, family.id, "Léa", SEPTEMBER_WEDNESDAYS)

@@ -10,30 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
-import pendulum
 from attrs import frozen
 
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
+from portail_core.domain.shared.french_dates import month_fr, numeric_day_fr
 from portail_core.domain.shared.money import Money
 
 __all__ = [
     "InvoiceSheet",
     "PaymentOption",
     "SheetLine",
-    "day_fr",
-    "month_fr",
 ]
-
-
-def day_fr(day: date) -> str:
-    """ "05/10/2026", as French invoices print dates."""
-    return f"{day:%d/%m/%Y}"
-
-
-def month_fr(month: str) -> str:
-    """ "2026-09" -> "septembre 2026"."""
-    year, number = (int(part) for part in month.split("-", 1))
-    return pendulum.date(year, number, 1).format("MMMM YYYY", locale="fr")
 
 
 @frozen
@@ -144,19 +131,19 @@ class InvoiceSheet:
 
     @property
     def issued_text(self) -> str:
-        return day_fr(self.issued_on)
+        return numeric_day_fr(self.issued_on)
 
     @property
     def due_text(self) -> str:
-        return day_fr(self.due_on)
+        return numeric_day_fr(self.due_on)
 
     @property
     def online_until_text(self) -> str:
-        return day_fr(self.pay_online_until)
+        return numeric_day_fr(self.pay_online_until)
 
     @property
     def debit_text(self) -> str | None:
-        return day_fr(self.direct_debit_on) if self.direct_debit_on else None
+        return numeric_day_fr(self.direct_debit_on) if self.direct_debit_on else None
 
 
 def _how_to_pay(invoice: Invoice, due: Money) -> tuple[str, tuple[PaymentOption, ...]]:
@@ -172,19 +159,19 @@ def _how_to_pay(invoice: Invoice, due: Money) -> tuple[str, tuple[PaymentOption,
         return "Cette facture est réglée. Merci.", ()
     if invoice.direct_debit_on is not None:
         return (
-            f"Cette facture sera prélevée le {day_fr(invoice.direct_debit_on)} sur le compte "
-            "de votre mandat de prélèvement SEPA : vous n'avez rien à faire.",
+            f"Cette facture sera prélevée le {numeric_day_fr(invoice.direct_debit_on)} sur le "
+            "compte de votre mandat de prélèvement SEPA : vous n'avez rien à faire.",
             (),
         )
     return (
-        f"Montant à payer avant le {day_fr(invoice.due_on)} : {due.format_fr()}, "
+        f"Montant à payer avant le {numeric_day_fr(invoice.due_on)} : {due.format_fr()}, "
         f"en rappelant le numéro {invoice.number}.",
         (
             PaymentOption(
                 "En ligne",
                 "par carte bancaire ou prélèvement unique sur le site des Finances Publiques "
                 "(PayFiP), depuis le Portail Famille, rubrique « Factures et règlements », "
-                f"jusqu'au {day_fr(invoice.pay_online_until)}.",
+                f"jusqu'au {numeric_day_fr(invoice.pay_online_until)}.",
             ),
             PaymentOption(
                 "Par chèque",

@@ -22,6 +22,7 @@ from portail_core.domain.catalogue.establishments import Catalogue, Establishmen
 from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.domain.shared.money import Money
 
 __all__ = ["PriceList", "PricedMonth", "price_month", "quotient_label"]
@@ -43,11 +44,7 @@ def quotient_label(family: Family) -> str:
     if quotient is None:
         return "Sans quotient familial : tarif le plus élevé"
     value = f"{quotient.value:,}".replace(",", "\u202f")
-    return f"QF {value} ({quotient.source.label}, depuis le {quotient.valid_from:%d/%m/%Y})"
-
-
-def _day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return f"QF {value} ({quotient.source.label}, depuis le {numeric_day_fr(quotient.valid_from)})"
 
 
 # What makes two consumptions one invoice line (every InvoiceLine field but the quantity):
@@ -147,13 +144,15 @@ def _runs(
         code, unit_code = consumption.establishment_code, consumption.unit_code
         place = prices.place(code, unit_code)
         if consumption.child_id not in children or place is None:
-            problems.append(f"{_day(day)} : {code} / {unit_code} n'est plus au catalogue.")
+            problems.append(
+                f"{numeric_day_fr(day)} : {code} / {unit_code} n'est plus au catalogue."
+            )
             continue
         tariff = prices.tariff(code, unit_code, day)
         if tariff is None:
             establishment, unit = place
             problems.append(
-                f"{_day(day)} : aucun tarif en vigueur pour « {unit.label} » "
+                f"{numeric_day_fr(day)} : aucun tarif en vigueur pour « {unit.label} » "
                 f"({establishment.name})."
             )
             continue

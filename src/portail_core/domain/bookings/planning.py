@@ -20,6 +20,7 @@ from portail_core.domain.bookings.rules import paris_time
 from portail_core.domain.catalogue.eligibility import ChildFacts, eligibility_of
 from portail_core.domain.catalogue.establishments import Establishment, Unit
 from portail_core.domain.catalogue.opening import CalendarContext, opening_of
+from portail_core.domain.shared.french_dates import moment_fr
 from portail_core.domain.shared.instants import as_paris
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "PlanningFacts",
     "build_planning",
     "cell_for",
-    "french_moment",
     "planning_days",
 ]
 
@@ -59,11 +59,6 @@ class CellState(enum.Enum):
             CellState.NOT_YET_OPEN: "Pas encore ouvert",
             CellState.NOT_ELIGIBLE: "Non accessible",
         }[self]
-
-
-def french_moment(moment: pendulum.DateTime) -> str:
-    """ "jeudi 3 décembre 2026 à 12h00" on the Paris clock."""
-    return as_paris(moment).format("dddd D MMMM YYYY [à] H[h]mm", locale="fr")
 
 
 @frozen
@@ -153,9 +148,9 @@ def cell_for(
     if slot in facts.booked:
         limit = unit.rules.cancellation.deadline_for(start, holidays)
         if facts.ignore_deadlines or now.timestamp() <= limit.timestamp():
-            reason = f"Réservé ; annulable jusqu'au {french_moment(limit)}"
+            reason = f"Réservé ; annulable jusqu'au {moment_fr(limit)}"
             return Cell(slot, CellState.BOOKED, reason, group, cancellable=True, price=price)
-        reason = f"Réservé ; l'annulation était possible jusqu'au {french_moment(limit)}"
+        reason = f"Réservé ; l'annulation était possible jusqu'au {moment_fr(limit)}"
         return Cell(slot, CellState.BOOKED, reason, group, price=price)
     opening = opening_of(establishment, unit, day, context)
     if not opening.open:
@@ -165,12 +160,12 @@ def cell_for(
         return Cell(slot, CellState.NOT_ELIGIBLE, " ".join(eligibility.refusals))
     limit = unit.rules.booking.deadline_for(start, holidays)
     if not facts.ignore_deadlines and now.timestamp() > limit.timestamp():
-        reason = f"Délai de réservation dépassé (jusqu'au {french_moment(limit)})"
+        reason = f"Délai de réservation dépassé (jusqu'au {moment_fr(limit)})"
         return Cell(slot, CellState.PAST_DEADLINE, reason, group)
     opens_at = unit.rules.opens_at(day, resident=facts.resident)
     not_yet = opens_at is not None and now.timestamp() < opens_at.timestamp()
     if not_yet and opens_at is not None and not facts.ignore_deadlines:
-        reason = f"Réservations ouvertes à partir du {french_moment(opens_at)}"
+        reason = f"Réservations ouvertes à partir du {moment_fr(opens_at)}"
         return Cell(slot, CellState.NOT_YET_OPEN, reason, group)
     if slot in facts.waiting:
         position = facts.waiting[slot]

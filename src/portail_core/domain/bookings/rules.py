@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 import pendulum
 from attrs import field, frozen
 
+from portail_core.domain.shared.french_dates import day_fr, day_number_fr, time_fr
 from portail_core.domain.shared.instants import PARIS, as_paris
 from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.weekdays import Weekday
@@ -42,14 +43,6 @@ def paris_time(day: date, at: time) -> pendulum.DateTime:
     """That wall-clock time in Paris. A time skipped by the spring change moves forward (02:30
     becomes 03:30); a time that happens twice in autumn is the later one (winter time)."""
     return pendulum.datetime(day.year, day.month, day.day, at.hour, at.minute, tz=PARIS)
-
-
-def _hhmm(at: time) -> str:
-    return f"{at.hour}h{at.minute:02d}" if at.minute else f"{at.hour}h"
-
-
-def _ordinal(day: int) -> str:
-    return "1er" if day == 1 else str(day)
 
 
 def _days_back(_: object, __: object, value: int) -> None:
@@ -92,7 +85,7 @@ class DaysBefore:
             if on
         ]
         excluding = f" (hors {' et '.join(skipped)})" if skipped else ""
-        return f"J-{self.days}{excluding} à {_hhmm(self.at)}"
+        return f"J-{self.days}{excluding} à {time_fr(self.at)}"
 
 
 @frozen
@@ -112,7 +105,7 @@ class WeekdayOfEarlierWeek:
         week = {0: "de la même semaine", 1: "de la semaine précédente"}.get(
             self.weeks_before, f"de la semaine S-{self.weeks_before}"
         )
-        return f"{self.weekday.french} {_hhmm(self.at)} {week}"
+        return f"{self.weekday.french} {time_fr(self.at)} {week}"
 
 
 @frozen
@@ -133,7 +126,7 @@ class DayOfPreviousMonth:
         return paris_time(previous.replace(day=day), self.at)
 
     def describe(self) -> str:
-        return f"le {_ordinal(self.day)} du mois précédent à {_hhmm(self.at)}"
+        return f"le {day_number_fr(self.day)} du mois précédent à {time_fr(self.at)}"
 
 
 @frozen
@@ -146,8 +139,7 @@ class FixedDate:
         return self.at
 
     def describe(self) -> str:
-        when = self.at.format("MMMM YYYY", locale="fr")
-        return f"le {_ordinal(self.at.day)} {when} à {_hhmm(self.at.time())}"
+        return f"le {day_fr(self.at.date())} à {time_fr(self.at.time())}"
 
 
 @frozen

@@ -17,6 +17,7 @@ from attrs import frozen
 
 from portail_core.domain.bookings.rules import BookingRules, DeadlineSchedule
 from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
+from portail_core.domain.shared.french_dates import numeric_day_fr
 
 __all__ = ["CODE_PATTERN", "Problem", "catalogue_problems"]
 
@@ -188,5 +189,5 @@ def _tariffs(unit: Unit, here: tuple[str | int, ...]) -> Iterator[Problem]:
             yield Problem(
                 (*here, "tariffs"),
                 f"deux tarifs s'appliquent en même temps à partir "
-                f"du {after.valid_from.strftime('%d/%m/%Y')}",
+                f"du {numeric_day_fr(after.valid_from)}",
             )

@@ -37,6 +37,7 @@ from attrs import frozen
 
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import DocumentType, Family
+from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import InvalidInput
 
 __all__ = ["Completeness", "SchoolYear", "completeness", "missing_for_school_year"]
@@ -115,10 +116,6 @@ class _Check:
     today: date
 
 
-def _day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
 def _guardians(check: _Check) -> Iterator[str]:
     if not check.family.guardians:
         yield "Au moins un responsable légal"
@@ -160,10 +157,10 @@ def _child(check: _Check, child: Child, who: str) -> Iterator[str]:
         if pai.valid_until is None:
             yield f"{who} : date de fin de validité du PAI"
         elif pai.valid_until < check.today:
-            yield f"{who} : PAI expiré le {_day(pai.valid_until)} : à renouveler"
+            yield f"{who} : PAI expiré le {numeric_day_fr(pai.valid_until)} : à renouveler"
         elif pai.valid_until < needed:
             yield (
-                f"{who} : PAI valable jusqu'au {_day(pai.valid_until)} seulement : "
+                f"{who} : PAI valable jusqu'au {numeric_day_fr(pai.valid_until)} seulement : "
                 f"à renouveler pour {check.year}"
             )
         if not pai.instructions:
@@ -182,15 +179,16 @@ def _quotient(check: _Check) -> Iterator[str]:
         )
     elif family.quotient.valid_from < oldest:
         yield (
-            f"Quotient familial du {_day(family.quotient.valid_from)} trop ancien : attestation "
-            f"CAF ou MSA, ou avis d'imposition de {oldest.year} ou plus récent"
+            f"Quotient familial du {numeric_day_fr(family.quotient.valid_from)} trop ancien : "
+            f"attestation CAF ou MSA, ou avis d'imposition de {oldest.year} ou plus récent"
         )
 
 
 def _insurance(check: _Check) -> Iterator[str]:
     until = check.family.insurance_valid_until
     if until is None or until < check.year.last_day:
-        yield f"Assurance responsabilité civile valable jusqu'au {_day(check.year.last_day)}"
+        last = numeric_day_fr(check.year.last_day)
+        yield f"Assurance responsabilité civile valable jusqu'au {last}"
 
 
 def _proof_of_address(check: _Check) -> Iterator[str]:

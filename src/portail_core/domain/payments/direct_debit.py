@@ -33,7 +33,6 @@ __all__ = [
     "compact",
     "default_rum",
     "masked_iban",
-    "month_label",
     "sepa_text",
 ]
 
@@ -204,9 +203,3 @@ class DebitBatch:
     @property
     def control_sum(self) -> Money:
         return Money.total(debit.amount for debit in self.debits)
-
-
-def month_label(month: str) -> str:
-    """ "2026-09" -> "septembre 2026"."""
-    year, number = (int(part) for part in month.split("-"))
-    return pendulum.date(year, number, 1).format("MMMM YYYY", locale="fr")

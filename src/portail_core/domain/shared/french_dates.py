@@ -15,6 +15,7 @@ from portail_core.domain.shared.instants import as_paris
 
 __all__ = [
     "day_fr",
+    "day_number_fr",
     "hour_fr",
     "long_day_fr",
     "moment_fr",
@@ -28,8 +29,13 @@ def _pendulum(day: date) -> pendulum.Date:
     return pendulum.date(day.year, day.month, day.day)
 
 
+def day_number_fr(number: int) -> str:
+    """« 1er », « 2 », « 15 »: a day of the month as French writes it."""
+    return "1er" if number == 1 else str(number)
+
+
 def _day_number(day: date) -> str:
-    return "1er" if day.day == 1 else str(day.day)
+    return day_number_fr(day.day)
 
 
 def long_day_fr(day: date) -> str:

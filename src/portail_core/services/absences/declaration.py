@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pendulum
 from attrs import frozen
 
 from portail_core.domain.absences import Absence, AbsenceReason
-from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.documents import check_upload
 from portail_core.domain.dossiers.family import Family
-from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.absences.listing import AbsenceLine, _child_number
+from portail_core.services.absences import notices
+from portail_core.services.absences.common import (
+    PendingCertificate,
+    Upload,
+    alert_establishments,
+    child_of,
+)
+from portail_core.services.absences.listing import AbsenceLine
 
 __all__ = ["AHEAD_DAYS", "FAMILY_PAST_DAYS", "MAX_ABSENCE_DAYS", "Upload", "declare_absence"]
 
@@ -41,29 +48,47 @@ _REASONS = {
 }
 
 
+_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
+
+
+_FIRST_DAY = "Indiquez le premier jour au format JJ/MM/AAAA (ex. : 14/09/2026)."
+
+
+_LAST_DAY = "Indiquez le dernier jour au format JJ/MM/AAAA (ex. : 18/09/2026)."
+
+
+_REFUSED = "L'absence n'est pas enregistrée : vérifiez les champs signalés."
+
+
 @frozen
-class Upload:
-    """A file as received: its bytes (5 MB at most are read) and the name the sender gave."""
+class _Fields:
+    """The declaration as read (what is wrong with it is in the reader)."""
 
-    data: bytes
-    filename: str
+    child_id: int  # 0 when unreadable
+    first: date
+    last: date
+    reason: AbsenceReason
 
-
-def _day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
-def _period(absence: Absence) -> str:
-    if absence.first_day == absence.last_day:
-        return f"le {_day(absence.first_day)}"
-    return f"du {_day(absence.first_day)} au {_day(absence.last_day)}"
-
-
-def _child_of(family: Family, child_id: int) -> Child:
-    child = next((c for c in family.children if c.id == child_id), None)
-    if child is None:
-        raise NotFound(f"La famille {family.name} n'a pas d'enfant n° {child_id}.")
-    return child
+    def absence(
+        self,
+        family_id: int,
+        certificate_file: str | None,
+        *,
+        justified: bool,
+        actor: Actor,
+        now: pendulum.DateTime,
+    ) -> Absence:
+        return Absence(
+            family_id,
+            self.child_id,
+            self.first,
+            self.last,
+            self.reason,
+            now,
+            actor,
+            certificate_file,
+            justified,
+        )
 
 
 def declare_absence(
@@ -91,157 +116,65 @@ def declare_absence(
     """
     if justified and actor.channel is not Channel.DESK:
         raise NotAllowed("Seul le guichet unique justifie une absence.")
-    today = clock.today()
     reader = InputReader()
-    child_number = _child_number(reader, child_id)
-    first = reader.day(
-        "first_day", first_day, "Indiquez le premier jour au format JJ/MM/AAAA (ex. : 14/09/2026)."
-    )
-    last = reader.day(
-        "last_day", last_day, "Indiquez le dernier jour au format JJ/MM/AAAA (ex. : 18/09/2026)."
-    )
-    chosen = (
-        reason
-        if isinstance(reason, AbsenceReason)
-        else reader.choice(
-            "reason",
-            reason,
-            AbsenceReason,
-            "Choisissez le motif : maladie, familiale ou autre.",
-            aliases=_REASONS,
-        )
-    )
-    if "first_day" not in reader.problems and "last_day" not in reader.problems:
-        _check_period(reader, first, last, today, actor)
-    if certificate is not None:
-        try:
-            check_upload(certificate.data, certificate.filename)
-        except InvalidInput as error:
-            reader.refuse("certificate", error.message)
+    fields = _read(reader, child_id, first_day, last_day, reason, clock.today(), actor)
+    _check_certificate(reader, certificate)
     now = clock.now()
-    stored_id: str | None = None
-    try:
-        with uow:
-            family = uow.families.get(family_id)
-            if family is None:
-                raise NotFound(f"Aucune famille n° {family_id}.")
-            if child_number:  # a child of another family answers NotFound before anything else
-                child = _child_of(family, child_number)
-            reader.raise_if_any("L'absence n'est pas enregistrée : vérifiez les champs signalés.")
-            overlapping = [
-                a
-                for a in uow.absences.between(first, last, family_id=family_id)
-                if a.child_id == child_number
-            ]
-            if overlapping:
-                raise Conflict(
-                    f"Une absence de {child.first_name} est déjà signalée "
-                    f"{_period(overlapping[0])} : les périodes ne peuvent se chevaucher."
-                )
-            if certificate is not None:
-                stored_id = store.save(certificate.data, certificate.filename).file_id
-            absence = uow.absences.add(
-                Absence(
-                    family_id,
-                    child_number,
-                    first,
-                    last,
-                    chosen,
-                    now,
-                    actor,
-                    stored_id,
-                    justified,
-                )
-            )
-            _alert_establishments(uow, "absence_alert", absence, child, family, actor, now)
-            uow.audit.record(
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action="absence.declare",
-                    summary=(
-                        f"Absence n° {absence.id} de {child.first_name} signalée "
-                        f"{_period(absence)}"
-                        + (", certificat joint" if stored_id else "")
-                        + (", justifiée" if justified else "")
-                    ),
-                    details={
-                        "absence_id": absence.id,
-                        "child_id": child_number,
-                        "first_day": first.isoformat(),
-                        "last_day": last.isoformat(),
-                        "certificate": stored_id is not None,
-                        "justified": justified,
-                    },
-                    family_id=family_id,
-                )
-            )
-            uow.commit()
-    except BaseException:
-        if stored_id is not None:
-            store.delete(stored_id)
-        raise
+    with PendingCertificate(store) as pending, uow:
+        family = uow.families.get(family_id)
+        if family is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
+        child = _child_once_fields_are_right(reader, family, fields.child_id)
+        _refuse_overlap(uow, family_id, fields, child)
+        certificate_file = pending.save(certificate)
+        absence = uow.absences.add(
+            fields.absence(family_id, certificate_file, justified=justified, actor=actor, now=now)
+        )
+        alert_establishments(uow, absence, child, family, withdrawn=False, actor=actor, now=now)
+        uow.audit.record(notices.absence_declared(absence, child, actor, now))
+        uow.commit()
     return AbsenceLine(absence, child.full_name, family.name)
 
 
-def _long_day(day: date) -> str:
-    return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
-
-
-def _alert_establishments(
-    uow: UnitOfWork,
-    template: str,
-    absence: Absence,
-    child: Child,
-    family: Family,
+def _read(
+    reader: InputReader,
+    child_id: int | str,
+    first_day: date | str,
+    last_day: date | str,
+    reason: AbsenceReason | str,
+    today: date,
     actor: Actor,
-    now: pendulum.DateTime,
-) -> tuple[str, ...]:
-    """Tell each establishment where the child is booked during the absence, in the outbox, that
-    it is signalled (``absence_alert``) or withdrawn (``absence_withdrawn``): the child, the
-    days and units booked, who acted; never the reason (health data). The names of the
-    establishments told."""
-    booked = uow.reservations.of_child(absence.child_id, None, absence.first_day, absence.last_day)
-    if not booked:
-        return ()
-    catalogue = uow.catalogue.get()
-    commune = uow.communes.get()
-    by_establishment: dict[str, list[str]] = {}
-    for reservation in sorted(booked, key=lambda r: (r.day, r.unit_code)):
-        establishment = catalogue.establishment(reservation.establishment_code)
-        unit = establishment.unit(reservation.unit_code) if establishment else None
-        label = unit.label if unit is not None else reservation.unit_code
-        by_establishment.setdefault(reservation.establishment_code, []).append(
-            f"- {_long_day(reservation.day)} : {label}"
-        )
-    alerted = []
-    for code, days in by_establishment.items():
-        establishment = catalogue.establishment(code)
-        if establishment is None or not establishment.contact_email:
-            continue
-        alerted.append(establishment.name)
-        uow.outbox.add(
-            OutgoingEmail(
-                establishment.contact_email,
-                template,
-                {
-                    "commune": commune.name if commune else "la commune",
-                    "establishment": establishment.name,
-                    "child": child.full_name,
-                    "family": family.name,
-                    "period": _period(absence),
-                    "days": "\n".join(days),
-                    "by": (
-                        "le guichet unique"
-                        if actor.channel is Channel.DESK
-                        else "la famille, sur le Portail Famille"
-                    ),
-                    "number": str(absence.id),
-                },
-                created_at=now,
-            )
-        )
-    return tuple(alerted)
+) -> _Fields:
+    """The declaration's fields; each wrong one is refused in ``reader``."""
+    fields = _Fields(
+        _child_number(reader, child_id),
+        reader.day("first_day", first_day, _FIRST_DAY),
+        reader.day("last_day", last_day, _LAST_DAY),
+        _reason(reader, reason),
+    )
+    if "first_day" not in reader.problems and "last_day" not in reader.problems:
+        _check_period(reader, fields.first, fields.last, today, actor)
+    return fields
+
+
+def _child_number(reader: InputReader, raw: int | str) -> int:
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not _NUMBER.fullmatch(text) or int(text) < 1:
+        reader.refuse("child", "Choisissez l'enfant.")
+        return 0
+    return int(text)
+
+
+def _reason(reader: InputReader, reason: AbsenceReason | str) -> AbsenceReason:
+    if isinstance(reason, AbsenceReason):
+        return reason
+    return reader.choice(
+        "reason",
+        reason,
+        AbsenceReason,
+        "Choisissez le motif : maladie, familiale ou autre.",
+        aliases=_REASONS,
+    )
 
 
 def _check_period(reader: InputReader, first: date, last: date, today: date, actor: Actor) -> None:
@@ -257,3 +190,35 @@ def _check_period(reader: InputReader, first: date, last: date, today: date, act
         )
     if last > today + timedelta(days=AHEAD_DAYS):
         reader.refuse("last_day", "Le dernier jour est à plus d'un an.")
+
+
+def _check_certificate(reader: InputReader, certificate: Upload | None) -> None:
+    if certificate is not None:
+        try:
+            check_upload(certificate.data, certificate.filename)
+        except InvalidInput as error:
+            reader.refuse("certificate", error.message)
+
+
+def _child_once_fields_are_right(reader: InputReader, family: Family, child_id: int) -> Child:
+    """The child declared absent, once every field is right: a child of another family is
+    NotFound before any field is refused."""
+    if not child_id:  # unreadable: refused with the other fields
+        reader.raise_if_any(_REFUSED)
+    child = child_of(family, child_id)
+    reader.raise_if_any(_REFUSED)
+    return child
+
+
+def _refuse_overlap(uow: UnitOfWork, family_id: int, fields: _Fields, child: Child) -> None:
+    """Conflict when another absence of the child covers one of the days."""
+    overlapping = [
+        absence
+        for absence in uow.absences.between(fields.first, fields.last, family_id=family_id)
+        if absence.child_id == fields.child_id
+    ]
+    if overlapping:
+        raise Conflict(
+            f"Une absence de {child.first_name} est déjà signalée "
+            f"{notices.period(overlapping[0])} : les périodes ne peuvent se chevaucher."
+        )

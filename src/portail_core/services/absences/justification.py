@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import logging
-
 import attrs
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.absences import Absence
+from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.dossiers.documents import check_upload
 from portail_core.errors import InvalidInput, NotAllowed, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.absences.declaration import Upload, _child_of, _period
+from portail_core.services.absences import notices
+from portail_core.services.absences.common import (
+    PendingCertificate,
+    Upload,
+    family_and_child,
+    forget_certificate,
+    log,
+)
 from portail_core.services.absences.listing import AbsenceLine
 
 __all__ = ["Justification", "justify_absence", "log"]
-
-
-log = logging.getLogger(__name__)
 
 
 @frozen
@@ -33,16 +36,6 @@ class Justification:
     @property
     def changed(self) -> bool:
         return self.was_justified != self.line.absence.justified or self.certificate_added
-
-
-def _forget_certificate(store: DocumentStore, file_id: str) -> None:
-    """Delete a certificate the committed change no longer points at. The change is done: a
-    file that cannot be deleted (a full or read-only disk) is logged for the operator, not
-    reported to the family as a failure of what succeeded."""
-    try:
-        store.delete(file_id)
-    except OSError as error:
-        log.warning("certificat %s non supprimé : %s", file_id, error)
 
 
 def justify_absence(
@@ -60,71 +53,41 @@ def justify_absence(
     nothing. A replaced certificate's file is deleted once the change is committed."""
     if actor.channel is not Channel.DESK:
         raise NotAllowed("Seul le guichet unique justifie une absence.")
+    _check_certificate(certificate)
+    now = clock.now()
+    with PendingCertificate(store) as pending, uow:
+        before = _absence(uow, absence_id)
+        family, child = family_and_child(uow, before)
+        added = pending.save(certificate)
+        if before.justified == justified and added is None:  # nothing to change
+            line = AbsenceLine(before, child.full_name, family.name)
+            return Justification(line, before.justified, False)
+        after = attrs.evolve(
+            before, justified=justified, certificate_file=added or before.certificate_file
+        )
+        uow.absences.update(after)
+        uow.audit.record(
+            notices.absence_justified(
+                before, child, justified, new_certificate=added is not None, actor=actor, now=now
+            )
+        )
+        uow.commit()
+    if added is not None and before.certificate_file is not None:
+        forget_certificate(store, before.certificate_file)  # replaced
+    line = AbsenceLine(after, child.full_name, family.name)
+    return Justification(line, before.justified, added is not None)
+
+
+def _check_certificate(certificate: Upload | None) -> None:
     if certificate is not None:
         try:
             check_upload(certificate.data, certificate.filename)
         except InvalidInput as error:
             raise InvalidInput(error.message, {"certificate": error.message}) from error
-    now = clock.now()
-    stored_id: str | None = None
-    replaced: str | None = None
-    try:
-        with uow:
-            absence = uow.absences.get(absence_id, for_update=True)
-            if absence is None:
-                raise NotFound(f"Aucune absence n° {absence_id} (voir `portail absences list`).")
-            family = uow.families.get(absence.family_id)
-            if family is None:
-                raise NotFound(f"Aucune famille n° {absence.family_id}.")
-            child = _child_of(family, absence.child_id)
-            before = absence.justified
-            if certificate is not None:
-                stored_id = store.save(certificate.data, certificate.filename).file_id
-                replaced = absence.certificate_file
-            if before == justified and stored_id is None:
-                return Justification(
-                    AbsenceLine(absence, child.full_name, family.name), before, False
-                )
-            updated = attrs.evolve(
-                absence,
-                justified=justified,
-                certificate_file=stored_id or absence.certificate_file,
-            )
-            uow.absences.update(updated)
-            what = "justifiée" if justified else "n'est plus justifiée"
-            certificate_note = ""
-            if stored_id is not None:
-                certificate_note = ", certificat remplacé" if replaced else ", certificat joint"
-            uow.audit.record(
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action="absence.justify",
-                    summary=(
-                        f"Absence n° {absence_id} de {child.first_name} ({_period(absence)}) "
-                        f"{what}{certificate_note}"
-                    ),
-                    details={
-                        "absence_id": absence_id,
-                        "justified": [before, justified],
-                        "certificate": (
-                            "remplacé"
-                            if replaced and stored_id
-                            else "ajouté"
-                            if stored_id
-                            else None
-                        ),
-                    },
-                    family_id=absence.family_id,
-                )
-            )
-            uow.commit()
-    except BaseException:
-        if stored_id is not None:
-            store.delete(stored_id)
-        raise
-    if replaced is not None:
-        _forget_certificate(store, replaced)
-    return Justification(
-        AbsenceLine(updated, child.full_name, family.name), before, stored_id is not None
-    )
+
+
+def _absence(uow: UnitOfWork, absence_id: int) -> Absence:
+    absence = uow.absences.get(absence_id, for_update=True)
+    if absence is None:
+        raise NotFound(f"Aucune absence n° {absence_id} (voir `portail absences list`).")
+    return absence

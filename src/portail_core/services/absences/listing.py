@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from attrs import frozen
 
 from portail_core.domain.absences import Absence
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.documents import DocumentFormat, sniff_format
-from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.absences import notices
 
 __all__ = ["EVERYTHING", "AbsenceLine", "absence_certificate", "family_absences", "list_absences"]
-
-
-_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
 
 
 EVERYTHING = (date(2000, 1, 1), date(2100, 12, 31))
@@ -44,24 +40,12 @@ class AbsenceLine:
         return (self.absence.last_day - self.absence.first_day).days + 1
 
 
-def _child_number(reader: InputReader, raw: int | str) -> int:
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not _NUMBER.fullmatch(text) or int(text) < 1:
-        reader.refuse("child", "Choisissez l'enfant.")
-        return 0
-    return int(text)
-
-
 def _lines(uow: UnitOfWork, absences: list[Absence]) -> list[AbsenceLine]:
     families = {i: uow.families.get(i) for i in sorted({a.family_id for a in absences})}
     lines = []
     for absence in absences:
         family = families.get(absence.family_id)
-        child = (
-            next((c for c in family.children if c.id == absence.child_id), None)
-            if family is not None
-            else None
-        )
+        child = family.child(absence.child_id) if family is not None else None
         lines.append(
             AbsenceLine(
                 absence,
@@ -118,15 +102,6 @@ def absence_certificate(
             raise NotFound(f"L'absence n° {absence_id} n'a pas de certificat.")
         [line] = _lines(uow, [absence])
         content = store.open(absence.certificate_file)
-        uow.audit.record(
-            AuditEvent(
-                at=clock.now(),
-                actor=actor,
-                action="absence.certificate.read",
-                summary=f"Certificat de l'absence n° {absence_id} ({line.child_name}) consulté",
-                details={"absence_id": absence_id},
-                family_id=absence.family_id,
-            )
-        )
+        uow.audit.record(notices.certificate_read(absence, line.child_name, actor, clock.now()))
         uow.commit()
     return line, content, sniff_format(content[:16])

@@ -3,17 +3,25 @@ a month it touches is invoiced."""
 
 from __future__ import annotations
 
-import pendulum
+from collections.abc import Sequence
+from datetime import date
+
 from attrs import frozen
 
 from portail_core.domain.absences import Absence
-from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.audit import Actor, Channel
+from portail_core.domain.billing.invoice import Invoice
+from portail_core.domain.shared.french_dates import month_fr
 from portail_core.errors import NotAllowed, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.absences.declaration import _alert_establishments, _child_of, _period
-from portail_core.services.absences.justification import _forget_certificate
+from portail_core.services.absences import notices
+from portail_core.services.absences.common import (
+    alert_establishments,
+    family_and_child,
+    forget_certificate,
+)
 from portail_core.services.absences.listing import AbsenceLine
 
 __all__ = ["Withdrawal", "withdraw_absence"]
@@ -56,74 +64,53 @@ def withdraw_absence(
     desk = actor.channel is Channel.DESK
     if family_id is None and not desk:
         raise NotAllowed("Seul le guichet unique retire l'absence d'une autre famille.")
-    today = clock.today()
     now = clock.now()
     with uow:
-        if desk:  # a billing run going on finishes first, or waits for the withdrawal
-            uow.invoices.lock_numbering(today.year)
-        absence = uow.absences.get(absence_id, for_update=True)
-        if absence is None or (family_id is not None and absence.family_id != family_id):
-            raise NotFound(f"Aucune absence n° {absence_id}.")
-        if not desk:
-            refusal = absence.family_withdrawal_refusal(today)
-            if refusal is not None:
-                raise RuleViolation(refusal)
-        _refuse_if_invoiced(uow, absence)
-        family = uow.families.get(absence.family_id)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {absence.family_id}.")
-        child = _child_of(family, absence.child_id)
+        absence = _withdrawable(uow, absence_id, family_id, clock.today(), desk=desk)
+        family, child = family_and_child(uow, absence)
         uow.absences.delete(absence_id)
-        alerted = _alert_establishments(
-            uow, "absence_withdrawn", absence, child, family, actor, now
+        alerted = alert_establishments(
+            uow, absence, child, family, withdrawn=True, actor=actor, now=now
         )
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="absence.withdraw",
-                summary=(
-                    f"Absence n° {absence_id} de {child.first_name} ({_period(absence)}) retirée"
-                    + (", certificat détruit" if absence.certificate_file else "")
-                ),
-                details={
-                    "absence_id": absence_id,
-                    "child_id": absence.child_id,
-                    "first_day": absence.first_day.isoformat(),
-                    "last_day": absence.last_day.isoformat(),
-                    "certificate": absence.certificate_file is not None,
-                    "justified": absence.justified,
-                    "declared_by": absence.declared_by.identifier,
-                },
-                family_id=absence.family_id,
-            )
-        )
+        uow.audit.record(notices.absence_withdrawn(absence, child, actor, now))
         uow.commit()
     if absence.certificate_file is not None:
-        _forget_certificate(store, absence.certificate_file)
+        forget_certificate(store, absence.certificate_file)
     return Withdrawal(AbsenceLine(absence, child.full_name, family.name), alerted)
 
 
-def _month_name(month: str) -> str:
-    year, number = month.split("-")
-    return pendulum.date(int(year), int(number), 1).format("MMMM YYYY", locale="fr")
+def _withdrawable(
+    uow: UnitOfWork, absence_id: int, family_id: int | None, today: date, *, desk: bool
+) -> Absence:
+    """The absence, locked, once the family or the desk may withdraw it."""
+    if desk:  # a billing run going on finishes first, or waits for the withdrawal
+        uow.invoices.lock_numbering(today.year)
+    absence = uow.absences.get(absence_id, for_update=True)
+    if absence is None or (family_id is not None and absence.family_id != family_id):
+        raise NotFound(f"Aucune absence n° {absence_id}.")
+    if not desk:
+        refusal = absence.family_withdrawal_refusal(today)
+        if refusal is not None:
+            raise RuleViolation(refusal)
+    documents = [d for d in uow.invoices.of_family(absence.family_id) if d.month in absence.months]
+    if documents:
+        raise RuleViolation(_invoiced(absence, documents))
+    return absence
 
 
-def _refuse_if_invoiced(uow: UnitOfWork, absence: Absence) -> None:
-    """RuleViolation when a month the absence touches is invoiced to its family."""
-    months = absence.months
-    documents = [d for d in uow.invoices.of_family(absence.family_id) if d.month in months]
-    if not documents:
-        return
+def _invoiced(absence: Absence, documents: Sequence[Invoice]) -> str:
+    """Why an absence whose months are invoiced (``documents``) cannot be withdrawn, and how to
+    correct it instead."""
     invoiced = sorted({d.month for d in documents})
     named = " et ".join(
-        f"{_month_name(m)} ({', '.join(d.number for d in documents if d.month == m)})"
+        f"{month_fr(m)} ({', '.join(d.number for d in documents if d.month == m)})"
         for m in invoiced
     )
     several = len(invoiced) > 1
     runs = " puis ".join(f"`portail billing run --month {m}`" for m in invoiced)
-    raise RuleViolation(
-        f"L'absence n° {absence.id} ({_period(absence)}) ne peut plus être retirée : {named} "
+    return (
+        f"L'absence n° {absence.id} ({notices.period(absence)}) ne peut plus être retirée : "
+        f"{named} "
         + ("sont déjà facturés" if several else "est déjà facturé")
         + " à la famille et "
         + ("les factures reposent" if several else "la facture repose")

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import pendulum
 
-from portail_core.domain.accounts.account import (
-    Account,
-    OneTimeToken,
-    TokenPurpose,
-    portal_event,
-)
-from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.messaging import OutgoingEmail
-from portail_core.domain.shared.french_dates import moment_fr
+from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
+from portail_core.domain.audit import Actor
 from portail_core.errors import NotAllowed, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.accounts.links import usable_token
+from portail_core.services.accounts import notices
+from portail_core.services.accounts.links import linked_account, spend_link, usable_token
 
 __all__ = ["confirm_email_change", "pending_email_change", "propose_email_change"]
 
@@ -46,28 +40,12 @@ def propose_email_change(
     )
     uow.tokens.add(token)
     commune = uow.communes.get()
-    context = {
-        "commune": commune.name if commune else "la commune",
-        "identifier": account.identifier,
-        "new_email": address,
-    }
-    link = {
-        "confirm_url": f"{public_url}/confirmation-courriel/{secret}",
-        "expires": moment_fr(token.expires_at),
-    }
-    uow.outbox.add(OutgoingEmail(address, "email_change_confirm", context | link, created_at=now))
-    notice = context | {"when": moment_fr(now)}
-    uow.outbox.add(OutgoingEmail(account.email, "email_change_notice", notice, created_at=now))
-    uow.audit.record(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            action="account.email_change_request",
-            summary=f"Lien de confirmation de la nouvelle adresse envoyé : {account.identifier}",
-            details={"email": [account.email, address]},
-            family_id=family_id,
-        )
+    url = f"{public_url}/confirmation-courriel/{secret}"
+    uow.outbox.add(
+        notices.email_change_confirm_email(account, commune, address, url, token.expires_at, now)
     )
+    uow.outbox.add(notices.email_change_notice_email(account, commune, address, now))
+    uow.audit.record(notices.email_change_requested(account, address, actor, now))
     return True
 
 
@@ -87,23 +65,12 @@ def confirm_email_change(uow: UnitOfWork, secret: str, *, actor_ip: str, clock: 
     now = clock.now()
     with uow:
         token = usable_token(uow, secret, TokenPurpose.EMAIL_CHANGE, now)
-        account = uow.accounts.get(token.account_id, for_update=True)
-        if account is None or account.id is None or not token.new_email:
+        account = linked_account(uow, token, for_update=True)
+        if not token.new_email:
             raise NotFound("Compte introuvable.")
         old, account.email = account.email, token.new_email
         uow.accounts.update(account)
-        token.use(now)
-        uow.tokens.update(token)
-        uow.tokens.revoke_all(account.id, TokenPurpose.EMAIL_CHANGE)
-        uow.audit.record(
-            portal_event(
-                account,
-                "account.email_change",
-                f"Adresse e-mail du compte {account.identifier} changée : {old} -> {account.email}",
-                at=now,
-                ip=actor_ip,
-                email=[old, account.email],
-            )
-        )
+        spend_link(uow, token, now)
+        uow.audit.record(notices.email_changed(account, old, actor_ip, now))
         uow.commit()
         return account

@@ -10,25 +10,55 @@ from portail_core.domain.accounts.account import (
     TokenPurpose,
     hash_token,
 )
-from portail_core.domain.messaging import OutgoingEmail
-from portail_core.domain.shared.french_dates import moment_fr
-from portail_core.errors import NotAllowed
+from portail_core.errors import NotAllowed, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.accounts import notices
 
-__all__ = ["email_link", "link_is_valid", "send_unlock_link", "usable_token"]
+__all__ = [
+    "email_link",
+    "link_is_valid",
+    "linked_account",
+    "send_unlock_link",
+    "spend_link",
+    "usable_token",
+]
+
+MAX_SECRET_LENGTH = 100
 
 
 def usable_token(
     uow: UnitOfWork, secret: str, purpose: TokenPurpose, now: pendulum.DateTime
 ) -> OneTimeToken:
-    token = uow.tokens.by_hash(hash_token(secret), for_update=True) if len(secret) <= 100 else None
+    token = (
+        uow.tokens.by_hash(hash_token(secret), for_update=True)
+        if len(secret) <= MAX_SECRET_LENGTH
+        else None
+    )
     if token is None or token.purpose is not purpose or not token.usable(now):
         raise NotAllowed(
             "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau au "
             "guichet unique."
         )
     return token
+
+
+def linked_account(uow: UnitOfWork, token: OneTimeToken, *, for_update: bool = False) -> Account:
+    """The account a usable link was issued for (NotFound if it has gone since)."""
+    account = uow.accounts.get(token.account_id, for_update=for_update)
+    if account is None or account.id is None:
+        raise NotFound("Compte introuvable.")
+    return account
+
+
+def spend_link(
+    uow: UnitOfWork, token: OneTimeToken, now: pendulum.DateTime, *, revoke_others: bool = True
+) -> None:
+    """Mark the link used; by default the account's other links of that purpose die with it."""
+    token.use(now)
+    uow.tokens.update(token)
+    if revoke_others:
+        uow.tokens.revoke_all(token.account_id, token.purpose)
 
 
 def link_is_valid(uow: UnitOfWork, secret: str, purpose: TokenPurpose, clock: Clock) -> bool:
@@ -42,12 +72,6 @@ def link_is_valid(uow: UnitOfWork, secret: str, purpose: TokenPurpose, clock: Cl
         return True
 
 
-_LINK_EMAILS = {  # purpose -> (template, context key of the link)
-    TokenPurpose.PASSWORD_RESET: ("password_reset", "reset_url"),
-    TokenPurpose.UNLOCK: ("account_unlock", "unlock_url"),
-}
-
-
 def email_link(
     uow: UnitOfWork, account: Account, purpose: TokenPurpose, base: str, now: pendulum.DateTime
 ) -> None:
@@ -57,20 +81,8 @@ def email_link(
     secret, token = OneTimeToken.issue(account.id, purpose, now)
     uow.tokens.add(token)
     commune = uow.communes.get()
-    template, link_key = _LINK_EMAILS[purpose]
-    uow.outbox.add(
-        OutgoingEmail(
-            account.email,
-            template,
-            {
-                "commune": commune.name if commune else "la commune",
-                "identifier": account.identifier,
-                link_key: f"{base}/{secret}",
-                "expires": moment_fr(token.expires_at),
-            },
-            created_at=now,
-        )
-    )
+    url = f"{base}/{secret}"
+    uow.outbox.add(notices.link_email(account, commune, purpose, url, token.expires_at, now))
 
 
 def send_unlock_link(

@@ -7,28 +7,23 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.accounts.account import (
-    Account,
-    AccountStatus,
-    OneTimeToken,
-    TokenPurpose,
-    portal_event,
-)
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.accounts.account import Account, AccountStatus, OneTimeToken, TokenPurpose
+from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.completeness import SchoolYear, completeness
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.messaging import OutgoingEmail
-from portail_core.domain.shared.french_dates import moment_fr
 from portail_core.errors import Conflict, NotFound, RuleViolation
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.accounts.links import usable_token
-from portail_core.services.accounts.passwords import require_strong_password
+from portail_core.services.accounts import notices
+from portail_core.services.accounts.links import linked_account, spend_link, usable_token
+from portail_core.services.accounts.passwords import check_new_password
 
 __all__ = [
     "TEMPORARY_PASSWORD_LIFETIME",
@@ -88,59 +83,74 @@ def open_account(
     missing) while the dossier is incomplete for ``school_year``."""
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id)
-        commune = uow.communes.get()
-        if family is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
-        regulations = uow.catalogue.get().regulations()
-        check = completeness(family, school_year, regulations, clock.today())
-        if not check.complete:
-            raise IncompleteDossier(school_year, check.missing)
-        existing = uow.accounts.of_family(family_id)
-        if existing is not None:
-            raise Conflict(f"Cette famille a déjà un compte (identifiant {existing.identifier}).")
-        email = family.main_guardian.email
-        if email is None:  # completeness requires it; kept for the type checker
-            raise IncompleteDossier(school_year, ["Responsable légal : adresse e-mail"])
+        family, email = _family_to_open(uow, family_id, school_year, clock.today())
         account = Account(family_id, _identifier(family), email, created_at=now)
-        town = commune.name if commune else "la commune"
-        context = {"commune": town, "identifier": account.identifier}
         if with_temporary_password:
-            password = temporary_password()
-            account.status = AccountStatus.ACTIVE
-            account.password_hash = hasher.hash(password)
-            account.must_change_password = True
-            account.password_expires_at = now + TEMPORARY_PASSWORD_LIFETIME
-            uow.accounts.add(account)
-            template = "account_temporary_password"
-            context |= {
-                "temporary_password": password,
-                "login_url": f"{public_url}/connexion",
-                "expires": moment_fr(account.password_expires_at),
-            }
+            welcome = _open_with_temporary_password(uow, account, hasher, public_url, now)
         else:
-            uow.accounts.add(account)
-            assert account.id is not None  # noqa: S101  (set by add)
-            secret, token = OneTimeToken.issue(account.id, TokenPurpose.ACTIVATION, now)
-            uow.tokens.add(token)
-            template = "account_activation"
-            context |= {
-                "activation_url": f"{public_url}/activation/{secret}",
-                "expires": moment_fr(token.expires_at),
-            }
-        uow.outbox.add(OutgoingEmail(email, template, context, created_at=now))
+            welcome = _open_awaiting_activation(uow, account, public_url, now)
+        uow.outbox.add(welcome)
         uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="account.create",
-                summary=f"Compte ouvert pour la famille {family.name} ({account.identifier})",
-                details={"temporary_password": with_temporary_password},
-                family_id=family_id,
-            )
+            notices.account_opened(family, account, with_temporary_password, actor, now)
         )
         uow.commit()
         return AccountOpening(account.identifier, email, with_temporary_password)
+
+
+def _family_to_open(
+    uow: UnitOfWork, family_id: int, school_year: SchoolYear, today: date
+) -> tuple[Family, str]:
+    """The family and its main guardian's e-mail, once its dossier is complete for the school
+    year and it has no account yet."""
+    family = uow.families.get(family_id)
+    if family is None:
+        raise NotFound(f"Aucune famille n° {family_id}.")
+    regulations = uow.catalogue.get().regulations()
+    check = completeness(family, school_year, regulations, today)
+    if not check.complete:
+        raise IncompleteDossier(school_year, check.missing)
+    existing = uow.accounts.of_family(family_id)
+    if existing is not None:
+        raise Conflict(f"Cette famille a déjà un compte (identifiant {existing.identifier}).")
+    email = family.main_guardian.email
+    if email is None:  # completeness requires it; kept for the type checker
+        raise IncompleteDossier(school_year, ["Responsable légal : adresse e-mail"])
+    return family, email
+
+
+def _open_with_temporary_password(
+    uow: UnitOfWork,
+    account: Account,
+    hasher: PasswordHasher,
+    public_url: str,
+    now: pendulum.DateTime,
+) -> OutgoingEmail:
+    """The seed's variant: the account is active with a temporary password (7 days), to change
+    at first login; returns the e-mail that carries it."""
+    password = temporary_password()
+    account.status = AccountStatus.ACTIVE
+    account.password_hash = hasher.hash(password)
+    account.must_change_password = True
+    expires_at = now + TEMPORARY_PASSWORD_LIFETIME
+    account.password_expires_at = expires_at
+    uow.accounts.add(account)
+    login_url = f"{public_url}/connexion"
+    return notices.temporary_password_email(
+        account, uow.communes.get(), password, login_url, expires_at, now
+    )
+
+
+def _open_awaiting_activation(
+    uow: UnitOfWork, account: Account, public_url: str, now: pendulum.DateTime
+) -> OutgoingEmail:
+    """The account awaits its password, chosen through a one-time link (72 h); returns the
+    e-mail that carries the link."""
+    uow.accounts.add(account)
+    assert account.id is not None  # noqa: S101  (set by add)
+    secret, token = OneTimeToken.issue(account.id, TokenPurpose.ACTIVATION, now)
+    uow.tokens.add(token)
+    url = f"{public_url}/activation/{secret}"
+    return notices.activation_email(account, uow.communes.get(), url, token.expires_at, now)
 
 
 def activate_account(
@@ -156,27 +166,16 @@ def activate_account(
     now = clock.now()
     with uow:
         token = usable_token(uow, secret, TokenPurpose.ACTIVATION, now)
-        account = uow.accounts.get(token.account_id)
-        family = uow.families.get(account.family_id) if account else None
-        commune = uow.communes.get()
-        if account is None or family is None:
+        account = linked_account(uow, token)
+        family = uow.families.get(account.family_id)
+        if family is None:
             raise NotFound("Compte introuvable.")
-        require_strong_password(password, family, account, commune.name if commune else "")
+        check_new_password(uow, password, account, family)
         account.password_hash = hasher.hash(password)
         account.status, account.must_change_password = AccountStatus.ACTIVE, False
         account.unlock()
-        token.use(now)
-        uow.tokens.update(token)
-        uow.tokens.revoke_all(token.account_id, TokenPurpose.ACTIVATION)
+        spend_link(uow, token, now)
         uow.accounts.update(account)
-        uow.audit.record(
-            portal_event(
-                account,
-                "account.activate",
-                f"Compte {account.identifier} activé : mot de passe choisi",
-                at=now,
-                ip=actor_ip,
-            )
-        )
+        uow.audit.record(notices.account_activated(account, actor_ip, now))
         uow.commit()
         return account

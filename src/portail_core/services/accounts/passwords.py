@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from portail_core.domain.accounts.account import (
-    Account,
-)
+from portail_core.domain.accounts.account import Account
 from portail_core.domain.accounts.passwords import PasswordContext, check_password
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import InvalidInput
+from portail_core.ports.unit_of_work import UnitOfWork
 
-__all__ = ["require_strong_password"]
+__all__ = ["check_new_password", "require_strong_password"]
 
 
 def _context_words(family: Family | None, account: Account, commune: str) -> tuple[str, ...]:
@@ -43,3 +42,12 @@ def require_strong_password(
         raise InvalidInput(
             "Ce mot de passe ne convient pas.", {"password": " ".join(verdict.problems)}
         )
+
+
+def check_new_password(
+    uow: UnitOfWork, password: str, account: Account, family: Family | None
+) -> None:
+    """``require_strong_password`` for the account's family, with the commune's name among the
+    words of context (read in the caller's unit of work)."""
+    commune = uow.communes.get()
+    require_strong_password(password, family, account, commune.name if commune else "")

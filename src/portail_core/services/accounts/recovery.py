@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from portail_core.domain.accounts.account import (
-    Account,
-    AccountStatus,
-    TokenPurpose,
-    portal_event,
-)
+import pendulum
+
+from portail_core.domain.accounts.account import Account, AccountStatus, TokenPurpose
 from portail_core.domain.accounts.throttle import identifier_key, ip_key
-from portail_core.domain.audit import Actor, AuditEvent, Channel
-from portail_core.domain.messaging import OutgoingEmail
-from portail_core.domain.shared.french_dates import moment_fr
+from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.shared.text import has_control_characters
 from portail_core.errors import NotFound
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.accounts.links import email_link, usable_token
-from portail_core.services.accounts.login import throttle_of
-from portail_core.services.accounts.passwords import require_strong_password
+from portail_core.services.accounts import notices
+from portail_core.services.accounts.links import (
+    email_link,
+    linked_account,
+    spend_link,
+    usable_token,
+)
+from portail_core.services.accounts.login import throttle_of, typed_identifier
+from portail_core.services.accounts.passwords import check_new_password
 
 __all__ = [
     "RESET_LINKS_PER_HOUR",
@@ -31,27 +32,20 @@ __all__ = [
     "unlock_with_link",
 ]
 
+RESET_REQUESTS_PER_ADDRESS = 20  # an hour
+
+RESET_LINKS_PER_HOUR = 3  # for one identifier: more would let anyone spam a family
+
 
 def unlock_account(uow: UnitOfWork, family_id: int, *, actor: Actor, clock: Clock) -> Account:
     """The guichet unique unlocks a family's account (after checking who is asking)."""
     now = clock.now()
     with uow:
-        account = uow.accounts.of_family(family_id)
-        if account is None:
-            raise NotFound(f"La famille n° {family_id} n'a pas de compte.")
+        account = _account_of_family(uow, family_id)
         was_locked = account.locked
         account.unlock()
         uow.accounts.update(account)
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="account.unlock",
-                summary=f"Compte {account.identifier} débloqué",
-                details={"locked": [str(was_locked), "False"]},
-                family_id=family_id,
-            )
-        )
+        uow.audit.record(notices.unlocked_by_desk(account, was_locked, actor, now))
         uow.commit()
         return account
 
@@ -66,33 +60,17 @@ def request_password_reset(
 ) -> None:
     """E-mail a one-hour reset link if the identifier names an account; the caller answers the
     same whatever happened, so that nobody learns which identifiers exist."""
-    wanted = identifier.strip().lower()[:100]
+    wanted = typed_identifier(identifier)
     now = clock.now()
     with uow:
-        by_address = throttle_of(uow, ip_key(actor_ip, "reset"))
-        by_address.check_as_address(now, RESET_REQUESTS_PER_ADDRESS)
-        by_address.fail_as_address(now)
-        uow.throttles.save(by_address)
-        by_identifier = throttle_of(uow, "reset-" + identifier_key(wanted))
-        flooded = by_identifier.hourly_count(now) >= RESET_LINKS_PER_HOUR
-        by_identifier.fail_as_address(now)
-        uow.throttles.save(by_identifier)
+        flooded = _count_reset_request(uow, wanted, actor_ip, now)
         account = None
         if not flooded and not has_control_characters(wanted):
             account = uow.accounts.by_identifier(wanted)
-        if account is None or account.id is None:
-            uow.commit()  # the same writes as for a real account: the same answer, same time
-            return
-        _send_reset_link(
-            uow, account, public_url, Actor(account.identifier, Channel.PORTAL), actor_ip, clock
-        )
-        uow.commit()
-
-
-RESET_REQUESTS_PER_ADDRESS = 20  # an hour
-
-
-RESET_LINKS_PER_HOUR = 3  # for one identifier: more would let anyone spam a family
+        if account is not None and account.id is not None:
+            requester = Actor(account.identifier, Channel.PORTAL)
+            _send_reset_link(uow, account, public_url, requester, actor_ip, now)
+        uow.commit()  # the same writes for a real account or not: the same answer, same time
 
 
 def send_reset_link(
@@ -100,29 +78,10 @@ def send_reset_link(
 ) -> Account:
     """The guichet unique sends a family a new link to choose its password."""
     with uow:
-        account = uow.accounts.of_family(family_id)
-        if account is None:
-            raise NotFound(f"La famille n° {family_id} n'a pas de compte.")
-        _send_reset_link(uow, account, public_url, actor, "guichet", clock)
+        account = _account_of_family(uow, family_id)
+        _send_reset_link(uow, account, public_url, actor, "guichet", clock.now())
         uow.commit()
         return account
-
-
-def _send_reset_link(
-    uow: UnitOfWork, account: Account, public_url: str, actor: Actor, ip: str, clock: Clock
-) -> None:
-    now = clock.now()
-    email_link(uow, account, TokenPurpose.PASSWORD_RESET, f"{public_url}/reinitialisation", now)
-    uow.audit.record(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            action="account.reset_request",
-            summary=f"Lien de réinitialisation envoyé : {account.identifier}",
-            details={"ip": ip},
-            family_id=account.family_id,
-        )
-    )
 
 
 def reset_password(
@@ -139,42 +98,17 @@ def reset_password(
     now = clock.now()
     with uow:
         token = usable_token(uow, secret, TokenPurpose.PASSWORD_RESET, now)
-        account = uow.accounts.get(token.account_id)
-        if account is None or account.id is None:
-            raise NotFound("Compte introuvable.")
-        family = uow.families.get(account.family_id)
-        commune = uow.communes.get()
-        require_strong_password(password, family, account, commune.name if commune else "")
+        account = linked_account(uow, token)
+        check_new_password(uow, password, account, uow.families.get(account.family_id))
         account.password_hash = hasher.hash(password)
         account.status = AccountStatus.ACTIVE
         account.must_change_password, account.password_expires_at = False, None
         account.unlock()
         uow.accounts.update(account)
-        token.use(now)
-        uow.tokens.update(token)
-        uow.tokens.revoke_all(account.id, TokenPurpose.PASSWORD_RESET)
-        uow.sessions.delete_all(account.id)
-        uow.outbox.add(
-            OutgoingEmail(
-                account.email,
-                "password_changed",
-                {
-                    "commune": commune.name if commune else "la commune",
-                    "identifier": account.identifier,
-                    "when": moment_fr(now),
-                },
-                created_at=now,
-            )
-        )
-        uow.audit.record(
-            portal_event(
-                account,
-                "account.password_reset",
-                f"Mot de passe réinitialisé : {account.identifier}",
-                at=now,
-                ip=actor_ip,
-            )
-        )
+        spend_link(uow, token, now)
+        uow.sessions.delete_all(token.account_id)
+        uow.outbox.add(notices.password_reset_email(account, uow.communes.get(), now))
+        uow.audit.record(notices.password_reset(account, actor_ip, now))
         uow.commit()
         return account
 
@@ -184,21 +118,46 @@ def unlock_with_link(uow: UnitOfWork, secret: str, *, actor_ip: str, clock: Cloc
     now = clock.now()
     with uow:
         token = usable_token(uow, secret, TokenPurpose.UNLOCK, now)
-        account = uow.accounts.get(token.account_id, for_update=True)
-        if account is None:
-            raise NotFound("Compte introuvable.")
+        account = linked_account(uow, token, for_update=True)
         account.unlock()
         uow.accounts.update(account)
-        token.use(now)
-        uow.tokens.update(token)
-        uow.audit.record(
-            portal_event(
-                account,
-                "account.unlock",
-                f"Compte {account.identifier} débloqué par le lien reçu",
-                at=now,
-                ip=actor_ip,
-            )
-        )
+        spend_link(uow, token, now, revoke_others=False)
+        uow.audit.record(notices.unlocked_with_link(account, actor_ip, now))
         uow.commit()
         return account
+
+
+def _account_of_family(uow: UnitOfWork, family_id: int) -> Account:
+    account = uow.accounts.of_family(family_id)
+    if account is None:
+        raise NotFound(f"La famille n° {family_id} n'a pas de compte.")
+    return account
+
+
+def _count_reset_request(
+    uow: UnitOfWork, wanted: str, actor_ip: str, now: pendulum.DateTime
+) -> bool:
+    """Count the request against the client address (TooManyAttempts past
+    RESET_REQUESTS_PER_ADDRESS an hour) and the identifier; whether the identifier has had
+    RESET_LINKS_PER_HOUR links already."""
+    by_address = throttle_of(uow, ip_key(actor_ip, "reset"))
+    by_address.check_as_address(now, RESET_REQUESTS_PER_ADDRESS)
+    by_address.fail_as_address(now)
+    uow.throttles.save(by_address)
+    by_identifier = throttle_of(uow, "reset-" + identifier_key(wanted))
+    flooded = by_identifier.hourly_count(now) >= RESET_LINKS_PER_HOUR
+    by_identifier.fail_as_address(now)
+    uow.throttles.save(by_identifier)
+    return flooded
+
+
+def _send_reset_link(
+    uow: UnitOfWork,
+    account: Account,
+    public_url: str,
+    actor: Actor,
+    ip: str,
+    now: pendulum.DateTime,
+) -> None:
+    email_link(uow, account, TokenPurpose.PASSWORD_RESET, f"{public_url}/reinitialisation", now)
+    uow.audit.record(notices.reset_link_sent(account, actor, ip, now))

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.accounts.account import AccountLocked, hash_token, portal_event
+from portail_core.domain.accounts.account import Account, AccountLocked, hash_token
 from portail_core.domain.accounts.session import PortalSession
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from portail_core.services.accounts.links import send_unlock_link
-from portail_core.services.accounts.login import authenticate
-from portail_core.services.accounts.passwords import require_strong_password
+from portail_core.services.accounts import notices
+from portail_core.services.accounts.links import MAX_SECRET_LENGTH
+from portail_core.services.accounts.login import authenticate, record_lockout
+from portail_core.services.accounts.passwords import check_new_password
 
 __all__ = [
     "SessionView",
@@ -22,8 +23,6 @@ __all__ = [
     "end_session",
     "log_in",
 ]
-
-MAX_SECRET_LENGTH = 100
 
 
 @frozen
@@ -129,50 +128,49 @@ def change_password(
             raise NotFound("Compte introuvable.")
         account.check_can_attempt(now)  # guessing the current password is throttled too
         if not hasher.verify(account.password_hash, current):
-            account.record_failure(now)
-            uow.accounts.update(account)
-            if account.locked:
-                uow.audit.record(
-                    portal_event(
-                        account,
-                        "account.lock",
-                        f"Compte bloqué après trop d'essais : {account.identifier}",
-                        at=now,
-                        ip=actor_ip,
-                        where="changement de mot de passe",
-                    )
-                )
-                if public_url is not None:
-                    send_unlock_link(uow, account, public_url, now)
+            _count_wrong_current_password(uow, account, actor_ip, now, public_url)
             uow.commit()
-            if account.locked:
-                raise AccountLocked()
-            raise InvalidInput(
-                "Le mot de passe actuel n'est pas le bon.",
-                {"current": "Le mot de passe actuel n'est pas le bon."},
-            )
-        if new == current:
-            raise InvalidInput(
-                "Choisissez un mot de passe différent de l'actuel.",
-                {"password": "Choisissez un mot de passe différent de l'actuel."},
-            )
-        family = uow.families.get(account.family_id)
-        commune = uow.communes.get()
-        require_strong_password(new, family, account, commune.name if commune else "")
+            raise AccountLocked() if account.locked else _wrong_current_password()
+        _check_replacement(uow, account, current, new)
         account.password_hash = hasher.hash(new)
         account.must_change_password, account.password_expires_at = False, None
         uow.accounts.update(account)
-        uow.sessions.delete_all(account_id)
-        secret, session = PortalSession.start(account_id, now)
-        uow.sessions.add(session)
-        uow.audit.record(
-            portal_event(
-                account,
-                "account.password_change",
-                f"Mot de passe changé : {account.identifier}",
-                at=now,
-                ip=actor_ip,
-            )
-        )
+        secret = _start_only_session(uow, account_id, now)
+        uow.audit.record(notices.password_changed(account, actor_ip, now))
         uow.commit()
         return secret
+
+
+def _start_only_session(uow: UnitOfWork, account_id: int, now: pendulum.DateTime) -> str:
+    """End every session of the account (others may know the old password) and open a new
+    one; returns its secret."""
+    uow.sessions.delete_all(account_id)
+    secret, session = PortalSession.start(account_id, now)
+    uow.sessions.add(session)
+    return secret
+
+
+def _count_wrong_current_password(
+    uow: UnitOfWork,
+    account: Account,
+    actor_ip: str,
+    now: pendulum.DateTime,
+    public_url: str | None,
+) -> None:
+    account.record_failure(now)
+    uow.accounts.update(account)
+    if account.locked:
+        record_lockout(uow, account, actor_ip, now, public_url, where="changement de mot de passe")
+
+
+def _wrong_current_password() -> InvalidInput:
+    message = "Le mot de passe actuel n'est pas le bon."
+    return InvalidInput(message, {"current": message})
+
+
+def _check_replacement(uow: UnitOfWork, account: Account, current: str, new: str) -> None:
+    """InvalidInput unless the new password differs from the current one and meets the policy."""
+    if new == current:
+        message = "Choisissez un mot de passe différent de l'actuel."
+        raise InvalidInput(message, {"password": message})
+    check_new_password(uow, new, account, uow.families.get(account.family_id))

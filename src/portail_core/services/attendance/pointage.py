@@ -17,17 +17,19 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.attendance import AttendanceMark, Presence
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.catalogue.establishments import Establishment, Unit
 from portail_core.domain.catalogue.opening import Opening, opening_of
+from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.attendance.pointage_sheet import _check_day, _Children, _context, _day
+from portail_core.services.attendance import notices
+from portail_core.services.attendance.common import Children, calendar_context, check_day
 from portail_core.services.bookings.desk import staff_establishment
 
 __all__ = ["MAX_MARKS", "MarkChange", "MarkInput", "PointageReport", "record_pointage"]
@@ -107,39 +109,21 @@ class _Wanted:
     presence: Presence
     where: str
 
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.child_id, self.unit.code)
 
-def _parse(reader: InputReader, establishment: Establishment, mark: MarkInput) -> _Wanted | None:
-    where = mark.place
-    child_text = str(mark.child).strip()
-    if isinstance(mark.child, bool) or not _CHILD_NUMBER.fullmatch(child_text):
-        reader.refuse(
-            where, f"numéro d'enfant invalide : « {printable(child_text, 20)} » (un nombre)."
-        )
-        return None
-    code = mark.unit.strip().upper() if isinstance(mark.unit, str) else ""
-    unit = establishment.unit(code)
-    if unit is None:
-        possible = ", ".join(u.code for u in establishment.units)
-        reader.refuse(
-            where,
-            f"unité inconnue à « {establishment.name} » : « {printable(code, 40)} » "
-            f"(unités : {possible}).",
-        )
-        return None
-    if isinstance(mark.presence, Presence):
-        presence = mark.presence
-    else:
-        before = len(reader.problems)
-        presence = reader.choice(
-            where,
-            mark.presence,
-            Presence,
-            f"présence invalide : « {printable(str(mark.presence), 20)} » (présent ou absent).",
-            aliases=_PRESENCE_ALIASES,
-        )
-        if len(reader.problems) > before:
-            return None
-    return _Wanted(int(child_text), unit, presence, where)
+
+@frozen
+class _Day:
+    """What a pointage is checked against: the establishment's day as booked and marked so far."""
+
+    establishment: Establishment
+    day: date
+    openings: dict[str, Opening]
+    booked: dict[tuple[int, str], Reservation]
+    marked: dict[tuple[int, str], AttendanceMark]
+    children: Children
 
 
 def record_pointage(
@@ -167,101 +151,116 @@ def record_pointage(
         raise InvalidInput(f"Trop de lignes : {MAX_MARKS} au plus pour un jour.")
     now = clock.now()
     with uow:
-        establishment = staff_establishment(uow, establishment_code)
-        context = _context(uow, sources, day)
-        openings = {u.code: opening_of(establishment, u, day, context) for u in establishment.units}
-        _check_day(establishment, day, list(openings.values()), clock.today())
-        booked = {
-            (r.child_id, r.unit_code): r for r in uow.reservations.on_day(establishment.code, day)
-        }
-        existing = {
-            (m.child_id, m.unit_code): m
-            for m in uow.attendance.between(day, day, establishment_code=establishment.code)
-        }
-        children = _Children(uow, {r.family_id for r in booked.values()})
-        reader = InputReader()
-        seen: dict[tuple[int, str], str] = {}
-        wanted: list[_Wanted] = []
-        for mark in marks:
-            parsed = _parse(reader, establishment, mark)
-            if parsed is None:
-                continue
-            problem = _refusal(parsed, establishment, day, openings, booked, children, seen)
-            if problem is not None:
-                reader.refuse(parsed.where, problem)
-                continue
-            seen[(parsed.child_id, parsed.unit.code)] = parsed.where
-            wanted.append(parsed)
-        if reader.problems:
-            raise InvalidInput(
-                f"{len(reader.problems)} pointage(s) refusé(s) : rien n'est enregistré.",
-                reader.problems,
-            )
-        changes: list[MarkChange] = []
-        unchanged = 0
-        for item in wanted:
-            key = (item.child_id, item.unit.code)
-            before = existing.get(key)
-            old = before.presence if before is not None else None
-            if old is item.presence:
-                unchanged += 1
-                continue
-            if not dry_run:
-                uow.attendance.record(
-                    AttendanceMark(
-                        item.child_id,
-                        establishment.code,
-                        item.unit.code,
-                        day,
-                        item.presence,
-                        now,
-                        actor.identifier,
-                    )
-                )
-            reservation = booked.get(key)
-            name, family_id, family_name = children.names(
-                item.child_id, reservation.family_id if reservation else None
-            )
-            change = MarkChange(
-                item.child_id,
-                name,
-                family_name,
-                item.unit.code,
-                item.unit.label,
-                reservation is not None,
-                old,
-                item.presence,
-            )
-            changes.append(change)
-            if not dry_run:
-                uow.audit.record(_event(now, actor, establishment, day, change, family_id))
+        known = _load_day(uow, sources, establishment_code, day, clock.today())
+        wanted = _read_marks(known, marks)
+        changes = [_change(known, item) for item in wanted if _differs(known, item)]
         if not dry_run:
+            _write(uow, known, changes, actor, now)
             uow.commit()
-    return PointageReport(establishment, day, tuple(changes), unchanged)
+    report = tuple(change for change, _ in changes)
+    return PointageReport(known.establishment, day, report, len(wanted) - len(changes))
 
 
-def _refusal(
-    item: _Wanted,
-    establishment: Establishment,
-    day: date,
-    openings: dict[str, Opening],
-    booked: dict[tuple[int, str], Reservation],
-    children: _Children,
-    seen: dict[tuple[int, str], str],
-) -> str | None:
+def _load_day(
+    uow: UnitOfWork, sources: CalendarSources, establishment_code: str, day: date, today: date
+) -> _Day:
+    """The establishment's day, once it may be pointed (RuleViolation otherwise)."""
+    establishment = staff_establishment(uow, establishment_code)
+    context = calendar_context(uow, sources, day)
+    openings = {u.code: opening_of(establishment, u, day, context) for u in establishment.units}
+    check_day(establishment, day, list(openings.values()), today)
+    reservations = uow.reservations.on_day(establishment.code, day)
+    booked = {(r.child_id, r.unit_code): r for r in reservations}
+    marked = {
+        (m.child_id, m.unit_code): m
+        for m in uow.attendance.between(day, day, establishment_code=establishment.code)
+    }
+    children = Children(uow, {r.family_id for r in booked.values()})
+    return _Day(establishment, day, openings, booked, marked, children)
+
+
+def _read_marks(known: _Day, marks: Sequence[MarkInput]) -> list[_Wanted]:
+    """The marks as wanted; InvalidInput naming each one refused, if any."""
+    reader = InputReader()
+    seen: dict[tuple[int, str], str] = {}
+    wanted: list[_Wanted] = []
+    for mark in marks:
+        parsed = _parse(reader, known.establishment, mark)
+        if parsed is None:
+            continue
+        problem = _refusal(parsed, known, seen)
+        if problem is not None:
+            reader.refuse(parsed.where, problem)
+            continue
+        seen[parsed.key] = parsed.where
+        wanted.append(parsed)
+    if reader.problems:
+        raise InvalidInput(
+            f"{len(reader.problems)} pointage(s) refusé(s) : rien n'est enregistré.",
+            reader.problems,
+        )
+    return wanted
+
+
+def _parse(reader: InputReader, establishment: Establishment, mark: MarkInput) -> _Wanted | None:
+    """The mark read, or None when refused in ``reader``."""
+    where = mark.place
+    child_text = str(mark.child).strip()
+    if isinstance(mark.child, bool) or not _CHILD_NUMBER.fullmatch(child_text):
+        reader.refuse(
+            where, f"numéro d'enfant invalide : « {printable(child_text, 20)} » (un nombre)."
+        )
+        return None
+    code = mark.unit.strip().upper() if isinstance(mark.unit, str) else ""
+    unit = establishment.unit(code)
+    if unit is None:
+        possible = ", ".join(u.code for u in establishment.units)
+        reader.refuse(
+            where,
+            f"unité inconnue à « {establishment.name} » : « {printable(code, 40)} » "
+            f"(unités : {possible}).",
+        )
+        return None
+    presence = _presence(reader, where, mark.presence)
+    return _Wanted(int(child_text), unit, presence, where) if presence is not None else None
+
+
+def _presence(reader: InputReader, where: str, raw: Presence | str) -> Presence | None:
+    if isinstance(raw, Presence):
+        return raw
+    before = len(reader.problems)
+    presence = reader.choice(
+        where,
+        raw,
+        Presence,
+        f"présence invalide : « {printable(str(raw), 20)} » (présent ou absent).",
+        aliases=_PRESENCE_ALIASES,
+    )
+    return presence if len(reader.problems) == before else None
+
+
+def _refusal(item: _Wanted, known: _Day, seen: dict[tuple[int, str], str]) -> str | None:
     """Why this mark cannot be recorded, or None."""
-    key = (item.child_id, item.unit.code)
-    if key in seen:
+    if item.key in seen:
         return (
             f"enfant n° {item.child_id} pointé deux fois en « {item.unit.label} » "
-            f"(voir {seen[key]})."
+            f"(voir {seen[item.key]})."
         )
-    opening = openings.get(item.unit.code)
+    opening = known.openings.get(item.unit.code)
     if opening is not None and not opening.open:
-        return f"« {item.unit.label} » est fermé le {_day(day)} ({opening.describe()})."
-    if key in booked:
+        return (
+            f"« {item.unit.label} » est fermé le {numeric_day_fr(known.day)} "
+            f"({opening.describe()})."
+        )
+    if item.key in known.booked:
         return None
-    found = children.find(item.child_id)
+    return _unbooked_refusal(item, known)
+
+
+def _unbooked_refusal(item: _Wanted, known: _Day) -> str | None:
+    """Why a child without a reservation cannot be marked, or None: only a present child of the
+    families, of the school the establishment serves (if it serves one)."""
+    found = known.children.find(item.child_id)
     if found is None:
         return f"aucun enfant n° {item.child_id} dans les dossiers (voir `portail family show`)."
     _, child = found
@@ -270,36 +269,58 @@ def _refusal(
             f"{child.full_name} n'a pas de réservation en « {item.unit.label} » ce jour-là : "
             "seul « présent » (présence sans réservation) peut être pointé."
         )
+    establishment = known.establishment
     if establishment.kind.serves_a_school and child.school_code != establishment.school_code:
         return f"{child.full_name} n'est pas élève de l'école que dessert « {establishment.name} »."
     return None
 
 
-def _event(
-    now: pendulum.DateTime,
-    actor: Actor,
-    establishment: Establishment,
-    day: date,
-    change: MarkChange,
-    family_id: int,
-) -> AuditEvent:
-    old = change.old.label if change.old is not None else "non pointé"
-    unbooked = "" if change.booked else " (sans réservation)"
-    return AuditEvent(
-        at=now,
-        actor=actor,
-        action="attendance.mark",
-        summary=(
-            f"Pointage « {establishment.name} », {change.unit_label}, {_day(day)} : "
-            f"{change.child_name} {old} -> {change.new.label}{unbooked}"
-        ),
-        details={
-            "establishment": establishment.code,
-            "unit": change.unit_code,
-            "day": day.isoformat(),
-            "child_id": change.child_id,
-            "booked": change.booked,
-            "presence": [change.old.value if change.old else None, change.new.value],
-        },
-        family_id=family_id or None,
+def _differs(known: _Day, item: _Wanted) -> bool:
+    """Whether the mark differs from the one recorded (a mark given again with the same
+    presence changes nothing)."""
+    before = known.marked.get(item.key)
+    return before is None or before.presence is not item.presence
+
+
+def _change(known: _Day, item: _Wanted) -> tuple[MarkChange, int]:
+    """The change the mark makes, and the number of the child's family (0 when unknown)."""
+    before = known.marked.get(item.key)
+    reservation = known.booked.get(item.key)
+    name, family_id, family_name = known.children.names(
+        item.child_id, reservation.family_id if reservation else None
     )
+    change = MarkChange(
+        item.child_id,
+        name,
+        family_name,
+        item.unit.code,
+        item.unit.label,
+        reservation is not None,
+        before.presence if before is not None else None,
+        item.presence,
+    )
+    return change, family_id
+
+
+def _write(
+    uow: UnitOfWork,
+    known: _Day,
+    changes: Sequence[tuple[MarkChange, int]],
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> None:
+    """Record each changed mark and audit it."""
+    establishment, day = known.establishment, known.day
+    for change, family_id in changes:
+        uow.attendance.record(
+            AttendanceMark(
+                change.child_id,
+                establishment.code,
+                change.unit_code,
+                day,
+                change.new,
+                now,
+                actor.identifier,
+            )
+        )
+        uow.audit.record(notices.mark_changed(establishment, day, change, family_id, actor, now))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import pendulum
@@ -13,14 +13,12 @@ from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.billing.consumption import ConsumptionState, consumptions_of
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.catalogue.establishments import Establishment
-from portail_core.domain.catalogue.opening import CalendarContext, Opening, opening_of
-from portail_core.domain.dossiers.child import Child
-from portail_core.domain.dossiers.family import Family
+from portail_core.domain.catalogue.opening import Opening, opening_of
 from portail_core.domain.shared.collation import french_sort_key
-from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.attendance.common import Children, calendar_context, check_day
 from portail_core.services.bookings.desk import staff_establishment
 
 __all__ = ["PointageLine", "PointageSheet", "pointage_sheet"]
@@ -59,72 +57,6 @@ class PointageSheet:
         return next((o for o in self.openings if o.unit_code == unit_code), None)
 
 
-def _day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
-def _context(uow: UnitOfWork, sources: CalendarSources, day: date) -> CalendarContext:
-    commune = uow.communes.get()
-    if commune is None:
-        raise NotFound("La commune n'est pas encore configurée.")
-    return CalendarContext(
-        zone=commune.school_zone,
-        school_weekdays=commune.school_weekdays,
-        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
-        public_holidays=sources.public_holidays.between(day, day),
-    )
-
-
-def _check_day(
-    establishment: Establishment, day: date, openings: Sequence[Opening], today: date
-) -> None:
-    if day > today:
-        raise RuleViolation(
-            f"Le {_day(day)} n'est pas encore arrivé : on pointe le jour même ou après."
-        )
-    if not any(opening.open for opening in openings):
-        why = "; ".join(sorted({o.describe() for o in openings})) or "aucune unité"
-        raise RuleViolation(f"« {establishment.name} » est fermée le {_day(day)} ({why}).")
-
-
-class _Children:
-    """The children concerned, found by number: booked ones through their reservation's family,
-    the others by reading the families once, only when needed."""
-
-    def __init__(self, uow: UnitOfWork, family_ids: set[int]) -> None:
-        self._uow = uow
-        self._all_read = False
-        self._families: dict[int, Family] = {}
-        self._children: dict[int, tuple[Family, Child]] = {}
-        for family_id in sorted(family_ids):
-            family = uow.families.get(family_id)
-            if family is not None:
-                self._add(family)
-
-    def _add(self, family: Family) -> None:
-        assert family.id is not None  # noqa: S101  (read from storage)
-        self._families[family.id] = family
-        for child in family.children:
-            if child.id is not None:
-                self._children[child.id] = (family, child)
-
-    def find(self, child_id: int) -> tuple[Family, Child] | None:
-        if child_id not in self._children and not self._all_read:
-            self._all_read = True
-            for family in self._uow.families.listing():
-                self._add(family)
-        return self._children.get(child_id)
-
-    def names(self, child_id: int, family_id: int | None) -> tuple[str, int, str]:
-        """The child's name, its family's number and name (numbers when unknown)."""
-        found = self.find(child_id)
-        if found is None:
-            number = family_id or 0
-            return f"Enfant n° {child_id}", number, f"n° {number}"
-        family, child = found
-        return child.full_name, family.id or 0, family.name
-
-
 def pointage_sheet(
     uow: UnitOfWork,
     sources: CalendarSources,
@@ -142,14 +74,14 @@ def pointage_sheet(
     """
     with uow:
         establishment = staff_establishment(uow, establishment_code)
-        context = _context(uow, sources, day)
+        context = calendar_context(uow, sources, day)
         openings = tuple(opening_of(establishment, u, day, context) for u in establishment.units)
         if for_recording:
-            _check_day(establishment, day, openings, clock.today())
+            check_day(establishment, day, openings, clock.today())
         booked = uow.reservations.on_day(establishment.code, day)
         marks = uow.attendance.between(day, day, establishment_code=establishment.code)
         absences = uow.absences.between(day, day)
-        children = _Children(uow, {r.family_id for r in booked})
+        children = Children(uow, {r.family_id for r in booked})
         lines = _lines(establishment, day, booked, marks, absences, children)
     return PointageSheet(establishment, day, openings, tuple(lines))
 
@@ -160,28 +92,17 @@ def _lines(
     reservations: Sequence[Reservation],
     marks: Sequence[AttendanceMark],
     absences: Sequence[Absence],
-    children: _Children,
+    children: Children,
 ) -> list[PointageLine]:
     marked = {(m.child_id, m.unit_code): m for m in marks}
     declared = {a.child_id: a for a in absences if a.covers(day)}
-    rules = {(establishment.code, u.code): u.billing for u in establishment.units}
     families = {r.child_id: r.family_id for r in reservations}
-    keys = [(r.child_id, r.unit_code, True) for r in reservations]
-    booked_keys = {(child, unit) for child, unit, _ in keys}
-    keys += [(c, u, False) for (c, u) in sorted(marked) if (c, u) not in booked_keys]
     lines = []
-    for child_id, unit_code, is_booked in keys:
-        unit = establishment.unit(unit_code)
+    for child_id, unit_code, booked in _keys(reservations, marked):
+        name, family_id, family_name = children.names(child_id, families.get(child_id))
         mark = marked.get((child_id, unit_code))
         absence = declared.get(child_id)
-        slots = [(child_id, establishment.code, unit_code, day)] if is_booked else []
-        found = consumptions_of(
-            slots,
-            [mark] if mark is not None else [],
-            [absence] if absence is not None else [],
-            rules,
-        )
-        name, family_id, family_name = children.names(child_id, families.get(child_id))
+        unit = establishment.unit(unit_code)
         lines.append(
             PointageLine(
                 unit_code=unit_code,
@@ -190,21 +111,51 @@ def _lines(
                 child_name=name,
                 family_id=family_id,
                 family_name=family_name,
-                booked=is_booked,
+                booked=booked,
                 presence=mark.presence if mark is not None else None,
                 recorded_by=mark.recorded_by if mark is not None else "",
                 recorded_at=mark.recorded_at if mark is not None else None,
                 absence=absence,
-                state=found[0].state if found else None,
+                state=_state(establishment, (child_id, unit_code, day), booked, mark, absence),
             )
         )
-    order = {unit.code: n for n, unit in enumerate(establishment.units)}
-    lines.sort(
-        key=lambda line: (
-            order.get(line.unit_code, len(order)),
-            not line.booked,
-            french_sort_key(line.child_name),
-            line.child_id,
-        )
+    return sorted(lines, key=_sort_key(establishment))
+
+
+def _keys(
+    reservations: Sequence[Reservation], marked: Mapping[tuple[int, str], AttendanceMark]
+) -> list[tuple[int, str, bool]]:
+    """(child, unit, booked) of each line: the reservations, then the children marked without
+    one."""
+    keys = [(r.child_id, r.unit_code, True) for r in reservations]
+    booked = {(child, unit) for child, unit, _ in keys}
+    return keys + [(c, u, False) for (c, u) in sorted(marked) if (c, u) not in booked]
+
+
+def _state(
+    establishment: Establishment,
+    slot: tuple[int, str, date],
+    booked: bool,
+    mark: AttendanceMark | None,
+    absence: Absence | None,
+) -> ConsumptionState | None:
+    """What billing sees of a child in a unit on the day (None: nothing to bill)."""
+    child_id, unit_code, day = slot
+    found = consumptions_of(
+        [(child_id, establishment.code, unit_code, day)] if booked else [],
+        [mark] if mark is not None else [],
+        [absence] if absence is not None else [],
+        {(establishment.code, u.code): u.billing for u in establishment.units},
     )
-    return lines
+    return found[0].state if found else None
+
+
+def _sort_key(establishment: Establishment) -> Callable[[PointageLine], tuple[int, bool, str, int]]:
+    """By unit (catalogue order), booked first, then by name."""
+    order = {unit.code: n for n, unit in enumerate(establishment.units)}
+    return lambda line: (
+        order.get(line.unit_code, len(order)),
+        not line.booked,
+        french_sort_key(line.child_name),
+        line.child_id,
+    )

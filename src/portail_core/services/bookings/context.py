@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.billing.pricing import quotient_on, sibling_rank, unit_price
+from portail_core.domain.billing.pricing import UnitPrice, quotient_on, sibling_rank, unit_price
 from portail_core.domain.bookings.planning import (
     MAX_PLANNING_DAYS,
     Planning,
@@ -31,7 +31,16 @@ from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import account_from
 
-__all__ = ["Booker", "family_refusals", "load_booker", "load_planning", "place_lock_keys"]
+__all__ = [
+    "Booker",
+    "calendar_context",
+    "check_period",
+    "family_refusals",
+    "load_booker",
+    "load_planning",
+    "place_lock_keys",
+    "recipient_of",
+]
 
 DEADLINE_LOOKBACK = timedelta(days=400)  # public holidays a "J-n hors fériés" rule may skip
 
@@ -58,7 +67,7 @@ class Booker:
 def load_booker(uow: UnitOfWork, family_id: int, child_id: int, establishment_code: str) -> Booker:
     """Another family's child, an unknown child or establishment: NotFound (a 404 on the web)."""
     family = uow.families.get(family_id)
-    child = None if family is None else next((c for c in family.children if c.id == child_id), None)
+    child = None if family is None else family.child(child_id)
     if family is None or child is None:
         raise NotFound("Enfant introuvable dans votre dossier.")
     establishment = uow.catalogue.get().establishment(establishment_code)
@@ -67,11 +76,36 @@ def load_booker(uow: UnitOfWork, family_id: int, child_id: int, establishment_co
     return Booker(family, child, establishment)
 
 
-def check_period(first: date, last: date) -> None:
+def check_period(first: date, last: date, longest: int = MAX_PLANNING_DAYS) -> None:
+    """From ``first`` to ``last``, at most ``longest`` days."""
     if last < first:
         raise InvalidInput("La date de fin précède la date de début.")
-    if (last - first).days >= MAX_PLANNING_DAYS:
-        raise InvalidInput(f"Période trop longue : {MAX_PLANNING_DAYS} jours au plus.")
+    if (last - first).days >= longest:
+        raise InvalidInput(f"Période trop longue : {longest} jours au plus.")
+
+
+def calendar_context(
+    uow: UnitOfWork, sources: CalendarSources, holidays_from: date, last: date
+) -> CalendarContext:
+    """The commune's school zone and weekdays, school calendars and public holidays."""
+    commune = uow.communes.get()
+    if commune is None:
+        raise NotFound("La commune n'est pas encore configurée.")
+    return CalendarContext(
+        zone=commune.school_zone,
+        school_weekdays=commune.school_weekdays,
+        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
+        public_holidays=sources.public_holidays.between(holidays_from, last),
+    )
+
+
+def recipient_of(uow: UnitOfWork, family: Family) -> str | None:
+    """Where a family's e-mails go: its account's address, else its main guardian's."""
+    assert family.id is not None  # noqa: S101  (read from storage: has an id)
+    account = uow.accounts.of_family(family.id)
+    if account is not None:
+        return account.email
+    return family.main_guardian.email
 
 
 def load_planning(
@@ -88,27 +122,42 @@ def load_planning(
     """The child's planning from ``first`` to ``last``; ``only``: the cells of those days alone
     (a summary, checked again under the place locks at confirmation, needs no more)."""
     check_period(first, last)
-    commune = uow.communes.get()
-    if commune is None:
-        raise NotFound("La commune n'est pas encore configurée.")
-    family, child, establishment = booker.family, booker.child, booker.establishment
-    context = CalendarContext(
-        zone=commune.school_zone,
-        school_weekdays=commune.school_weekdays,
-        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
-        public_holidays=sources.public_holidays.between(first - DEADLINE_LOOKBACK, last),
+    context = calendar_context(uow, sources, first - DEADLINE_LOOKBACK, last)
+    code = booker.establishment.code
+    booked = uow.reservations.of_child(booker.child_id, code, first, last)
+    facts = PlanningFacts(
+        child=booker.child.facts(),
+        resident=booker.family.resident,
+        now=now,
+        booked=frozenset(r.slot for r in booked),
+        waiting=_waiting_positions(uow, booker, first, last),
+        taken=uow.reservations.taken(code, first, last, now),
+        prices=_prices(booker, planning_days(first, last, only)),
+        ignore_deadlines=ignore_deadlines,
     )
-    booked = uow.reservations.of_child(booker.child_id, establishment.code, first, last)
-    waiting = uow.waiting_list.active(establishment.code, first, last, child_id=booker.child_id)
-    everyone_waiting = uow.waiting_list.active(establishment.code, first, last) if waiting else []
+    return build_planning(
+        booker.establishment, booker.child_id, first, last, context, facts, only=only
+    )
+
+
+def _waiting_positions(uow: UnitOfWork, booker: Booker, first: date, last: date) -> dict[Slot, int]:
+    """The child's place in each queue it waits in (1 = the next to get a place)."""
+    code = booker.establishment.code
+    waiting = uow.waiting_list.active(code, first, last, child_id=booker.child_id)
+    everyone_waiting = uow.waiting_list.active(code, first, last) if waiting else []
     positions = {}
     for entry in waiting:
         queue = [e.id for e in everyone_waiting if e.place == entry.place]
         positions[entry.slot] = queue.index(entry.id) + 1
+    return positions
+
+
+def _prices(booker: Booker, days: Collection[date]) -> dict[Slot, UnitPrice | None]:
+    """The price of each unit on each day, for this family and child."""
+    family, child = booker.family, booker.child
     rank = sibling_rank(family, booker.child_id)
     packed_lunch = child.pai is not None and child.pai.has_pai
-    days = planning_days(first, last, only)
-    prices = {
+    return {
         Slot(day, unit.code): unit_price(
             unit,
             day,
@@ -118,19 +167,8 @@ def load_planning(
             rank=rank,
         )
         for day in days
-        for unit in establishment.units
+        for unit in booker.establishment.units
     }
-    facts = PlanningFacts(
-        child=child.facts(),
-        resident=family.resident,
-        now=now,
-        booked=frozenset(r.slot for r in booked),
-        waiting=positions,
-        taken=uow.reservations.taken(establishment.code, first, last, now),
-        prices=prices,
-        ignore_deadlines=ignore_deadlines,
-    )
-    return build_planning(establishment, booker.child_id, first, last, context, facts, only=only)
 
 
 def family_refusals(
@@ -139,38 +177,53 @@ def family_refusals(
     """What stops this family from booking at all: the dossier incomplete for a school year of
     the days asked for, the establishment's regulation not accepted in its current version, an
     unpaid balance above the limit the town set for the establishment's units."""
-    refusals: list[str] = []
+    refusals = [*_incomplete_dossier(booker, days, today), *_regulation_not_accepted(booker)]
+    return (*refusals, *_unpaid_invoices(uow, booker))
+
+
+def _incomplete_dossier(booker: Booker, days: list[date], today: date) -> list[str]:
+    refusals = []
     for year in sorted({SchoolYear.containing(day) for day in days}):
         missing = completeness(booker.family, year, {}, today).missing
         if missing:
             refusals.append(
                 f"Dossier incomplet pour l'année scolaire {year} : {'; '.join(missing)}."
             )
+    return refusals
+
+
+def _regulation_not_accepted(booker: Booker) -> list[str]:
     establishment = booker.establishment
     version = establishment.regulation
-    if version and not booker.family.has_accepted(establishment.code, version):
-        refusals.append(
-            f"Le règlement intérieur de « {establishment.name} » (version {version}) n'a pas "
-            "été accepté : adressez-vous au guichet unique."
-        )
+    if not version or booker.family.has_accepted(establishment.code, version):
+        return []
+    return [
+        f"Le règlement intérieur de « {establishment.name} » (version {version}) n'a pas "
+        "été accepté : adressez-vous au guichet unique."
+    ]
+
+
+def _unpaid_invoices(uow: UnitOfWork, booker: Booker) -> list[str]:
+    """The lowest limit of the establishment's units applies."""
     limits = [
         u.rules.unpaid_balance_limit
-        for u in establishment.units
+        for u in booker.establishment.units
         if u.rules.unpaid_balance_limit is not None
     ]
-    if limits:
-        limit = min(limits, key=lambda money: money.cents)
-        family_id = booker.family_id
-        balance = account_from(
-            uow.invoices.of_family(family_id), uow.payments.of_family(family_id)
-        ).balance
-        if balance.cents > limit.cents:
-            refusals.append(
-                f"Factures impayées : vous devez {balance.format_fr()}, au-delà du seuil de "
-                f"{limit.format_fr()} fixé par la commune. Réglez vos factures (« Factures et "
-                "règlements ») ou adressez-vous au guichet unique."
-            )
-    return tuple(refusals)
+    if not limits:
+        return []
+    limit = min(limits, key=lambda money: money.cents)
+    family_id = booker.family_id
+    balance = account_from(
+        uow.invoices.of_family(family_id), uow.payments.of_family(family_id)
+    ).balance
+    if balance.cents <= limit.cents:
+        return []
+    return [
+        f"Factures impayées : vous devez {balance.format_fr()}, au-delà du seuil de "
+        f"{limit.format_fr()} fixé par la commune. Réglez vos factures (« Factures et "
+        "règlements ») ou adressez-vous au guichet unique."
+    ]
 
 
 def place_lock_keys(establishment_code: str, slots: set[Slot]) -> list[PlaceKey]:

@@ -1,6 +1,6 @@
 """The guichet unique acting for a family (a phone call): what the agent typed is checked first,
 with messages meant for staff, so that a typo answers clearly and writes nothing. The booking
-itself is ``services.reservations.book_at_desk``.
+itself is ``desk_booking.book_at_desk``, which checks its reason with ``forced_reason``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def desk_target(
         family = uow.families.get(family_id)
         if family is None:
             raise NotFound(f"Aucune famille n° {family_id} (voir `portail family list`).")
-        child = next((c for c in family.children if c.id == child_id), None)
+        child = family.child(child_id)
         if child is None:
             known = ", ".join(f"n° {c.id} {c.first_name}" for c in family.children) or "aucun"
             raise NotFound(

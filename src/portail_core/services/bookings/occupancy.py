@@ -14,12 +14,13 @@ from portail_core.domain.bookings.reservation import (
     WaitingEntry,
     WaitingStatus,
 )
-from portail_core.domain.catalogue.establishments import Establishment, Unit
+from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
 from portail_core.domain.catalogue.opening import CalendarContext, opening_of
-from portail_core.errors import InvalidInput, NotFound
+from portail_core.domain.dossiers.family import Family
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.bookings.context import calendar_context, check_period
 from portail_core.services.bookings.desk import staff_establishment
 from portail_core.services.catalogue.calendars import MAX_DAYS
 
@@ -65,16 +66,8 @@ def occupancy(
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     now = clock.now()
     with uow:
-        commune = uow.communes.get()
-        if commune is None:
-            raise NotFound("La commune n'est pas encore configurée.")
+        context = calendar_context(uow, sources, first, last)
         establishment = staff_establishment(uow, establishment_code)
-        context = CalendarContext(
-            zone=commune.school_zone,
-            school_weekdays=commune.school_weekdays,
-            school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
-            public_holidays=sources.public_holidays.between(first, last),
-        )
         taken = uow.reservations.taken(establishment.code, first, last, now)
         entries = uow.waiting_list.active(establishment.code, first, last)
     counts = _Counts(
@@ -168,10 +161,7 @@ def waiting_list_report(
 ) -> list[WaitingLine]:
     """Active waiting-list entries between two dates, with their position and names, for staff
     (every establishment when ``establishment_code`` is None)."""
-    if last < first:
-        raise InvalidInput("La date de fin précède la date de début.")
-    if (last - first).days >= MAX_DAYS:
-        raise InvalidInput(f"Période trop longue : {MAX_DAYS} jours au plus.")
+    check_period(first, last, longest=MAX_DAYS)
     with uow:
         catalogue = uow.catalogue.get()
         if establishment_code is not None:
@@ -183,21 +173,22 @@ def waiting_list_report(
     for entry in entries:
         positions[entry.place] += 1
         family = families.get(entry.family_id)
-        child = (
-            None
-            if family is None
-            else next((c for c in family.children if c.id == entry.child_id), None)
-        )
-        establishment = catalogue.establishment(entry.establishment_code)
-        unit = establishment.unit(entry.unit_code) if establishment is not None else None
-        lines.append(
-            WaitingLine(
-                entry,
-                positions[entry.place],
-                child.full_name if child is not None else f"Enfant n° {entry.child_id}",
-                family.name if family is not None else f"n° {entry.family_id}",
-                establishment.name if establishment is not None else entry.establishment_code,
-                unit.label if unit is not None else entry.unit_code,
-            )
-        )
+        lines.append(_waiting_line(entry, positions[entry.place], family, catalogue))
     return lines
+
+
+def _waiting_line(
+    entry: WaitingEntry, position: int, family: Family | None, catalogue: Catalogue
+) -> WaitingLine:
+    """Names as the catalogue and the dossier give them; numbers and codes for what is gone."""
+    child = None if family is None else family.child(entry.child_id)
+    establishment = catalogue.establishment(entry.establishment_code)
+    unit = establishment.unit(entry.unit_code) if establishment is not None else None
+    return WaitingLine(
+        entry,
+        position,
+        child.full_name if child is not None else f"Enfant n° {entry.child_id}",
+        family.name if family is not None else f"n° {entry.family_id}",
+        establishment.name if establishment is not None else entry.establishment_code,
+        unit.label if unit is not None else entry.unit_code,
+    )

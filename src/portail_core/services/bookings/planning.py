@@ -10,10 +10,7 @@ from portail_core.errors import NotFound
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.bookings.context import (
-    load_booker,
-    load_planning,
-)
+from portail_core.services.bookings.context import load_booker, load_planning
 
 __all__ = ["bookable_establishments", "show_planning"]
 
@@ -23,9 +20,7 @@ def bookable_establishments(uow: UnitOfWork, family_id: int, child_id: int) -> l
     only for the child's school; not the SMA, which takes pre-registrations)."""
     with uow:
         family = uow.families.get(family_id)
-        child = (
-            None if family is None else next((c for c in family.children if c.id == child_id), None)
-        )
+        child = None if family is None else family.child(child_id)
         if child is None:
             raise NotFound("Enfant introuvable dans votre dossier.")
         catalogue = uow.catalogue.get()

@@ -25,7 +25,7 @@ from portail_core.services.bookings.context import (
     load_planning,
 )
 
-__all__ = ["MAX_SLOTS", "Validation", "validate_planning"]
+__all__ = ["MAX_SLOTS", "Validation", "check_size", "summarise_selection", "validate_planning"]
 
 
 MAX_SLOTS = 1000  # a selection larger than a term of every unit is not a family's
@@ -42,14 +42,15 @@ def _span(selection: Selection) -> tuple[date, date]:
     return min(days), max(days)
 
 
-def _check_size(selection: Selection) -> None:
+def check_size(selection: Selection) -> None:
+    """Something to do, and not more than a family would ask for."""
     if selection.empty:
         raise InvalidInput("Vous n'avez rien coché ni décoché : aucun changement à valider.")
     if len(selection.book) + len(selection.cancel) + len(selection.wait) > MAX_SLOTS:
         raise InvalidInput(f"{MAX_SLOTS} créneaux au plus par validation.")
 
 
-def _summary(
+def summarise_selection(
     uow: UnitOfWork,
     sources: CalendarSources,
     booker: Booker,
@@ -58,6 +59,8 @@ def _summary(
     *,
     ignore_deadlines: bool = False,
 ) -> Summary:
+    """The selection checked against the planning of the days it asks for and the family's
+    refusals. Inside the caller's unit of work."""
     first, last = _span(selection)
     asked = {slot.day for _, slot in selection.requests()}
     planning = load_planning(
@@ -86,10 +89,10 @@ def validate_planning(
     selection: Selection,
 ) -> Validation:
     """Step 5's "Valider le planning": the summary, kept as a draft to confirm."""
-    _check_size(selection)
+    check_size(selection)
     with uow:
         booker = load_booker(uow, family_id, child_id, establishment_code)
-        summary = _summary(uow, sources, booker, selection, clock)
+        summary = summarise_selection(uow, sources, booker, selection, clock)
         if not summary.accepted:
             return Validation(summary, None)
         draft = PlanningDraft(

@@ -14,7 +14,6 @@ import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor
-from portail_core.domain.bookings.planning import french_moment
 from portail_core.domain.bookings.reservation import (
     EventKind,
     PlaceKey,
@@ -27,12 +26,15 @@ from portail_core.domain.bookings.reservation import (
 )
 from portail_core.domain.bookings.rules import PromotionMode, paris_time
 from portail_core.domain.catalogue.eligibility import eligibility_of
-from portail_core.domain.catalogue.establishments import Establishment
-from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.catalogue.establishments import Establishment, Unit
+from portail_core.domain.dossiers.child import Child
+from portail_core.domain.dossiers.family import Family
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.bookings import notices
+from portail_core.services.bookings.context import recipient_of
 
 __all__ = [
     "ProcessReport",
@@ -49,10 +51,6 @@ SYSTEM = Actor.system("liste d'attente")
 def _place_of(entry: WaitingEntry) -> PlaceKey:
     """What confirmations lock for this entry: its unit and day, all age groups."""
     return PlaceKey(entry.establishment_code, entry.unit_code, entry.day)
-
-
-def _french_day(day: date) -> str:
-    return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY", locale="fr")
 
 
 def fill_free_places(
@@ -74,59 +72,120 @@ def fill_free_places(
     uow.reservations.lock_places([PlaceKey(establishment.code, slot.unit_code, slot.day)])
     taken = uow.reservations.taken(establishment.code, slot.day, slot.day, now)
     groups = [g.code for g in unit.age_groups] or [""]
+    places = (PlaceKey(establishment.code, unit.code, slot.day, group) for group in groups)
+    return sum(_fill_place(uow, establishment, unit, place, taken, now) for place in places)
+
+
+def _fill_place(
+    uow: UnitOfWork,
+    establishment: Establishment,
+    unit: Unit,
+    place: PlaceKey,
+    taken: dict[PlaceKey, int],
+    now: pendulum.DateTime,
+) -> int:
+    """One age group's free places given to its queue; how many entries got one."""
+    places = unit.places_on(place.day, place.age_group or None)
+    if places is None:
+        return 0
+    free = places - taken.get(place, 0)
     moved = 0
-    for group in groups:
-        places = unit.places_on(slot.day, group or None)
-        if places is None:
-            continue
-        place = PlaceKey(establishment.code, unit.code, slot.day, group)
-        free = places - taken.get(place, 0)
-        for entry in uow.waiting_list.queue(place):
-            if free <= 0:
-                break
-            if entry.status is not WaitingStatus.WAITING:
-                continue
-            if _give_place(uow, establishment, entry, now):
-                free -= 1
-                moved += 1
+    for entry in uow.waiting_list.queue(place):
+        if moved >= free:
+            break
+        if entry.status is WaitingStatus.WAITING and _give_place(uow, establishment, entry, now):
+            moved += 1
     return moved
+
+
+@frozen
+class _Candidate:
+    """A waiting entry still wanted, with its family, child and unit."""
+
+    entry: WaitingEntry
+    family: Family
+    child: Child
+    unit: Unit
 
 
 def _give_place(
     uow: UnitOfWork, establishment: Establishment, entry: WaitingEntry, now: pendulum.DateTime
 ) -> bool:
     """Book or offer the place to this entry; False (and the entry leaves) if it cannot."""
-    unit = establishment.unit(entry.unit_code)
-    family = uow.families.get(entry.family_id)
-    child = (
-        None
-        if family is None
-        else next((c for c in family.children if c.id == entry.child_id), None)
-    )
-    already = uow.reservations.of_child(entry.child_id, establishment.code, entry.day, entry.day)
-    still_wanted = (
-        unit is not None
-        and child is not None
-        and eligibility_of(child.facts(), establishment, unit, entry.day).eligible
-        and all(r.unit_code != entry.unit_code for r in already)
-    )
-    if not still_wanted or unit is None or family is None or child is None:
+    candidate = _candidate(uow, establishment, entry)
+    if candidate is None:
         entry.status = WaitingStatus.LEFT
         uow.waiting_list.update(entry)
         return False
-    policy = unit.rules.waiting_list
-    if policy.mode is PromotionMode.AUTOMATIC:
-        number = _book(uow, entry, now, SYSTEM)
-        _mail(uow, entry, establishment, "waiting_list_promoted", {"number": number}, now)
-        return True
+    if candidate.unit.rules.waiting_list.mode is PromotionMode.AUTOMATIC:
+        _promote(uow, establishment, candidate, now)
+    else:
+        _offer(uow, establishment, candidate, now)
+    return True
+
+
+def _candidate(
+    uow: UnitOfWork, establishment: Establishment, entry: WaitingEntry
+) -> _Candidate | None:
+    """None when the place is no longer wanted: the child left the family or is no longer
+    eligible, the unit is gone, or the child was booked in the meantime."""
+    unit = establishment.unit(entry.unit_code)
+    family = uow.families.get(entry.family_id)
+    child = None if family is None else family.child(entry.child_id)
+    already = uow.reservations.of_child(entry.child_id, establishment.code, entry.day, entry.day)
+    if unit is None or family is None or child is None:
+        return None
+    eligible = eligibility_of(child.facts(), establishment, unit, entry.day).eligible
+    if not eligible or any(r.unit_code == entry.unit_code for r in already):
+        return None
+    return _Candidate(entry, family, child, unit)
+
+
+def _promote(
+    uow: UnitOfWork, establishment: Establishment, candidate: _Candidate, now: pendulum.DateTime
+) -> None:
+    """Automatic promotion: the place is booked at once, and the family told."""
+    number = _book(uow, candidate.entry, now, SYSTEM)
+    recipient = recipient_of(uow, candidate.family)
+    if recipient:
+        email = notices.place_given(
+            recipient,
+            uow.communes.get(),
+            candidate.child,
+            establishment,
+            candidate.unit,
+            candidate.entry.day,
+            number,
+            now,
+        )
+        uow.outbox.add(email)
+
+
+def _offer(
+    uow: UnitOfWork, establishment: Establishment, candidate: _Candidate, now: pendulum.DateTime
+) -> None:
+    """The place is held for the family until the offer expires (at the latest, when the unit
+    starts), and the family told."""
+    entry, unit = candidate.entry, candidate.unit
     start = paris_time(entry.day, unit.start)
-    expires = min(now.add(hours=policy.offer_hours), start, key=lambda m: m.timestamp())
+    offer_end = now.add(hours=unit.rules.waiting_list.offer_hours)
+    expires = min(offer_end, start, key=lambda m: m.timestamp())
     entry.status, entry.offer_expires_at = WaitingStatus.OFFERED, expires
     uow.waiting_list.update(entry)
     uow.reservations.record(_event(entry, EventKind.OFFERED, now, SYSTEM))
-    offer = {"expires": french_moment(expires)}
-    _mail(uow, entry, establishment, "waiting_list_offer", offer, now)
-    return True
+    recipient = recipient_of(uow, candidate.family)
+    if recipient:
+        email = notices.place_offered(
+            recipient,
+            uow.communes.get(),
+            candidate.child,
+            establishment,
+            unit,
+            entry.day,
+            expires,
+            now,
+        )
+        uow.outbox.add(email)
 
 
 def _event(
@@ -163,41 +222,6 @@ def _book(uow: UnitOfWork, entry: WaitingEntry, now: pendulum.DateTime, actor: A
     uow.waiting_list.update(entry)
     uow.reservations.record(_event(entry, EventKind.PROMOTED, now, actor, number))
     return number
-
-
-def _mail(
-    uow: UnitOfWork,
-    entry: WaitingEntry,
-    establishment: Establishment,
-    template: str,
-    extra: dict[str, str],
-    now: pendulum.DateTime,
-) -> None:
-    family = uow.families.get(entry.family_id)
-    if family is None:
-        return
-    account = uow.accounts.of_family(entry.family_id)
-    recipient = account.email if account is not None else family.main_guardian.email
-    child = next((c for c in family.children if c.id == entry.child_id), None)
-    unit = establishment.unit(entry.unit_code)
-    if not recipient or child is None or unit is None:
-        return
-    commune = uow.communes.get()
-    uow.outbox.add(
-        OutgoingEmail(
-            recipient,
-            template,
-            {
-                "commune": commune.name if commune else "la commune",
-                "child": child.first_name,
-                "establishment": establishment.name,
-                "unit": unit.label,
-                "day": _french_day(entry.day),
-                **extra,
-            },
-            created_at=now,
-        )
-    )
 
 
 def accept_offer(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.catalogue.opening import CalendarContext, Opening, opening_of
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar
@@ -15,6 +15,7 @@ from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.catalogue import notices
 
 __all__ = [
     "MAX_DAYS",
@@ -39,10 +40,7 @@ def establishment_calendar(
     uow: UnitOfWork, sources: CalendarSources, code: str, first: date, last: date
 ) -> EstablishmentCalendar:
     """For each date and unit of one establishment, open or closed and why."""
-    if last < first:
-        raise InvalidInput("La date de fin précède la date de début.")
-    if (last - first).days >= MAX_DAYS:
-        raise InvalidInput(f"Période trop longue : {MAX_DAYS} jours au plus.")
+    _check_period(first, last)
     with uow:
         commune = uow.communes.get()
         establishment = uow.catalogue.get().establishment(code)
@@ -60,13 +58,23 @@ def establishment_calendar(
         school_calendar=sources.shipped.overlaid_with(imported),
         public_holidays=sources.public_holidays.between(first, last),
     )
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     openings = tuple(
         opening_of(establishment, unit, day, context)
-        for day in days
+        for day in _days(first, last)
         for unit in establishment.units
     )
     return EstablishmentCalendar(establishment, first, last, openings)
+
+
+def _check_period(first: date, last: date) -> None:
+    if last < first:
+        raise InvalidInput("La date de fin précède la date de début.")
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidInput(f"Période trop longue : {MAX_DAYS} jours au plus.")
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 @frozen
@@ -86,39 +94,22 @@ def import_school_calendar(
     trail keeps, for each, the holidays before and after)."""
     if not calendar.holidays:
         raise InvalidInput("Le fichier ne contient aucune période de vacances des zones A, B ou C.")
+    report = ImportReport(_years_of(calendar))
+    years = [(zone, year) for zone, year, _ in report.years]
+    with uow:
+        in_force = shipped.overlaid_with(uow.school_calendars.imported())
+        event = notices.school_calendar_imported(years, in_force, calendar, actor, clock.now())
+        uow.school_calendars.replace_years(calendar)
+        uow.audit.record(event)
+        uow.commit()
+    return report
+
+
+def _years_of(calendar: SchoolCalendar) -> tuple[tuple[SchoolZone, str, int], ...]:
+    """Each zone and school year the calendar describes, with its number of holidays, in order."""
     counted: dict[tuple[SchoolZone, str], int] = {}
     for holiday in calendar.holidays:
         key = (holiday.zone, holiday.school_year)
         counted[key] = counted.get(key, 0) + 1
     years = sorted(counted.items(), key=lambda item: (item[0][0].value, item[0][1]))
-    report = ImportReport(tuple((zone, year, n) for (zone, year), n in years))
-    described = [f"zone {zone.value} {year}" for zone, year, _ in report.years]
-    with uow:
-        in_force = shipped.overlaid_with(uow.school_calendars.imported())
-        replaced = {
-            f"zone {zone.value} {year}": {
-                "before": _periods(in_force, zone, year),
-                "after": _periods(calendar, zone, year),
-            }
-            for zone, year, _ in report.years
-        }
-        uow.school_calendars.replace_years(calendar)
-        uow.audit.record(
-            AuditEvent(
-                at=clock.now(),
-                actor=actor,
-                action="calendar.import",
-                summary=f"Calendrier scolaire importé : {', '.join(described)}",
-                details={"years": described, "replaced": replaced},
-            )
-        )
-        uow.commit()
-    return report
-
-
-def _periods(calendar: SchoolCalendar, zone: SchoolZone, year: str) -> list[str]:
-    return [
-        f"{h.name} : du {h.first_day.isoformat()} à la reprise du {h.resume_day.isoformat()}"
-        for h in calendar.of_zone(zone)
-        if h.school_year == year
-    ]
+    return tuple((zone, year, n) for (zone, year), n in years)

@@ -6,7 +6,7 @@ from datetime import date
 
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.catalogue.checks import Problem, catalogue_problems
 from portail_core.domain.catalogue.establishments import (
     Catalogue,
@@ -19,6 +19,7 @@ from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.errors import InvalidInput
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.catalogue import notices
 from portail_core.services.communes import (
     CommuneDetails,
     SetUpResult,
@@ -93,30 +94,10 @@ def load_catalogue(
             uow.audit.record(commune_event(commune, actor, clock))
         if changes.any:
             uow.catalogue.replace(catalogue)
-            uow.audit.record(_catalogue_event(changes, actor, clock))
+            uow.audit.record(notices.catalogue_loaded(changes, actor, clock.now()))
         if report.changed_anything:
             uow.commit()
         return report
-
-
-def _catalogue_event(changes: CatalogueChanges, actor: Actor, clock: Clock) -> AuditEvent:
-    counts = f"{len(changes.added)} ajoutée(s), {len(changes.updated)} modifiée(s), " + (
-        f"{len(changes.archived)} archivée(s)"
-    )
-    return AuditEvent(
-        at=clock.now(),
-        actor=actor,
-        action="catalogue.load",
-        summary=f"Catalogue chargé : structures {counts}",
-        details={
-            "added": list(changes.added),
-            "updated": list(changes.updated),
-            "archived": list(changes.archived),
-            "schools_changed": changes.schools_changed,
-            "reordered": changes.reordered,
-            "differences": changes.differences,
-        },
-    )
 
 
 def current_catalogue(uow: UnitOfWork) -> Catalogue:

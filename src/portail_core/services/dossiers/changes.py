@@ -6,14 +6,16 @@ from datetime import date
 
 import attrs
 
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.changes import ChangeKind, ChangeRequest, ChangeStatus
-from portail_core.domain.dossiers.family import FamilyQuotient
+from portail_core.domain.dossiers.family import Family, FamilyQuotient
 from portail_core.domain.dossiers.guardians import Address
 from portail_core.domain.shared.text import clean_line
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.dossiers import notices
+from portail_core.services.dossiers.common import address_text, family_of
 
 __all__ = [
     "approve_change",
@@ -40,12 +42,8 @@ def request_address_change(
     with uow:
         family = uow.families.get(family_id)
     current = family.main_guardian.address if family else None
-    proposed["previous"] = _address_text(current)
+    proposed["previous"] = address_text(current)
     return _request(uow, family_id, ChangeKind.ADDRESS, proposed, actor, clock)
-
-
-def _address_text(address: Address | None) -> str:
-    return f"{address.street}, {address.postcode} {address.city}" if address else ""
 
 
 def request_quotient_change(
@@ -77,27 +75,17 @@ def _request(
     actor: Actor,
     clock: Clock,
 ) -> ChangeRequest:
+    """Record the family's request, unless one of the same kind is waiting already."""
     now = clock.now()
     with uow:
-        if uow.families.get(family_id) is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
-        pending = uow.changes.listing(family_id=family_id)
-        if any(change.kind is kind for change in pending):
+        family_of(uow, family_id)
+        if any(change.kind is kind for change in uow.changes.listing(family_id=family_id)):
             raise Conflict(
                 f"Un changement {kind.of_label} attend déjà la validation du guichet unique."
             )
         change = ChangeRequest(family_id, kind, proposed, now, actor.identifier)
         uow.changes.add(change)
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="change.request",
-                summary=f"Changement {kind.of_label} demandé : {change.describe()}",
-                details={"kind": kind.value, "proposed": proposed},
-                family_id=family_id,
-            )
-        )
+        uow.audit.record(notices.change_requested(change, actor, now))
         uow.commit()
         return change
 
@@ -125,55 +113,51 @@ def approve_change(
     now = clock.now()
     with uow:
         change = _pending(uow, change_id)
-        family = uow.families.get(change.family_id, for_update=True)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {change.family_id}.")
-        proposed = change.proposed
+        family = family_of(uow, change.family_id, for_update=True)
         if change.kind is ChangeKind.ADDRESS:
-            if resident is None:
-                raise InvalidInput("Précisez si la nouvelle adresse est dans la commune.")
-            guardian = family.main_guardian
-            old = guardian.address
-            if _address_text(old) != proposed.get("previous", _address_text(old)):
-                raise Conflict(
-                    "L'adresse a changé depuis la demande : refusez-la et "
-                    "demandez à la famille de la refaire."
-                )
-            family.resident = resident
-            new_address = Address.create(
-                street=proposed["street"], postcode=proposed["postcode"], city=proposed["city"]
-            )
-            family.guardians[0] = attrs.evolve(guardian, address=new_address)
-            before = _address_text(old)
+            before = _move_main_guardian(family, change.proposed, resident)
         else:
-            old_quotient = family.quotient
-            family.set_quotient(
-                FamilyQuotient.create(
-                    value=proposed["value"],
-                    source=proposed["source"],
-                    valid_from=date.fromisoformat(proposed["valid_from"]),
-                )
-            )
-            before = f"{old_quotient.value} ({old_quotient.source.value})" if old_quotient else ""
+            before = _set_quotient(family, change.proposed)
         uow.families.update(family, now)
-        change.status, change.decided_at, change.decided_by = (
-            ChangeStatus.APPROVED,
-            now,
-            actor.identifier,
-        )
+        change.status, change.decided_at = ChangeStatus.APPROVED, now
+        change.decided_by = actor.identifier
         uow.changes.update(change)
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="change.approve",
-                summary=f"Changement {change.kind.of_label} validé : {change.describe()}",
-                details={"changes": {change.kind.value: [before, change.describe()]}},
-                family_id=change.family_id,
-            )
-        )
+        uow.audit.record(notices.change_approved(change, before, actor, now))
         uow.commit()
         return change
+
+
+def _move_main_guardian(family: Family, proposed: dict[str, str], resident: bool | None) -> str:
+    """Give the main guardian the proposed address, and the family its residency (which staff
+    must give); the old address, as text. Refused if it changed since the family asked."""
+    if resident is None:
+        raise InvalidInput("Précisez si la nouvelle adresse est dans la commune.")
+    guardian = family.main_guardian
+    old = address_text(guardian.address)
+    if old != proposed.get("previous", old):
+        raise Conflict(
+            "L'adresse a changé depuis la demande : refusez-la et "
+            "demandez à la famille de la refaire."
+        )
+    family.resident = resident
+    new_address = Address.create(
+        street=proposed["street"], postcode=proposed["postcode"], city=proposed["city"]
+    )
+    family.guardians[0] = attrs.evolve(guardian, address=new_address)
+    return old
+
+
+def _set_quotient(family: Family, proposed: dict[str, str]) -> str:
+    """Give the family the proposed quotient; the old one, as text."""
+    old = family.quotient
+    family.set_quotient(
+        FamilyQuotient.create(
+            value=proposed["value"],
+            source=proposed["source"],
+            valid_from=date.fromisoformat(proposed["valid_from"]),
+        )
+    )
+    return f"{old.value} ({old.source.value})" if old else ""
 
 
 def reject_change(
@@ -189,16 +173,7 @@ def reject_change(
         change.status, change.decided_at = ChangeStatus.REJECTED, now
         change.decided_by, change.reason = actor.identifier, why
         uow.changes.update(change)
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="change.reject",
-                summary=f"Changement {change.kind.of_label} refusé : {why}",
-                details={"proposed": change.proposed},
-                family_id=change.family_id,
-            )
-        )
+        uow.audit.record(notices.change_rejected(change, actor, now))
         uow.commit()
         return change
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.dossiers.family import (
-    Family,
-)
+import pendulum
+
+from portail_core.domain.audit import Actor
+from portail_core.domain.dossiers.family import Family
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.dossiers import notices
 
 __all__ = ["create_family", "import_families"]
 
@@ -16,20 +17,10 @@ def create_family(uow: UnitOfWork, family: Family, *, actor: Actor, clock: Clock
     """Record a new family's dossier; returns its number."""
     now = clock.now()
     with uow:
-        uow.families.add(family, now)
-        assert family.id is not None  # noqa: S101  (set by add)
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="family.create",
-                summary=f"Dossier créé : famille {family.name} (n° {family.id})",
-                details={"children": len(family.children)},
-                family_id=family.id,
-            )
-        )
+        family_id = _added(uow, family, now)
+        uow.audit.record(notices.family_created(family, actor, now))
         uow.commit()
-        return family.id
+        return family_id
 
 
 def import_families(
@@ -40,18 +31,14 @@ def import_families(
     ids = []
     with uow:
         for family in families:
-            uow.families.add(family, now)
-            assert family.id is not None  # noqa: S101  (set by add)
-            ids.append(family.id)
-            uow.audit.record(
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action="family.import",
-                    summary=f"Dossier importé : famille {family.name} (n° {family.id})",
-                    details={"source": source[:200], "children": len(family.children)},
-                    family_id=family.id,
-                )
-            )
+            ids.append(_added(uow, family, now))
+            uow.audit.record(notices.family_imported(family, source, actor, now))
         uow.commit()
     return ids
+
+
+def _added(uow: UnitOfWork, family: Family, now: pendulum.DateTime) -> int:
+    """Add the family; its new number."""
+    uow.families.add(family, now)
+    assert family.id is not None  # noqa: S101  (set by add)
+    return family.id

@@ -5,12 +5,10 @@ from __future__ import annotations
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.dossiers.family import (
-    Family,
-)
-from portail_core.errors import NotFound
+from portail_core.domain.dossiers.family import Family
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
 
 __all__ = ["FamilyExport", "export_family"]
@@ -38,9 +36,7 @@ def export_family(
     health information included: the read is recorded in the audit trail (give a writable unit).
     """
     with uow:
-        family = uow.families.get(family_id)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
+        family = family_of(uow, family_id)
         account = uow.accounts.of_family(family_id)
         history = uow.audit.of_family(family_id, 10_000)
         if health_read_by is not None:

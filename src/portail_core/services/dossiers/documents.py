@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.dossiers.family import (
-    SupportingDocument,
-)
+import pendulum
+
+from portail_core.domain.audit import Actor
+from portail_core.domain.dossiers.documents import StoredDocument
+from portail_core.domain.dossiers.family import SupportingDocument
 from portail_core.errors import NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.dossiers import notices
+from portail_core.services.dossiers.common import family_of
 
 __all__ = ["add_document", "document_of_family"]
 
@@ -36,35 +39,32 @@ def add_document(
     now = clock.now()
     stored = store.save(data, filename)
     try:
-        with uow:
-            family = uow.families.get(family_id, for_update=True)
-            if family is None:
-                raise NotFound(f"Aucune famille n° {family_id}.")
-            document = SupportingDocument.create(
-                kind=kind, file_id=stored.file_id, uploaded_at=now, valid_until=valid_until
-            )
-            family.add_document(document)
-            uow.families.update(family, now)
-            uow.audit.record(
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action="document.add",
-                    summary=f"Pièce ajoutée au dossier {family.name} : {document.kind.label}",
-                    family_id=family_id,
-                    details={
-                        "kind": document.kind.value,
-                        "size": stored.size,
-                        "format": stored.format.value,
-                        "valid_until": valid_until.isoformat() if valid_until else None,
-                    },
-                )
-            )
-            uow.commit()
-            return document
+        return _record(uow, family_id, stored, kind, valid_until, actor, now)
     except BaseException:
         store.delete(stored.file_id)
         raise
+
+
+def _record(
+    uow: UnitOfWork,
+    family_id: int,
+    stored: StoredDocument,
+    kind: str,
+    valid_until: date | None,
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> SupportingDocument:
+    """Record the stored file in the family's dossier, with its audit entry."""
+    with uow:
+        family = family_of(uow, family_id, for_update=True)
+        document = SupportingDocument.create(
+            kind=kind, file_id=stored.file_id, uploaded_at=now, valid_until=valid_until
+        )
+        family.add_document(document)
+        uow.families.update(family, now)
+        uow.audit.record(notices.document_added(family, document, stored, actor, now))
+        uow.commit()
+        return document
 
 
 def document_of_family(

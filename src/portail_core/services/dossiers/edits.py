@@ -7,17 +7,20 @@ from datetime import date
 
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.dossiers.family import (
-    Family,
-    FamilyQuotient,
-)
+from portail_core.domain.audit import Actor
+from portail_core.domain.dossiers.family import Family, FamilyQuotient
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts.email_change import propose_email_change
-from portail_core.services.dossiers.contacts import _guardian_with, _text
+from portail_core.services.dossiers import notices
+from portail_core.services.dossiers.common import (
+    address_text,
+    family_of,
+    guardian_with,
+    history_text,
+)
 
 __all__ = ["DossierEdit", "edit_family"]
 
@@ -86,6 +89,9 @@ _SCHOOLING = ("school_code", "school_class")
 _FIELDS = ("name", "resident", "insurance_valid_until", *_QUOTIENT, *_CONTACT, *_SCHOOLING)
 
 
+_NOT_CHANGED = "Le dossier n'a pas été modifié."
+
+
 def edit_family(
     uow: UnitOfWork,
     family_id: int,
@@ -106,49 +112,44 @@ def edit_family(
     """
     problems = edit.problems()
     if "edit" in problems:
-        raise InvalidInput("Le dossier n'a pas été modifié.", problems)
+        raise InvalidInput(_NOT_CHANGED, problems)
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id, for_update=True)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
-        before = _editable_values(family)
+        family = family_of(uow, family_id, for_update=True)
         schools = [school.code for school in uow.catalogue.get().schools]
-        problems |= _apply_edit(family, edit, schools)
-        after = _editable_values(family)
-        changes = {key: [before.get(key, ""), new] for key, new in after.items()}
-        changes = {key: values for key, values in changes.items() if values[0] != values[1]}
-        if "guardians.1.address" in changes and edit.resident is None:
-            problems["resident"] = (
-                "La nouvelle adresse du responsable principal est-elle dans la commune ? "
-                "Précisez-le : elle décide des tarifs."
-            )
-        if problems:
-            raise InvalidInput("Le dossier n'a pas été modifié.", problems)
+        changes = _edited(family, edit, schools, problems)
         if changes:
             uow.families.update(family, now)
-            uow.audit.record(
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action="family.edit",
-                    summary=f"Dossier {family.name} modifié : "
-                    + ", ".join(_change_label(key) for key in changes),
-                    details={"changes": changes},
-                    family_id=family_id,
-                )
-            )
+            uow.audit.record(notices.family_edited(family, changes, actor, now))
             if "guardians.1.email" in changes:
+                email = family.main_guardian.email
                 propose_email_change(
-                    uow,
-                    family_id,
-                    family.main_guardian.email,
-                    public_url=public_url,
-                    actor=actor,
-                    now=now,
+                    uow, family_id, email, public_url=public_url, actor=actor, now=now
                 )
             uow.commit()
         return changes
+
+
+def _edited(
+    family: Family, edit: DossierEdit, schools: list[str], problems: dict[str, str]
+) -> dict[str, list[str]]:
+    """Apply the edit to ``family``; what changed (old -> new). InvalidInput lists every problem,
+    ``problems`` (of the edit as a whole) included."""
+    before = _editable_values(family)
+    problems = problems | _apply_edit(family, edit, schools)
+    changes = {
+        key: [before.get(key, ""), new]
+        for key, new in _editable_values(family).items()
+        if before.get(key, "") != new
+    }
+    if "guardians.1.address" in changes and edit.resident is None:
+        problems["resident"] = (
+            "La nouvelle adresse du responsable principal est-elle dans la commune ? "
+            "Précisez-le : elle décide des tarifs."
+        )
+    if problems:
+        raise InvalidInput(_NOT_CHANGED, problems)
+    return changes
 
 
 def _apply_edit(family: Family, edit: DossierEdit, schools: list[str]) -> dict[str, str]:
@@ -167,13 +168,7 @@ def _apply_edit(family: Family, edit: DossierEdit, schools: list[str]) -> dict[s
     if edit.resident is not None:
         family.resident = edit.resident
     if edit.insurance_valid_until is not None:
-        reader = InputReader()
-        family.insurance_valid_until = reader.day(
-            "insurance_valid_until",
-            edit.insurance_valid_until,
-            "La fin de validité de l'assurance s'écrit JJ/MM/AAAA (ex. : 31/08/2027).",
-        )
-        problems.update(reader.problems)
+        problems.update(_set_insurance(family, edit.insurance_valid_until))
     if edit.highest_tariff:
         family.choose_highest_tariff()
     elif len(edit.given(*_QUOTIENT)) == len(_QUOTIENT):
@@ -183,6 +178,18 @@ def _apply_edit(family: Family, edit: DossierEdit, schools: list[str]) -> dict[s
     if edit.child_id is not None:
         attempt("child.", _schooling_change(family, edit, schools))
     return problems
+
+
+def _set_insurance(family: Family, typed: date | str) -> dict[str, str]:
+    """Set the end of the family's insurance, typed 31/08/2027 or 2027-08-31; the problem if
+    it cannot be read."""
+    reader = InputReader()
+    family.insurance_valid_until = reader.day(
+        "insurance_valid_until",
+        typed,
+        "La fin de validité de l'assurance s'écrit JJ/MM/AAAA (ex. : 31/08/2027).",
+    )
+    return reader.problems
 
 
 def _quotient_of(edit: DossierEdit) -> FamilyQuotient:
@@ -199,7 +206,7 @@ def _guardian_change(family: Family, edit: DossierEdit) -> Callable[[], None]:
     index = edit.guardian - 1
 
     def change() -> None:
-        family.guardians[index] = _guardian_with(
+        family.guardians[index] = guardian_with(
             family.guardians[index],
             phones=edit.phones,
             email=edit.email,
@@ -237,19 +244,16 @@ def _editable_values(family: Family) -> dict[str, str]:
     values = {
         "name": family.name,
         "resident": str(family.resident),
-        "insurance_valid_until": _text(family.insurance_valid_until),
+        "insurance_valid_until": history_text(family.insurance_valid_until),
         "quotient": _quotient_text(family),
     }
     for number, guardian in enumerate(family.guardians, start=1):
-        address = guardian.address
-        values[f"guardians.{number}.phones"] = _text(guardian.phones)
-        values[f"guardians.{number}.email"] = _text(guardian.email)
-        values[f"guardians.{number}.address"] = (
-            f"{address.street}, {address.postcode} {address.city}" if address else ""
-        )
+        values[f"guardians.{number}.phones"] = history_text(guardian.phones)
+        values[f"guardians.{number}.email"] = history_text(guardian.email)
+        values[f"guardians.{number}.address"] = address_text(guardian.address)
     for child in family.children:
-        values[f"children.{child.id}.school_code"] = _text(child.school_code)
-        values[f"children.{child.id}.school_class"] = _text(child.school_class)
+        values[f"children.{child.id}.school_code"] = history_text(child.school_code)
+        values[f"children.{child.id}.school_class"] = history_text(child.school_class)
     return values
 
 
@@ -258,25 +262,3 @@ def _quotient_text(family: Family) -> str:
     if quotient is not None:
         return f"{quotient.value} ({quotient.source.value}, à partir du {quotient.valid_from})"
     return "tarif le plus élevé" if family.highest_tariff_chosen else ""
-
-
-_LABELS = {
-    "name": "nom du foyer",
-    "resident": "habitant de la commune",
-    "insurance_valid_until": "assurance",
-    "quotient": "quotient familial",
-    "phones": "téléphones",
-    "email": "e-mail",
-    "address": "adresse",
-    "school_code": "école",
-    "school_class": "classe",
-}
-
-
-def _change_label(key: str) -> str:
-    """« quotient familial », « responsable n° 1 : adresse », « enfant n° 4 : classe »."""
-    parts = key.split(".")
-    if len(parts) == 1:
-        return _LABELS[key]
-    who = "responsable" if parts[0] == "guardians" else "enfant"
-    return f"{who} n° {parts[1]} : {_LABELS[parts[2]]}"

@@ -7,12 +7,10 @@ from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.dossiers.completeness import Completeness, SchoolYear, completeness
-from portail_core.domain.dossiers.family import (
-    Family,
-)
-from portail_core.errors import NotFound
+from portail_core.domain.dossiers.family import Family
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
 
 __all__ = ["FamilySummary", "family_dossier", "family_history", "list_families"]
@@ -39,9 +37,7 @@ def family_dossier(
     the read is recorded in the audit trail (give a writable unit then).
     """
     with uow:
-        family = uow.families.get(family_id)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
+        family = family_of(uow, family_id)
         regulations = uow.catalogue.get().regulations()
         account = uow.accounts.of_family(family_id)
         if health_read_by is not None:
@@ -76,6 +72,5 @@ def list_families(
 def family_history(uow: UnitOfWork, family_id: int, limit: int = 200) -> list[AuditEvent]:
     """Who changed what in the family's dossier and account, most recent first."""
     with uow:
-        if uow.families.get(family_id) is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
+        family_of(uow, family_id)
         return uow.audit.of_family(family_id, limit)

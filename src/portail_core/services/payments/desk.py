@@ -14,11 +14,9 @@ from datetime import date, timedelta
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.billing.invoice import DocumentKind, Invoice
-from portail_core.domain.bookings.planning import french_moment
 from portail_core.domain.dossiers.family import Family
-from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.payments.payment import (
     DESK_MODES,
     MAX_DESK_PAYMENT,
@@ -38,6 +36,7 @@ from portail_core.services.billing.invoices import (
     InvoiceView,
     account_from,
 )
+from portail_core.services.payments import notices
 
 __all__ = [
     "PaymentLine",
@@ -86,7 +85,23 @@ class _DeskInput:
 def _read(
     amount: str, mode: str, reference: str, received_on: date | None, today: date
 ) -> _DeskInput:
+    """What the desk typed, checked: every mistake reported at once, in French."""
     reader = InputReader()
+    money = _read_amount(reader, amount)
+    chosen = _read_mode(reader, mode)
+    ref = reader.line(
+        "reference",
+        reference,
+        f"La référence est obligatoire ({MAX_REFERENCE} caractères au plus : n° de chèque, "
+        "de quittance, de virement...).",
+        max_length=MAX_REFERENCE,
+    )
+    day = _read_day(reader, received_on, today)
+    reader.raise_if_any("Le règlement n'a pas été enregistré.")
+    return _DeskInput(money, chosen, ref, day)
+
+
+def _read_amount(reader: InputReader, amount: str) -> Money:
     money = Money.zero()
     try:
         money = Money.from_euros(amount.strip())
@@ -97,24 +112,24 @@ def _read(
             reader.refuse("amount", "Le montant doit être positif (ex. : 12,50).")
         elif money > MAX_DESK_PAYMENT:
             reader.refuse("amount", f"Un règlement ne dépasse pas {MAX_DESK_PAYMENT.format_fr()}.")
+    return money
+
+
+def _read_mode(reader: InputReader, mode: str) -> PaymentMode:
     labels = ", ".join(m.value for m in DESK_MODES)
     chosen = reader.choice("mode", mode, PaymentMode, f"Mode de règlement au guichet : {labels}.")
     if chosen not in DESK_MODES:
         reader.refuse("mode", f"Mode de règlement au guichet : {labels}.")
-    ref = reader.line(
-        "reference",
-        reference,
-        f"La référence est obligatoire ({MAX_REFERENCE} caractères au plus : n° de chèque, "
-        "de quittance, de virement...).",
-        max_length=MAX_REFERENCE,
-    )
+    return chosen
+
+
+def _read_day(reader: InputReader, received_on: date | None, today: date) -> date:
     day = received_on or today
     if day > today:
         reader.refuse("received_on", "La date de réception ne peut pas être dans le futur.")
     elif day < today - MAX_AGE:
         reader.refuse("received_on", "La date de réception remonte à plus d'un an.")
-    reader.raise_if_any("Le règlement n'a pas été enregistré.")
-    return _DeskInput(money, chosen, ref, day)
+    return day
 
 
 def _payable(uow: UnitOfWork, number: str) -> tuple[Invoice, InvoiceView]:
@@ -164,23 +179,11 @@ def record_payment(
         invoice, view = _payable(uow, invoice_number)
         to_invoice, left = allocate(given.amount, view.balance)
         now = clock.now()
-        parts = [(to_invoice, invoice.number), (left, None)]
-        for part, number in parts:
+        for part, number in ((to_invoice, invoice.number), (left, None)):
             if not part.is_zero:
-                uow.payments.add(
-                    Payment(
-                        invoice.family_id,
-                        part,
-                        given.mode,
-                        given.reference,
-                        given.received_on,
-                        now,
-                        actor.identifier,
-                        number,
-                    )
-                )
+                uow.payments.add(_payment(invoice, part, given, number, actor, now))
         receipt = _receipt(uow, invoice, given, to_invoice, left)
-        _audit(uow, receipt, actor, now, "payment.record")
+        _acknowledge(uow, receipt, "payment.record", actor, now)
         uow.commit()
     return receipt
 
@@ -192,37 +195,50 @@ def use_credit(
     its balance; recorded as mode "avoir"."""
     with uow:
         invoice, view = _payable(uow, invoice_number)
-        if view.balance.is_zero:
-            raise RuleViolation(f"La facture {invoice.number} est déjà réglée.")
-        credit = _account(uow, invoice.family_id).credit
-        if credit.cents <= 0:
-            raise RuleViolation(
-                f"La famille n'a pas d'avoir à utiliser pour la facture {invoice.number}."
-            )
-        used = min(credit, view.balance)
+        used = _credit_to_use(uow, invoice, view)
         now, today = clock.now(), clock.today()
         day = date(today.year, today.month, today.day)
-        for part, number, reference in (
-            (used, invoice.number, "avoir de la famille"),
-            (-used, None, f"utilisé pour {invoice.number}"),
-        ):
-            uow.payments.add(
-                Payment(
-                    invoice.family_id,
-                    part,
-                    PaymentMode.CREDIT,
-                    reference,
-                    day,
-                    now,
-                    actor.identifier,
-                    number,
-                )
-            )
         given = _DeskInput(used, PaymentMode.CREDIT, "avoir de la famille", day)
+        uow.payments.add(_payment(invoice, used, given, invoice.number, actor, now))
+        taken = _DeskInput(-used, PaymentMode.CREDIT, f"utilisé pour {invoice.number}", day)
+        uow.payments.add(_payment(invoice, -used, taken, None, actor, now))
         receipt = _receipt(uow, invoice, given, used, Money.zero())
-        _audit(uow, receipt, actor, now, "payment.use_credit")
+        _acknowledge(uow, receipt, "payment.use_credit", actor, now)
         uow.commit()
     return receipt
+
+
+def _credit_to_use(uow: UnitOfWork, invoice: Invoice, view: InvoiceView) -> Money:
+    """What the family's credit pays of the invoice: all of its balance, or all the credit."""
+    if view.balance.is_zero:
+        raise RuleViolation(f"La facture {invoice.number} est déjà réglée.")
+    credit = _account(uow, invoice.family_id).credit
+    if credit.cents <= 0:
+        raise RuleViolation(
+            f"La famille n'a pas d'avoir à utiliser pour la facture {invoice.number}."
+        )
+    return min(credit, view.balance)
+
+
+def _payment(
+    invoice: Invoice,
+    part: Money,
+    given: _DeskInput,
+    number: str | None,
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> Payment:
+    """``part`` of the money ``given``, on invoice ``number`` (None: the family's credit)."""
+    return Payment(
+        invoice.family_id,
+        part,
+        given.mode,
+        given.reference,
+        given.received_on,
+        now,
+        actor.identifier,
+        number,
+    )
 
 
 def list_payments(
@@ -238,26 +254,38 @@ def list_payments(
         raise InvalidInput("La date de début est après la date de fin.")
     with uow:
         if family_id is not None:
-            family = uow.families.get(family_id)
-            if family is None:
-                raise NotFound(f"Aucune famille n° {family_id}.")
-            found = [
-                p
-                for p in uow.payments.of_family(family_id)
-                if (first is None or p.received_on >= first)
-                and (last is None or p.received_on <= last)
-            ]
-            names = {family_id: family.name}
+            found, names = _family_payments(uow, family_id, first, last)
         else:
-            if first is None or last is None:
-                raise InvalidInput("Donnez la période (début et fin) ou la famille.")
-            found = uow.payments.listing(first, last)
-            names = {}
-            for fid in sorted({p.family_id for p in found}):
-                known = uow.families.get(fid)
-                names[fid] = known.name if known else f"famille n° {fid}"
+            found, names = _payments_between(uow, first, last)
     ordered = sorted(found, key=lambda p: (p.received_on, p.id or 0))
     return [PaymentLine(p, names[p.family_id]) for p in ordered]
+
+
+def _family_payments(
+    uow: UnitOfWork, family_id: int, first: date | None, last: date | None
+) -> tuple[list[Payment], dict[int, str]]:
+    family = uow.families.get(family_id)
+    if family is None:
+        raise NotFound(f"Aucune famille n° {family_id}.")
+    found = [
+        p
+        for p in uow.payments.of_family(family_id)
+        if (first is None or p.received_on >= first) and (last is None or p.received_on <= last)
+    ]
+    return found, {family_id: family.name}
+
+
+def _payments_between(
+    uow: UnitOfWork, first: date | None, last: date | None
+) -> tuple[list[Payment], dict[int, str]]:
+    if first is None or last is None:
+        raise InvalidInput("Donnez la période (début et fin) ou la famille.")
+    found = uow.payments.listing(first, last)
+    names = {}
+    for fid in sorted({p.family_id for p in found}):
+        known = uow.families.get(fid)
+        names[fid] = known.name if known else f"famille n° {fid}"
+    return found, names
 
 
 def _receipt(
@@ -289,71 +317,12 @@ def _recipient(uow: UnitOfWork, family: Family | None, family_id: int) -> str | 
     return family.main_guardian.email if family else None
 
 
-def _french_day(day: date) -> str:
-    return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY", locale="fr")
-
-
-def _audit(
-    uow: UnitOfWork, receipt: PaymentReceipt, actor: Actor, now: pendulum.DateTime, action: str
+def _acknowledge(
+    uow: UnitOfWork, receipt: PaymentReceipt, action: str, actor: Actor, now: pendulum.DateTime
 ) -> None:
-    what = (
-        f"Avoir de {receipt.amount.format_fr()} utilisé"
-        if receipt.mode is PaymentMode.CREDIT
-        else f"Règlement de {receipt.amount.format_fr()} ({receipt.mode.label}, "
-        f"réf. {receipt.reference})"
-    )
-    summary = f"{what} pour la facture {receipt.invoice_number}"
-    if not receipt.credit.is_zero:
-        summary += f" ; {receipt.credit.format_fr()} en avoir"
-    uow.audit.record(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            action=action,
-            summary=summary,
-            details={
-                "invoice": receipt.invoice_number,
-                "amount_cents": receipt.amount.cents,
-                "mode": receipt.mode.value,
-                "reference": receipt.reference,
-                "received_on": receipt.received_on.isoformat(),
-                "allocated_cents": receipt.allocated.cents,
-                "credit_cents": receipt.credit.cents,
-                "receipt_to": receipt.emailed_to or "",
-            },
-            family_id=receipt.family_id,
-        )
-    )
+    """The payment audited and, when the family has an address, its receipt e-mailed."""
+    uow.audit.record(notices.payment_recorded(receipt, action, actor=actor, now=now))
     if receipt.emailed_to:
-        _send_receipt(uow, receipt, now)
-
-
-def _send_receipt(uow: UnitOfWork, receipt: PaymentReceipt, now: pendulum.DateTime) -> None:
-    assert receipt.emailed_to is not None  # noqa: S101  (checked by the caller)
-    commune = uow.communes.get()
-    uow.outbox.add(
-        OutgoingEmail(
-            receipt.emailed_to,
-            "payment_receipt",
-            {
-                "commune": commune.name if commune else "la commune",
-                "family": receipt.family_name,
-                "invoice": receipt.invoice_number,
-                "amount": receipt.amount.format_fr(),
-                "mode": receipt.mode.label,
-                "from_credit": "oui" if receipt.mode is PaymentMode.CREDIT else "",
-                "reference": receipt.reference,
-                "received_on": _french_day(receipt.received_on),
-                "recorded_at": french_moment(now),
-                "allocated": receipt.allocated.format_fr(),
-                "credit": "" if receipt.credit.is_zero else receipt.credit.format_fr(),
-                "invoice_balance": (
-                    "" if receipt.invoice_balance.is_zero else receipt.invoice_balance.format_fr()
-                ),
-                "family_credit": (
-                    "" if receipt.family_credit.cents <= 0 else receipt.family_credit.format_fr()
-                ),
-            },
-            created_at=now,
-        )
-    )
+        commune = uow.communes.get()
+        commune_name = commune.name if commune else "la commune"
+        uow.outbox.add(notices.payment_receipt(receipt, receipt.emailed_to, commune_name, now))

@@ -17,30 +17,25 @@ from datetime import date
 import pendulum
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent
+from portail_core.domain.audit import Actor
 from portail_core.domain.billing.invoice import DocumentKind, Invoice
 from portail_core.domain.dossiers.family import Family
-from portail_core.domain.payments.direct_debit import (
-    Creditor,
-    Debit,
-    DebitBatch,
-    month_label,
-)
+from portail_core.domain.payments.direct_debit import Creditor, Debit, DebitBatch
 from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.french_dates import month_fr, numeric_day_fr
 from portail_core.errors import InvalidInput, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.payments import DebitFileWriter
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import InvoiceStatus, InvoiceView, account_from
 from portail_core.services.billing.run import month_bounds
+from portail_core.services.payments import notices
+from portail_core.services.payments.notices import AGAIN
 
 __all__ = ["AGAIN", "DebitExport", "Save", "export_direct_debits", "message_id"]
 
 
 Save = Callable[[bytes], None]
-
-
-AGAIN = " (fichier refait à l'identique)"
 
 
 def message_id(month: str) -> str:
@@ -76,6 +71,35 @@ def export_direct_debits(
     month = month.strip()
     now, today = clock.now(), clock.today()
     with uow:
+        ledger = _MonthLedger.read(uow, month)
+        debits = ledger.debits(collection_date, date(today.year, today.month, today.day))
+        batch = DebitBatch(message_id(month), now, creditor, tuple(debits))
+        xml = writer.write(batch)
+        if not ledger.exported:
+            _record(uow, batch, actor, now)
+        left_out = _left_out(ledger.views, ledger.families, {d.invoice_number for d in debits})
+        uow.audit.record(
+            notices.debits_exported(month, batch, again=ledger.exported, actor=actor, now=now)
+        )
+        save(xml)
+        uow.commit()
+    return DebitExport(batch, xml, ledger.exported, left_out)
+
+
+@frozen
+class _MonthLedger:
+    """The month's invoices with their status, their families, and the direct debits already
+    recorded for them (by a first export of the month)."""
+
+    month: str
+    documents: list[Invoice]
+    families: dict[int, Family | None]
+    views: list[InvoiceView]
+    debited: list[Payment]
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, month: str) -> _MonthLedger:
+        """Read under the lock of the month's families, so that no payment slips in."""
         documents = uow.invoices.of_month(month)
         by_family: dict[int, list[Invoice]] = defaultdict(list)
         for document in documents:
@@ -96,42 +120,21 @@ def export_direct_debits(
             for p in payments[fid]
             if p.mode is PaymentMode.DIRECT_DEBIT
         ]
-        day = date(today.year, today.month, today.day)
-        if debited:
-            debits = _again(debited, documents, families, collection_date, month)
-        else:
-            debits = _new(views, families, collection_date, day, month)
-        batch = DebitBatch(message_id(month), now, creditor, tuple(debits))
-        xml = writer.write(batch)
-        again = bool(debited)
-        if not again:
-            _record(uow, batch, actor, now)
-        left_out = _left_out(views, families, {d.invoice_number for d in debits})
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="directdebit.export",
-                summary=(
-                    f"Prélèvements de {month}{AGAIN if again else ''} : "
-                    f"{len(debits)} facture(s), {batch.control_sum.format_fr()}"
-                ),
-                details={
-                    "month": month,
-                    "message_id": batch.message_id,
-                    "debits": len(debits),
-                    "total_cents": batch.control_sum.cents,
-                    "again": again,
-                },
-            )
-        )
-        save(xml)
-        uow.commit()
-    return DebitExport(batch, xml, again, left_out)
+        return cls(month, documents, families, views, debited)
+
+    @property
+    def exported(self) -> bool:
+        return bool(self.debited)
+
+    def debits(self, collection_date: date | None, today: date) -> list[Debit]:
+        """The debits of the file: those of the first export again, or new ones."""
+        if self.exported:
+            return _again(self.debited, self.documents, self.families, collection_date, self.month)
+        return _new(self.views, self.families, collection_date, today, self.month)
 
 
 def _description(invoice_number: str, month: str) -> str:
-    return f"Facture {invoice_number} {month_label(month)}"
+    return f"Facture {invoice_number} {month_fr(month)}"
 
 
 def _new(
@@ -141,6 +144,7 @@ def _new(
     today: date,
     month: str,
 ) -> list[Debit]:
+    """A debit for each payable invoice of a family with an active mandate, on a future date."""
     problems: list[str] = []
     debits: list[Debit] = []
     for view in views:
@@ -153,24 +157,39 @@ def _new(
             or not _payable(view)
         ):
             continue
-        on = collection_date or invoice.direct_debit_on
-        if on is None:
-            problems.append(f"{invoice.number} : aucune date de prélèvement prévue")
-            continue
-        if on <= today:
-            problems.append(f"{invoice.number} : date de prélèvement passée ({on:%d/%m/%Y})")
-            continue
-        debits.append(
-            Debit(
-                invoice.number,
-                invoice.family_id,
-                family.name,
-                view.balance,
-                on,
-                family.mandate,
-                _description(invoice.number, month),
+        on = _collected_on(invoice, collection_date, today, problems)
+        if on is not None:
+            debits.append(
+                Debit(
+                    invoice.number,
+                    invoice.family_id,
+                    family.name,
+                    view.balance,
+                    on,
+                    family.mandate,
+                    _description(invoice.number, month),
+                )
             )
-        )
+    _refuse_new(problems, debits, month)
+    return _in_order(debits)
+
+
+def _collected_on(
+    invoice: Invoice, collection_date: date | None, today: date, problems: list[str]
+) -> date | None:
+    """The day to debit ``invoice``: the one given, or the one the billing run planned; None
+    when there is none or it is past, with the reason added to ``problems``."""
+    on = collection_date or invoice.direct_debit_on
+    if on is None:
+        problems.append(f"{invoice.number} : aucune date de prélèvement prévue")
+        return None
+    if on <= today:
+        problems.append(f"{invoice.number} : date de prélèvement passée ({numeric_day_fr(on)})")
+        return None
+    return on
+
+
+def _refuse_new(problems: list[str], debits: list[Debit], month: str) -> None:
     if problems:
         raise RuleViolation(
             "Export impossible, rien n'a été écrit (donnez --collection-date, une date à "
@@ -181,7 +200,6 @@ def _new(
             f"Aucune facture à prélever pour {month} : pas de facture à payer d'une famille "
             "ayant un mandat de prélèvement actif."
         )
-    return sorted(debits, key=lambda d: (d.collection_date, d.invoice_number))
 
 
 def _again(
@@ -203,17 +221,13 @@ def _again(
         if mandate is None or mandate.rum != rum or number not in numbers:
             problems.append(f"{number} : le mandat {rum} n'est plus celui du dossier")
             continue
-        if collection_date is not None and collection_date != payment.received_on:
-            raise InvalidInput(
-                f"Le mois {month} a déjà été exporté, avec la date de prélèvement du "
-                f"{payment.received_on:%d/%m/%Y} : le fichier est refait à l'identique, "
-                "sans --collection-date."
-            )
+        _refuse_another_date(payment, collection_date, month)
+        name = family.name if family else ""
         debits.append(
             Debit(
                 number,
                 payment.family_id,
-                family.name if family else "",
+                name,
                 payment.amount,
                 payment.received_on,
                 mandate,
@@ -225,6 +239,20 @@ def _again(
             f"Le mois {month} a déjà été exporté, mais le fichier ne peut pas être refait : "
             + " ; ".join(problems[:20])
         )
+    return _in_order(debits)
+
+
+def _refuse_another_date(payment: Payment, collection_date: date | None, month: str) -> None:
+    """A file made again collects on the dates of the first: they cannot change."""
+    if collection_date is not None and collection_date != payment.received_on:
+        raise InvalidInput(
+            f"Le mois {month} a déjà été exporté, avec la date de prélèvement du "
+            f"{numeric_day_fr(payment.received_on)} : le fichier est refait à l'identique, "
+            "sans --collection-date."
+        )
+
+
+def _in_order(debits: list[Debit]) -> list[Debit]:
     return sorted(debits, key=lambda d: (d.collection_date, d.invoice_number))
 
 
@@ -237,6 +265,7 @@ def _payable(view: InvoiceView) -> bool:
 
 
 def _record(uow: UnitOfWork, batch: DebitBatch, actor: Actor, now: pendulum.DateTime) -> None:
+    """Each debit of the file a payment of its invoice, audited."""
     for debit in batch.debits:
         uow.payments.add(
             Payment(
@@ -250,27 +279,7 @@ def _record(uow: UnitOfWork, batch: DebitBatch, actor: Actor, now: pendulum.Date
                 debit.invoice_number,
             )
         )
-        uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="payment.direct_debit",
-                summary=(
-                    f"Facture {debit.invoice_number} prélevée : {debit.amount.format_fr()} le "
-                    f"{debit.collection_date:%d/%m/%Y} (mandat {debit.mandate.rum}, IBAN "
-                    f"{debit.mandate.masked_iban})"
-                ),
-                details={
-                    "invoice": debit.invoice_number,
-                    "amount_cents": debit.amount.cents,
-                    "collection_date": debit.collection_date.isoformat(),
-                    "rum": debit.mandate.rum,
-                    "iban": debit.mandate.masked_iban,
-                    "message_id": batch.message_id,
-                },
-                family_id=debit.family_id,
-            )
-        )
+        uow.audit.record(notices.debit_recorded(debit, batch.message_id, actor=actor, now=now))
 
 
 def _left_out(

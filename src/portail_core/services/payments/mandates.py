@@ -6,16 +6,13 @@ from datetime import date
 
 from attrs import frozen
 
-from portail_core.domain.audit import Actor, AuditEvent
-from portail_core.domain.payments.direct_debit import (
-    RUM_PREFIX,
-    SepaMandate,
-    default_rum,
-    masked_iban,
-)
+from portail_core.domain.audit import Actor
+from portail_core.domain.dossiers.family import Family
+from portail_core.domain.payments.direct_debit import RUM_PREFIX, SepaMandate, default_rum
 from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.payments import notices
 
 __all__ = ["MandateLine", "list_mandates", "revoke_mandate", "sign_mandate"]
 
@@ -43,23 +40,9 @@ def sign_mandate(
     checked by the adapters (``adapters.direct_debit.check_iban``)."""
     now, today = clock.now(), clock.today()
     with uow:
-        family = uow.families.get(family_id, for_update=True)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
+        family = _family(uow, family_id)
         previous = family.mandate
-        own = {previous.rum} if previous is not None else set()
-        given = (rum or "").strip()
-        if given and given not in own:
-            if given.upper().startswith(RUM_PREFIX):
-                raise InvalidInput(
-                    f"Les RUM commençant par {RUM_PREFIX} sont attribuées par le portail : "
-                    "laissez --rum vide, ou donnez la RUM que la famille a déjà.",
-                    {"rum": f"RUM réservée au portail ({RUM_PREFIX}...)."},
-                )
-            if any(f.mandate and f.mandate.rum == given for f in uow.families.listing()):
-                raise Conflict(f"La RUM {given} est déjà celle du mandat d'une autre famille.")
-        # an attributed RUM names the family: no other family can hold it
-        wanted = given or default_rum(family_id, signed_on, own)
+        wanted = _rum(uow, family_id, previous, (rum or "").strip(), signed_on)
         mandate = SepaMandate.create(
             holder=holder,
             iban=iban,
@@ -68,26 +51,11 @@ def sign_mandate(
             bic=bic,
             today=date(today.year, today.month, today.day),
         )
-        if previous is not None and previous.rum == mandate.rum and previous.iban != mandate.iban:
-            raise RuleViolation(
-                "Un nouveau compte bancaire demande un nouveau mandat : une nouvelle signature "
-                "et une nouvelle RUM (laissez --rum vide pour qu'elle soit attribuée)."
-            )
+        _refuse_new_account_under_old_rum(previous, mandate)
         family.sign_mandate(mandate)
         uow.families.update(family, now)
         uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="family.mandate",
-                summary=(
-                    f"Mandat de prélèvement SEPA enregistré pour {family.name} : RUM "
-                    f"{mandate.rum}, IBAN {mandate.masked_iban}, signé le "
-                    f"{mandate.signed_on:%d/%m/%Y}"
-                ),
-                details={"changes": _changes(previous, mandate)},
-                family_id=family_id,
-            )
+            notices.mandate_signed(family_id, family.name, mandate, previous, actor=actor, now=now)
         )
         uow.commit()
     return mandate
@@ -97,9 +65,7 @@ def revoke_mandate(uow: UnitOfWork, clock: Clock, family_id: int, *, actor: Acto
     """The family stops paying by direct debit: its next invoices are paid otherwise."""
     now = clock.now()
     with uow:
-        family = uow.families.get(family_id, for_update=True)
-        if family is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
+        family = _family(uow, family_id)
         previous = family.mandate
         if previous is None or not previous.active:
             raise Conflict(f"La famille {family.name} n'a pas de mandat de prélèvement actif.")
@@ -107,17 +73,48 @@ def revoke_mandate(uow: UnitOfWork, clock: Clock, family_id: int, *, actor: Acto
         assert family.mandate is not None  # noqa: S101  (revoked, still there)
         uow.families.update(family, now)
         uow.audit.record(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="family.mandate_revoke",
-                summary=f"Mandat de prélèvement {previous.rum} révoqué pour {family.name}",
-                details={"changes": _changes(previous, family.mandate)},
-                family_id=family_id,
+            notices.mandate_revoked(
+                family_id, family.name, previous, family.mandate, actor=actor, now=now
             )
         )
         uow.commit()
         return family.mandate
+
+
+def _family(uow: UnitOfWork, family_id: int) -> Family:
+    """The family, locked for the change of its mandate."""
+    family = uow.families.get(family_id, for_update=True)
+    if family is None:
+        raise NotFound(f"Aucune famille n° {family_id}.")
+    return family
+
+
+def _rum(
+    uow: UnitOfWork, family_id: int, previous: SepaMandate | None, given: str, signed_on: date
+) -> str:
+    """The RUM given at the desk (the family's own, or one that is neither reserved to the
+    portal nor another family's), else one the portal attributes: an attributed RUM names
+    the family, so that no other family can hold it."""
+    own = {previous.rum} if previous is not None else set()
+    if given and given not in own:
+        if given.upper().startswith(RUM_PREFIX):
+            raise InvalidInput(
+                f"Les RUM commençant par {RUM_PREFIX} sont attribuées par le portail : "
+                "laissez --rum vide, ou donnez la RUM que la famille a déjà.",
+                {"rum": f"RUM réservée au portail ({RUM_PREFIX}...)."},
+            )
+        if any(f.mandate and f.mandate.rum == given for f in uow.families.listing()):
+            raise Conflict(f"La RUM {given} est déjà celle du mandat d'une autre famille.")
+    return given or default_rum(family_id, signed_on, own)
+
+
+def _refuse_new_account_under_old_rum(previous: SepaMandate | None, mandate: SepaMandate) -> None:
+    """A new bank account needs a new signature, hence a new RUM."""
+    if previous is not None and previous.rum == mandate.rum and previous.iban != mandate.iban:
+        raise RuleViolation(
+            "Un nouveau compte bancaire demande un nouveau mandat : une nouvelle signature "
+            "et une nouvelle RUM (laissez --rum vide pour qu'elle soit attribuée)."
+        )
 
 
 def list_mandates(uow: UnitOfWork, *, active_only: bool = False) -> list[MandateLine]:
@@ -128,19 +125,3 @@ def list_mandates(uow: UnitOfWork, *, active_only: bool = False) -> list[Mandate
         for f in families
         if f.mandate is not None and (f.mandate.active or not active_only)
     ]
-
-
-def _changes(old: SepaMandate | None, new: SepaMandate) -> dict[str, list[object]]:
-    """old -> new for each field that changed, the IBANs masked."""
-    changes: dict[str, list[object]] = {}
-    for name in ("holder", "iban", "bic", "rum", "signed_on", "active"):
-        before = getattr(old, name) if old is not None else None
-        after = getattr(new, name)
-        if before == after:
-            continue
-        if name == "iban":
-            before, after = (masked_iban(before) if before else None), masked_iban(after)
-        elif name == "signed_on":
-            before, after = (before.isoformat() if before else None), after.isoformat()
-        changes[f"mandate.{name}"] = [before, after]
-    return changes

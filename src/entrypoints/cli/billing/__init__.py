@@ -1,0 +1,1 @@
+"""The billing's command groups: ``portail billing`` (the month's run) and ``invoices``."""

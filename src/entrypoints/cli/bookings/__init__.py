@@ -1,0 +1,1 @@
+"""The bookings' command groups: ``portail reservations``, ``waitlist``, ``occupancy``."""

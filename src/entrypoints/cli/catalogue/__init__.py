@@ -1,0 +1,1 @@
+"""The catalogue's command groups: ``portail catalogue`` (the commune file) and ``calendar``."""

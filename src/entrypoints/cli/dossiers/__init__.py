@@ -1,0 +1,1 @@
+"""The dossiers' command groups: ``portail family``, ``changes``, ``document``."""

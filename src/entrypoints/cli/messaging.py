@@ -1,0 +1,93 @@
+"""``portail outbox``: the e-mails waiting to be sent, and sending them."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import click
+
+from entrypoints.bootstrap import Services
+from entrypoints.cli.feedback import pass_services, require_current_schema
+from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from portail_core.domain.shared.instants import as_paris
+
+__all__ = ["group"]
+
+
+@click.group("outbox")
+def group() -> None:
+    """Courriels en attente d'envoi (boîte d'envoi transactionnelle)."""
+
+
+@group.command("send")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    metavar="N",
+    type=click.IntRange(1, 10_000),
+    help="Courriels envoyés au plus par passage.",
+)
+@click.option("--watch", is_flag=True, help="Recommence toutes les --every secondes (Ctrl+C).")
+@click.option("--every", default=10, show_default=True, metavar="N", type=click.IntRange(1, 3600))
+@pass_services
+def send_command(services: Services, limit: int, watch: bool, every: int) -> None:
+    """Envoie les courriels dus (SMTP de PORTAIL_SMTP_URL ; sans lui, les affiche dans le journal).
+
+    Un échec est réessayé plus tard (1, 2, 4... minutes) ; un courriel n'est envoyé qu'une fois.
+    """
+    require_current_schema(services)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    while True:
+        report = services.portail.messaging.dispatch(limit=limit)
+        if report.sent or report.retrying or report.failed or not watch:
+            click.echo(
+                f"{report.sent} envoyé(s), {report.retrying} à réessayer, "
+                f"{report.failed} en échec définitif."
+            )
+        if not watch:
+            return
+        time.sleep(every)
+
+
+@group.command("list")
+@click.option("--limit", default=50, show_default=True, metavar="N", type=click.IntRange(1, 10_000))
+@FORMAT_OPTION
+@pass_services
+def list_command(services: Services, limit: int, output_format: str) -> None:
+    """Liste les derniers courriels de la boîte d'envoi et leur état."""
+    require_current_schema(services)
+    messages = services.portail.messaging.listing(limit)
+    if output_format == "json":
+        echo_json(
+            [
+                {
+                    "id": m.id,
+                    "to": m.to,
+                    "template": m.template,
+                    "status": m.status.value,
+                    "attempts": m.attempts,
+                    "created_at": m.created_at.isoformat(),
+                    "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                    "last_error": m.last_error,
+                }
+                for m in messages
+            ]
+        )
+        return
+    rows = [
+        (
+            m.id,
+            as_paris(m.created_at).format("YYYY-MM-DD HH:mm"),
+            m.to,
+            m.template,
+            m.status.value,
+            m.attempts,
+            m.last_error,
+        )
+        for m in messages
+    ]
+    echo_rows(
+        ("n°", "créé (Paris)", "à", "modèle", "état", "essais", "erreur"), rows, output_format
+    )

@@ -1,0 +1,1 @@
+"""The payments' command groups: ``portail payments`` (at the desk) and ``directdebit``."""

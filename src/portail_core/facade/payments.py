@@ -1,0 +1,135 @@
+"""The payments' use cases, ports bound."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from attrs import frozen
+
+from portail_core.domain.audit import Actor
+from portail_core.domain.payments.direct_debit import Creditor, SepaMandate
+from portail_core.facade.ports import Ports
+from portail_core.services.payments.desk import (
+    PaymentLine,
+    PaymentReceipt,
+    list_payments,
+    record_payment,
+    use_credit,
+)
+from portail_core.services.payments.direct_debit import DebitExport, Save, export_direct_debits
+from portail_core.services.payments.mandates import (
+    MandateLine,
+    list_mandates,
+    revoke_mandate,
+    sign_mandate,
+)
+
+__all__ = ["PaymentUseCases"]
+
+
+@frozen
+class PaymentUseCases:
+    """Payments at the desk and the family's credit; SEPA direct debit (``portail.payments``)."""
+
+    _ports: Ports
+
+    def record(
+        self,
+        *,
+        invoice_number: str,
+        amount: str,
+        mode: str,
+        reference: str,
+        actor: Actor,
+        received_on: date | None = None,
+    ) -> PaymentReceipt:
+        """A payment received at the desk (cheque, cash, CESU...), with its receipt e-mailed."""
+        return record_payment(
+            self._ports.uow(),
+            self._ports.clock,
+            invoice_number=invoice_number,
+            amount=amount,
+            mode=mode,
+            reference=reference,
+            actor=actor,
+            received_on=received_on,
+        )
+
+    def use_credit(self, *, invoice_number: str, actor: Actor) -> PaymentReceipt:
+        """Pay an invoice with the family's credit."""
+        return use_credit(
+            self._ports.uow(), self._ports.clock, invoice_number=invoice_number, actor=actor
+        )
+
+    def listing(
+        self,
+        *,
+        family_id: int | None = None,
+        first: date | None = None,
+        last: date | None = None,
+    ) -> list[PaymentLine]:
+        return list_payments(
+            self._ports.uow(read_only=True), family_id=family_id, first=first, last=last
+        )
+
+    def sign_mandate(
+        self,
+        family_id: int,
+        *,
+        holder: str,
+        iban: str,
+        signed_on: date,
+        actor: Actor,
+        bic: str | None = None,
+        rum: str | None = None,
+    ) -> SepaMandate:
+        """Record a family's SEPA mandate; the IBAN's check digits and the BIC are checked
+        first (the BIC is found from the IBAN when not given)."""
+        account = self._ports.bank_details.account(iban, bic)
+        return sign_mandate(
+            self._ports.uow(),
+            self._ports.clock,
+            family_id,
+            holder=holder,
+            iban=account.iban,
+            bic=account.bic,
+            rum=rum,
+            signed_on=signed_on,
+            actor=actor,
+        )
+
+    def revoke_mandate(self, family_id: int, *, actor: Actor) -> SepaMandate:
+        return revoke_mandate(self._ports.uow(), self._ports.clock, family_id, actor=actor)
+
+    def mandates(self, *, active_only: bool = False) -> list[MandateLine]:
+        return list_mandates(self._ports.uow(read_only=True), active_only=active_only)
+
+    def creditor(
+        self, *, name: str | None, identifier: str | None, iban: str | None, bic: str | None
+    ) -> Creditor:
+        """The town as a SEPA creditor, every setting checked, every problem listed."""
+        return self._ports.bank_details.creditor(
+            name=name, identifier=identifier, iban=iban, bic=bic
+        )
+
+    def export_direct_debits(
+        self,
+        *,
+        month: str,
+        creditor: Creditor,
+        save: Save,
+        actor: Actor,
+        collection_date: date | None = None,
+    ) -> DebitExport:
+        """The month's unpaid invoices of families with a mandate, as a pain.008 document
+        handed to ``save`` and recorded as paid by direct debit, in one transaction."""
+        return export_direct_debits(
+            self._ports.uow(),
+            self._ports.clock,
+            month=month,
+            creditor=creditor,
+            writer=self._ports.debit_writer,
+            save=save,
+            actor=actor,
+            collection_date=collection_date,
+        )
