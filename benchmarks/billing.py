@@ -53,7 +53,8 @@ from adapters.persistence.tables import (
 from benchmarks.common import DATABASES, QueryCounter, database, migrated_engine
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
-from portail_core.services.billing.run import BillingReport, run_billing
+from portail_core.services.billing.bills import BillingReport
+from portail_core.services.billing.run import run_billing
 from portail_core.services.catalogue.offer import load_catalogue
 
 MONTH = "2026-11"

@@ -27,7 +27,7 @@ from tests.unit.reservation_world import DESK, NOW, sources
 
 from adapters.clock import FixedClock
 from adapters.documents import InMemoryDocumentStore
-from adapters.mail import ConsoleMailer, JinjaEmailRenderer
+from adapters.mail import ConsoleMailer
 from adapters.passwords import PlainTestHasher
 from adapters.persistence import SqlUnitOfWork
 from benchmarks.common import (
@@ -39,13 +39,14 @@ from benchmarks.common import (
     migrated_engine,
     milliseconds,
 )
-from entrypoints.bootstrap import Services, official_calendars
+from entrypoints.bootstrap import Services, ports_with
 from entrypoints.settings import Settings
 from entrypoints.web.app import create_app
 from portail_core.domain.accounts.account import Account, AccountStatus
 from portail_core.domain.bookings.planning import CellState, Planning
 from portail_core.domain.bookings.reservation import Reservation, Slot, WaitingEntry
 from portail_core.domain.bookings.selection import Selection
+from portail_core.facade.portail import Portail
 from portail_core.services.accounts.sessions import log_in
 from portail_core.services.bookings.planning import show_planning
 from portail_core.services.catalogue.offer import load_catalogue
@@ -153,16 +154,14 @@ def web_client(town: Town, family: int, url: str, instance: Path) -> FlaskClient
         public_url="http://localhost",
         smtp_url=None,
     )
-    services = Services(
-        settings=settings,
-        uow=town.uow,
+    ports = ports_with(
+        town.uow,
+        InMemoryDocumentStore(),
         clock=town.clock,
-        calendars=official_calendars(),
         mailer=ConsoleMailer(settings.mail_from),
-        renderer=JinjaEmailRenderer(),
-        documents=InMemoryDocumentStore(),
         hasher=hasher,
     )
+    services = Services(settings, Portail(ports, public_url=settings.public_url))
     secret = log_in(
         town.uow, identifier, PASSWORD, hasher=hasher, actor_ip="127.0.0.1", clock=town.clock
     )

@@ -51,7 +51,14 @@ from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.attendance.pointage import MarkInput
 from portail_core.services.catalogue.commune_file import CommuneFile
 
-__all__ = ["FileFormats", "Services", "bootstrap", "bootstrap_in_memory", "file_formats"]
+__all__ = [
+    "FileFormats",
+    "Services",
+    "bootstrap",
+    "bootstrap_in_memory",
+    "file_formats",
+    "ports_with",
+]
 
 
 @frozen
@@ -123,7 +130,7 @@ def bootstrap(
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only)
 
-    ports = _ports(
+    ports = ports_with(
         open_unit_of_work,
         FileDocumentStore(settings.instance_path / "documents"),
         clock=clock,
@@ -148,7 +155,7 @@ def bootstrap_in_memory(
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return InMemoryUnitOfWork(store, read_only=read_only)
 
-    ports = _ports(
+    ports = ports_with(
         open_unit_of_work,
         InMemoryDocumentStore(),
         clock=clock,
@@ -158,7 +165,7 @@ def bootstrap_in_memory(
     return Services(settings, Portail(ports, public_url=settings.public_url))
 
 
-def _ports(
+def ports_with(
     uow: UnitOfWorkFactory,
     documents: DocumentStore,
     *,
@@ -166,6 +173,8 @@ def _ports(
     mailer: Mailer,
     hasher: PasswordHasher | None,
 ) -> Ports:
+    """This project's adapters around a given unit of work and document store (a benchmark's
+    counting engine, an embedder's database)."""
     return Ports(
         uow=uow,
         clock=clock or SystemClock(),

@@ -15,7 +15,8 @@ from portail_core.domain.billing.invoice import DocumentKind, Invoice
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
-from portail_core.services.billing.run import BillingReport, run_billing
+from portail_core.services.billing.bills import BillingReport
+from portail_core.services.billing.run import run_billing
 
 SEPTEMBER_WEDNESDAYS = [date(2026, 9, d) for d in (2, 9, 16, 23, 30)]
 BILLING_DAY = pendulum.datetime(2026, 10, 2, 9, 0, tz="Europe/Paris")

@@ -24,7 +24,8 @@ from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.billing.invoice import Invoice
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
-from portail_core.services.billing.run import BillingReport, run_billing
+from portail_core.services.billing.bills import BillingReport
+from portail_core.services.billing.run import run_billing
 from portail_core.services.catalogue.offer import load_catalogue
 from portail_core.services.dossiers.creation import create_family
 from tests.integration.test_reservation_concurrency import Pause, in_threads, race

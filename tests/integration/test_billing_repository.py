@@ -28,7 +28,8 @@ from portail_core.domain.dossiers.family import Family, FamilyQuotient
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
-from portail_core.services.billing.run import BillingReport, run_billing
+from portail_core.services.billing.bills import BillingReport
+from portail_core.services.billing.run import run_billing
 from portail_core.services.catalogue.offer import load_catalogue
 from portail_core.services.dossiers.creation import create_family
 from tests.integration.conftest import UowFactory

@@ -55,7 +55,7 @@ def test_the_tariffs_page_shows_each_bracket_in_euros_the_french_way(client: Fla
     assert "<td>13,00\u00a0€</td>" in html
     assert "Avec panier-repas (PAI) : 1,20\u00a0€" in html
     assert "Réduction fratrie, 2e enfant : 10\u00a0%" in html
-    assert "tarif en vigueur depuis le lundi 1 septembre 2025" in html
+    assert "tarif en vigueur depuis le lundi 1er septembre 2025" in html
     # what an absence or a presence without reservation costs, per unit (the commune file)
     assert "<p>Absences et présences (Journée avec repas) :</p>" in html
     assert "<li>Absence justifiée : 1 premier jour facturé, puis gratuite</li>" in html

@@ -18,7 +18,8 @@ from sqlalchemy import Engine, func, select, text
 
 from adapters.clock import FixedClock
 from adapters.persistence import SqlUnitOfWork, create_database_engine, upgrade
-from adapters.persistence.bookings import SqlReservationRepository, SqlWaitingListRepository
+from adapters.persistence.bookings.reservations import SqlReservationRepository
+from adapters.persistence.bookings.waiting_list import SqlWaitingListRepository
 from adapters.persistence.tables import waiting_entries
 from portail_core.domain.bookings.reservation import EventKind, Slot, WaitingStatus
 from portail_core.domain.bookings.rules import PromotionMode, WaitingListPolicy

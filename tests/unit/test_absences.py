@@ -29,7 +29,8 @@ from portail_core.domain.audit import Actor, AuditEvent, Channel
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
-from portail_core.services.absences.declaration import Upload, declare_absence
+from portail_core.services.absences.common import Upload
+from portail_core.services.absences.declaration import declare_absence
 from portail_core.services.absences.justification import justify_absence
 from portail_core.services.absences.listing import (
     absence_certificate,

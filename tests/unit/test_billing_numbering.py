@@ -28,7 +28,8 @@ from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.billing.invoice import DocumentKind, Invoice
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.billing.run import BillingReport, month_bounds, run_billing
+from portail_core.services.billing.bills import BillingReport
+from portail_core.services.billing.run import month_bounds, run_billing
 from tests.unit.reservation_world import DESK, NOW, World, make_world
 
 MONTHS = ("2026-11", "2026-12")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portail_core.domain.accounts.common_passwords import COMMON_PASSWORDS
 from portail_core.domain.accounts.passwords import (
-    COMMON_PASSWORDS,
     DICTIONARY_WORD_BITS,
     MAX_LENGTH,
     MIN_ENTROPY_BITS,

@@ -17,7 +17,7 @@ from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import InvalidInput
-from portail_core.services.absences.declaration import Upload
+from portail_core.services.absences.common import Upload
 from portail_core.services.absences.listing import AbsenceLine
 
 __all__ = ["group"]

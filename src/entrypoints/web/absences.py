@@ -13,7 +13,7 @@ from entrypoints.web.sessions import login_required
 from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.errors import Conflict, InvalidInput, RuleViolation
-from portail_core.services.absences.declaration import Upload
+from portail_core.services.absences.common import Upload
 
 __all__ = ["blueprint"]
 

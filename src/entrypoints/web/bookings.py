@@ -7,12 +7,13 @@ and "Terminer". Every rule is checked by the use cases; the views only read the 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from entrypoints.web.app_services import family_actor, family_id, portail
+from entrypoints.web.months import shown_month
 from entrypoints.web.sessions import login_required
 from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Selection
@@ -22,7 +23,6 @@ from portail_core.errors import InvalidInput
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("bookings", __name__, url_prefix="/reservations")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_BOXES = 1000
 
 
@@ -64,40 +64,27 @@ def choose_establishment(child_id: int) -> BaseResponse | tuple[str, int]:
     ), (400 if error else 200)
 
 
-def _month(text: str | None, today: date) -> date:
-    if not text:
-        return today.replace(day=1)
-    try:
-        year, month = (int(part) for part in text.split("-", 1))
-        if FIRST_YEAR <= year <= LAST_YEAR:
-            return date(year, month, 1)
-    except ValueError:
-        pass
-    raise InvalidInput(f"Mois invalide : « {text[:20]} » (attendu : AAAA-MM).")
-
-
 @blueprint.get("/<int:child_id>/<code>")
 @login_required
 def grid(child_id: int, code: str) -> str:
     """Step 5: the planning of one month; the cells are checkboxes."""
     child = _child(child_id)
-    first = _month(request.args.get("mois"), portail().today())
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    month = shown_month(request.args.get("mois"), portail().today())
     planning = portail().bookings.planning(
         family_id=family_id(),
         child_id=child_id,
         establishment_code=code,
-        first=first,
-        last=last,
+        first=month.first,
+        last=month.last,
     )
     return render_template(
         "bookings/grid.html",
         child=child,
         planning=planning,
         days=planning.open_days(),
-        previous=(first - timedelta(days=1)).strftime("%Y-%m"),
-        next=(last + timedelta(days=1)).strftime("%Y-%m"),
-        month=first.strftime("%Y-%m"),
+        previous=month.previous,
+        next=month.next,
+        month=month.value,
     )
 
 

@@ -10,7 +10,8 @@ from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.documents import DocumentFormat
 from portail_core.facade.ports import Ports
-from portail_core.services.absences.declaration import Upload, declare_absence
+from portail_core.services.absences.common import Upload
+from portail_core.services.absences.declaration import declare_absence
 from portail_core.services.absences.justification import Justification, justify_absence
 from portail_core.services.absences.listing import (
     AbsenceLine,

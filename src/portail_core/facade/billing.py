@@ -7,6 +7,7 @@ from attrs import frozen
 from portail_core.domain.audit import Actor
 from portail_core.domain.billing.invoice_sheet import InvoiceSheet
 from portail_core.facade.ports import Ports
+from portail_core.services.billing.bills import BillingReport
 from portail_core.services.billing.documents import (
     InvoicePdf,
     invoice_pdf,
@@ -14,7 +15,7 @@ from portail_core.services.billing.documents import (
     list_invoices,
 )
 from portail_core.services.billing.invoices import FamilyAccount, InvoiceView, family_account
-from portail_core.services.billing.run import DUE_DAYS, BillingReport, Progress, run_billing
+from portail_core.services.billing.run import DUE_DAYS, Progress, run_billing
 
 __all__ = ["BillingUseCases"]
 

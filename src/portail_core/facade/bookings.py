@@ -13,7 +13,7 @@ from portail_core.domain.bookings.selection import PlanningDraft, Selection
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.facade.ports import Ports
 from portail_core.services.bookings.confirmation import Confirmation, confirm_planning
-from portail_core.services.bookings.desk import DeskTarget, desk_target
+from portail_core.services.bookings.desk import DeskTarget, desk_target, forced_reason
 from portail_core.services.bookings.desk_booking import book_at_desk
 from portail_core.services.bookings.history import (
     DRAFT_RETENTION_DAYS,
@@ -104,6 +104,12 @@ class BookingUseCases:
     def purge_drafts(self, *, days: int = DRAFT_RETENTION_DAYS) -> int:
         """Delete planning summaries older than ``days``; how many."""
         return purge_planning_drafts(self._ports.uow(), self._ports.clock, days=days)
+
+    @staticmethod
+    def forced_reason(text: str) -> str:
+        """Why the desk forces a change past a deadline, checked and cleaned: one readable line
+        of 5 to 300 characters (it goes to the history and the audit trail)."""
+        return forced_reason(text)
 
     def desk_target(
         self,

@@ -13,7 +13,8 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.shared.money import Money
-from portail_core.services.billing.run import DUE_DAYS, BillingReport, FamilyBill
+from portail_core.services.billing.bills import BillingReport, FamilyBill
+from portail_core.services.billing.run import DUE_DAYS
 
 __all__ = ["group"]
 

@@ -19,7 +19,7 @@ from portail_core.domain.bookings.selection import Request, Selection, Selection
 from portail_core.domain.shared.french_dates import long_day_fr
 from portail_core.errors import InvalidInput
 from portail_core.services.bookings.confirmation import Confirmation
-from portail_core.services.bookings.desk import DeskTarget, forced_reason
+from portail_core.services.bookings.desk import DeskTarget
 from portail_core.services.bookings.history import DRAFT_RETENTION_DAYS
 
 __all__ = ["group"]
@@ -160,8 +160,9 @@ def _at_desk(
         )
     if reason is not None and not force:
         raise InvalidInput("--reason ne sert qu'avec --force (passer outre un délai).")
-    why = forced_reason(reason) if reason is not None else None
-    target = services.portail.bookings.desk_target(
+    bookings = services.portail.bookings
+    why = bookings.forced_reason(reason) if reason is not None else None
+    target = bookings.desk_target(
         family_id=family_id,
         child_id=child_id,
         establishment_code=code,
@@ -169,7 +170,7 @@ def _at_desk(
     )
     slots = frozenset(Slot(day, unit) for day in days for unit in units)
     selection = Selection(book=slots) if request is Request.BOOK else Selection(cancel=slots)
-    confirmation = services.portail.bookings.book_at_desk(
+    confirmation = bookings.book_at_desk(
         family_id=family_id,
         child_id=child_id,
         establishment_code=target.establishment.code,

@@ -27,7 +27,7 @@ from portail_core.services.absences.common import (
 )
 from portail_core.services.absences.listing import AbsenceLine
 
-__all__ = ["AHEAD_DAYS", "FAMILY_PAST_DAYS", "MAX_ABSENCE_DAYS", "Upload", "declare_absence"]
+__all__ = ["AHEAD_DAYS", "FAMILY_PAST_DAYS", "MAX_ABSENCE_DAYS", "declare_absence"]
 
 
 MAX_ABSENCE_DAYS = 366

@@ -18,11 +18,10 @@ from portail_core.services.absences.common import (
     Upload,
     family_and_child,
     forget_certificate,
-    log,
 )
 from portail_core.services.absences.listing import AbsenceLine
 
-__all__ = ["Justification", "justify_absence", "log"]
+__all__ = ["Justification", "justify_absence"]
 
 
 @frozen

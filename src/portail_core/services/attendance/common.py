@@ -7,29 +7,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from portail_core.domain.catalogue.establishments import Establishment
-from portail_core.domain.catalogue.opening import CalendarContext, Opening
+from portail_core.domain.catalogue.opening import Opening
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.french_dates import numeric_day_fr
-from portail_core.errors import NotFound, RuleViolation
-from portail_core.ports.catalogue import CalendarSources
+from portail_core.errors import RuleViolation
 from portail_core.ports.unit_of_work import UnitOfWork
 
-__all__ = ["Children", "calendar_context", "check_day"]
-
-
-def calendar_context(uow: UnitOfWork, sources: CalendarSources, day: date) -> CalendarContext:
-    """What tells whether a unit is open on ``day``: the commune's school zone and week, the
-    school calendar, the public holidays."""
-    commune = uow.communes.get()
-    if commune is None:
-        raise NotFound("La commune n'est pas encore configurée.")
-    return CalendarContext(
-        zone=commune.school_zone,
-        school_weekdays=commune.school_weekdays,
-        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
-        public_holidays=sources.public_holidays.between(day, day),
-    )
+__all__ = ["Children", "check_day"]
 
 
 def check_day(

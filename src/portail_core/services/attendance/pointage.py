@@ -29,8 +29,9 @@ from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.attendance import notices
-from portail_core.services.attendance.common import Children, calendar_context, check_day
+from portail_core.services.attendance.common import Children, check_day
 from portail_core.services.bookings.desk import staff_establishment
+from portail_core.services.catalogue.calendars import calendar_context
 
 __all__ = ["MAX_MARKS", "MarkChange", "MarkInput", "PointageReport", "record_pointage"]
 
@@ -166,7 +167,7 @@ def _load_day(
 ) -> _Day:
     """The establishment's day, once it may be pointed (RuleViolation otherwise)."""
     establishment = staff_establishment(uow, establishment_code)
-    context = calendar_context(uow, sources, day)
+    context = calendar_context(uow, sources, day, day)
     openings = {u.code: opening_of(establishment, u, day, context) for u in establishment.units}
     check_day(establishment, day, list(openings.values()), today)
     reservations = uow.reservations.on_day(establishment.code, day)

@@ -18,8 +18,9 @@ from portail_core.domain.shared.collation import french_sort_key
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.attendance.common import Children, calendar_context, check_day
+from portail_core.services.attendance.common import Children, check_day
 from portail_core.services.bookings.desk import staff_establishment
+from portail_core.services.catalogue.calendars import calendar_context
 
 __all__ = ["PointageLine", "PointageSheet", "pointage_sheet"]
 
@@ -74,7 +75,7 @@ def pointage_sheet(
     """
     with uow:
         establishment = staff_establishment(uow, establishment_code)
-        context = calendar_context(uow, sources, day)
+        context = calendar_context(uow, sources, day, day)
         openings = tuple(opening_of(establishment, u, day, context) for u in establishment.units)
         if for_recording:
             check_day(establishment, day, openings, clock.today())

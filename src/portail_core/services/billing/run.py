@@ -30,16 +30,12 @@ from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import notices
 from portail_core.services.billing.bills import (
-    Addressee,
     BillingReport,
     FamilyBill,
     standing_invoice,
 )
 
 __all__ = [
-    "Addressee",
-    "BillingReport",
-    "FamilyBill",
     "month_bounds",
     "run_billing",
 ]

@@ -4,8 +4,6 @@ nothing at all."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pendulum
 from attrs import frozen
 
@@ -24,7 +22,6 @@ from portail_core.domain.bookings.selection import (
     SelectionLine,
     Summary,
 )
-from portail_core.domain.shared.french_dates import long_day_fr
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
@@ -39,7 +36,7 @@ from portail_core.services.bookings.context import (
 from portail_core.services.bookings.validation import summarise_selection
 from portail_core.services.bookings.waiting_list import fill_free_places
 
-__all__ = ["Confirmation", "apply_selection", "confirm_planning", "french_day"]
+__all__ = ["Confirmation", "apply_selection", "confirm_planning"]
 
 
 @frozen
@@ -186,11 +183,6 @@ def _cancel(uow: UnitOfWork, stamp: _Stamp, slot: Slot) -> None:
     for reservation in (r for r in held if r.unit_code == slot.unit_code):
         reservation.cancel(stamp.now)
         uow.reservations.update(reservation)
-
-
-def french_day(day: date) -> str:
-    """« mercredi 9 septembre 2026 », « mardi 1er septembre 2026 »."""
-    return long_day_fr(day)
 
 
 def _announce(uow: UnitOfWork, stamp: _Stamp, summary: Summary) -> None:

@@ -22,7 +22,6 @@ from portail_core.domain.bookings.planning import (
 )
 from portail_core.domain.bookings.reservation import PlaceKey, Slot
 from portail_core.domain.catalogue.establishments import Establishment
-from portail_core.domain.catalogue.opening import CalendarContext
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.completeness import SchoolYear, completeness
 from portail_core.domain.dossiers.family import Family
@@ -30,10 +29,10 @@ from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import account_from
+from portail_core.services.catalogue.calendars import calendar_context
 
 __all__ = [
     "Booker",
-    "calendar_context",
     "check_period",
     "family_refusals",
     "load_booker",
@@ -82,21 +81,6 @@ def check_period(first: date, last: date, longest: int = MAX_PLANNING_DAYS) -> N
         raise InvalidInput("La date de fin précède la date de début.")
     if (last - first).days >= longest:
         raise InvalidInput(f"Période trop longue : {longest} jours au plus.")
-
-
-def calendar_context(
-    uow: UnitOfWork, sources: CalendarSources, holidays_from: date, last: date
-) -> CalendarContext:
-    """The commune's school zone and weekdays, school calendars and public holidays."""
-    commune = uow.communes.get()
-    if commune is None:
-        raise NotFound("La commune n'est pas encore configurée.")
-    return CalendarContext(
-        zone=commune.school_zone,
-        school_weekdays=commune.school_weekdays,
-        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
-        public_holidays=sources.public_holidays.between(holidays_from, last),
-    )
 
 
 def recipient_of(uow: UnitOfWork, family: Family) -> str | None:

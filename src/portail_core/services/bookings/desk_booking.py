@@ -11,10 +11,9 @@ from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings import desk
 from portail_core.services.bookings.confirmation import Confirmation, apply_selection
 from portail_core.services.bookings.context import load_booker
-from portail_core.services.bookings.desk import MAX_REASON
 from portail_core.services.bookings.validation import check_size
 
-__all__ = ["MAX_REASON", "book_at_desk"]
+__all__ = ["book_at_desk"]
 
 
 def book_at_desk(

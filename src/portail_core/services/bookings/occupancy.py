@@ -20,9 +20,9 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.bookings.context import calendar_context, check_period
+from portail_core.services.bookings.context import check_period
 from portail_core.services.bookings.desk import staff_establishment
-from portail_core.services.catalogue.calendars import MAX_DAYS
+from portail_core.services.catalogue.calendars import MAX_DAYS, calendar_context
 
 __all__ = ["Occupancy", "OccupancyLine", "WaitingLine", "occupancy", "waiting_list_report"]
 

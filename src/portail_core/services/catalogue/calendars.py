@@ -21,6 +21,7 @@ __all__ = [
     "MAX_DAYS",
     "EstablishmentCalendar",
     "ImportReport",
+    "calendar_context",
     "establishment_calendar",
     "import_school_calendar",
 ]
@@ -64,6 +65,23 @@ def establishment_calendar(
         for unit in establishment.units
     )
     return EstablishmentCalendar(establishment, first, last, openings)
+
+
+def calendar_context(
+    uow: UnitOfWork, sources: CalendarSources, first: date, last: date
+) -> CalendarContext:
+    """What tells whether a unit is open on a day from ``first`` to ``last``: the commune's
+    school zone and school weekdays, the school calendars (shipped and imported), the public
+    holidays. Bookings, occupancy and the pointage read it the same way."""
+    commune = uow.communes.get()
+    if commune is None:
+        raise NotFound("La commune n'est pas encore configurée.")
+    return CalendarContext(
+        zone=commune.school_zone,
+        school_weekdays=commune.school_weekdays,
+        school_calendar=sources.shipped.overlaid_with(uow.school_calendars.imported()),
+        public_holidays=sources.public_holidays.between(first, last),
+    )
 
 
 def _check_period(first: date, last: date) -> None:

@@ -30,9 +30,8 @@ from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import InvoiceStatus, InvoiceView, account_from
 from portail_core.services.billing.run import month_bounds
 from portail_core.services.payments import notices
-from portail_core.services.payments.notices import AGAIN
 
-__all__ = ["AGAIN", "DebitExport", "Save", "export_direct_debits", "message_id"]
+__all__ = ["DebitExport", "Save", "export_direct_debits", "message_id"]
 
 
 Save = Callable[[bytes], None]

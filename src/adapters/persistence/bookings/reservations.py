@@ -1,4 +1,4 @@
-"""Reservations, their history, the waiting list and validated summaries, in the database."""
+"""Reservations (kept when cancelled) and their history events."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Row,
-    and_,
-    delete,
     func,
     insert,
     select,
@@ -22,15 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import (
     place_locks,
-    planning_drafts,
     reservation_events,
     reservations,
     waiting_entries,
 )
-from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.bookings.reservation import (
     EventKind,
@@ -38,18 +33,12 @@ from portail_core.domain.bookings.reservation import (
     Reservation,
     ReservationEvent,
     ReservationStatus,
-    WaitingEntry,
     WaitingStatus,
 )
-from portail_core.domain.bookings.selection import PlanningDraft, Selection, Summary
 from portail_core.domain.shared.instants import UTC
 
-__all__ = [
-    "SqlBookingRepositories",
-    "SqlPlanningDraftRepository",
-    "SqlReservationRepository",
-    "SqlWaitingListRepository",
-]
+__all__ = ["BOOKED", "SqlReservationRepository"]
+
 
 BOOKED = ReservationStatus.BOOKED.value
 
@@ -214,152 +203,6 @@ class SqlReservationRepository:
         return [_event(row) for row in self._connection.execute(query)]
 
 
-def _entry(row: Row[Any]) -> WaitingEntry:
-    return WaitingEntry(
-        row.family_id,
-        row.child_id,
-        row.establishment_code,
-        row.unit_code,
-        row.day,
-        row.age_group,
-        row.joined_at,
-        WaitingStatus(row.status),
-        row.offer_expires_at,
-        id=row.id,
-    )
-
-
-ACTIVE = (WaitingStatus.WAITING.value, WaitingStatus.OFFERED.value)
-
-
-class SqlWaitingListRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def add(self, entry: WaitingEntry) -> None:
-        statement = insert(waiting_entries).values(
-            family_id=entry.family_id,
-            child_id=entry.child_id,
-            establishment_code=entry.establishment_code,
-            unit_code=entry.unit_code,
-            day=entry.day,
-            age_group=entry.age_group,
-            joined_at=entry.joined_at,
-            status=entry.status.value,
-            offer_expires_at=entry.offer_expires_at,
-        )
-        entry.id = self._connection.execute(statement.returning(waiting_entries.c.id)).scalar_one()
-
-    def update(self, entry: WaitingEntry) -> None:
-        self._connection.execute(
-            update(waiting_entries)
-            .where(waiting_entries.c.id == entry.id)
-            .values(status=entry.status.value, offer_expires_at=entry.offer_expires_at)
-        )
-
-    def get(self, entry_id: int, *, for_update: bool = False) -> WaitingEntry | None:
-        query = select(waiting_entries).where(waiting_entries.c.id == entry_id)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        return None if row is None else _entry(row)
-
-    def _ordered(self) -> Any:
-        w = waiting_entries.c
-        return (
-            select(waiting_entries)
-            .where(w.status.in_(ACTIVE))
-            .order_by(w.day, w.unit_code, w.age_group, w.joined_at, w.id)
-        )
-
-    def queue(self, place: PlaceKey) -> list[WaitingEntry]:
-        w = waiting_entries.c
-        query = self._ordered().where(
-            w.establishment_code == place.establishment_code,
-            w.unit_code == place.unit_code,
-            w.day == place.day,
-            w.age_group == place.age_group,
-        )
-        return [_entry(row) for row in self._connection.execute(query)]
-
-    def active(
-        self,
-        establishment_code: str | None,
-        first: date,
-        last: date,
-        *,
-        child_id: int | None = None,
-    ) -> list[WaitingEntry]:
-        w = waiting_entries.c
-        query = self._ordered().where(w.day.between(first, last))
-        if establishment_code is not None:
-            query = query.where(w.establishment_code == establishment_code)
-        if child_id is not None:
-            query = query.where(w.child_id == child_id)
-        return [_entry(row) for row in self._connection.execute(query)]
-
-    def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
-        w = waiting_entries.c
-        query = self._ordered().where(
-            and_(w.status == WaitingStatus.OFFERED.value, w.offer_expires_at < now)
-        )
-        return [_entry(row) for row in self._connection.execute(query)]
-
-
-def _draft(row: Row[Any]) -> PlanningDraft:
-    codec = domain_codec()
-    return PlanningDraft(
-        token=row.token,
-        family_id=row.family_id,
-        child_id=row.child_id,
-        establishment_code=row.establishment_code,
-        selection=codec.structure(row.selection, Selection),
-        created_at=row.created_at,
-        summary=None if row.summary is None else codec.structure(row.summary, Summary),
-        confirmation=row.confirmation,
-        confirmed_at=row.confirmed_at,
-        outcome=None if row.outcome is None else codec.structure(row.outcome, Summary),
-    )
-
-
-class SqlPlanningDraftRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def add(self, draft: PlanningDraft) -> None:
-        codec = domain_codec()
-        self._connection.execute(
-            insert(planning_drafts).values(
-                token=draft.token,
-                family_id=draft.family_id,
-                child_id=draft.child_id,
-                establishment_code=draft.establishment_code,
-                selection=codec.unstructure(draft.selection),
-                created_at=draft.created_at,
-                summary=None if draft.summary is None else codec.unstructure(draft.summary),
-            )
-        )
-
-    def get(self, token: str, *, for_update: bool = False) -> PlanningDraft | None:
-        query = select(planning_drafts).where(planning_drafts.c.token == token)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        return None if row is None else _draft(row)
-
-    def purge(self, created_before: pendulum.DateTime) -> int:
-        statement = delete(planning_drafts).where(planning_drafts.c.created_at < created_before)
-        return self._connection.execute(statement).rowcount
-
-    def update(self, draft: PlanningDraft) -> None:
-        outcome = None if draft.outcome is None else domain_codec().unstructure(draft.outcome)
-        self._connection.execute(
-            update(planning_drafts)
-            .where(planning_drafts.c.token == draft.token)
-            .values(
-                confirmation=draft.confirmation,
-                confirmed_at=draft.confirmed_at,
-                outcome=outcome,
-            )
-        )
-
-
 def _reservation_row(reservation: Reservation) -> dict[str, Any]:
     return {
         "family_id": reservation.family_id,
@@ -389,19 +232,3 @@ def _event_row(event: ReservationEvent) -> dict[str, Any]:
         "confirmation": event.confirmation,
         "reason": event.reason,
     }
-
-
-class SqlBookingRepositories(OpenTransaction):
-    """The repositories a unit of work gives on its transaction."""
-
-    @property
-    def reservations(self) -> SqlReservationRepository:
-        return SqlReservationRepository(self.connection())
-
-    @property
-    def waiting_list(self) -> SqlWaitingListRepository:
-        return SqlWaitingListRepository(self.connection())
-
-    @property
-    def drafts(self) -> SqlPlanningDraftRepository:
-        return SqlPlanningDraftRepository(self.connection())

@@ -1,0 +1,117 @@
+"""Waiting lists: one entry per child, unit and day, first come first served."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pendulum
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    insert,
+    select,
+    update,
+)
+
+from adapters.persistence.tables import (
+    waiting_entries,
+)
+from portail_core.domain.bookings.reservation import (
+    PlaceKey,
+    WaitingEntry,
+    WaitingStatus,
+)
+
+__all__ = ["ACTIVE", "SqlWaitingListRepository"]
+
+
+def _entry(row: Row[Any]) -> WaitingEntry:
+    return WaitingEntry(
+        row.family_id,
+        row.child_id,
+        row.establishment_code,
+        row.unit_code,
+        row.day,
+        row.age_group,
+        row.joined_at,
+        WaitingStatus(row.status),
+        row.offer_expires_at,
+        id=row.id,
+    )
+
+
+ACTIVE = (WaitingStatus.WAITING.value, WaitingStatus.OFFERED.value)
+
+
+class SqlWaitingListRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, entry: WaitingEntry) -> None:
+        statement = insert(waiting_entries).values(
+            family_id=entry.family_id,
+            child_id=entry.child_id,
+            establishment_code=entry.establishment_code,
+            unit_code=entry.unit_code,
+            day=entry.day,
+            age_group=entry.age_group,
+            joined_at=entry.joined_at,
+            status=entry.status.value,
+            offer_expires_at=entry.offer_expires_at,
+        )
+        entry.id = self._connection.execute(statement.returning(waiting_entries.c.id)).scalar_one()
+
+    def update(self, entry: WaitingEntry) -> None:
+        self._connection.execute(
+            update(waiting_entries)
+            .where(waiting_entries.c.id == entry.id)
+            .values(status=entry.status.value, offer_expires_at=entry.offer_expires_at)
+        )
+
+    def get(self, entry_id: int, *, for_update: bool = False) -> WaitingEntry | None:
+        query = select(waiting_entries).where(waiting_entries.c.id == entry_id)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
+        return None if row is None else _entry(row)
+
+    def _ordered(self) -> Any:
+        w = waiting_entries.c
+        return (
+            select(waiting_entries)
+            .where(w.status.in_(ACTIVE))
+            .order_by(w.day, w.unit_code, w.age_group, w.joined_at, w.id)
+        )
+
+    def queue(self, place: PlaceKey) -> list[WaitingEntry]:
+        w = waiting_entries.c
+        query = self._ordered().where(
+            w.establishment_code == place.establishment_code,
+            w.unit_code == place.unit_code,
+            w.day == place.day,
+            w.age_group == place.age_group,
+        )
+        return [_entry(row) for row in self._connection.execute(query)]
+
+    def active(
+        self,
+        establishment_code: str | None,
+        first: date,
+        last: date,
+        *,
+        child_id: int | None = None,
+    ) -> list[WaitingEntry]:
+        w = waiting_entries.c
+        query = self._ordered().where(w.day.between(first, last))
+        if establishment_code is not None:
+            query = query.where(w.establishment_code == establishment_code)
+        if child_id is not None:
+            query = query.where(w.child_id == child_id)
+        return [_entry(row) for row in self._connection.execute(query)]
+
+    def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
+        w = waiting_entries.c
+        query = self._ordered().where(
+            and_(w.status == WaitingStatus.OFFERED.value, w.offer_expires_at < now)
+        )
+        return [_entry(row) for row in self._connection.execute(query)]
