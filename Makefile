@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PAYFIP_PORT ?= 5001
 
 .PHONY: run test bench lint format typecheck imports check messages ci lock clean
 
@@ -17,11 +18,16 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 		--constraint constraints.txt --editable ".[dev]"
 	touch $(STAMP)
 
-## run: migrate the local SQLite database, load the demo commune if empty, serve on :5000
+## run: migrate the local SQLite database, load the demo commune if empty, start the PayFiP
+## simulator on :5001 and serve the portal on :5000 (Ctrl+C stops both)
 run: $(STAMP)
 	$(BIN)/portail db upgrade
 	$(BIN)/portail demo load
-	$(BIN)/portail serve --host $(HOST) --port $(PORT)
+	$(BIN)/portail payfip simulator --port $(PAYFIP_PORT) & simulator=$$!; \
+	trap 'kill $$simulator 2>/dev/null' EXIT INT TERM; \
+	PORTAIL_PAYFIP_URL=$${PORTAIL_PAYFIP_URL:-http://127.0.0.1:$(PAYFIP_PORT)} \
+	PORTAIL_PUBLIC_URL=$${PORTAIL_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/portail serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)
 test: $(STAMP)

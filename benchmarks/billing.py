@@ -10,9 +10,10 @@ The run is ``services.billing.run_billing`` for November 2026 with the real SqlU
 ``portail billing run`` calls it. The floor, in the same run and on the same data, is what
 plain bulk SQL needs for the same work: one transaction that reads the month's consumptions
 (booked slots, marks, absences) and inserts the same number of invoice rows (their lines as
-JSON: child, unit and quantity), then commits. Both sizes are seeded in databases of their
-own and measured in turns, floor then run, ``--repeat`` times (the run's invoices deleted in
-between, untimed); the best time of each is kept.
+JSON: child, unit and quantity) and of e-mails announcing them (the outbox), then commits.
+Both sizes are seeded in databases of their own and measured in turns, floor then run,
+``--repeat`` times (the run's invoices and e-mails deleted in between, untimed); the best time
+of each is kept.
 
     python -m benchmarks.billing [--database sqlite|postgresql|both] [--families 2000]
                                  [--repeat 5] [--profile] [--strict]
@@ -48,6 +49,7 @@ from adapters.persistence.tables import (
     document_sequences,
     families,
     invoices,
+    outbox,
     reservations,
 )
 from benchmarks.common import DATABASES, QueryCounter, database, migrated_engine
@@ -61,6 +63,7 @@ MONTH = "2026-11"
 FIRST, LAST = date(2026, 11, 1), date(2026, 11, 30)
 HOLIDAYS = {date(2026, 11, 11)}  # Armistice
 RUN_AT = pendulum.datetime(2026, 12, 2, 9, 0, tz="Europe/Paris")
+PUBLIC_URL = "https://famille.example"  # the run e-mails each family the link to its invoice
 SEEDED_AT = pendulum.datetime(2026, 10, 15, 18, 0, tz="Europe/Paris")
 CHILDREN_PER_FAMILY = 1.75  # 3,500 children for 2,000 families
 TARGET_FLOOR_RATIO = 3.0
@@ -261,7 +264,8 @@ def seed(engine: Engine, commune: Commune) -> None:
 
 def floor(engine: Engine) -> tuple[float, int]:
     """Plain bulk SQL: read the month's consumptions, insert one invoice row per family that
-    consumed something (its lines: child, unit, quantity), commit. Seconds and rows."""
+    consumed something (its lines: child, unit, quantity) and the e-mail announcing it, commit.
+    Seconds and rows."""
     began = time.perf_counter()
     with engine.begin() as connection:
         r = reservations.c
@@ -290,10 +294,29 @@ def floor(engine: Engine) -> tuple[float, int]:
         ]
         for start in range(0, len(rows), BATCH):
             connection.execute(insert(invoices), rows[start : start + BATCH])
+        emails = [_floor_email(row) for row in rows]
+        for start in range(0, len(emails), BATCH):
+            connection.execute(insert(outbox), emails[start : start + BATCH])
     seconds = time.perf_counter() - began
     with engine.begin() as connection:  # untimed: the run starts from the same state
         connection.execute(delete(invoices).where(invoices.c.number.like("FL-%")))
+        connection.execute(delete(outbox))
     return seconds, len(rows)
+
+
+def _floor_email(row: dict[str, Any]) -> dict[str, Any]:
+    """The e-mail telling the family about its invoice, as the outbox stores it."""
+    return {
+        "recipient": "claire.martin@example.fr",
+        "template": "invoice_issued",
+        "context": {"invoice": row["number"], "family": row["family_name"], "month": MONTH},
+        "created_at": RUN_AT,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": RUN_AT,
+        "sent_at": None,
+        "last_error": "",
+    }
 
 
 def _floor_row(n: int, family_id: int, lines: Counter[tuple[int, str, str]]) -> dict[str, Any]:
@@ -321,7 +344,9 @@ def _floor_row(n: int, family_id: int, lines: Counter[tuple[int, str, str]]) -> 
 
 def billing_run(engine: Engine) -> tuple[float, BillingReport]:
     began = time.perf_counter()
-    report = run_billing(SqlUnitOfWork(engine), FixedClock(RUN_AT), month=MONTH, actor=DESK)
+    report = run_billing(
+        SqlUnitOfWork(engine), FixedClock(RUN_AT), month=MONTH, actor=DESK, public_url=PUBLIC_URL
+    )
     return time.perf_counter() - began, report
 
 
@@ -331,6 +356,7 @@ def forget_the_run(engine: Engine) -> None:
         connection.execute(delete(invoices).where(invoices.c.month == MONTH))
         connection.execute(delete(document_sequences))
         connection.execute(text("DELETE FROM audit_events WHERE action = 'billing.run'"))
+        connection.execute(delete(outbox))
 
 
 @attrs.frozen
@@ -445,7 +471,8 @@ def main() -> int:
     sizes = (arguments.families, 2 * arguments.families)
     print(
         f"billing run of {MONTH} (run_billing, SqlUnitOfWork) against the floor (plain bulk "
-        f"SQL: read the consumptions, insert as many invoice rows); best of {arguments.repeat}"
+        "SQL: read the consumptions, insert as many invoice rows and e-mails); "
+        f"best of {arguments.repeat}"
     )
     header = (
         f"{'database':<11}{'families':>9}{'children':>9}{'slots':>8}{'marks':>7}{'absences':>9}"

@@ -29,6 +29,7 @@ from adapters.clock import FixedClock
 from adapters.documents import InMemoryDocumentStore
 from adapters.mail import ConsoleMailer
 from adapters.passwords import PlainTestHasher
+from adapters.payfip.fake import FakePayfip
 from adapters.persistence import SqlUnitOfWork
 from benchmarks.common import (
     DATABASES,
@@ -160,6 +161,7 @@ def web_client(town: Town, family: int, url: str, instance: Path) -> FlaskClient
         clock=town.clock,
         mailer=ConsoleMailer(settings.mail_from),
         hasher=hasher,
+        payfip=FakePayfip(),
     )
     services = Services(settings, Portail(ports, public_url=settings.public_url))
     secret = log_in(

@@ -9,7 +9,7 @@ views and the commands reach the adapters only through here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from attrs import define, field, frozen
@@ -27,6 +27,9 @@ from adapters.family_csv import ImportFile, read_family_csv
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.passwords import Argon2PasswordHasher
+from adapters.payfip.client import SoapPayfip
+from adapters.payfip.fake import FakePayfip
+from adapters.payfip.simulator import DEMO_CLIENTS, serve_simulator
 from adapters.pdf import HtmlInvoiceRenderer
 from adapters.persistence import (
     SqlUnitOfWork,
@@ -47,6 +50,7 @@ from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.messaging import Mailer
+from portail_core.ports.payments import OnlinePaymentService
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.attendance.pointage import MarkInput
 from portail_core.services.catalogue.commune_file import CommuneFile
@@ -58,6 +62,7 @@ __all__ = [
     "bootstrap_in_memory",
     "file_formats",
     "ports_with",
+    "run_payfip_simulator",
 ]
 
 
@@ -121,9 +126,11 @@ def bootstrap(
     clock: Clock | None = None,
     mailer: Mailer | None = None,
     hasher: PasswordHasher | None = None,
+    payfip: OnlinePaymentService | None = None,
 ) -> Services:
     """The portal on the database of the settings (SQLite by default, PostgreSQL in
-    production); ``clock``, ``mailer`` and ``hasher`` replace the real ones (tests)."""
+    production); ``clock``, ``mailer``, ``hasher`` and ``payfip`` replace the real ones
+    (tests)."""
     settings = settings or Settings.from_env()
     engine = create_database_engine(settings.database_url)
 
@@ -136,6 +143,7 @@ def bootstrap(
         clock=clock,
         mailer=mailer or mailer_for(settings),
         hasher=hasher,
+        payfip=payfip or SoapPayfip(settings.payfip_soap_url, settings.payfip_page_url),
     )
     return Services(settings, Portail(ports, public_url=settings.public_url), engine)
 
@@ -146,6 +154,7 @@ def bootstrap_in_memory(
     clock: Clock | None = None,
     mailer: Mailer | None = None,
     hasher: PasswordHasher | None = None,
+    payfip: OnlinePaymentService | None = None,
 ) -> Services:
     """The portal on the in-memory twins: nothing is written anywhere, everything is lost when
     the process ends (tests, demos, trying the core)."""
@@ -161,6 +170,7 @@ def bootstrap_in_memory(
         clock=clock,
         mailer=mailer or ConsoleMailer(settings.mail_from),
         hasher=hasher,
+        payfip=payfip or FakePayfip(),
     )
     return Services(settings, Portail(ports, public_url=settings.public_url))
 
@@ -172,6 +182,7 @@ def ports_with(
     clock: Clock | None,
     mailer: Mailer,
     hasher: PasswordHasher | None,
+    payfip: OnlinePaymentService,
 ) -> Ports:
     """This project's adapters around a given unit of work and document store (a benchmark's
     counting engine, an embedder's database)."""
@@ -186,6 +197,7 @@ def ports_with(
         invoice_renderer=HtmlInvoiceRenderer(),
         debit_writer=Pain008Writer(),
         bank_details=SchwiftyBankDetails(),
+        payfip=payfip,
     )
 
 
@@ -205,3 +217,11 @@ def mailer_for(settings: Settings) -> Mailer:
 def official_calendars() -> CalendarSources:
     """The school calendar shipped with the code and metropolitan France's public holidays."""
     return CalendarSources(shipped_school_calendar(), FrenchPublicHolidays())
+
+
+def run_payfip_simulator(
+    host: str, port: int, *, clients: Mapping[str, tuple[str, ...]] | None = None
+) -> None:
+    """The local PayFiP simulator, until interrupted: development and the demo (``make run``)
+    pay on it with nothing else installed. ``clients``: the client numbers it knows."""
+    serve_simulator(host, port, clients or DEMO_CLIENTS)

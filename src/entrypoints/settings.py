@@ -13,6 +13,8 @@
 | PORTAIL_MAIL_FROM      | Portail Famille <ne-pas-repondre@localhost>              |
 | PORTAIL_SEPA_CREDITOR_ | none; _NAME, _ID, _IBAN, _BIC: the town as a SEPA        |
 |                        | creditor, defaults of `portail directdebit export`       |
+| PORTAIL_PAYFIP_URL     | https://www.payfip.gouv.fr when the public URL is HTTPS; |
+|                        | otherwise the local simulator, http://127.0.0.1:5001     |
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ __all__ = ["Settings"]
 
 MIN_SECRET_KEY_LENGTH = 32
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+PAYFIP_URL = "https://www.payfip.gouv.fr"
+SIMULATOR_URL = "http://127.0.0.1:5001"  # `portail payfip simulator`, which `make run` starts
 
 
 @frozen
@@ -48,6 +52,7 @@ class Settings:
     sepa_creditor_id: str | None = None  # its identifiant créancier SEPA (ICS)
     sepa_creditor_iban: str | None = field(default=None, repr=False)
     sepa_creditor_bic: str | None = None
+    payfip_url: str = SIMULATOR_URL  # PayFiP's (or the simulator's) base address
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +78,7 @@ class Settings:
             sepa_creditor_id=env.get("PORTAIL_SEPA_CREDITOR_ID") or None,
             sepa_creditor_iban=env.get("PORTAIL_SEPA_CREDITOR_IBAN") or None,
             sepa_creditor_bic=env.get("PORTAIL_SEPA_CREDITOR_BIC") or None,
+            payfip_url=_payfip_url(env.get("PORTAIL_PAYFIP_URL"), env.get("PORTAIL_PUBLIC_URL")),
         )
 
     @classmethod
@@ -86,6 +92,16 @@ class Settings:
             public_url=_public_url(public_url),
             smtp_url=None,
         )
+
+    @property
+    def payfip_soap_url(self) -> str:
+        """PayFiP's web service (SOAP 1.1)."""
+        return f"{self.payfip_url}/tpa/services/securite"
+
+    @property
+    def payfip_page_url(self) -> str:
+        """PayFiP's payment page, where the family's browser goes (``?idop=`` follows)."""
+        return f"{self.payfip_url}/tpa/paiementws.web"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -103,6 +119,20 @@ def _proxies(text: str) -> int:
             "mandataires inverses devant le portail)."
         )
     return int(text)
+
+
+def _payfip_url(given: str | None, public_url: str | None) -> str:
+    """PayFiP's base address: the one given, the DGFiP's for a portal served over HTTPS, the
+    local simulator for a trial."""
+    if not given:
+        return PAYFIP_URL if (public_url or "").strip().startswith("https://") else SIMULATOR_URL
+    parts = urlsplit(given.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+        raise ConfigurationError(
+            f"PORTAIL_PAYFIP_URL invalide : « {given[:80]} » (ex. : {PAYFIP_URL}, ou "
+            f"{SIMULATOR_URL} pour le simulateur)."
+        )
+    return given.strip().rstrip("/")
 
 
 def _public_url(text: str) -> str:

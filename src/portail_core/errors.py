@@ -17,7 +17,11 @@ staff); the entrypoints decide how to show it (HTTP status, exit code) in one pl
     │                                 not migrated); a message for the operator
     └── ExternalServiceError          a service outside the portal failed; ``permanent`` when
         │                             trying again cannot help
-        └── MailerError               the mail server refused the message or could not be reached
+        ├── MailerError               the mail server refused the message or could not be reached
+        └── OnlinePaymentError        PayFiP refused a request (``code``: R3, A2, M3...) or could
+            │                         not be reached (``code`` empty)
+            ├── PaymentNotKnownYet    P5: no result yet, the family may still be paying
+            └── PaymentUnknown        P1: PayFiP does not know the operation (or has purged it)
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ __all__ = [
     "MailerError",
     "NotAllowed",
     "NotFound",
+    "OnlinePaymentError",
+    "PaymentNotKnownYet",
+    "PaymentUnknown",
     "PortailError",
     "RuleViolation",
 ]
@@ -101,3 +108,32 @@ class MailerError(ExternalServiceError):
     """Sending an e-mail failed; ``permanent`` when the address or the message was refused."""
 
     default_message = "Le courriel n'a pas pu être remis au serveur de messagerie."
+
+
+class OnlinePaymentError(ExternalServiceError):
+    """PayFiP answered with a fault (``code``: its code, ``label``: its words) or could not be
+    reached in time (``code`` empty). Nothing was paid through this request."""
+
+    default_message = (
+        "Le service de paiement en ligne des Finances Publiques ne répond pas pour l'instant : "
+        "rien n'a été payé. Réessayez dans quelques minutes."
+    )
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str = "",
+        label: str = "",
+        permanent: bool = False,
+    ) -> None:
+        super().__init__(message, permanent=permanent)
+        self.code, self.label = code, label
+
+
+class PaymentNotKnownYet(OnlinePaymentError):
+    """P5: PayFiP has no result for the operation yet; the family may still be paying."""
+
+
+class PaymentUnknown(OnlinePaymentError):
+    """P1: PayFiP does not know the operation, or has purged it (after about a day)."""

@@ -128,7 +128,7 @@ def test_activation_then_login_lands_on_the_four_entries(
     page = text(home)
     assert home.headers["Cache-Control"] == "no-store"
     for entry in (
-        "Informations utiles (menus, règlements...)",
+        "Informations utiles (structures, calendriers, tarifs)",
         "Informations famille et enfant(s)",
         "Vos réservations et annulations",
         "Factures et règlements",

@@ -376,3 +376,41 @@ def test_the_town_may_refuse_bookings_above_an_unpaid_balance() -> None:
     limited = read_commune_file(with_booking_keys('unpaid_balance_limit = "150,00"'))
     unit = limited.catalogue.establishments[0].units[0]
     assert unit.rules.unpaid_balance_limit == Money.from_euros("150")
+
+
+def test_the_demo_town_pays_online_through_payfip_in_test_mode() -> None:
+    payfip = read_commune_file(DEMO).details.payfip
+    assert payfip is not None
+    assert (payfip.enabled, payfip.numcli, payfip.saisie, payfip.days_after_due) == (
+        True,
+        "123456",
+        "T",
+        0,
+    )
+
+
+def test_without_a_payfip_table_there_is_no_online_payment() -> None:
+    assert read_commune_file(MINIMAL).details.payfip is None
+
+
+def test_a_payfip_table_reads_its_defaults_online_payment_staying_off() -> None:
+    payfip = read_commune_file(MINIMAL + '\n[payfip]\nnumcli = "654321"\n').details.payfip
+    assert payfip is not None
+    assert (payfip.enabled, payfip.saisie, payfip.days_after_due) == (False, "T", 0)
+
+
+@pytest.mark.parametrize(
+    ("keys", "place", "message"),
+    [
+        ('numcli = "12345"', "payfip > numcli", "6 chiffres"),
+        ('numcli = "123456"\nsaisie = "Z"', "payfip > saisie", "T (test), X (activation) ou W"),
+        ('numcli = "123456"\ndays_after_due = 91', "payfip > days_after_due", "de 0 à 90"),
+        ('numcli = "123456"\nsecret = "x"', "payfip", "secret"),
+        ("numcli = 123456", "payfip > numcli", "du texte est attendu, entre guillemets"),
+    ],
+)
+def test_a_wrong_payfip_table_is_located(keys: str, place: str, message: str) -> None:
+    problems = errors_of(MINIMAL + f"\n[payfip]\n{keys}\n")
+    found = {k: v for k, v in problems.items() if k.startswith(place)}
+    assert found, problems
+    assert any(message in v or message in k for k, v in found.items()), problems

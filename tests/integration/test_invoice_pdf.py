@@ -95,6 +95,7 @@ def sheet(
     family_name: str = "Martin",
     kind: DocumentKind = DocumentKind.INVOICE,
     corrects: str | None = None,
+    online: bool = True,
 ) -> InvoiceSheet:
     invoice = Invoice(
         number="FA-2026-000123" if kind is DocumentKind.INVOICE else "AV-2026-000004",
@@ -118,6 +119,7 @@ def sheet(
         paid=Money.zero(),
         amount_due=Money.zero() if kind is DocumentKind.CREDIT_NOTE else invoice.total,
         status="avoir" if kind is DocumentKind.CREDIT_NOTE else "à payer",
+        online=online,
     )
 
 
@@ -194,6 +196,17 @@ def test_a_credit_note_names_the_invoice_it_cancels_and_asks_for_nothing(
     assert "Vous n'avez rien à payer" in text
     assert "Date d’échéance" not in text
     assert "PayFiP" not in text
+
+
+def test_a_commune_without_online_payment_is_not_named_as_offering_it(
+    renderer: HtmlInvoiceRenderer,
+) -> None:
+    shown = sheet([line("Léa", "Repas", "4,15", 17)], online=False)
+    text = pdf_text(renderer.render(shown))
+    assert "Montant à payer avant le 01/11/2026 : 70,55 €" in text
+    assert "à l'ordre du Trésor public" in text
+    assert "PayFiP" not in text
+    assert "En ligne" not in text
 
 
 def test_hostile_text_is_printed_as_text_and_nothing_is_fetched(

@@ -14,6 +14,7 @@ from adapters.persistence import upgrade
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
+from entrypoints.web.security import content_security_policy
 from portail_core.domain.audit import Actor
 from portail_core.errors import NotFound
 from portail_core.services.communes import CommuneDetails, set_up_commune
@@ -85,6 +86,20 @@ def test_security_headers_are_on_every_response(client: FlaskClient) -> None:
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
         assert "max-age=" in headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(
+    ("payfip_url", "form_action"),
+    [
+        ("https://www.payfip.gouv.fr", "form-action 'self' https://www.payfip.gouv.fr"),
+        ("http://127.0.0.1:5001", "form-action 'self' http://127.0.0.1:5001"),
+    ],
+)
+def test_forms_may_lead_to_the_portal_and_payfip_only(payfip_url: str, form_action: str) -> None:
+    """« Payer en ligne » is a form redirected to PayFiP: browsers check the redirect too."""
+    policy = content_security_policy(payfip_url)
+    assert policy.endswith(form_action)
+    assert policy.count("form-action") == 1
 
 
 def test_an_unknown_page_answers_404_in_french(client: FlaskClient) -> None:

@@ -25,12 +25,8 @@ from portail_core.domain.payments.payment import PaymentMode, allocate
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.services.billing.invoices import InvoiceStatus, family_account
-from portail_core.services.payments.desk import (
-    PaymentReceipt,
-    list_payments,
-    record_payment,
-    use_credit,
-)
+from portail_core.services.payments.desk import list_payments, record_payment, use_credit
+from portail_core.services.payments.receiving import PaymentReceipt
 from tests.unit.reservation_world import DESK, World, make_world
 from tests.unit.test_billing import SEPTEMBER_WEDNESDAYS, booked, euros, invoices, mark, run
 

@@ -34,6 +34,16 @@ class FileCommune:
 
 
 @define
+class FilePayfip:
+    """``[payfip]``: the commune's PayFiP contract (online payment of invoices)."""
+
+    numcli: str
+    saisie: str = "T"
+    enabled: bool = False  # offered to the families only once the town says so
+    days_after_due: int = 0
+
+
+@define
 class FileSchool:
     code: str
     name: str
@@ -155,5 +165,6 @@ class FileEstablishment:
 @define
 class FileContent:
     commune: FileCommune | None
+    payfip: FilePayfip | None = None
     schools: list[FileSchool] = Factory(list)
     establishments: list[FileEstablishment] = Factory(list)

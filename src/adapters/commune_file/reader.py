@@ -16,6 +16,7 @@ from adapters.commune_file.model import (
     FileCommune,
     FileContent,
     FileEstablishment,
+    FilePayfip,
     FileSchool,
     FileTariff,
     FileUnit,
@@ -44,7 +45,7 @@ from portail_core.domain.catalogue.establishments import (
 from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
 from portail_core.errors import InvalidInput
 from portail_core.services.catalogue.commune_file import CommuneFile
-from portail_core.services.communes import CommuneDetails, commune_from
+from portail_core.services.communes import CommuneDetails, PayfipDetails, commune_from
 
 __all__ = ["read_commune_file"]
 
@@ -95,7 +96,7 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     Tables that fail are left out of the returned content (their errors are recorded).
     """
     converter = file_converter()
-    unknown = sorted(set(data) - {"commune", "schools", "establishments"})
+    unknown = sorted(set(data) - {"commune", "payfip", "schools", "establishments"})
     if unknown:
         problems.add([], f"table(s) inconnue(s) : {', '.join(unknown)}")
 
@@ -132,8 +133,10 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
         problems.add([("commune", None)], "table [commune] manquante")
     else:
         commune = one(data["commune"], FileCommune, "$.commune")
+    payfip = one(data["payfip"], FilePayfip, "$.payfip") if "payfip" in data else None
     return FileContent(
         commune=commune,
+        payfip=payfip,
         schools=many("schools", FileSchool),
         establishments=many("establishments", FileEstablishment),
     )
@@ -157,6 +160,7 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
         school_zone=commune.school_zone,
         contact_email=commune.contact_email,
         school_weekdays=None if commune.school_weekdays is None else tuple(commune.school_weekdays),
+        payfip=_payfip(content.payfip),
     )
     schools = tuple(School(s.code, s.name, s.address) for s in content.schools)
     establishments = []
@@ -171,6 +175,17 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
         _check_waiting_lists(establishment, problems)
         establishments.append(_establishment(establishment))
     return CommuneFile(details, Catalogue(schools, tuple(establishments)))
+
+
+def _payfip(section: FilePayfip | None) -> PayfipDetails | None:
+    if section is None:
+        return None
+    return PayfipDetails(
+        enabled=section.enabled,
+        numcli=section.numcli,
+        saisie=section.saisie,
+        days_after_due=section.days_after_due,
+    )
 
 
 def _check_waiting_lists(establishment: FileEstablishment, problems: _Problems) -> None:
@@ -296,13 +311,17 @@ def _tariff(source: FileTariff) -> Tariff:
     )
 
 
+_PAYFIP_KEYS = {"numcli", "saisie", "days_after_due"}
+
+
 def _check(result: CommuneFile, content: FileContent, problems: _Problems) -> None:
     try:
         if content.commune is not None:
             commune_from(result.details)
     except InvalidInput as error:
         for key, message in error.problems.items():
-            problems.add([("commune", None), (key, None)], message)
+            table = "payfip" if key in _PAYFIP_KEYS else "commune"
+            problems.add([(table, None), (key, None)], message)
     for problem in catalogue_problems(result.catalogue):
         problems.add(_segments(problem, problems.data), problem.message)
 

@@ -57,6 +57,9 @@ class InMemoryAccountRepository:
     def identifiers(self) -> dict[int, str]:
         return {a.family_id: a.identifier for a in self._state.accounts.values()}
 
+    def emails(self) -> dict[int, str]:
+        return {a.family_id: a.email for a in self._state.accounts.values()}
+
     def update(self, account: Account) -> None:
         assert account.id is not None  # noqa: S101  (same)
         self._state.accounts[account.id] = copy.deepcopy(account)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 
 import pendulum
 from attrs import define, field
@@ -25,6 +26,13 @@ class InMemoryOutbox:
     def add(self, message: OutgoingEmail) -> None:
         message.id = len(self._state.outbox) + 1
         self._state.outbox.append(copy.deepcopy(message))
+
+    def add_all(self, messages: Sequence[OutgoingEmail]) -> None:
+        """Like the database: the messages get ids in the outbox, the objects given do not."""
+        for message in messages:
+            stored = copy.deepcopy(message)
+            stored.id = len(self._state.outbox) + 1
+            self._state.outbox.append(stored)
 
     def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
         due = [m for m in self._state.outbox if m.is_due(now)][:limit]

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
+import pendulum
 from attrs import define, field
 
 from adapters.memory.store import WorkingCopy
+from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.direct_debit import DebitBatch
 from portail_core.domain.payments.payment import Payment
+from portail_core.domain.shared.instants import paris_day_start
+from portail_core.errors import Conflict
 
 __all__ = [
+    "InMemoryPaymentAttemptRepository",
     "InMemoryPaymentRepositories",
     "InMemoryPaymentRepository",
     "PaymentState",
@@ -23,6 +29,7 @@ __all__ = [
 @define
 class PaymentState:
     payments: list[Payment] = field(factory=list)
+    attempts: dict[int, PaymentAttempt] = field(factory=dict)
 
 
 class InMemoryPaymentRepository:
@@ -49,12 +56,61 @@ class InMemoryPaymentRepository:
         return [p for p in self._state.payments if first <= p.received_on <= last]
 
 
+class InMemoryPaymentAttemptRepository:
+    def __init__(self, state: PaymentState) -> None:
+        self._state = state
+
+    def add(self, attempt: PaymentAttempt) -> None:
+        known = self._state.attempts.values()
+        if any(a.id_op == attempt.id_op or a.refdet == attempt.refdet for a in known):
+            raise Conflict("Cette opération de paiement en ligne est déjà enregistrée.")
+        attempt.id = len(self._state.attempts) + 1
+        self._state.attempts[attempt.id] = copy.deepcopy(attempt)
+
+    def by_id_op(self, id_op: str, *, for_update: bool = False) -> PaymentAttempt | None:
+        found = [a for a in self._state.attempts.values() if a.id_op == id_op]
+        return copy.deepcopy(found[0]) if found else None
+
+    def of_invoice(self, invoice_number: str) -> list[PaymentAttempt]:
+        return copy.deepcopy(
+            [
+                a
+                for _, a in sorted(self._state.attempts.items())
+                if a.invoice_number == invoice_number
+            ]
+        )
+
+    def to_check(
+        self, created_after: pendulum.DateTime, created_before: pendulum.DateTime
+    ) -> list[PaymentAttempt]:
+        found = [
+            a
+            for a in self._state.attempts.values()
+            if a.to_ask_again and created_after <= a.created_at <= created_before
+        ]
+        return copy.deepcopy(sorted(found, key=lambda a: (a.created_at, a.id or 0)))
+
+    def listing(self, first: date, last: date) -> list[PaymentAttempt]:
+        since, until = paris_day_start(first), paris_day_start(last + timedelta(days=1))
+        found = [a for a in self._state.attempts.values() if since <= a.created_at < until]
+        return copy.deepcopy(sorted(found, key=lambda a: (a.created_at, a.id or 0)))
+
+    def update(self, attempt: PaymentAttempt) -> None:
+        if attempt.id not in self._state.attempts:
+            raise LookupError(f"payment attempt {attempt.id} is not in the store")
+        self._state.attempts[attempt.id] = copy.deepcopy(attempt)
+
+
 class InMemoryPaymentRepositories(WorkingCopy):
     """The repositories a unit of work gives on the working copy's PaymentState."""
 
     @property
     def payments(self) -> InMemoryPaymentRepository:
         return InMemoryPaymentRepository(self.state(PaymentState))
+
+    @property
+    def attempts(self) -> InMemoryPaymentAttemptRepository:
+        return InMemoryPaymentAttemptRepository(self.state(PaymentState))
 
 
 class RecordingDebitWriter:

@@ -88,6 +88,10 @@ class SqlAccountRepository:
         rows = self._connection.execute(select(accounts.c.family_id, accounts.c.identifier))
         return {row.family_id: row.identifier for row in rows}
 
+    def emails(self) -> dict[int, str]:
+        rows = self._connection.execute(select(accounts.c.family_id, accounts.c.email))
+        return {row.family_id: row.email for row in rows}
+
     def update(self, account: Account) -> None:
         self._connection.execute(
             update(accounts).where(accounts.c.id == account.id).values(_account_values(account))

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.persistence.tables import communes
 from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.communes import Commune, SchoolZone
+from portail_core.domain.payments.online import OnlinePaymentSettings, PayfipMode
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import Conflict
 
@@ -24,6 +25,12 @@ def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
         school_zone=SchoolZone(values["school_zone"]),
         contact_email=values["contact_email"],
         school_weekdays=frozenset(Weekday(int(n)) for n in values["school_weekdays"].split(",")),
+        online_payment=OnlinePaymentSettings(
+            enabled=values["payfip_enabled"],
+            numcli=values["payfip_numcli"],
+            mode=PayfipMode(values["payfip_mode"]),
+            days_after_due=values["payfip_days_after_due"],
+        ),
         id=values["id"],
     )
 
@@ -37,6 +44,10 @@ def commune_to_row(commune: Commune) -> dict[str, object]:
         "school_weekdays": ",".join(
             str(day.value) for day in sorted(commune.school_weekdays, key=lambda day: day.value)
         ),
+        "payfip_enabled": commune.online_payment.enabled,
+        "payfip_numcli": commune.online_payment.numcli,
+        "payfip_mode": commune.online_payment.mode.value,
+        "payfip_days_after_due": commune.online_payment.days_after_due,
     }
 
 

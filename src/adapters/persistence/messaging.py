@@ -3,6 +3,7 @@ SQLite's writers are serialised), so two dispatchers never send the same message
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pendulum
@@ -31,6 +32,15 @@ def _from_row(row: Row[Any]) -> OutgoingEmail:
     )
 
 
+def _row(message: OutgoingEmail) -> dict[str, Any]:
+    return {
+        "recipient": message.to,
+        "template": message.template,
+        "created_at": message.created_at,
+        **_state(message),
+    }
+
+
 def _state(message: OutgoingEmail) -> dict[str, Any]:
     return {
         "status": message.status.value,
@@ -47,13 +57,14 @@ class SqlOutbox:
         self._connection = connection
 
     def add(self, message: OutgoingEmail) -> None:
-        statement = insert(outbox).values(
-            recipient=message.to,
-            template=message.template,
-            created_at=message.created_at,
-            **_state(message),
-        )
+        statement = insert(outbox).values(_row(message))
         message.id = self._connection.execute(statement.returning(outbox.c.id)).scalar_one()
+
+    def add_all(self, messages: Sequence[OutgoingEmail]) -> None:
+        """One INSERT of many rows (executemany); the ids are not read back."""
+        rows = [_row(message) for message in messages]
+        if rows:
+            self._connection.execute(insert(outbox), rows)
 
     def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
         query = (

@@ -1,23 +1,27 @@
-"""Payments received, allocated to invoices; families locked while one is recorded."""
+"""Payments received, allocated to invoices (families locked while one is recorded), and the
+attempts to pay online through PayFiP."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Row, insert, select
+import pendulum
+from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
-from adapters.persistence.tables import (
-    families,
-    payments,
-)
+from adapters.persistence.tables import families, payment_attempts, payments
 from adapters.persistence.transaction import OpenTransaction
+from portail_core.domain.payments.attempt import FORGOTTEN, AttemptState, PaymentAttempt
+from portail_core.domain.payments.online import PayfipMode
 from portail_core.domain.payments.payment import Payment, PaymentMode
+from portail_core.domain.shared.instants import paris_day_start
 from portail_core.domain.shared.money import Money
+from portail_core.errors import Conflict
 
-__all__ = ["SqlPaymentRepositories", "SqlPaymentRepository"]
+__all__ = ["SqlPaymentAttemptRepository", "SqlPaymentRepositories", "SqlPaymentRepository"]
 
 
 _CHUNK = 1000  # values per IN (...): far below SQLite's and PostgreSQL's limits
@@ -83,9 +87,115 @@ class SqlPaymentRepository:
         return [_payment(row) for row in self._connection.execute(query)]
 
 
+def _attempt(row: Row[Any]) -> PaymentAttempt:
+    return PaymentAttempt(
+        family_id=row.family_id,
+        invoice_number=row.invoice_number,
+        refdet=row.refdet,
+        amount=Money(row.amount_cents),
+        id_op=row.id_op,
+        created_at=row.created_at,
+        numcli=row.numcli,
+        mode=PayfipMode(row.mode),
+        state=AttemptState(row.state),
+        checked_at=row.checked_at,
+        result=row.result,
+        authorisation=row.authorisation,
+        paid_at=row.paid_at,
+        problem=row.problem,
+        id=row.id,
+    )
+
+
+def _attempt_row(attempt: PaymentAttempt) -> dict[str, Any]:
+    return {
+        "state": attempt.state.value,
+        "checked_at": attempt.checked_at,
+        "result": attempt.result[:8],
+        "authorisation": attempt.authorisation[:32],
+        "paid_at": attempt.paid_at,
+        "problem": attempt.problem[:500],
+    }
+
+
+class SqlPaymentAttemptRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, attempt: PaymentAttempt) -> None:
+        statement = insert(payment_attempts).values(
+            family_id=attempt.family_id,
+            invoice_number=attempt.invoice_number,
+            refdet=attempt.refdet,
+            amount_cents=attempt.amount.cents,
+            id_op=attempt.id_op,
+            created_at=attempt.created_at,
+            numcli=attempt.numcli,
+            mode=attempt.mode.value,
+            **_attempt_row(attempt),
+        )
+        try:
+            with self._connection.begin_nested():
+                new_id = self._connection.execute(
+                    statement.returning(payment_attempts.c.id)
+                ).scalar_one()
+        except IntegrityError as error:
+            raise Conflict("Cette opération de paiement en ligne est déjà enregistrée.") from error
+        attempt.id = new_id
+
+    def by_id_op(self, id_op: str, *, for_update: bool = False) -> PaymentAttempt | None:
+        query = select(payment_attempts).where(payment_attempts.c.id_op == id_op)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
+        return None if row is None else _attempt(row)
+
+    def of_invoice(self, invoice_number: str) -> list[PaymentAttempt]:
+        a = payment_attempts.c
+        query = select(payment_attempts).where(a.invoice_number == invoice_number).order_by(a.id)
+        return [_attempt(row) for row in self._connection.execute(query)]
+
+    def to_check(
+        self, created_after: pendulum.DateTime, created_before: pendulum.DateTime
+    ) -> list[PaymentAttempt]:
+        a = payment_attempts.c
+        settled_for_now = (AttemptState.ABANDONED.value, AttemptState.EXPIRED.value)
+        to_ask_again = or_(  # PaymentAttempt.to_ask_again
+            a.state == AttemptState.PENDING.value,
+            and_(a.state.in_(settled_for_now), a.result != FORGOTTEN),
+        )
+        query = (
+            select(payment_attempts)
+            .where(to_ask_again, a.created_at.between(created_after, created_before))
+            .order_by(a.created_at, a.id)
+        )
+        return [_attempt(row) for row in self._connection.execute(query)]
+
+    def listing(self, first: date, last: date) -> list[PaymentAttempt]:
+        a = payment_attempts.c
+        since, until = paris_day_start(first), paris_day_start(last + timedelta(days=1))
+        query = (
+            select(payment_attempts)
+            .where(a.created_at >= since, a.created_at < until)
+            .order_by(a.created_at, a.id)
+        )
+        return [_attempt(row) for row in self._connection.execute(query)]
+
+    def update(self, attempt: PaymentAttempt) -> None:
+        statement = (
+            update(payment_attempts)
+            .where(payment_attempts.c.id == attempt.id)
+            .values(_attempt_row(attempt))
+        )
+        if self._connection.execute(statement).rowcount != 1:
+            raise LookupError(f"payment attempt {attempt.id} is not in the database")
+
+
 class SqlPaymentRepositories(OpenTransaction):
     """The repositories a unit of work gives on its transaction."""
 
     @property
     def payments(self) -> SqlPaymentRepository:
         return SqlPaymentRepository(self.connection())
+
+    @property
+    def attempts(self) -> SqlPaymentAttemptRepository:
+        return SqlPaymentAttemptRepository(self.connection())

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "metadata",
     "one_time_tokens",
     "outbox",
+    "payment_attempts",
     "payments",
     "place_locks",
     "planning_drafts",
@@ -73,7 +75,12 @@ communes = Table(
     Column("school_zone", String(1), nullable=False),
     Column("contact_email", String(254), nullable=False),
     Column("school_weekdays", String(20), nullable=False, server_default="1,2,4,5"),
+    Column("payfip_enabled", Boolean, nullable=False, server_default=false()),
+    Column("payfip_numcli", String(6), nullable=False, server_default=""),
+    Column("payfip_mode", String(1), nullable=False, server_default="T"),
+    Column("payfip_days_after_due", Integer, nullable=False, server_default="0"),
     CheckConstraint("school_zone IN ('A', 'B', 'C')", name="school_zone"),
+    CheckConstraint("payfip_mode IN ('T', 'X', 'W')", name="payfip_mode"),
     CheckConstraint("id = 1", name="single_commune"),
 )
 
@@ -421,4 +428,31 @@ payments = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("invoice_number", String(20), nullable=True, index=True),
+)
+# Visits to PayFiP (see portail_core.domain.payments.attempt): stored before the family leaves
+# for PayFiP; an operation id (idOp) and a debt reference (refdet) are each used once.
+payment_attempts = Table(
+    "payment_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("invoice_number", String(20), nullable=False, index=True),
+    Column("refdet", String(30), nullable=False, unique=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("id_op", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("numcli", String(6), nullable=False),  # the commune's contract when it was opened
+    Column("mode", String(1), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("checked_at", UtcDateTime, nullable=True),
+    Column("result", String(8), nullable=False),
+    Column("authorisation", String(32), nullable=False),
+    Column("paid_at", UtcDateTime, nullable=True),
+    Column("problem", String(500), nullable=False),
+    Index("ix_payment_attempts_state_created_at", "state", "created_at"),
+    CheckConstraint(
+        "state IN ('en_cours', 'payee', 'refusee', 'abandonnee', 'expiree', 'rejetee', 'erreur', "
+        "'classee')",
+        name="state",
+    ),
 )

@@ -22,7 +22,7 @@ with speaking_french():  # click translates some texts as the commands are decla
     from entrypoints.cli.bookings import occupancy, reservations, waitlist
     from entrypoints.cli.catalogue import calendars, offer
     from entrypoints.cli.dossiers import changes, document, family
-    from entrypoints.cli.payments import desk, direct_debit
+    from entrypoints.cli.payments import desk, direct_debit, payfip
 
     @click.group(cls=PortailGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(package_name="portail-famille", message="portail %(version)s")
@@ -54,6 +54,7 @@ for command in (
     occupancy.command,
     messaging.group,
     desk.group,
+    payfip.group,
     reservations.group,
     serve.command,
     waitlist.group,

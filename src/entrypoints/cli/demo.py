@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib.resources import files
 
 import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
+from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import Actor
+from portail_core.errors import PortailError
+from portail_core.services.attendance.pointage import MarkInput
 
 __all__ = ["DEMO_PASSWORD", "group"]
 
@@ -17,6 +20,8 @@ DEMO_PASSWORD = "cerf-volant sur la plage d'hiver"  # noqa: S105  (the demo's, p
 DEMO_INSEE_CODE = "99001"  # the demo town's (not a real INSEE code)
 DEMO_FAMILY = "Martin"
 DEMO = Actor.system("démo")
+DEMO_UNITS = (("CANTINE-PLAGE", "REPAS"), ("ALSH", "JOURNEE"))  # where the demo children went
+DEMO_DAYS = 6  # days billed on the demo's invoice
 # A one-page PDF standing for the demo family's proof of address.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -32,10 +37,14 @@ def group() -> None:
 
 
 @group.command("load")
+@click.option(
+    "--no-invoice", is_flag=True, help="Sans la facture de démonstration du mois dernier."
+)
 @pass_services
-def load_command(services: Services) -> None:
-    """Charge la ville de démonstration, son catalogue et une famille avec son compte, si la
-    base est vide ; affiche ensuite les accès de démonstration.
+def load_command(services: Services, no_invoice: bool) -> None:
+    """Charge la ville de démonstration, son catalogue et une famille avec son compte et la
+    facture de quelques jours du mois dernier, si la base est vide ; affiche ensuite les accès de
+    démonstration.
 
     Ne remplace jamais les données d'une vraie commune : sur une base déjà remplie, ne fait rien.
     """
@@ -46,12 +55,18 @@ def load_command(services: Services) -> None:
         if existing.insee_code != DEMO_INSEE_CODE:
             return  # a real town: no demo logins to show
     else:
-        _load(services)
+        invoices = _load(services, with_invoice=not no_invoice)
         click.echo("Commune de démonstration chargée : Ville de Démo-sur-Mer.")
+        for number in invoices:
+            click.echo(
+                f"Facture de démonstration {number} : « Payer en ligne » la règle sur le "
+                "simulateur PayFiP (make run le lance)."
+            )
     _print_logins(services)
 
 
-def _load(services: Services) -> None:
+def _load(services: Services, *, with_invoice: bool) -> tuple[str, ...]:
+    """The demo town, its family and account; the numbers of the family's demo invoices."""
     portail, formats = services.portail, services.formats
     demo = formats.commune_file(
         (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
@@ -70,6 +85,7 @@ def _load(services: Services) -> None:
         actor=DEMO,
     )
     _open_account(services, family_id)
+    return _bill_last_month(services, family_id) if with_invoice else ()
 
 
 def _open_account(services: Services, family_id: int) -> None:
@@ -83,6 +99,46 @@ def _open_account(services: Services, family_id: int) -> None:
     if session is None:
         raise RuntimeError("the demo account was not opened")
     portail.accounts.change_password(session.account_id, temporary, DEMO_PASSWORD, actor_ip="démo")
+
+
+def _bill_last_month(services: Services, family_id: int) -> tuple[str, ...]:
+    """A few days of last month at the canteen (or the leisure centre in the holidays), pointed
+    and billed, so that the demo family has an invoice to pay online (on the PayFiP simulator).
+    Pointed without a reservation (the portal books only days to come): the invoice shows the
+    units' surcharge.
+    Nothing when last month had no school day or cannot be billed. The invoices' numbers."""
+    portail = services.portail
+    first_of_month = portail.today().replace(day=1)
+    last_month = (first_of_month - timedelta(days=1)).replace(day=1)
+    children = [c.id for c in portail.dossiers.dossier(family_id).family.children if c.id]
+    days = (last_month + timedelta(days=n) for n in range((first_of_month - last_month).days))
+    pointed = 0
+    for day in days:
+        pointed += _point(services, day, children)
+        if pointed >= DEMO_DAYS:
+            break
+    if not pointed:
+        return ()
+    try:
+        report = portail.billing.run_month(month=last_month.strftime("%Y-%m"), actor=DEMO)
+    except PortailError:
+        return ()
+    return tuple(number for bill in report.bills for number in bill.issued)
+
+
+def _point(services: Services, day: date, children: list[int]) -> int:
+    """The children present at the canteen that day, or else at the leisure centre: 1 if
+    either was open, else 0."""
+    for establishment, unit in DEMO_UNITS:
+        marks = [MarkInput(child, unit, Presence.PRESENT) for child in children]
+        try:
+            services.portail.attendance.record_pointage(
+                establishment_code=establishment, day=day, marks=marks, actor=DEMO
+            )
+        except PortailError:
+            continue  # closed that day
+        return 1
+    return 0
 
 
 def _print_logins(services: Services) -> None:

@@ -21,6 +21,7 @@ from entrypoints.web import (
     dossiers,
     errors,
     pages,
+    payments,
     security,
     sessions,
     space,
@@ -59,8 +60,10 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
             app.wsgi_app, x_for=count, x_proto=count, x_host=count
         )
-    CSRFProtect(app)
-    security.register(app)
+    csrf = CSRFProtect(app)
+    csrf.exempt(payments.notification)  # PayFiP's servers post it; it trusts nothing
+    csrf.exempt(payments.payment_return_posted)  # PayFiP's page may post it; it only redirects
+    security.register(app, settings.payfip_url)
     sessions.register(app)
     errors.register(app)
     register_filters(app)
@@ -77,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(bookings.blueprint)
     app.register_blueprint(absences.blueprint)
     app.register_blueprint(billing.blueprint)
+    app.register_blueprint(payments.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")

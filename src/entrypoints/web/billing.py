@@ -1,8 +1,9 @@
 """ "Factures et règlements": the family's invoices and credit notes with their status, each
 one's detail (the same sheet as its PDF), the PDF, the balance, and the ways to pay.
 
-Another family's invoice answers 404, like a number that does not exist. Paying online through
-PayFiP comes with a later version: until then the button is shown disabled, with the reason.
+Another family's invoice answers 404, like a number that does not exist. « Payer en ligne »
+(PayFiP) is offered on an invoice that may be paid online, when the commune offers it
+(``web.payments`` opens the payment); otherwise online payment is not mentioned.
 """
 
 from __future__ import annotations
@@ -53,9 +54,17 @@ def _sheet(number: str) -> InvoiceSheet:
 @blueprint.get("/<number>")
 @login_required
 def detail(number: str) -> str:
-    """One invoice or credit note, line by line as in its PDF."""
+    """One invoice or credit note, line by line as in its PDF, and « Payer en ligne »."""
+    return invoice_page(number)[0]
+
+
+def invoice_page(number: str, problem: str | None = None, status: int = 200) -> tuple[str, int]:
+    """The invoice's page; ``problem``: why paying online just failed."""
     sheet = _sheet(number)
-    return render_template("billing/detail.html", sheet=sheet)
+    refusal = portail().payments.online_refusal(family_id(), sheet.number)
+    return render_template(
+        "billing/detail.html", sheet=sheet, refusal=refusal, problem=problem
+    ), status
 
 
 @blueprint.get("/<number>/pdf")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from attrs import define, field
 
+from portail_core.domain.payments.online import OnlinePaymentSettings
 from portail_core.domain.shared.text import clean_line
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import InvalidInput
@@ -31,7 +32,8 @@ class SchoolZone(enum.Enum):
 @define(slots=False, eq=False)
 class Commune:
     """The town: its official code (INSEE), its name as shown to families, its school zone, the
-    weekdays its schools have classes (most towns: a four-day week without Wednesday).
+    weekdays its schools have classes (most towns: a four-day week without Wednesday), and its
+    PayFiP contract (online payment off by default).
 
     An entity (compared by identity); ``insee_code`` is its natural key.
     """
@@ -41,6 +43,7 @@ class Commune:
     school_zone: SchoolZone
     contact_email: str
     school_weekdays: frozenset[Weekday] = FOUR_DAY_WEEK
+    online_payment: OnlinePaymentSettings = field(factory=OnlinePaymentSettings, kw_only=True)
     id: int | None = field(default=None, kw_only=True)
 
     @classmethod
@@ -52,6 +55,7 @@ class Commune:
         school_zone: str,
         contact_email: str,
         school_weekdays: Iterable[str] | None = None,
+        online_payment: OnlinePaymentSettings | None = None,
     ) -> Commune:
         """Build a commune from raw input, listing every problem in French at once."""
         problems: dict[str, str] = {}
@@ -80,4 +84,11 @@ class Commune:
                 )
         if problems:
             raise InvalidInput("La commune n'a pas pu être enregistrée.", problems)
-        return cls(code, clean_name, SchoolZone[zone], email, weekdays)
+        return cls(
+            code,
+            clean_name,
+            SchoolZone[zone],
+            email,
+            weekdays,
+            online_payment=online_payment or OnlinePaymentSettings(),
+        )

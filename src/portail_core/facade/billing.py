@@ -23,9 +23,11 @@ __all__ = ["BillingUseCases"]
 @frozen
 class BillingUseCases:
     """The month's billing run, and the invoices and balances families and the desk read
-    (``portail.billing``)."""
+    (``portail.billing``). ``_public_url``: the portal's address, for the links e-mailed with
+    the new invoices."""
 
     _ports: Ports
+    _public_url: str
 
     def run_month(
         self,
@@ -38,8 +40,9 @@ class BillingUseCases:
         started: Progress | None = None,
     ) -> BillingReport:
         """Invoice every family for ``month`` (« 2026-09 ») in one transaction; a run again
-        corrects with credit notes and new invoices only what changed. ``dry_run`` writes
-        nothing; ``started(total)`` then ``progress(done)`` follow the families."""
+        corrects with credit notes and new invoices only what changed, and e-mails each family
+        its new invoice with the link to its page. ``dry_run`` writes and sends nothing;
+        ``started(total)`` then ``progress(done)`` follow the families."""
         return run_billing(
             self._ports.uow(read_only=dry_run),
             self._ports.clock,
@@ -49,6 +52,7 @@ class BillingUseCases:
             progress=progress,
             started=started,
             due_days=due_days,
+            public_url=self._public_url,
         )
 
     def account(self, family_id: int) -> FamilyAccount:

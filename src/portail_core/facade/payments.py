@@ -7,11 +7,12 @@ from datetime import date
 from attrs import frozen
 
 from portail_core.domain.audit import Actor
+from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.direct_debit import Creditor, SepaMandate
+from portail_core.domain.payments.online import ClientDetails
 from portail_core.facade.ports import Ports
 from portail_core.services.payments.desk import (
     PaymentLine,
-    PaymentReceipt,
     list_payments,
     record_payment,
     use_credit,
@@ -23,13 +24,31 @@ from portail_core.services.payments.mandates import (
     revoke_mandate,
     sign_mandate,
 )
+from portail_core.services.payments.online import (
+    OnlineCheckout,
+    open_online_payment,
+    why_not_online,
+)
+from portail_core.services.payments.online_desk import (
+    check_payfip_client,
+    online_attempts,
+    settle_online_attempt,
+)
+from portail_core.services.payments.online_results import (
+    ReconcileReport,
+    check_online_payment,
+    reconcile_online_payments,
+    take_notification,
+)
+from portail_core.services.payments.receiving import PaymentReceipt
 
 __all__ = ["PaymentUseCases"]
 
 
 @frozen
 class PaymentUseCases:
-    """Payments at the desk and the family's credit; SEPA direct debit (``portail.payments``)."""
+    """Payments at the desk and the family's credit, online through PayFiP; SEPA direct debit
+    (``portail.payments``)."""
 
     _ports: Ports
 
@@ -132,4 +151,77 @@ class PaymentUseCases:
             save=save,
             actor=actor,
             collection_date=collection_date,
+        )
+
+    def online_refusal(self, family_id: int, invoice_number: str) -> str | None:
+        """Why the family may not pay this invoice online now (French); None when it may."""
+        return why_not_online(
+            self._ports.uow(read_only=True),
+            self._ports.clock,
+            family_id=family_id,
+            invoice_number=invoice_number,
+        )
+
+    def open_online(
+        self,
+        family_id: int,
+        invoice_number: str,
+        *,
+        notify_url: str,
+        return_url: str,
+        actor: Actor,
+    ) -> OnlineCheckout:
+        """« Payer en ligne »: the attempt stored, the PayFiP page to send the family to;
+        PayFiP calls ``notify_url`` and sends the browser back to ``return_url`` (both with
+        ``?idop=``)."""
+        ports = self._ports
+        return open_online_payment(
+            ports.uow,
+            ports.payfip,
+            ports.clock,
+            family_id=family_id,
+            invoice_number=invoice_number,
+            notify_url=notify_url,
+            return_url=return_url,
+            actor=actor,
+        )
+
+    def check_online(self, id_op: str) -> PaymentAttempt | None:
+        """Ask PayFiP what became of an operation and record it (the notification, the
+        browser's return); None for an operation the portal never opened."""
+        ports = self._ports
+        return check_online_payment(ports.uow, ports.payfip, ports.clock, id_op=id_op)
+
+    def take_notification(self, id_op: str, *, actor_ip: str) -> PaymentAttempt | None:
+        """PayFiP's notification (unsigned, counted per address): check the operation now."""
+        ports = self._ports
+        return take_notification(
+            ports.uow, ports.payfip, ports.clock, id_op=id_op, actor_ip=actor_ip
+        )
+
+    def reconcile_online(self, *, days: int = 3) -> ReconcileReport:
+        """Ask PayFiP again about the attempts it may still say something new about, opened
+        between ``days`` days and five minutes ago."""
+        ports = self._ports
+        return reconcile_online_payments(ports.uow, ports.payfip, ports.clock, days=days)
+
+    def online_attempts(self, *, first: date, last: date) -> list[PaymentAttempt]:
+        return online_attempts(self._ports.uow(read_only=True), first=first, last=last)
+
+    def check_payfip_client(self) -> ClientDetails:
+        """What PayFiP knows of the commune's client number (checks the configuration)."""
+        return check_payfip_client(self._ports.uow(read_only=True), self._ports.payfip)
+
+    def settle_online(
+        self, id_op: str, *, paid_amount: str | None, note: str, actor: Actor
+    ) -> PaymentAttempt:
+        """The desk's decision on a rejected or failed online payment: ``paid_amount`` (what
+        PayFiP collected, « 52,00 ») records it paid; None closes it without payment."""
+        return settle_online_attempt(
+            self._ports.uow(),
+            self._ports.clock,
+            id_op=id_op,
+            paid_amount=paid_amount,
+            note=note,
+            actor=actor,
         )

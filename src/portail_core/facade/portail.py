@@ -25,7 +25,7 @@ class Portail:
     """Every use case of the core, grouped by capability, with the ports bound.
 
     ``public_url`` is the portal's address as families reach it: the links e-mailed to them
-    (activation, reset, unlock, e-mail change) start with it.
+    (activation, reset, unlock, e-mail change, a new invoice) start with it.
 
     >>> portail.bookings.validate(family_id=1, child_id=2, establishment_code="ALSH",
     ...                           selection=selection)  # doctest: +SKIP
@@ -41,7 +41,7 @@ class Portail:
         self.bookings = BookingUseCases(ports)
         self.absences = AbsenceUseCases(ports)
         self.attendance = AttendanceUseCases(ports)
-        self.billing = BillingUseCases(ports)
+        self.billing = BillingUseCases(ports, self.public_url)
         self.payments = PaymentUseCases(ports)
         self.messaging = MessagingUseCases(ports)
         self.audit = AuditUseCases(ports)

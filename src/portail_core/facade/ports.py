@@ -10,7 +10,7 @@ from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.messaging import EmailRenderer, Mailer
-from portail_core.ports.payments import BankDetails, DebitFileWriter
+from portail_core.ports.payments import BankDetails, DebitFileWriter, OnlinePaymentService
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["Ports"]
@@ -35,3 +35,4 @@ class Ports:
     invoice_renderer: InvoiceRenderer
     debit_writer: DebitFileWriter
     bank_details: BankDetails
+    payfip: OnlinePaymentService

@@ -33,6 +33,10 @@ class AccountRepository(Protocol):
         """Each family that has an account -> the account's identifier (one query)."""
         ...
 
+    def emails(self) -> dict[int, str]:
+        """Each family that has an account -> the account's e-mail address (one query)."""
+        ...
+
     def update(self, account: Account) -> None: ...
 
     def delete(self, account_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import pendulum
@@ -16,6 +17,11 @@ class Outbox(Protocol):
 
     def add(self, message: OutgoingEmail) -> None:
         """Queue a message (gives it its id)."""
+        ...
+
+    def add_all(self, messages: Sequence[OutgoingEmail]) -> None:
+        """Queue several messages at once, in one statement (a billing run's e-mails); their
+        ids are not read back."""
         ...
 
     def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:

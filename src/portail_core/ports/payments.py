@@ -6,10 +6,21 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
+import pendulum
+
+from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.direct_debit import BankAccount, Creditor, DebitBatch
+from portail_core.domain.payments.online import ClientDetails, PaymentOrder, PaymentReport
 from portail_core.domain.payments.payment import Payment
 
-__all__ = ["BankDetails", "DebitFileWriter", "PaymentRepositories", "PaymentRepository"]
+__all__ = [
+    "BankDetails",
+    "DebitFileWriter",
+    "OnlinePaymentService",
+    "PaymentAttemptRepository",
+    "PaymentRepositories",
+    "PaymentRepository",
+]
 
 
 class PaymentRepository(Protocol):
@@ -45,6 +56,9 @@ class PaymentRepositories(Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
 
+    @property
+    def attempts(self) -> PaymentAttemptRepository: ...
+
 
 class BankDetails(Protocol):
     """Checks bank details beyond their shape: an IBAN's country structure and check digits, a
@@ -61,4 +75,59 @@ class BankDetails(Protocol):
     ) -> Creditor:
         """The town as a SEPA creditor, every setting checked and all the problems listed at
         once (fields ``creditor_name``, ``creditor_id``, ``creditor_iban``, ``creditor_bic``)."""
+        ...
+
+
+class OnlinePaymentService(Protocol):
+    """PayFiP, the Finances Publiques' online payment service (web-service variant).
+
+    Every failure is an ``OnlinePaymentError`` carrying PayFiP's code; a result not known yet is
+    ``PaymentNotKnownYet`` (P5), an operation PayFiP does not know ``PaymentUnknown`` (P1)."""
+
+    def open(self, order: PaymentOrder) -> str:
+        """Open the payment (creerPaiementSecurise); its operation id (idOp)."""
+        ...
+
+    def report(self, id_op: str) -> PaymentReport:
+        """What happened to the operation (recupererDetailPaiementSecurise)."""
+        ...
+
+    def client(self, numcli: str) -> ClientDetails:
+        """What PayFiP knows of a client number (recupererDetailClient)."""
+        ...
+
+    def page_url(self, id_op: str) -> str:
+        """Where the family's browser pays for this operation."""
+        ...
+
+
+class PaymentAttemptRepository(Protocol):
+    """Visits to PayFiP, one per attempt to pay an invoice online; an operation id is unique."""
+
+    def add(self, attempt: PaymentAttempt) -> None:
+        """Record it and give it its id; Conflict if its idOp or refdet is known already."""
+        ...
+
+    def by_id_op(self, id_op: str, *, for_update: bool = False) -> PaymentAttempt | None:
+        """``for_update`` locks the row: a notification, the browser's return and the
+        reconciliation checking one operation at once record one payment."""
+        ...
+
+    def of_invoice(self, invoice_number: str) -> list[PaymentAttempt]:
+        """Oldest first."""
+        ...
+
+    def to_check(
+        self, created_after: pendulum.DateTime, created_before: pendulum.DateTime
+    ) -> list[PaymentAttempt]:
+        """Attempts PayFiP may still tell something new about (``PaymentAttempt.to_ask_again``)
+        created in that span, oldest first (the reconciliation)."""
+        ...
+
+    def listing(self, first: date, last: date) -> list[PaymentAttempt]:
+        """Every attempt created between two days (Paris, inclusive), oldest first."""
+        ...
+
+    def update(self, attempt: PaymentAttempt) -> None:
+        """Write back its state and what PayFiP said."""
         ...

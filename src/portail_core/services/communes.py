@@ -8,12 +8,14 @@ from attrs import field, frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.communes import Commune
+from portail_core.domain.payments.online import OnlinePaymentSettings
 from portail_core.errors import Conflict
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "CommuneDetails",
+    "PayfipDetails",
     "SetUpResult",
     "apply_commune",
     "commune_event",
@@ -32,6 +34,17 @@ class CommuneDetails:
     school_zone: str
     contact_email: str
     school_weekdays: tuple[str, ...] | None = None
+    payfip: PayfipDetails | None = None  # None: online payment off
+
+
+@frozen
+class PayfipDetails:
+    """The commune file's ``[payfip]`` table, as typed: off until ``enabled = true``."""
+
+    enabled: bool = False
+    numcli: str = ""
+    saisie: str = "T"
+    days_after_due: int = 0
 
 
 @frozen
@@ -83,24 +96,48 @@ def commune_event(result: SetUpResult, actor: Actor, clock: Clock) -> AuditEvent
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, OnlinePaymentSettings):
+        if not value.enabled:
+            return "paiement en ligne fermé"
+        return (
+            f"PayFiP {value.numcli} ({value.mode.label}), jusqu'à {value.days_after_due} "
+            "jour(s) après l'échéance"
+        )
     if isinstance(value, frozenset):
         return ", ".join(day.french for day in sorted(value, key=lambda day: day.value))
     return str(getattr(value, "value", value))
 
 
 def commune_from(details: CommuneDetails) -> Commune:
+    payfip = details.payfip
+    online = None
+    if payfip is not None:
+        online = OnlinePaymentSettings.create(
+            enabled=payfip.enabled,
+            numcli=payfip.numcli,
+            mode=payfip.saisie,
+            days_after_due=payfip.days_after_due,
+        )
     return Commune.create(
         insee_code=details.insee_code,
         name=details.name,
         school_zone=details.school_zone,
         contact_email=details.contact_email,
         school_weekdays=details.school_weekdays,
+        online_payment=online,
     )
 
 
 def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> SetUpResult:
     """Create or update the commune inside the caller's unit of work (which commits)."""
-    fields = ("insee_code", "name", "school_zone", "contact_email", "school_weekdays")
+    fields = (
+        "insee_code",
+        "name",
+        "school_zone",
+        "contact_email",
+        "school_weekdays",
+        "online_payment",
+    )
     existing = uow.communes.get()
     if existing is None:
         uow.communes.add(wanted)

@@ -15,7 +15,8 @@ from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.domain.shared.instants import as_paris
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput
-from portail_core.services.payments.desk import PaymentLine, PaymentReceipt
+from portail_core.services.payments.desk import PaymentLine
+from portail_core.services.payments.receiving import PaymentReceipt
 
 __all__ = ["group"]
 

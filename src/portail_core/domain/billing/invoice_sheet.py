@@ -13,6 +13,7 @@ from datetime import date
 from attrs import frozen
 
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
+from portail_core.domain.payments.online import payable_online
 from portail_core.domain.shared.french_dates import month_fr, numeric_day_fr
 from portail_core.domain.shared.money import Money
 
@@ -90,8 +91,11 @@ class InvoiceSheet:
         paid: Money,
         amount_due: Money,
         status: str,
+        online: bool = False,
     ) -> InvoiceSheet:
-        note, options = _how_to_pay(invoice, amount_due)
+        """``online``: the commune offers payment online (PayFiP); otherwise it is not named,
+        nor for an amount PayFiP does not take."""
+        note, options = _how_to_pay(invoice, amount_due, online=online)
         return cls(
             commune_name=commune_name,
             contact_email=contact_email,
@@ -146,7 +150,9 @@ class InvoiceSheet:
         return numeric_day_fr(self.direct_debit_on) if self.direct_debit_on else None
 
 
-def _how_to_pay(invoice: Invoice, due: Money) -> tuple[str, tuple[PaymentOption, ...]]:
+def _how_to_pay(
+    invoice: Invoice, due: Money, *, online: bool
+) -> tuple[str, tuple[PaymentOption, ...]]:
     if invoice.kind is DocumentKind.CREDIT_NOTE:
         cancelled = f"la facture {invoice.corrects}" if invoice.corrects else "une facture"
         return (
@@ -163,25 +169,25 @@ def _how_to_pay(invoice: Invoice, due: Money) -> tuple[str, tuple[PaymentOption,
             "compte de votre mandat de prélèvement SEPA : vous n'avez rien à faire.",
             (),
         )
+    by_hand = (
+        PaymentOption(
+            "Par chèque",
+            "à l'ordre du Trésor public, remis ou envoyé au guichet unique avec le numéro "
+            "de la facture au dos.",
+        ),
+        PaymentOption(
+            "Au guichet unique",
+            "en espèces, en chèques emploi service universel (CESU) ou en chèques-vacances ANCV.",
+        ),
+    )
+    in_line = PaymentOption(
+        "En ligne",
+        "par carte bancaire ou prélèvement unique sur le site des Finances Publiques (PayFiP), "
+        "depuis le Portail Famille, rubrique « Factures et règlements », "
+        f"jusqu'au {numeric_day_fr(invoice.pay_online_until)}.",
+    )
     return (
         f"Montant à payer avant le {numeric_day_fr(invoice.due_on)} : {due.format_fr()}, "
         f"en rappelant le numéro {invoice.number}.",
-        (
-            PaymentOption(
-                "En ligne",
-                "par carte bancaire ou prélèvement unique sur le site des Finances Publiques "
-                "(PayFiP), depuis le Portail Famille, rubrique « Factures et règlements », "
-                f"jusqu'au {numeric_day_fr(invoice.pay_online_until)}.",
-            ),
-            PaymentOption(
-                "Par chèque",
-                "à l'ordre du Trésor public, remis ou envoyé au guichet unique avec le numéro "
-                "de la facture au dos.",
-            ),
-            PaymentOption(
-                "Au guichet unique",
-                "en espèces, en chèques emploi service universel (CESU) ou en chèques-vacances "
-                "ANCV.",
-            ),
-        ),
+        (in_line, *by_hand) if online and payable_online(due) else by_hand,
     )

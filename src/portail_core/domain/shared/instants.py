@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pendulum
 
-__all__ = ["PARIS", "UTC", "as_paris", "as_utc", "utc_from_wall_clock"]
+__all__ = ["PARIS", "UTC", "as_paris", "as_utc", "paris_day_start", "utc_from_wall_clock"]
 
 PARIS = pendulum.timezone("Europe/Paris")
 UTC = pendulum.timezone("UTC")
@@ -25,6 +25,11 @@ def as_utc(instant: pendulum.DateTime) -> pendulum.DateTime:
         return instant
     _require_aware(instant)
     return instant.in_timezone(UTC)
+
+
+def paris_day_start(day: date) -> pendulum.DateTime:
+    """Midnight of ``day`` on the Paris wall clock, in UTC (a day's instants start there)."""
+    return as_utc(pendulum.datetime(day.year, day.month, day.day, tz=PARIS))
 
 
 def utc_from_wall_clock(value: datetime) -> pendulum.DateTime:

@@ -26,16 +26,23 @@ def standing_invoice(documents: list[Invoice]) -> Invoice | None:
 
 @frozen
 class Addressee:
-    """What an invoice prints of the dossier, kept instead of the dossier itself: a run
-    reads the families a batch at a time and does not hold a whole town's dossiers."""
+    """What an invoice prints of the dossier, and where it is e-mailed when the family has no
+    account (the main guardian's address), kept instead of the dossier itself: a run reads the
+    families a batch at a time and does not hold a whole town's dossiers."""
 
     address: tuple[str, ...]
     quotient: str
     direct_debit: bool
+    email: str | None = None
 
     @classmethod
     def of(cls, family: Family) -> Addressee:
-        return cls(_address(family), quotient_label(family), family.pays_by_direct_debit)
+        return cls(
+            _address(family),
+            quotient_label(family),
+            family.pays_by_direct_debit,
+            family.main_guardian.email,
+        )
 
 
 def _address(family: Family) -> tuple[str, ...]:
@@ -89,6 +96,7 @@ class BillingReport:
     month: str
     dry_run: bool
     bills: tuple[FamilyBill, ...]
+    emailed: int = 0  # e-mails queued to families about their new invoices
 
     @property
     def problems(self) -> list[str]:

@@ -60,6 +60,7 @@ def sheet_of(view: InvoiceView, commune: Commune) -> InvoiceSheet:
         paid=view.paid,
         amount_due=view.balance,
         status=view.status.label,
+        online=commune.online_payment.enabled,
     )
 
 

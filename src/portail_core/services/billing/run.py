@@ -2,7 +2,8 @@
 
 Re-running a month changes nothing when nothing changed. When a family's consumptions changed
 since its invoice (a late pointage, an absence justified afterwards), the run cancels the
-invoice with a credit note and issues a new one: an issued document is never edited.
+invoice with a credit note and issues a new one: an issued document is never edited. Given the
+portal's address, the run e-mails each family its new invoice, in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.billing.consumption import BillingRules, consumptions_of
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
 from portail_core.domain.billing.month import PriceList, price_month
+from portail_core.domain.communes import Commune
 from portail_core.domain.payments.direct_debit import DIRECT_DEBIT_DAY, collection_date
 from portail_core.domain.shared.collation import french_sort_key
 from portail_core.domain.shared.french_dates import numeric_day_fr
@@ -34,6 +36,7 @@ from portail_core.services.billing.bills import (
     FamilyBill,
     standing_invoice,
 )
+from portail_core.services.billing.emails import queue_invoice_emails
 
 __all__ = [
     "month_bounds",
@@ -67,24 +70,32 @@ def run_billing(
     started: Progress | None = None,
     due_days: int = DUE_DAYS,
     direct_debit_day: int = DIRECT_DEBIT_DAY,
+    public_url: str | None = None,
 ) -> BillingReport:
     """Bill every family for ``month``; ``dry_run`` computes without writing anything.
 
     The invoices of families with an active SEPA mandate are debited on the first
-    ``direct_debit_day`` (1 to 28) at least 14 days after issue (``direct_debit_on``)."""
+    ``direct_debit_day`` (1 to 28) at least 14 days after issue (``direct_debit_on``). With
+    ``public_url`` (the portal's address), each family with an address is e-mailed its new
+    invoice and the link to its page; without it, nobody is."""
     today = clock.today()
     first, last = _billable_month(month, today, dry_run=dry_run)
     dates = _IssueDates.of(today, due_days, direct_debit_day)
     with uow:
         if not dry_run:  # serialises concurrent runs of the year before anything is read
             uow.invoices.lock_numbering(dates.issued_on.year)
+        commune = uow.communes.get()
+        dates = dates.payable_online_for(commune)
         bills, documents = _bill_everyone(uow, month, first, last, progress, started)
         report = BillingReport(month, dry_run, tuple(bills))
         if dry_run:
             return report
         _refuse_problems(report)
-        written = _write(uow, bills, documents, month, dates, clock.now())
-        report = BillingReport(month, dry_run, tuple(written))
+        written, issued = _write(uow, bills, documents, month, dates, clock.now())
+        emailed = 0
+        if public_url is not None:
+            emailed = queue_invoice_emails(uow, issued, written, commune, public_url, clock.now())
+        report = BillingReport(month, dry_run, tuple(written), emailed)
         uow.audit.record(_run_notice(report, actor, clock.now()))
         uow.commit()
     return report
@@ -108,6 +119,12 @@ class _IssueDates:
     issued_on: date
     due_on: date
     debit_on: date  # the collection date of the invoices of families paying by direct debit
+    online_until: date  # the last day an invoice may be paid online
+
+    def payable_online_for(self, commune: Commune | None) -> _IssueDates:
+        """The commune's PayFiP contract may keep online payment open after the due date."""
+        days = commune.online_payment.days_after_due if commune is not None else 0
+        return attrs.evolve(self, online_until=self.due_on + timedelta(days=days))
 
     @classmethod
     def of(cls, today: date, due_days: int, direct_debit_day: int) -> _IssueDates:
@@ -116,11 +133,8 @@ class _IssueDates:
         if not 1 <= direct_debit_day <= 28:
             raise InvalidInput("Le jour de prélèvement va de 1 à 28.")
         issued_on = date(today.year, today.month, today.day)
-        return cls(
-            issued_on,
-            issued_on + timedelta(days=due_days),
-            collection_date(issued_on, direct_debit_day),
-        )
+        due_on = issued_on + timedelta(days=due_days)
+        return cls(issued_on, due_on, collection_date(issued_on, direct_debit_day), due_on)
 
 
 def _refuse_problems(report: BillingReport) -> None:
@@ -138,6 +152,7 @@ def _run_notice(report: BillingReport, actor: Actor, now: pendulum.DateTime) -> 
         corrected=report.count("corrected"),
         unchanged=report.count("unchanged"),
         total=report.total,
+        emailed=report.emailed,
         actor=actor,
         now=now,
     )
@@ -220,9 +235,9 @@ def _write(
     month: str,
     dates: _IssueDates,
     now: pendulum.DateTime,
-) -> list[FamilyBill]:
+) -> tuple[list[FamilyBill], list[Invoice]]:
     """The credit notes and invoices of the bills to write, numbered, in one statement; the
-    bills with the numbers of their documents."""
+    bills with the numbers of their documents, and the documents written."""
     credit_numbers, invoice_numbers = _draw_numbers(uow, bills, dates.issued_on.year)
     written = []
     new_documents: list[Invoice] = []
@@ -244,7 +259,7 @@ def _write(
             numbers.append(invoice.number)
         written.append(attrs.evolve(bill, issued=tuple(numbers)))
     uow.invoices.add_all(new_documents)  # credit notes and invoices, in one statement
-    return written
+    return written, new_documents
 
 
 def _draw_numbers(
@@ -302,7 +317,7 @@ def _invoice(
         month=month,
         issued_on=dates.issued_on,
         due_on=dates.due_on,
-        pay_online_until=dates.due_on,
+        pay_online_until=dates.online_until,
         lines=lines,
         created_at=now,
         quotient=addressee.quotient,

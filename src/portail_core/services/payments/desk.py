@@ -11,37 +11,39 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor
-from portail_core.domain.billing.invoice import DocumentKind, Invoice
-from portail_core.domain.dossiers.family import Family
+from portail_core.domain.billing.invoice import Invoice
 from portail_core.domain.payments.payment import (
     DESK_MODES,
     MAX_DESK_PAYMENT,
     Payment,
     PaymentMode,
-    allocate,
 )
 from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.raw_input import InputReader
-from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import (
-    FamilyAccount,
-    InvoiceStatus,
     InvoiceView,
-    account_from,
 )
-from portail_core.services.payments import notices
+from portail_core.services.payments.receiving import (
+    PaymentReceipt,
+    Received,
+    acknowledge,
+    family_account_now,
+    new_payment,
+    payable_invoice,
+    receipt_of,
+    receive,
+)
 
 __all__ = [
     "PaymentLine",
-    "PaymentReceipt",
     "list_payments",
+    "read_amount",
     "record_payment",
     "use_credit",
 ]
@@ -51,43 +53,17 @@ MAX_AGE = timedelta(days=366)  # a payment received more than a year ago is a ty
 
 
 @frozen
-class PaymentReceipt:
-    """What the desk and the family are told once a payment is recorded."""
-
-    family_id: int
-    family_name: str
-    invoice_number: str
-    mode: PaymentMode
-    reference: str
-    received_on: date
-    amount: Money  # what the family handed over (or the credit used)
-    allocated: Money  # paid on the invoice
-    credit: Money  # left over: a credit of the family
-    invoice_balance: Money  # still due on the invoice afterwards
-    family_credit: Money  # the family's credit afterwards
-    emailed_to: str | None  # None: the family has no e-mail address
-
-
-@frozen
 class PaymentLine:
     payment: Payment
     family_name: str
 
 
-@frozen
-class _DeskInput:
-    amount: Money
-    mode: PaymentMode
-    reference: str
-    received_on: date
-
-
 def _read(
     amount: str, mode: str, reference: str, received_on: date | None, today: date
-) -> _DeskInput:
+) -> Received:
     """What the desk typed, checked: every mistake reported at once, in French."""
     reader = InputReader()
-    money = _read_amount(reader, amount)
+    money = read_amount(reader, amount)
     chosen = _read_mode(reader, mode)
     ref = reader.line(
         "reference",
@@ -98,20 +74,22 @@ def _read(
     )
     day = _read_day(reader, received_on, today)
     reader.raise_if_any("Le règlement n'a pas été enregistré.")
-    return _DeskInput(money, chosen, ref, day)
+    return Received(money, chosen, ref, day)
 
 
-def _read_amount(reader: InputReader, amount: str) -> Money:
+def read_amount(reader: InputReader, amount: str, name: str = "amount") -> Money:
+    """An amount the desk typed (« 12,50 »), from 0,01 € to the desk's maximum; a mistake is
+    reported under ``name``."""
     money = Money.zero()
     try:
         money = Money.from_euros(amount.strip())
     except InvalidInput as error:
-        reader.refuse("amount", error.message)
+        reader.refuse(name, error.message)
     else:
         if money.cents <= 0:
-            reader.refuse("amount", "Le montant doit être positif (ex. : 12,50).")
+            reader.refuse(name, "Le montant doit être positif (ex. : 12,50).")
         elif money > MAX_DESK_PAYMENT:
-            reader.refuse("amount", f"Un règlement ne dépasse pas {MAX_DESK_PAYMENT.format_fr()}.")
+            reader.refuse(name, f"Un règlement ne dépasse pas {MAX_DESK_PAYMENT.format_fr()}.")
     return money
 
 
@@ -132,35 +110,6 @@ def _read_day(reader: InputReader, received_on: date | None, today: date) -> dat
     return day
 
 
-def _payable(uow: UnitOfWork, number: str) -> tuple[Invoice, InvoiceView]:
-    """The invoice, under its family's lock, if it can be paid."""
-    wanted = number.strip().upper()
-    invoice = uow.invoices.by_number(wanted) if 0 < len(wanted) <= 20 else None
-    if invoice is None:
-        raise NotFound(f"Aucune facture n° « {printable(number, 30)} ».")
-    if invoice.kind is DocumentKind.CREDIT_NOTE:
-        raise RuleViolation(
-            f"{invoice.number} est un avoir, pas une facture : il n'y a rien à régler."
-        )
-    uow.payments.lock_families([invoice.family_id])
-    view = _view(_account(uow, invoice.family_id), invoice.number)
-    if view.status is InvoiceStatus.CANCELLED:
-        raise RuleViolation(
-            f"La facture {invoice.number} est annulée par un avoir : réglez la facture qui la "
-            "remplace (voir `portail payments list --family "
-            f"{invoice.family_id}`)."
-        )
-    return invoice, view
-
-
-def _account(uow: UnitOfWork, family_id: int) -> FamilyAccount:
-    return account_from(uow.invoices.of_family(family_id), uow.payments.of_family(family_id))
-
-
-def _view(account: FamilyAccount, number: str) -> InvoiceView:
-    return next(v for v in account.invoices if v.invoice.number == number)
-
-
 def record_payment(
     uow: UnitOfWork,
     clock: Clock,
@@ -176,14 +125,10 @@ def record_payment(
     credit of the family. Refused for a credit note or a cancelled invoice."""
     given = _read(amount, mode, reference, received_on, clock.today())
     with uow:
-        invoice, view = _payable(uow, invoice_number)
-        to_invoice, left = allocate(given.amount, view.balance)
-        now = clock.now()
-        for part, number in ((to_invoice, invoice.number), (left, None)):
-            if not part.is_zero:
-                uow.payments.add(_payment(invoice, part, given, number, actor, now))
-        receipt = _receipt(uow, invoice, given, to_invoice, left)
-        _acknowledge(uow, receipt, "payment.record", actor, now)
+        invoice, view = payable_invoice(uow, invoice_number)
+        receipt = receive(
+            uow, invoice, view, given, action="payment.record", actor=actor, now=clock.now()
+        )
         uow.commit()
     return receipt
 
@@ -194,16 +139,16 @@ def use_credit(
     """The family's credit (overpayments, cancelled invoices it had paid) pays the invoice, up to
     its balance; recorded as mode "avoir"."""
     with uow:
-        invoice, view = _payable(uow, invoice_number)
+        invoice, view = payable_invoice(uow, invoice_number)
         used = _credit_to_use(uow, invoice, view)
         now, today = clock.now(), clock.today()
         day = date(today.year, today.month, today.day)
-        given = _DeskInput(used, PaymentMode.CREDIT, "avoir de la famille", day)
-        uow.payments.add(_payment(invoice, used, given, invoice.number, actor, now))
-        taken = _DeskInput(-used, PaymentMode.CREDIT, f"utilisé pour {invoice.number}", day)
-        uow.payments.add(_payment(invoice, -used, taken, None, actor, now))
-        receipt = _receipt(uow, invoice, given, used, Money.zero())
-        _acknowledge(uow, receipt, "payment.use_credit", actor, now)
+        given = Received(used, PaymentMode.CREDIT, "avoir de la famille", day)
+        uow.payments.add(new_payment(invoice, used, given, invoice.number, actor, now))
+        taken = Received(-used, PaymentMode.CREDIT, f"utilisé pour {invoice.number}", day)
+        uow.payments.add(new_payment(invoice, -used, taken, None, actor, now))
+        receipt = receipt_of(uow, invoice, given, used, Money.zero())
+        acknowledge(uow, receipt, "payment.use_credit", actor, now)
         uow.commit()
     return receipt
 
@@ -212,33 +157,12 @@ def _credit_to_use(uow: UnitOfWork, invoice: Invoice, view: InvoiceView) -> Mone
     """What the family's credit pays of the invoice: all of its balance, or all the credit."""
     if view.balance.is_zero:
         raise RuleViolation(f"La facture {invoice.number} est déjà réglée.")
-    credit = _account(uow, invoice.family_id).credit
+    credit = family_account_now(uow, invoice.family_id).credit
     if credit.cents <= 0:
         raise RuleViolation(
             f"La famille n'a pas d'avoir à utiliser pour la facture {invoice.number}."
         )
     return min(credit, view.balance)
-
-
-def _payment(
-    invoice: Invoice,
-    part: Money,
-    given: _DeskInput,
-    number: str | None,
-    actor: Actor,
-    now: pendulum.DateTime,
-) -> Payment:
-    """``part`` of the money ``given``, on invoice ``number`` (None: the family's credit)."""
-    return Payment(
-        invoice.family_id,
-        part,
-        given.mode,
-        given.reference,
-        given.received_on,
-        now,
-        actor.identifier,
-        number,
-    )
 
 
 def list_payments(
@@ -286,43 +210,3 @@ def _payments_between(
         known = uow.families.get(fid)
         names[fid] = known.name if known else f"famille n° {fid}"
     return found, names
-
-
-def _receipt(
-    uow: UnitOfWork, invoice: Invoice, given: _DeskInput, allocated: Money, left: Money
-) -> PaymentReceipt:
-    account = _account(uow, invoice.family_id)
-    family = uow.families.get(invoice.family_id)
-    recipient = _recipient(uow, family, invoice.family_id)
-    return PaymentReceipt(
-        family_id=invoice.family_id,
-        family_name=family.name if family else invoice.family_name,
-        invoice_number=invoice.number,
-        mode=given.mode,
-        reference=given.reference,
-        received_on=given.received_on,
-        amount=given.amount,
-        allocated=allocated,
-        credit=left,
-        invoice_balance=_view(account, invoice.number).balance,
-        family_credit=account.credit,
-        emailed_to=recipient,
-    )
-
-
-def _recipient(uow: UnitOfWork, family: Family | None, family_id: int) -> str | None:
-    account = uow.accounts.of_family(family_id)
-    if account is not None:
-        return account.email
-    return family.main_guardian.email if family else None
-
-
-def _acknowledge(
-    uow: UnitOfWork, receipt: PaymentReceipt, action: str, actor: Actor, now: pendulum.DateTime
-) -> None:
-    """The payment audited and, when the family has an address, its receipt e-mailed."""
-    uow.audit.record(notices.payment_recorded(receipt, action, actor=actor, now=now))
-    if receipt.emailed_to:
-        commune = uow.communes.get()
-        commune_name = commune.name if commune else "la commune"
-        uow.outbox.add(notices.payment_receipt(receipt, receipt.emailed_to, commune_name, now))

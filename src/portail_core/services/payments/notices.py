@@ -11,13 +11,15 @@ import pendulum
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.direct_debit import Debit, DebitBatch, SepaMandate, masked_iban
 from portail_core.domain.payments.payment import PaymentMode
-from portail_core.domain.shared.french_dates import day_fr, moment_fr, numeric_day_fr
+from portail_core.domain.shared.french_dates import day_fr, hour_fr, moment_fr, numeric_day_fr
+from portail_core.domain.shared.instants import as_paris
 from portail_core.domain.shared.money import Money
 
 if TYPE_CHECKING:
-    from portail_core.services.payments.desk import PaymentReceipt
+    from portail_core.services.payments.receiving import PaymentReceipt
 
 __all__ = [
     "AGAIN",
@@ -25,8 +27,12 @@ __all__ = [
     "debits_exported",
     "mandate_revoked",
     "mandate_signed",
+    "online_payment_opened",
+    "online_payment_settled",
+    "online_payment_to_check",
     "payment_receipt",
     "payment_recorded",
+    "payment_waiting",
 ]
 
 AGAIN = " (fichier refait à l'identique)"
@@ -200,3 +206,86 @@ def _changes(old: SepaMandate | None, new: SepaMandate) -> dict[str, list[object
             before, after = (before.isoformat() if before else None), after.isoformat()
         changes[f"mandate.{name}"] = [before, after]
     return changes
+
+
+def online_payment_opened(attempt: PaymentAttempt, actor: Actor) -> AuditEvent:
+    """A family leaves for PayFiP to pay an invoice."""
+    return AuditEvent(
+        at=attempt.created_at,
+        actor=actor,
+        action="payment.online_open",
+        summary=(
+            f"Paiement en ligne ouvert pour la facture {attempt.invoice_number} : "
+            f"{attempt.amount.format_fr()} (réf. {attempt.refdet})"
+        ),
+        details={
+            "invoice": attempt.invoice_number,
+            "amount_cents": attempt.amount.cents,
+            "refdet": attempt.refdet,
+            "id_op": attempt.id_op,
+        },
+        family_id=attempt.family_id,
+    )
+
+
+def online_payment_to_check(attempt: PaymentAttempt, now: pendulum.DateTime) -> AuditEvent:
+    """PayFiP reported something the portal cannot take as it is: for the desk to look at."""
+    return AuditEvent(
+        at=now,
+        actor=Actor.system("PayFiP"),
+        action="payment.online_to_check",
+        summary=(
+            f"Paiement en ligne {attempt.state.label}, facture {attempt.invoice_number} "
+            f"(réf. {attempt.refdet}) : {attempt.problem}"
+        ),
+        details={
+            "invoice": attempt.invoice_number,
+            "id_op": attempt.id_op,
+            "result": attempt.result,
+            "problem": attempt.problem,
+        },
+        family_id=attempt.family_id,
+    )
+
+
+def payment_waiting(attempt: PaymentAttempt, now: pendulum.DateTime) -> str:
+    """Why a new online payment must wait for an earlier one (the family's words)."""
+    opened = hour_fr(attempt.created_at)
+    where = f"Un paiement en ligne de la facture {attempt.invoice_number}, ouvert à {opened}"
+    if attempt.state.for_the_desk:
+        return (
+            f"{where} le {numeric_day_fr(as_paris(attempt.created_at).date())}, est vérifié par "
+            "le guichet unique : ne payez pas à nouveau ; le guichet vous contactera si besoin."
+        )
+    if now < attempt.retry_after:
+        return (
+            f"{where}, attend encore la réponse des Finances Publiques : s'il n'aboutit pas, "
+            f"vous pourrez payer à nouveau à partir de {hour_fr(attempt.retry_after)}."
+        )
+    return (
+        f"{where}, attend encore la réponse des Finances Publiques, qui ne répondent pas pour "
+        "l'instant : réessayez dans quelques minutes."
+    )
+
+
+def online_payment_settled(
+    attempt: PaymentAttempt, amount: Money | None, actor: Actor, now: pendulum.DateTime
+) -> AuditEvent:
+    """The desk's decision on an online payment it had to check."""
+    outcome = f"payé {amount.format_fr()}" if amount is not None else "classé sans paiement"
+    return AuditEvent(
+        at=now,
+        actor=actor,
+        action="payment.online_settle",
+        summary=(
+            f"Paiement en ligne de la facture {attempt.invoice_number} (réf. {attempt.refdet}) "
+            f"{outcome} par le guichet"
+        ),
+        details={
+            "invoice": attempt.invoice_number,
+            "id_op": attempt.id_op,
+            "paid_cents": amount.cents if amount is not None else None,
+            "note": attempt.problem,
+        },
+        family_id=attempt.family_id,
+    )
