@@ -18,16 +18,18 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 		--constraint constraints.txt --editable ".[dev]"
 	touch $(STAMP)
 
-## run: migrate the local SQLite database, load the demo commune if empty, start the PayFiP
-## simulator on :5001 and serve the portal on :5000 (Ctrl+C stops both)
+## run: migrate the local SQLite database (instance/), load the demo commune if empty, start the
+## PayFiP simulator on :5001 and the e-mail dispatcher (e-mails printed here), serve the portal
+## on :5000 (Ctrl+C stops them all). PORT=5101 serves elsewhere, links and e-mails included.
+run: export PORTAIL_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+run: export PORTAIL_PAYFIP_URL ?= http://127.0.0.1:$(PAYFIP_PORT)
 run: $(STAMP)
 	$(BIN)/portail db upgrade
 	$(BIN)/portail demo load
 	$(BIN)/portail payfip simulator --port $(PAYFIP_PORT) & simulator=$$!; \
-	trap 'kill $$simulator 2>/dev/null' EXIT INT TERM; \
-	PORTAIL_PAYFIP_URL=$${PORTAIL_PAYFIP_URL:-http://127.0.0.1:$(PAYFIP_PORT)} \
-	PORTAIL_PUBLIC_URL=$${PORTAIL_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
-		$(BIN)/portail serve --host $(HOST) --port $(PORT)
+	$(BIN)/portail outbox send --watch --every 3 & dispatcher=$$!; \
+	trap 'kill $$simulator $$dispatcher 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/portail serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)
 test: $(STAMP)

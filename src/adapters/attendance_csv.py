@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from portail_core.domain.shared.text import check_file_text
 from portail_core.errors import InvalidInput
 from portail_core.services.attendance.pointage import MAX_MARKS, MarkInput
 
@@ -27,6 +28,7 @@ def read_pointage_csv(text: str) -> list[MarkInput]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InvalidInput("Le fichier est vide.")
+    check_file_text(text)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)

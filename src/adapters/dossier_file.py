@@ -8,6 +8,7 @@ error ("children n°2 > birth_date").
 from __future__ import annotations
 
 import inspect
+import re
 import tomllib
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,7 +19,9 @@ import pendulum
 from portail_core.domain.dossiers.child import Authorizations, Child
 from portail_core.domain.dossiers.family import Family, FamilyQuotient, RegulationConsent
 from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
+from portail_core.domain.shared.french_dates import DAY_FORMATS, parse_day
 from portail_core.domain.shared.instants import PARIS
+from portail_core.domain.shared.text import check_file_text
 from portail_core.errors import InvalidInput
 
 __all__ = ["read_family_file"]
@@ -53,6 +56,22 @@ def _expected(annotation: str) -> tuple[type, ...] | None:
     return tuple(kinds) or None
 
 
+# A date in a TOML file: a TOML date, or a date typed between quotes as everywhere else.
+DATE_EXPECTED = (
+    f"une date est attendue : {DAY_FORMATS}, sans guillemets pour AAAA-MM-JJ "
+    '(ex. : 2019-03-14), entre guillemets pour JJ/MM/AAAA (ex. : "14/03/2019")'
+)
+
+
+def _day(value: Any) -> date | None:
+    """A TOML date, or a string ``french_dates.parse_day`` reads (JJ/MM/AAAA or AAAA-MM-JJ)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return parse_day(value)
+    return None
+
+
 def _build(
     constructor: Callable[..., Any],
     values: Any,
@@ -74,6 +93,13 @@ def _build(
         if name not in allowed:
             continue
         kinds = _expected(str(parameters[name].annotation)) or ()
+        if date in kinds and datetime not in kinds and str not in kinds:
+            day = _day(value)
+            if day is None:
+                problems.add(f"{where} > {name}", DATE_EXPECTED)
+            else:
+                arguments[name] = day
+            continue
         wrong_date = isinstance(value, datetime) and date in kinds and datetime not in kinds
         wrong_items = isinstance(value, list) and not all(isinstance(item, str) for item in value)
         wrong_kind = bool(kinds) and (
@@ -114,6 +140,21 @@ def _build(
         return None
 
 
+_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _syntax(error: tomllib.TOMLDecodeError) -> dict[str, str]:
+    """Where the TOML cannot be read, in French (tomllib says it in English), with what each
+    kind of value looks like."""
+    found = _WHERE.search(str(error))
+    where = f"ligne {found[1]}, colonne {found[2]}" if found else "fin du fichier"
+    return {
+        where: 'syntaxe TOML invalide ici : un texte s\'écrit entre guillemets ("Martin"), '
+        "une date AAAA-MM-JJ sans guillemets (2019-03-14) ou JJ/MM/AAAA entre guillemets "
+        '("14/03/2019"), un nombre sans guillemets, true ou false.'
+    }
+
+
 def _many(
     data: dict[str, Any], name: str, build: Callable[[Any, str], Any], problems: _Problems
 ) -> list[Any]:
@@ -128,12 +169,11 @@ def read_family_file(text: str, today: date) -> Family:
     """The family described by ``text``; InvalidInput lists every error with its place."""
     if len(text) > MAX_FILE_SIZE:
         raise InvalidInput("Le fichier est trop gros (256 Ko au plus).")
+    check_file_text(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(
-            "Le fichier n'est pas du TOML valide.", {"syntaxe": str(error)}
-        ) from error
+        raise InvalidInput("Le fichier n'est pas du TOML valide.", _syntax(error)) from error
     problems = _Problems()
     for unknown in sorted(set(data) - _TABLES):
         problems.add(unknown, "table inconnue")

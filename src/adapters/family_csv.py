@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 
-from attrs import frozen
+from attrs import field, frozen
 
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family, FamilyQuotient
 from portail_core.domain.dossiers.guardians import Guardian
+from portail_core.domain.shared.french_dates import DAY_FORMATS, day_format, parse_day
+from portail_core.domain.shared.text import check_file_text, printable
 from portail_core.errors import InvalidInput
 
 __all__ = ["COLUMNS", "ImportFile", "Rejection", "read_family_csv"]
@@ -46,6 +49,7 @@ COLUMNS = (
     "qf_date",
 )
 MAX_ROWS = 50_000
+MAX_REFERENCE = 40  # the family's reference in the previous software (``famille``)
 
 
 @frozen
@@ -59,13 +63,16 @@ class Rejection:
 class ImportFile:
     families: tuple[tuple[str, Family], ...]  # (reference, family)
     rejections: tuple[Rejection, ...]
+    lines: Mapping[str, tuple[int, ...]] = field(factory=dict)  # each reference's lines
 
 
-def _date(text: str) -> date:
-    try:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()  # noqa: DTZ007  (a calendar date)
-    except ValueError:
-        raise InvalidInput(f"date illisible : « {text[:20]} » (JJ/MM/AAAA attendu).") from None
+def _date(text: str, what: str = "date", example: date = date(2026, 1, 1)) -> date:
+    parsed = parse_day(text)
+    if parsed is None:
+        raise InvalidInput(
+            f"{what} illisible : « {printable(text, 20)} » ; attendu : {day_format(example)}."
+        )
+    return parsed
 
 
 def _reasons(error: Exception) -> list[str]:
@@ -84,6 +91,7 @@ def read_family_csv(text: str, today: date) -> ImportFile:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InvalidInput("Le fichier est vide.")
+    check_file_text(text)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -107,12 +115,22 @@ def read_family_csv(text: str, today: date) -> ImportFile:
     families, rejections = [], []
     for reference, rows in groups.items():
         try:
-            families.append((reference, _family(rows, today)))
+            family = _family(rows, today)
+            family.legacy_reference = _legacy_reference(rows[0][1]["famille"])
+            families.append((reference, family))
         except (InvalidInput, ValueError) as error:
             rejections.append(
                 Rejection(reference, tuple(n for n, _ in rows), tuple(_reasons(error)))
             )
-    return ImportFile(tuple(families), tuple(rejections))
+    lines = {reference: tuple(n for n, _ in rows) for reference, rows in groups.items()}
+    return ImportFile(tuple(families), tuple(rejections), lines)
+
+
+def _legacy_reference(text: str) -> str | None:
+    """The family's reference in the previous software, kept on its dossier."""
+    if len(text) > MAX_REFERENCE:
+        raise InvalidInput(f"famille : la référence compte {MAX_REFERENCE} caractères au plus.")
+    return text or None
 
 
 def _family(rows: list[tuple[int, dict[str, str]]], today: date) -> Family:
@@ -137,7 +155,7 @@ def _family(rows: list[tuple[int, dict[str, str]]], today: date) -> Family:
     if first["qf"]:
         if not first["qf_date"]:
             raise InvalidInput(
-                "qf_date : la date du quotient familial est obligatoire (JJ/MM/AAAA)."
+                f"qf_date : la date du quotient familial est obligatoire ({DAY_FORMATS})."
             )
         quotient = FamilyQuotient.create(
             value=first["qf"],
@@ -180,11 +198,9 @@ def _phones(text: str) -> list[str]:
 
 def _child(row: dict[str, str], number: int, today: date) -> Child:
     try:
-        born = _date(row["enfant_naissance"])
-    except InvalidInput:
-        raise InvalidInput(
-            f"ligne {number} : date de naissance illisible (JJ/MM/AAAA attendu)."
-        ) from None
+        born = _date(row["enfant_naissance"], "date de naissance", date(2018, 5, 3))
+    except InvalidInput as error:
+        raise InvalidInput(f"ligne {number} : {error.message}") from None
     return Child.create(
         first_name=row["enfant_prenom"],
         last_name=row["enfant_nom"],

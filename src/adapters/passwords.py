@@ -4,6 +4,10 @@ Both normalise the password to Unicode NFKC before hashing (NIST SP 800-63B, 5.1
 same password typed on a Mac (« é » decomposed) and on a PC (« é » composed) verifies. Lone
 surrogates, which no browser sends, are encoded as they are rather than refused, so ``verify``
 never raises whatever it is given.
+
+Both also give a keyed digest (HMAC-SHA-256) of a typed text that may be a secret: what a login
+throttle is keyed by, for an identifier that names no account (it may be a password typed in the
+wrong field), so that the database never holds a hash anyone could reverse by trying candidates.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 import unicodedata
 
 from argon2 import PasswordHasher
@@ -23,11 +28,20 @@ def _password_bytes(password: str) -> bytes:
     return unicodedata.normalize("NFKC", password).encode("utf-8", "surrogatepass")
 
 
-class Argon2PasswordHasher:
-    """Argon2id with argon2-cffi's default parameters (RFC 9106's low-memory recommendation)."""
+def _keyed_digest(key: bytes, text: str) -> str:
+    return hmac.new(key, _password_bytes(text), hashlib.sha256).hexdigest()
 
-    def __init__(self) -> None:
+
+class Argon2PasswordHasher:
+    """Argon2id with argon2-cffi's default parameters (RFC 9106's low-memory recommendation).
+
+    ``digest_key`` keys ``digest``: the installation's secret key (``PORTAIL_SECRET_KEY``), so
+    that every process agrees; without it, a random key for this process only.
+    """
+
+    def __init__(self, digest_key: str | None = None) -> None:
         self._hasher = PasswordHasher()
+        self._digest_key = (digest_key or secrets.token_urlsafe(48)).encode()
 
     def hash(self, password: str) -> str:
         """A new hash, salted at random, in the PHC string format (``$argon2id$v=19$...``)."""
@@ -55,6 +69,10 @@ class Argon2PasswordHasher:
         except InvalidHashError:
             return True
 
+    def digest(self, text: str) -> str:
+        """HMAC-SHA-256 of the text (NFKC), keyed with ``digest_key``, in hex."""
+        return _keyed_digest(self._digest_key, text)
+
 
 class PlainTestHasher:
     """FOR TESTS ONLY: an unsalted SHA-256, fast and obviously not secure (``test$<hex>``).
@@ -75,3 +93,7 @@ class PlainTestHasher:
     def needs_rehash(self, stored_hash: str) -> bool:
         """True for anything but a well-formed test hash, as the real hasher for a bad one."""
         return re.fullmatch(r"test\$[0-9a-f]{64}", stored_hash) is None
+
+    def digest(self, text: str) -> str:
+        """Keyed like the real one, with a fixed key known to the tests."""
+        return _keyed_digest(b"test-digest-key", text)

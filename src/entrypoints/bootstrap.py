@@ -20,7 +20,12 @@ from adapters.attendance_csv import read_pointage_csv
 from adapters.calendars import read_school_calendar, shipped_school_calendar
 from adapters.clock import SystemClock
 from adapters.commune_file import read_commune_file
-from adapters.direct_debit import Pain008Writer, SchwiftyBankDetails
+from adapters.direct_debit import (
+    MAX_RETURN_FILE_SIZE,
+    Pain008Writer,
+    SchwiftyBankDetails,
+    read_debit_returns,
+)
 from adapters.documents import FileDocumentStore, InMemoryDocumentStore
 from adapters.dossier_file import read_family_file
 from adapters.family_csv import ImportFile, read_family_csv
@@ -42,6 +47,7 @@ from adapters.public_holidays import FrenchPublicHolidays
 from entrypoints.settings import Settings
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.payments.debit_returns import DebitReturnFile
 from portail_core.errors import ConfigurationError
 from portail_core.facade.portail import Portail
 from portail_core.facade.ports import Ports
@@ -74,6 +80,8 @@ class FileFormats:
     commune_file: Callable[[str], CommuneFile] = read_commune_file
     family_file: Callable[[str, date], Family] = read_family_file
     family_csv: Callable[[str, date], ImportFile] = read_family_csv
+    debit_returns: Callable[[bytes], DebitReturnFile] = read_debit_returns
+    max_debit_returns_size: int = MAX_RETURN_FILE_SIZE
     school_calendar: Callable[[str], SchoolCalendar] = read_school_calendar
     pointage_csv: Callable[[str], list[MarkInput]] = read_pointage_csv
     max_pointage_size: int = MAX_POINTAGE_FILE_SIZE
@@ -127,11 +135,13 @@ def bootstrap(
     mailer: Mailer | None = None,
     hasher: PasswordHasher | None = None,
     payfip: OnlinePaymentService | None = None,
+    create_database: bool = False,
 ) -> Services:
     """The portal on the database of the settings (SQLite by default, PostgreSQL in
     production); ``clock``, ``mailer``, ``hasher`` and ``payfip`` replace the real ones
-    (tests)."""
-    settings = settings or Settings.from_env()
+    (tests). Without ``settings`` they are read from the environment, and a missing SQLite
+    database is a ConfigurationError unless ``create_database`` (``portail db upgrade``)."""
+    settings = settings or Settings.from_env(require_database=not create_database)
     engine = create_database_engine(settings.database_url)
 
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
@@ -142,7 +152,7 @@ def bootstrap(
         FileDocumentStore(settings.instance_path / "documents"),
         clock=clock,
         mailer=mailer or mailer_for(settings),
-        hasher=hasher,
+        hasher=hasher or Argon2PasswordHasher(settings.secret_key),
         payfip=payfip or SoapPayfip(settings.payfip_soap_url, settings.payfip_page_url),
     )
     return Services(settings, Portail(ports, public_url=settings.public_url), engine)
@@ -169,7 +179,7 @@ def bootstrap_in_memory(
         InMemoryDocumentStore(),
         clock=clock,
         mailer=mailer or ConsoleMailer(settings.mail_from),
-        hasher=hasher,
+        hasher=hasher or Argon2PasswordHasher(settings.secret_key),
         payfip=payfip or FakePayfip(),
     )
     return Services(settings, Portail(ports, public_url=settings.public_url))
@@ -185,7 +195,9 @@ def ports_with(
     payfip: OnlinePaymentService,
 ) -> Ports:
     """This project's adapters around a given unit of work and document store (a benchmark's
-    counting engine, an embedder's database)."""
+    counting engine, an embedder's database). Without ``hasher``, Argon2id whose digests are
+    keyed for this process only: give ``Argon2PasswordHasher(secret_key)`` when several
+    processes share the database."""
     return Ports(
         uow=uow,
         clock=clock or SystemClock(),

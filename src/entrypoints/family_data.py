@@ -1,9 +1,12 @@
-"""A family's dossier as JSON, for « Mes données » (web) and ``portail family export`` (CLI): the
-RGPD right of access.
+"""Everything the portal holds about a family as one JSON document, for « Mes données » (web) and
+``portail family export`` (CLI): the RGPD right of access. Both give this same document;
+docs/family-data.md describes it.
 
-Its own cattrs converter, independent of how the database stores a dossier: dates in ISO 8601,
+Its own cattrs converter, independent of how the database stores anything: dates in ISO 8601,
 times as HH:MM, instants in ISO 8601 with their offset, money in cents, decimals as text, sets
-as sorted lists, enumerations by value.
+as sorted lists, enumerations by value. Secrets are left out: the password's hash, the hashes
+of the links' and sessions' secrets, and the content of e-mails (a pending one may carry an
+activation link or a temporary password).
 """
 
 from __future__ import annotations
@@ -18,14 +21,60 @@ from cattrs import Converter
 
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.money import Money
+from portail_core.services.dossiers.data import FamilyExport
 
-__all__ = ["family_json"]
+__all__ = ["FORMAT", "SECTIONS", "VERSION", "export_json", "family_json"]
+
+FORMAT = "portail-famille/donnees-famille"
+VERSION = 1
+# The document's sections after "format" and "version", in order: each an attribute of
+# FamilyExport (docs/family-data.md describes them).
+SECTIONS = (
+    "family",
+    "account",
+    "sessions",
+    "links",
+    "change_requests",
+    "reservations",
+    "reservation_history",
+    "waiting_list",
+    "attendance",
+    "absences",
+    "invoices",
+    "payments",
+    "payment_attempts",
+    "emails",
+    "history",
+)
+_LEFT_OUT = {  # section -> keys never shown (secrets, or what they carry)
+    "account": {"password_hash"},
+    "sessions": {"token_hash"},
+    "links": {"token_hash"},
+    "emails": {"context"},
+}
+
+
+def export_json(export: FamilyExport) -> dict[str, Any]:
+    """The whole document, as JSON-ready values."""
+    document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    for section in SECTIONS:
+        value = _converter().unstructure(getattr(export, section))
+        document[section] = _without(value, _LEFT_OUT.get(section, set()))
+    return document
 
 
 def family_json(family: Family) -> dict[str, Any]:
     """The dossier as JSON-ready values."""
     data: dict[str, Any] = _converter().unstructure(family, Family)
     return data
+
+
+def _without(value: Any, keys: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if key not in keys}
+    if isinstance(value, list):
+        return [_without(item, keys) for item in value]
+    return value
 
 
 @functools.cache

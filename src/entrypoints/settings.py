@@ -2,7 +2,9 @@
 
 | variable               | default                                                  |
 |------------------------|----------------------------------------------------------|
-| PORTAIL_INSTANCE_PATH  | ./instance (SQLite file, secret key...)                  |
+| PORTAIL_INSTANCE_PATH  | the checkout's instance/ when run from a source checkout, |
+|                        | else $XDG_DATA_HOME/portail-famille (~/.local/share/...); |
+|                        | never the current folder (SQLite file, secret key...)    |
 | PORTAIL_DATABASE_URL   | sqlite:///<instance>/portail.sqlite3                     |
 | PORTAIL_SECRET_KEY     | with SQLite, a random key kept in <instance>/secret_key; |
 |                        | required with PostgreSQL (servers must share it)         |
@@ -31,7 +33,7 @@ from attrs import field, frozen
 from adapters.persistence import parse_database_url
 from portail_core.errors import ConfigurationError
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "default_instance_path"]
 
 MIN_SECRET_KEY_LENGTH = 32
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
@@ -55,15 +57,24 @@ class Settings:
     payfip_url: str = SIMULATOR_URL  # PayFiP's (or the simulator's) base address
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read and check every setting; a bad one raises ConfigurationError saying which."""
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, require_database: bool = False
+    ) -> Settings:
+        """Read and check every setting; a bad one raises ConfigurationError saying which.
+
+        With SQLite the instance folder and its secret key are created if need be, unless
+        ``require_database``: then a missing database file is a ConfigurationError, raised
+        before anything is written (every command but ``portail db upgrade``, the web portal).
+        """
         env = os.environ if environ is None else environ
-        instance = Path(env.get("PORTAIL_INSTANCE_PATH") or "instance").resolve()
+        instance = Path(env.get("PORTAIL_INSTANCE_PATH") or default_instance_path(env)).resolve()
         database_url = (
             env.get("PORTAIL_DATABASE_URL") or f"sqlite:///{instance / 'portail.sqlite3'}"
         )
         parsed = parse_database_url(database_url)
         sqlite = parsed.get_backend_name() == "sqlite"
+        if require_database and sqlite:
+            _refuse_missing_database(Path(parsed.database or ""), instance, env)
         if sqlite:
             _make_folder(instance)
         return cls(
@@ -110,6 +121,40 @@ class Settings:
     @property
     def uses_https(self) -> bool:
         return self.public_url.startswith("https://")
+
+
+def default_instance_path(environ: Mapping[str, str], package_file: Path = Path(__file__)) -> Path:
+    """Where the local files live when PORTAIL_INSTANCE_PATH is not set, whatever the current
+    folder: ``instance/`` of the source checkout the code runs from (``make run``, the
+    README's commands), else the user's data folder, ``$XDG_DATA_HOME/portail-famille``
+    (``~/.local/share/portail-famille``)."""
+    checkout = package_file.resolve().parents[2]  # <checkout>/src/entrypoints/settings.py
+    pyproject = checkout / "pyproject.toml"
+    if pyproject.is_file() and 'name = "portail-famille"' in pyproject.read_text("utf-8"):
+        return checkout / "instance"
+    data_home = environ.get("XDG_DATA_HOME")
+    return (Path(data_home) if data_home else Path("~/.local/share").expanduser()) / (
+        "portail-famille"
+    )
+
+
+def _refuse_missing_database(database: Path, instance: Path, env: Mapping[str, str]) -> None:
+    """A command other than ``portail db upgrade`` never creates the database."""
+    if database.is_file():
+        return
+    chosen = (
+        "PORTAIL_DATABASE_URL"
+        if env.get("PORTAIL_DATABASE_URL")
+        else "PORTAIL_INSTANCE_PATH"
+        if env.get("PORTAIL_INSTANCE_PATH")
+        else "le dossier d'instance par défaut"
+    )
+    raise ConfigurationError(
+        f"Aucune base de données à {database} (choisie par {chosen}) : rien n'a été créé. "
+        "Créez-la avec `portail db upgrade` (ou `make run` pour la démonstration), ou "
+        f"indiquez la base existante avec PORTAIL_INSTANCE_PATH (dossier actuel : {instance}) "
+        "ou PORTAIL_DATABASE_URL."
+    )
 
 
 def _proxies(text: str) -> int:

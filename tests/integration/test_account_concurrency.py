@@ -154,18 +154,33 @@ def test_forgotten_password_requests_are_limited(new_uow: UowFactory) -> None:
     account_for(new_uow, clock)
     for n in range(5):  # the family's own identifier: at most 3 links an hour
         request_password_reset(
-            new_uow(), "martin.1", public_url="https://x", actor_ip=f"10.1.0.{n}", clock=clock
+            new_uow(),
+            "martin.1",
+            public_url="https://x",
+            hasher=PlainTestHasher(),
+            actor_ip=f"10.1.0.{n}",
+            clock=clock,
         )
     with new_uow(read_only=True) as uow:
         links = [m for m in uow.outbox.listing(20) if m.template == "password_reset"]
     assert len(links) == 3
     for n in range(20):
         request_password_reset(
-            new_uow(), f"x.{n}", public_url="https://x", actor_ip="10.2.0.1", clock=clock
+            new_uow(),
+            f"x.{n}",
+            public_url="https://x",
+            hasher=PlainTestHasher(),
+            actor_ip="10.2.0.1",
+            clock=clock,
         )
     try:
         request_password_reset(
-            new_uow(), "x.99", public_url="https://x", actor_ip="10.2.0.1", clock=clock
+            new_uow(),
+            "x.99",
+            public_url="https://x",
+            hasher=PlainTestHasher(),
+            actor_ip="10.2.0.1",
+            clock=clock,
         )
     except TooManyAttempts:
         pass

@@ -137,7 +137,10 @@ def test_a_malformed_family_file_creates_nothing(instance_path: Path, tmp_path: 
     )
     result = run(["family", "create", str(bad)], instance_path)
     assert result.exit_code == 2
-    assert "children n°1 > birth_date : type de valeur inattendu" in result.output
+    assert (
+        "children n°1 > birth_date : une date est attendue : JJ/MM/AAAA ou AAAA-MM-JJ"
+        in result.output
+    )
     assert "guardians n°1 > postcode" in result.output
     assert "Aucune" not in run(["family", "list"], instance_path).output
     listed = run(["family", "list", "--format", "json"], instance_path).output
@@ -192,7 +195,7 @@ def test_wrongly_typed_values_in_a_family_file_are_located(
     result = run(["family", "create", str(bad)], instance_path)
     assert result.exit_code == 2
     assert "guardians n°1 > phones : type de valeur inattendu" in result.output
-    assert "children n°1 > birth_date : type de valeur inattendu" in result.output
+    assert "children n°1 > birth_date : une date est attendue" in result.output
 
 
 def test_showing_or_exporting_a_dossier_records_a_health_read_without_the_values(

@@ -234,10 +234,10 @@ def test_a_day_to_come_and_a_closed_day_are_refused(
     assert unknown.exit_code == 3
     assert "Aucune structure « PISCINE »" in unknown.stderr
     bad_date = run(
-        services, "attendance", "show", "--establishment", "ALSH", "--date", "09/09/2026"
+        services, "attendance", "show", "--establishment", "ALSH", "--date", "31/09/2026"
     )
     assert bad_date.exit_code == 2
-    assert "n'est pas une date au format AAAA-MM-JJ" in bad_date.output
+    assert "n'est pas une date : JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 15/02/2027)" in bad_date.output
     assert marks(services) == {}
 
 

@@ -75,18 +75,27 @@ def client(services: Services) -> FlaskClient:
     return create_app({"TESTING": True}, services=services).test_client()
 
 
-def csrf(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, page
+def token_of(page: TestResponse) -> str:
+    html = page.get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html
     return match[1]
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form at ``path``, as a browser gets it (following an e-mailed
+    link's redirect to its page)."""
+    return token_of(client.get(path, follow_redirects=True))
 
 
 def post(
     client: FlaskClient, path: str, data: dict[str, str], form_page: str | None = None
 ) -> TestResponse:
-    token = csrf(client, form_page or path)
-    return client.post(path, data={"csrf_token": token, **data})
+    """Submit the form at ``path`` (or at ``form_page``) with its CSRF token; an e-mailed
+    link's form is posted where the browser shows it, at the address without the secret."""
+    page = client.get(form_page or path, follow_redirects=True)
+    target = page.request.url if page.history and form_page is None else path
+    return client.post(target, data={"csrf_token": token_of(page), **data})
 
 
 def text(response: TestResponse) -> str:
@@ -109,7 +118,8 @@ def test_activation_then_login_lands_on_the_four_entries(
     services: Services, client: FlaskClient
 ) -> None:
     account = open_family_account(services)
-    form = text(client.get(account["activation_url"].removeprefix("http://localhost")))
+    link = account["activation_url"].removeprefix("http://localhost")
+    form = text(client.get(link, follow_redirects=True))
     assert "<h1>Activer mon compte</h1>" in form
     assert 'autocomplete="new-password"' in form
     activated = activate(client, account["activation_url"])
@@ -291,7 +301,7 @@ def test_a_reset_link_sets_a_new_password_ends_sessions_and_notifies(
     log_in(other_browser, account["identifier"])
     post(client, "/mot-de-passe-oublie", {"identifier": account["identifier"]})
     link = reset_link(services)
-    new_password = "tulipe orange sous la pluie"
+    new_password = "tulipe orange sous la pluie d’avril"
     done = post(client, link, {"password": new_password, "confirmation": new_password})
     assert done.status_code == 302
     assert "/connexion" in done.headers["Location"]  # no automatic login
@@ -326,7 +336,7 @@ def test_a_locked_account_gets_an_unlock_link_that_works_once(
         email = uow.outbox.listing(1)[0]
     assert email.template == "account_unlock"
     link = email.context["unlock_url"].removeprefix("http://localhost")
-    page = client.get(link)
+    page = client.get(link, follow_redirects=True)
     assert page.status_code == 200
     assert "Débloquer mon compte" in text(page)
     assert log_in(client, account["identifier"]).status_code == 429  # GET consumed nothing

@@ -22,7 +22,7 @@ from portail_core.domain.absences import Absence, AbsenceReason
 from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.billing.consumption import ConsumptionState, Pricing
-from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine, InvoiceTotal
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.dossiers.family import Family, FamilyQuotient
 from portail_core.domain.payments.payment import Payment, PaymentMode
@@ -692,3 +692,77 @@ def test_a_rerun_creates_nothing_and_a_correction_is_a_credit_note_and_a_new_inv
 
     assert [b.action for b in bill(uow).bills] == ["unchanged"] * 3 + ["nothing"]
     assert len(documents(uow)) == 5
+
+
+# --------------------------------------------------------- the credit the run deducts (item 16)
+
+
+def test_sums_per_invoice_and_totals_are_read_for_many_families_at_once(
+    new_uow: UowFactory,
+) -> None:
+    martin, lea = add_family(new_uow)
+    bernard, _ = add_family(new_uow, "Bernard")
+    petit, _ = add_family(new_uow, "Petit")
+    invoice = an_invoice(martin, lea, "FA-2026-000001")
+    credit = an_invoice(
+        martin,
+        lea,
+        "AV-2026-000001",
+        kind=DocumentKind.CREDIT_NOTE,
+        lines=tuple(line.negated() for line in invoice.lines),
+        corrects="FA-2026-000001",
+    )
+    with new_uow() as uow:
+        uow.invoices.add_all([invoice, credit])
+        for payment in (
+            a_payment(martin, 2000, date(2026, 10, 5)),
+            a_payment(martin, 3200, date(2026, 10, 6)),
+            a_payment(martin, 800, date(2026, 10, 7), invoice_number=None),
+            a_payment(martin, -300, date(2026, 10, 8), invoice_number=None),
+            a_payment(bernard, 100, date(2026, 10, 8), invoice_number=None),
+        ):
+            uow.payments.add(payment)
+        uow.commit()
+    with new_uow(read_only=True) as uow:
+        paid = uow.payments.paid_by_invoice([martin, petit, *range(10_000, 12_500)])
+        totals = uow.invoices.totals_of_families([martin, bernard])
+    assert paid == {martin: {"FA-2026-000001": Money(5200), None: Money(500)}}  # no Petit
+    assert sorted(totals, key=lambda t: t.number) == [
+        InvoiceTotal(
+            martin, "AV-2026-000001", DocumentKind.CREDIT_NOTE, -invoice.total, invoice.number
+        ),
+        InvoiceTotal(martin, "FA-2026-000001", DocumentKind.INVOICE, invoice.total, None),
+    ]
+
+
+def test_the_run_on_a_database_deducts_a_credit_once(engine: Engine) -> None:
+    uow = partial(SqlUnitOfWork, engine)
+    town = build_town(uow)
+    bill(uow)
+    with uow() as unit:
+        first = next(i for i in unit.invoices.of_family(town["Martin"]))
+        unit.payments.add(
+            a_payment(
+                town["Martin"], first.total.cents, date(2026, 10, 5), invoice_number=first.number
+            )
+        )
+        unit.attendance.record(a_mark(town["Martin.Léa"], date(2026, 9, 30), "SOIR", "APS-PLAGE"))
+        unit.commit()
+    corrected = bill(uow)
+    martin = next(b for b in corrected.bills if b.family_name == "Martin")
+    assert martin.credit_used == first.total == corrected.credits  # all it had paid
+    new_number = martin.issued[-1]
+    with uow() as unit:
+        used = [p for p in unit.payments.of_family(town["Martin"]) if p.mode is PaymentMode.CREDIT]
+    assert sorted((p.invoice_number or "", p.amount.cents) for p in used) == [
+        ("", -first.total.cents),
+        (new_number, first.total.cents),
+    ]
+    bill(uow)  # again: nothing changed, nothing deducted twice
+    with uow() as unit:
+        assert (
+            len(
+                [p for p in unit.payments.of_family(town["Martin"]) if p.mode is PaymentMode.CREDIT]
+            )
+            == 2
+        )

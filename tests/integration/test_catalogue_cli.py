@@ -203,14 +203,14 @@ def test_calendar_show_table_and_bad_options(loaded: Path) -> None:
             "--establishment",
             "ALSH",
             "--from",
-            "31/01/2027",
+            "31/02/2027",
             "--to",
             "2027-02-01",
         ],
         loaded,
     )
     assert bad_date.exit_code == 2
-    assert "n'est pas une date au format AAAA-MM-JJ" in bad_date.output
+    assert "n'est pas une date : JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 15/02/2027)" in bad_date.output
     too_long = run(
         [
             "calendar",

@@ -225,7 +225,9 @@ def test_a_malformed_quotient_is_refused_in_french_and_nothing_is_asked(
     assert "Le formulaire contient 3 erreurs" in page
     assert "Le quotient familial est un nombre entier de 0 à 99 999." in page
     assert "La source du quotient familial est : CAF, MSA ou avis d'imposition." in page
-    assert "La date de début de validité s'écrit JJ/MM/AAAA (ex. : 01/09/2026)." in page
+    assert (
+        "La date de début de validité s'écrit JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 01/09/2026)." in page
+    )
     assert page.count('aria-invalid="true"') == 3
     assert 'value="mille"' in page  # what was typed is kept
     hostile = ask_new_quotient(client, value="<script>", source="CAF'--", valid_from="9" * 5000)

@@ -1,5 +1,6 @@
 """The staff's `portail` command, run through click's CliRunner on a real SQLite database."""
 
+import sqlite3
 from importlib.resources import files
 from pathlib import Path
 
@@ -37,6 +38,9 @@ def test_db_upgrade_migrates_then_says_it_is_current(instance_path: Path) -> Non
 
 
 def test_db_current_warns_when_the_database_is_behind(instance_path: Path) -> None:
+    with sqlite3.connect(instance_path / "portail.sqlite3") as never_migrated:
+        never_migrated.execute("create table notes (text)")
+    never_migrated.close()
     result = run(["db", "current"], instance_path)
     assert result.exit_code == 0
     assert "EN RETARD" in result.output
@@ -153,5 +157,6 @@ def test_demo_load_shows_no_login_for_a_real_town(instance_path: Path, tmp_path:
     real.write_text(town.replace('insee_code = "99001"', 'insee_code = "40184"'), "utf-8")
     assert run(["catalogue", "load", str(real)], instance_path).exit_code == 0
     result = run(["demo", "load"], instance_path)
-    assert "rien n'est changé" in result.output
+    assert result.exit_code == 4
+    assert "La base contient la commune Ville de Démo-sur-Mer" in result.output
     assert "Comptes de démonstration" not in result.output

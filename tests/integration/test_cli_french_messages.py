@@ -210,7 +210,7 @@ def test_a_number_out_of_range_and_an_argument_name_it_in_guillemets() -> None:
     assert result.stderr == usage_error(
         "family erase",
         "[OPTIONS] N°",
-        "Valeur invalide pour « N° » : 0 n'est pas dans l'intervalle x>=1.",
+        "Valeur invalide pour « N° » : 0 n'est pas permis (au moins 1).",
     )
 
 
@@ -306,7 +306,7 @@ def test_a_folder_given_for_a_file_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == usage_error(
         "invoices pdf",
-        "[OPTIONS] NUMERO",
+        "[OPTIONS] NUMÉRO",
         f"Valeur invalide pour « -o » / « --output » : Fichier attendu, mais « {tmp_path} » "
         "est un dossier.",
     )

@@ -161,8 +161,10 @@ def test_missing_keys_and_missing_booking_rules_are_named() -> None:
     [
         ("[commune\nname = 1", "syntaxe"),
         ("", "commune"),
-        ('[commune]\nname = "\x00"', "syntaxe"),
+        ('[commune]\nname = "\x00"', "ligne 2"),
         ('[commune]\nname = "\\u0000"', "commune > name"),
+        ('[commune]\nname = "Mimi\u202ezan"', "ligne 2"),
+        ('[commune]\nname = "Mimi\\u202ezan"', "commune > name"),
     ],
 )
 def test_hostile_or_empty_files_are_refused_clearly(text: str, key: str) -> None:

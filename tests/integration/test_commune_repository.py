@@ -61,3 +61,35 @@ def test_non_ascii_names_survive_the_round_trip(new_uow: UowFactory) -> None:
         found = uow.communes.get()
     assert found is not None
     assert found.name == name
+
+
+def test_the_guichets_address_and_phone_read_back_and_default_to_empty(
+    new_uow: UowFactory,
+) -> None:
+    with new_uow() as uow:
+        uow.communes.add(
+            Commune.create(
+                insee_code="40184",
+                name="Mimizan",
+                school_zone="A",
+                contact_email="a@b.fr",
+                contact_address="Mairie, 2 avenue de la Gare, 40200 Mimizan",
+                contact_phone="05 58 09 12 34",
+            )
+        )
+        uow.commit()
+    with new_uow() as uow:
+        found = uow.communes.get()
+        assert found is not None
+        assert (found.contact_address, found.contact_phone, found.contact_phone_text) == (
+            "Mairie, 2 avenue de la Gare, 40200 Mimizan",
+            "+33558091234",
+            "05 58 09 12 34",
+        )
+        found.contact_address, found.contact_phone = "", ""
+        uow.communes.update(found)
+        uow.commit()
+    with new_uow() as uow:
+        found = uow.communes.get()
+    assert found is not None
+    assert (found.contact_address, found.contact_phone) == ("", "")

@@ -222,9 +222,9 @@ def test_some_days_refused_others_booked_exits_zero_and_names_the_refusals(
     [
         ({"--establishment": "PISCINE"}, 3, "Aucune structure « PISCINE »"),
         ({"--establishment": "SMA"}, 3, "pré-inscriptions"),
-        ({"--establishment": "ALSH\x00"}, 3, "Aucune structure"),
+        ({"--establishment": "ALSH\x00"}, 2, "U+0000 (caractère nul)"),
         ({"--unit": "SOIR"}, 2, "Unité inconnue à « Accueil de loisirs Les Dunes » : « SOIR »"),
-        ({"--date": "09/09/2026"}, 2, "n'est pas une date au format AAAA-MM-JJ"),
+        ({"--date": "9 septembre"}, 2, "n'est pas une date : JJ/MM/AAAA ou AAAA-MM-JJ"),
         ({"--date": "2026-02-30"}, 2, "n'est pas une date"),
         ({"FAMILLE": "99"}, 3, "Aucune famille n° 99"),
         ({"ENFANT": "99"}, 3, "n'a pas d'enfant n° 99"),
@@ -232,7 +232,8 @@ def test_some_days_refused_others_booked_exits_zero_and_names_the_refusals(
         ({"FAMILLE": "un"}, 2, "FAMILLE"),
         ({"--force": "", "--reason": "abc"}, 2, "5 à 300 caractères"),
         ({"--force": "", "--reason": "x" * 5000}, 2, "5 à 300 caractères"),
-        ({"--force": "", "--reason": "appel\x1b[2J de la mère"}, 2, "caractères de contrôle"),
+        ({"--force": "", "--reason": "appel\x1b[2J de la mère"}, 2, "U+001B (échappement)"),
+        ({"--force": "", "--reason": "appel\u202e de la mère"}, 2, "U+202E"),
     ],
 )
 def test_bad_input_is_refused_in_french_and_writes_nothing(

@@ -144,7 +144,6 @@ def test_the_highest_tariff_replaces_the_quotient(desk: Desk) -> None:
         (("--class", "CE2"), "--child : Précisez l'enfant"),
         (("--name", ""), "--name : Le nom du foyer est obligatoire"),
         (("--name", "x" * 5000), "--name : Le nom du foyer est obligatoire"),
-        (("--name", "Martin\x1b[31m"), "--name : Le nom du foyer est obligatoire"),
         (("--insurance-until", "demain"), "--insurance-until : La fin de validité"),
         (("--insurance-until", "31/02/2027"), "--insurance-until : La fin de validité"),
         (("--phone", "0612"), "--phone : Un numéro de téléphone n'est pas valide"),
@@ -169,6 +168,15 @@ def test_bad_input_is_explained_in_french_and_nothing_is_written(
     assert "Traceback" not in result.output
     assert dossier(desk) == before
     assert all(event["action"] != "family.edit" for event in history(desk))
+
+
+def test_a_control_character_is_refused_before_anything_is_read(desk: Desk) -> None:
+    before = dossier(desk)
+    result = desk("family", "edit", "1", "--name", "Martin\x1b[31m")
+    assert result.exit_code == 2
+    assert "Caractère invisible ou de contrôle refusé : U+001B (échappement)." in result.output
+    assert "\x1b" not in result.output
+    assert dossier(desk) == before
 
 
 def test_every_problem_is_listed_at_once(desk: Desk) -> None:

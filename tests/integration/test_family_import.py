@@ -1,5 +1,7 @@
 """`portail family import`: families from the previous software; a family with one bad row is
-refused whole, with its lines and reasons; the others are imported in one transaction."""
+refused whole, with its lines and reasons; the others are imported in one transaction. The
+previous software's reference is kept: importing again skips what was imported; a probable
+duplicate of a dossier (and a dossier created twice at the desk) is refused, naming it."""
 
 import json
 from pathlib import Path
@@ -8,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from adapters.family_csv import COLUMNS
 from entrypoints.cli import main
+from tests.integration.test_account_opening_cli import family_file
 
 
 def run(args: list[str], instance: Path) -> Result:
@@ -77,7 +80,8 @@ def test_good_families_are_imported_and_bad_ones_refused_whole(
     assert result.exit_code == 2  # rejections are reported as a failure to scripts
     assert "1 famille(s) importée(s), 2 refusée(s)." in result.output
     assert "Refusée : famille F2 (lignes 4, 5)" in result.output
-    assert "ligne 5 : date de naissance illisible (JJ/MM/AAAA attendu)." in result.output
+    assert "ligne 5 : date de naissance illisible : « " in result.output
+    assert "attendu : JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 03/05/2018)." in result.output
     assert "Refusée : famille F3 (lignes 6)" in result.output
     families = json.loads(run(["family", "list", "--format", "json"], instance_path).output)
     assert [(f["name"], len(f["children"])) for f in families] == [("Durand", 2)]
@@ -134,3 +138,89 @@ def test_an_unbalanced_quote_imports_nothing(instance_path: Path, tmp_path: Path
     result = run(["family", "import", str(path)], instance_path)
     assert result.exit_code == 2
     assert "CSV illisible" in result.output or "Refusée" in result.output
+
+
+def test_importing_the_same_export_again_skips_the_families_already_imported(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    path = export(
+        tmp_path,
+        row(),
+        row(enfant_prenom="Lou", enfant_naissance="12/09/2020"),
+        row(
+            famille="F2",
+            nom_foyer="Petit",
+            resp1_prenom="Paul",
+            resp1_nom="Petit",
+            resp1_email="paul.petit@example.fr",
+            enfant_prenom="Hugo",
+            enfant_nom="Petit",
+            enfant_naissance="01/02/2017",
+        ),
+    )
+    first = run(["family", "import", str(path)], instance_path)
+    assert "2 famille(s) importée(s), 0 refusée(s)." in first.output
+    shown = run(["family", "show", "1"], instance_path).output
+    assert "Référence dans l'ancien logiciel : F1" in shown
+    again = run(["family", "import", str(path)], instance_path)
+    assert again.exit_code == 0, again.output
+    assert "Déjà importée : famille F1 (lignes 2, 3) : dossier n° 1, ignorée." in again.output
+    assert "Déjà importée : famille F2 (lignes 4) : dossier n° 2, ignorée." in again.output
+    assert "0 famille(s) importée(s), 0 refusée(s)." in again.output
+    assert "2 famille(s) déjà importée(s) (même référence) : ignorée(s)." in again.output
+    families = json.loads(run(["family", "list", "--format", "json"], instance_path).output)
+    assert [(f["name"], f["legacy_reference"]) for f in families] == [
+        ("Durand", "F1"),
+        ("Petit", "F2"),
+    ]
+
+
+def test_a_family_the_portal_already_has_is_not_imported_unless_allowed(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    assert run(["family", "import", str(export(tmp_path, row()))], instance_path).exit_code == 0
+    # the previous software had the same family twice, under another reference
+    path = export(tmp_path, row(famille="F9", resp1_email="", resp1_nom="DURAND"))
+    dry = run(["family", "import", str(path), "--dry-run"], instance_path)
+    assert "Doublon probable, non importée : famille F9 (lignes 2)" in dry.output
+    result = run(["family", "import", str(path)], instance_path)
+    assert result.exit_code == 2
+    assert "Doublon probable, non importée : famille F9 (lignes 2)" in result.output
+    assert (
+        "La famille Durand a probablement déjà un dossier : le dossier n° 1 (famille Durand), "
+        "même responsable principal (Anne DURAND) et un enfant né le même jour (03/05/2018)."
+    ) in result.output
+    assert "0 famille(s) importée(s), 0 refusée(s)." in result.output
+    assert len(json.loads(run(["family", "list", "--format", "json"], instance_path).output)) == 1
+    allowed = run(["family", "import", str(path), "--allow-duplicate"], instance_path)
+    assert allowed.exit_code == 0, allowed.output
+    assert "1 famille(s) importée(s), 0 refusée(s)." in allowed.output
+    assert len(json.loads(run(["family", "list", "--format", "json"], instance_path).output)) == 2
+
+
+def test_a_reference_longer_than_forty_characters_is_refused(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    result = run(["family", "import", str(export(tmp_path, row(famille="R" * 41)))], instance_path)
+    assert result.exit_code == 2
+    assert "famille : la référence compte 40 caractères au plus." in result.output
+
+
+def test_creating_the_same_dossier_twice_names_the_first(
+    instance_path: Path, tmp_path: Path
+) -> None:
+    run(["db", "upgrade"], instance_path)
+    path = family_file(tmp_path)
+    assert run(["family", "create", str(path)], instance_path).exit_code == 0
+    again = run(["family", "create", str(path)], instance_path)
+    assert again.exit_code == 5
+    assert "a probablement déjà un dossier : le dossier n° 1 (famille Martin)" in again.output
+    assert "même adresse électronique du responsable principal" in again.output
+    assert "--allow-duplicate" in again.output
+    assert len(json.loads(run(["family", "list", "--format", "json"], instance_path).output)) == 1
+    allowed = run(["family", "create", str(path), "--allow-duplicate"], instance_path)
+    assert allowed.exit_code == 0, allowed.output
+    assert "n° 2" in allowed.output

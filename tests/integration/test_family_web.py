@@ -130,10 +130,11 @@ def test_mes_donnees_is_the_whole_dossier_as_json(
     response = client.get("/famille/mes-donnees")
     assert response.mimetype == "application/json"
     data = json.loads(response.data)
-    assert data["compte"] == logged_in["identifier"]
-    assert data["famille"]["name"] == "Martin"
-    assert [c["first_name"] for c in data["famille"]["children"]] == ["Léa", "Tom"]
-    assert any(event["action"] == "login.success" for event in data["historique"])
+    assert data["format"] == "portail-famille/donnees-famille"
+    assert data["account"]["identifier"] == logged_in["identifier"]
+    assert data["family"]["name"] == "Martin"
+    assert [c["first_name"] for c in data["family"]["children"]] == ["Léa", "Tom"]
+    assert any(event["action"] == "login.success" for event in data["history"])
 
 
 def test_these_pages_need_a_session(client: FlaskClient) -> None:

@@ -8,6 +8,7 @@ import io
 import re
 from datetime import date
 
+import attrs
 import pendulum
 import pytest
 from pypdf import PdfReader
@@ -220,3 +221,44 @@ def test_hostile_text_is_printed_as_text_and_nothing_is_fetched(
     html = renderer.html(sheet([line(hostile, "Repas", "1,00", 1)], family_name=hostile))
     assert "<img" not in html
     assert "&lt;img" in html
+
+
+def test_each_line_says_why_its_price_and_its_days_and_the_desk_can_be_reached(
+    renderer: HtmlInvoiceRenderer,
+) -> None:
+    reduced = attrs.evolve(
+        line("Tom", "Journée avec repas", "7,38", 3),
+        basis="tarif PAI (panier-repas), réduction 2e enfant 10\u00a0%",
+        days=(date(2026, 9, 2), date(2026, 9, 9), date(2026, 9, 16)),
+    )
+    by_bracket = attrs.evolve(
+        line("Léa", "Repas", "4,15", 2), days=(date(2026, 9, 1), date(2026, 9, 3))
+    )
+    shown = attrs.evolve(
+        sheet([by_bracket, reduced]),
+        contact_address="Hôtel de ville, 1 place de la Mairie, 99100 Démo-sur-Mer",
+        contact_phone="05 58 00 12 34",
+    )
+    content = renderer.render(shown)
+    assert_tagged_pdf_ua(content)
+    text = pdf_text(content)
+    for expected in (
+        "Guichet unique – Portail Famille Hôtel de ville, 1 place de la Mairie, 99100 "
+        "Démo-sur-Mer Téléphone : 05 58 00 12 34 Contact : guichet-unique@demo-sur-mer.example",
+        "Unité et jours",
+        "Léa Accueil de loisirs Les Dunes Repas : présent 1er et 3 septembre QF de 900 à 1299 "
+        "2 4,15 € 8,30 €",
+        "Tom Accueil de loisirs Les Dunes Journée avec repas : présent 2, 9 et 16 septembre "
+        "tarif PAI (panier-repas), réduction 2e enfant 10 % 3 7,38 € 22,14 €",
+        "ou appelez-le au 05 58 00 12 34",
+    ):
+        assert expected in text, (expected, text)
+
+
+def test_a_sheet_without_the_desks_address_or_phone_leaves_them_out(
+    renderer: HtmlInvoiceRenderer,
+) -> None:
+    text = pdf_text(renderer.render(sheet([line("Léa", "Repas", "4,15", 1)])))
+    assert "Téléphone" not in text
+    assert "appelez" not in text
+    assert "Écrivez au guichet unique (guichet-unique@demo-sur-mer.example), en rappelant" in text

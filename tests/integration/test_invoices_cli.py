@@ -195,7 +195,8 @@ def test_an_unwritable_target_is_a_clear_error(
     )
     assert result.exit_code == 2
     assert "Erreur : Impossible d'écrire" in result.output
-    assert "No such file or directory" in result.output
+    assert "ce fichier ou ce dossier n'existe pas" in result.output
+    assert "No such file" not in result.output
 
 
 def test_help_explains_the_commands() -> None:

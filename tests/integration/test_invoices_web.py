@@ -154,22 +154,28 @@ def test_the_detail_page_and_the_pdf_say_the_same_thing(
         [
             "Léa",
             "Accueil de loisirs Les Dunes",
-            "Journée avec repas : présent",
+            "Journée avec repas : présent 2, 9, 16, 23 et 30 septembre",
             "QF de 900 à 1299",
             "5",
             "10,40 €",
             "52,00 €",
         ],
-        [
+        [  # the PAI price less the second child's reduction, not the bracket's 10,40 €
             "Tom",
             "Accueil de loisirs Les Dunes",
-            "Journée avec repas : présent",
-            "QF de 900 à 1299",
+            "Journée avec repas : présent 2, 9 et 16 septembre",
+            "tarif PAI (panier-repas), réduction 2e enfant 10 %",
             "3",
             "7,38 €",
             "22,14 €",
         ],
     ]
+    desk = (
+        "Guichet unique de Ville de Démo-sur-Mer, Guichet unique, Hôtel de ville, 1 place de la "
+        "Mairie, 99100 Démo-sur-Mer, téléphone : 05 58 00 12 34"
+    )
+    assert desk in flat(re.sub(r"<[^>]+>", "", page))
+    assert 'href="tel:0558001234"' in page
     facts = dict(zip(shown.terms[::2], shown.terms[1::2], strict=True))
     assert facts == {
         "Période": "septembre 2026",
@@ -205,6 +211,12 @@ def test_the_detail_page_and_the_pdf_say_the_same_thing(
     for option in re.findall(r"<li><strong>([^<]+)</strong> : ([^<]+)</li>", page):
         assert flat(f"{option[0]} : {option[1]}") in pdf
     assert "Famille Martin Claire Martin 12 rue des Pins 40200 Mimizan" in pdf
+    assert (
+        "Guichet unique – Portail Famille Guichet unique, Hôtel de ville, 1 place de la Mairie, "
+        "99100 Démo-sur-Mer Téléphone : 05 58 00 12 34 Contact : "
+        "guichet-unique@demo-sur-mer.example"
+    ) in pdf
+    assert "ou appelez-le au 05 58 00 12 34" in pdf
 
 
 def test_another_familys_invoice_answers_404_and_so_do_unknown_numbers(

@@ -1,11 +1,14 @@
-"""`portail outbox send|list` on SQLite; without SMTP the message is written to the log."""
+"""`portail outbox send|list` on SQLite; without SMTP the message is written to the log; with a
+real SMTP server (aiosmtpd) refusing or down, the command fails (code 8)."""
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pendulum
 import pytest
+from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
 
 from adapters.persistence import upgrade
@@ -13,6 +16,7 @@ from entrypoints.bootstrap import bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
 from portail_core.domain.messaging import OutgoingEmail
+from tests.integration.test_outbox_smtp import Inbox, free_port
 
 CONTEXT = {
     "commune": "Ville de Démo-sur-Mer",
@@ -86,3 +90,50 @@ def test_an_https_portal_without_smtp_refuses_to_write_links_to_the_log(queued: 
     )
     assert result.exit_code == 7
     assert "PORTAIL_SMTP_URL est obligatoire pour un portail en HTTPS" in result.output
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def send_through(queued: Path, port: int) -> Result:
+    return CliRunner().invoke(
+        main,
+        ["outbox", "send"],
+        env={"PORTAIL_INSTANCE_PATH": str(queued), "PORTAIL_SMTP_URL": f"smtp://127.0.0.1:{port}"},
+    )
+
+
+def test_a_message_the_server_accepts_is_a_success(
+    queued: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    handler, port = smtp_server
+    result = send_through(queued, port)
+    assert result.exit_code == 0, result.output
+    assert "1 envoyé(s), 0 à réessayer, 0 en échec définitif." in result.output
+    assert [m["To"] for m in handler.messages] == ["martin@example.fr"]
+
+
+def test_a_refusing_server_makes_the_command_fail_with_code_8(
+    queued: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    handler, port = smtp_server
+    handler.refuse = "554 Rejected"
+    result = send_through(queued, port)
+    assert result.exit_code == 8
+    assert "0 envoyé(s), 0 à réessayer, 1 en échec définitif." in result.output
+    assert "Erreur : 1 courriel(s) sur 1 n'ont pas pu être envoyés" in result.output
+    assert "`portail outbox list`" in result.output
+
+
+def test_a_server_that_is_down_makes_the_command_fail_with_code_8(queued: Path) -> None:
+    result = send_through(queued, free_port())  # nothing listens there
+    assert result.exit_code == 8
+    assert "0 envoyé(s), 1 à réessayer, 0 en échec définitif." in result.output
+    assert "vérifiez le serveur de courriel (PORTAIL_SMTP_URL)" in result.output

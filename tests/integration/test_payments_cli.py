@@ -165,10 +165,12 @@ def test_bad_input_is_refused_in_french_and_writes_nothing(
         (["--amount", "10000,01"], 2, "ne dépasse pas"),
         (["--reference", " "], 2, "--reference : La référence est obligatoire"),
         (["--date", "2026-10-06"], 2, "--date : La date de réception ne peut pas être"),
-        (["--date", "05/10/2026"], 2, "n'est pas une date au format AAAA-MM-JJ"),
+        (["--date", "5 octobre"], 2, "n'est pas une date : JJ/MM/AAAA ou AAAA-MM-JJ (ex. : "),
+        (["--date", "06/10/2026"], 2, "--date : La date de réception ne peut pas être"),
         (["--mode", "payfip"], 2, "payfip"),
         (["--invoice", "FA-2026-999999"], 3, "Aucune facture n° « FA-2026-999999 »"),
-        (["--invoice", "\x1b[31m"], 3, "Aucune facture"),
+        (["--invoice", "\x1b[31m"], 2, "U+001B (échappement)"),
+        (["--reference", "CHQ \u202e12"], 2, "U+202E"),
     ]
     for changes, code, message in cases:
         arguments = {

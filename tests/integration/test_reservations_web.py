@@ -1,5 +1,6 @@
-"""The seven reservation steps through Flask's client on SQLite, crafted posts refused with
-nothing written, another family's child answering 404."""
+"""The seven reservation steps through Flask's client on SQLite (the child and the establishment
+chosen on one screen), crafted posts refused with nothing written, another family's child
+answering 404."""
 
 import re
 from datetime import date
@@ -68,15 +69,16 @@ def test_the_seven_steps_then_a_cancellation_and_the_history(
     child = lea(family)
     home = text(client.get("/reservations"))  # step 1
     assert "<h1>Réservations</h1>" in home
-    assert f"/reservations/{child}" in home  # step 2
-    choose = text(client.get(f"/reservations/{child}"))
-    assert "Sélectionnez la structure" in choose
-    assert "Continuer" in choose
-    token = csrf(client, f"/reservations/{child}")
+    assert "<legend>Sélectionnez l’enfant concerné</legend>" in home  # steps 2 to 4: one screen
+    assert f'name="enfant" value="{child}"' in home
+    assert "<legend>Sélectionnez l’établissement</legend>" in home
+    assert 'name="structure" value="ALSH"' in home
+    assert "Continuer" in home
+    token = csrf(client, "/reservations")
     continued = client.post(
-        f"/reservations/{child}", data={"csrf_token": token, "structure": "ALSH"}
+        "/reservations", data={"csrf_token": token, "enfant": str(child), "structure": "ALSH"}
     )
-    assert continued.status_code == 302  # steps 3 and 4
+    assert continued.status_code == 302  # steps 2, 3 and 4
     assert continued.headers["Location"].endswith(f"/reservations/{child}/ALSH")
     grid = text(client.get(f"/reservations/{child}/ALSH?mois=2026-09"))
     assert "Valider le planning" in grid

@@ -90,7 +90,7 @@ def test_a_family_signals_an_illness_with_its_certificate(
     assert not absence.justified
     assert absence.declared_by == FAMILY
     assert absence.certificate_file is not None
-    assert store.open(absence.certificate_file) == PDF.data
+    assert store.open(absence.family_id, absence.certificate_file) == PDF.data
     assert (line.child_name, line.status, line.days) == ("Léa Martin", "non justifiée", 12)
     [event] = events(world, "absence.declare")
     assert event.summary == (
@@ -370,7 +370,7 @@ def test_a_family_withdraws_a_future_absence_its_file_goes_and_it_is_audited(
 class UndeletableStore(InMemoryDocumentStore):
     """A store on a read-only disk: files are written, never deleted."""
 
-    def delete(self, file_id: str) -> None:
+    def delete(self, family_id: int, file_id: str) -> None:
         raise OSError(30, "Read-only file system")
 
 
@@ -518,10 +518,10 @@ class CheckingStore(InMemoryDocumentStore):
         self.world = world
         self.committed_when_deleted: list[bool] = []
 
-    def delete(self, file_id: str) -> None:
+    def delete(self, family_id: int, file_id: str) -> None:
         absences = self.world.store.committed(AbsenceState).absences.values()
         self.committed_when_deleted.append(all(a.certificate_file != file_id for a in absences))
-        super().delete(file_id)
+        super().delete(family_id, file_id)
 
 
 def test_the_certificate_is_deleted_after_the_commit_and_kept_if_it_fails(

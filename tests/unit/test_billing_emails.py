@@ -115,6 +115,8 @@ def test_each_new_invoice_is_emailed_once_with_its_amount_month_due_date_and_lin
         "invoice": "FA-2026-000002",
         "month": "septembre 2026",
         "amount": "52,00\u00a0€",
+        "credit": "",
+        "amount_due": "52,00\u00a0€",
         "due_on": "01/11/2026",
         "invoice_url": f"{PUBLIC_URL}/factures/FA-2026-000002",
         "payment_way": "online",

@@ -15,6 +15,7 @@ from portail_core.domain.dossiers.family import (
     RegulationConsent,
     SupportingDocument,
 )
+from portail_core.domain.shared.text import refusal
 from portail_core.errors import Conflict, InvalidInput
 from tests.unit.dossier_builders import (
     ACCEPTED_AT,
@@ -62,7 +63,7 @@ def test_every_problem_of_a_family_is_listed_at_once_in_french() -> None:
         )
     assert caught.value.message == "Le dossier de la famille n'a pas pu être enregistré."
     assert caught.value.problems == {
-        "name": "Le nom du foyer est obligatoire (80 caractères au plus).",
+        "name": refusal("\x00"),
         "guardians": "Un ou deux responsables légaux.",
         "children": "Un même enfant est saisi deux fois.",
         "authorized_persons": "10 personnes autorisées au plus.",
@@ -197,7 +198,9 @@ def test_an_unreadable_start_is_refused_with_the_other_problems(typed: str) -> N
         FamilyQuotient.create(value="x", source="CAF", valid_from=typed)
     assert caught.value.problems == {
         "value": "Le quotient familial est un nombre entier de 0 à 99 999.",
-        "valid_from": "La date de début de validité s'écrit JJ/MM/AAAA (ex. : 01/09/2026).",
+        "valid_from": (
+            "La date de début de validité s'écrit JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 01/09/2026)."
+        ),
     }
 
 

@@ -23,6 +23,7 @@ from portail_core.domain.dossiers.guardians import (
     Guardian,
     Relationship,
 )
+from portail_core.domain.shared.text import refusal
 from portail_core.errors import InvalidInput
 from tests.unit.dossier_builders import TODAY
 
@@ -317,7 +318,7 @@ def test_every_problem_of_a_child_is_listed_at_once_in_french() -> None:
     assert caught.value.message == "L'enfant n'a pas pu être enregistré."
     assert caught.value.problems == {
         "first_name": "Le prénom est obligatoire (60 caractères au plus).",
-        "last_name": "Le nom est obligatoire (60 caractères au plus).",
+        "last_name": refusal("\x00"),
         "birth_date": "La date de naissance ne peut pas être dans le futur.",
         "sex": "Le sexe est F (fille) ou M (garçon).",
         "school_code": (
@@ -326,7 +327,7 @@ def test_every_problem_of_a_child_is_listed_at_once_in_french() -> None:
         ),
         "school_class": "La classe compte 30 caractères au plus (ex. : CE1).",
         "doctor_phone": "Le numéro du médecin n'est pas valide (ex. : 05 58 09 12 34).",
-        "allergies": "Les allergies tiennent en 1 000 caractères au plus.",
+        "allergies": refusal("\x07"),
         "diet": "Le régime alimentaire est : aucun, sans porc, végétarien, sans viande ou autre.",
         "pai_instructions": "Les consignes du PAI tiennent en 2 000 caractères au plus.",
         "enrolments": (

@@ -182,7 +182,12 @@ def test_confirming_changes_the_account_email_and_audits_it(
     assert event.details == {"ip": "192.0.2.7", "email": [OLD, NEW]}
     assert f"{OLD} -> {NEW}" in event.summary
     request_password_reset(
-        uow(store), "martin.1", public_url=URL, actor_ip="192.0.2.7", clock=clock
+        uow(store),
+        "martin.1",
+        public_url=URL,
+        hasher=PlainTestHasher(),
+        actor_ip="192.0.2.7",
+        clock=clock,
     )
     assert emails(store)[-1].template == "password_reset"
     assert emails(store)[-1].to == NEW
@@ -214,7 +219,12 @@ def test_a_link_of_another_purpose_or_an_unknown_one_is_refused(
     store: InMemoryStore, clock: FixedClock, family_id: int
 ) -> None:
     request_password_reset(
-        uow(store), "martin.1", public_url=URL, actor_ip="192.0.2.7", clock=clock
+        uow(store),
+        "martin.1",
+        public_url=URL,
+        hasher=PlainTestHasher(),
+        actor_ip="192.0.2.7",
+        clock=clock,
     )
     reset = str(emails(store)[-1].context["reset_url"]).rsplit("/", 1)[1]
     for secret in (reset, "inconnu", "x" * 500):

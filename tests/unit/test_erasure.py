@@ -11,6 +11,7 @@ import pytest
 from adapters.documents import InMemoryDocumentStore
 from adapters.memory.audit import AuditState
 from adapters.memory.billing import InvoiceState
+from adapters.passwords import PlainTestHasher
 from portail_core.domain.bookings.reservation import Reservation
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.errors import RuleViolation
@@ -39,7 +40,9 @@ def book(world: World, day: date) -> None:
 
 
 def erase(world: World, store: InMemoryDocumentStore):
-    return erase_family(world.uow(), store, world.clock, family_id=world.martin, actor=DESK)
+    return erase_family(
+        world.uow(), store, world.clock, PlainTestHasher(), family_id=world.martin, actor=DESK
+    )
 
 
 def test_money_owed_refuses_the_erasure_until_paid() -> None:
@@ -81,7 +84,7 @@ def test_bookings_to_come_refuse_the_erasure() -> None:
 def test_nothing_identifying_is_left() -> None:
     world = make_world()
     store = InMemoryDocumentStore()
-    stored = store.save(PDF, "attestation.pdf")
+    stored = store.save(world.martin, PDF, "attestation.pdf")
     with world.uow() as uow:
         family = uow.families.get(world.martin)
         assert family is not None

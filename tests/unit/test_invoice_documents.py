@@ -59,6 +59,10 @@ def test_the_sheet_of_an_invoice_to_pay() -> None:
         "Ville de Démo-sur-Mer",
         "guichet-unique@demo-sur-mer.example",
     )
+    assert sheet.contact_address == (
+        "Guichet unique, Hôtel de ville, 1 place de la Mairie, 99100 Démo-sur-Mer"
+    )
+    assert sheet.contact_phone == "05 58 00 12 34"
     assert sheet.period == "septembre 2026"
     assert (sheet.issued_text, sheet.due_text, sheet.online_until_text) == (
         "02/10/2026",
@@ -68,7 +72,7 @@ def test_the_sheet_of_an_invoice_to_pay() -> None:
     assert sheet.address[0] == "Claire Martin"
     assert sheet.quotient.startswith("QF 1\u202f250")
     rows = [
-        (r.child, r.service, r.unit, r.tariff, r.quantity, r.unit_price, r.total)
+        (r.child, r.service, r.unit, r.days, r.tariff, r.quantity, r.unit_price, r.total)
         for r in sheet.lines
     ]
     assert rows == [
@@ -76,16 +80,18 @@ def test_the_sheet_of_an_invoice_to_pay() -> None:
             "Léa",
             "Accueil de loisirs Les Dunes",
             "Journée avec repas : présent",
+            "2, 9, 16, 23 et 30 septembre",
             "QF de 900 à 1299",
             5,
             euros("10,40"),
             euros("52,00"),
         ),
-        (
+        (  # Tom's price is the PAI price less the second child's reduction, and says so
             "Tom",
             "Accueil de loisirs Les Dunes",
             "Journée avec repas : présent",
-            "QF de 900 à 1299",
+            "2, 9 et 16 septembre",
+            f"tarif PAI (panier-repas), réduction 2e enfant 10{NBSP}%",
             3,
             euros("7,38"),
             euros("22,14"),

@@ -2,6 +2,8 @@
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.clock import FixedClock
 from adapters.mail import JinjaEmailRenderer, RecordingMailer
@@ -169,9 +171,62 @@ def test_links_and_passwords_are_forgotten_once_sent(
 ) -> None:
     queue(store)
     dispatch(store, RecordingMailer(), clock)
-    kept = outbox_listing(factory(store), 1)[0].context
-    assert kept["activation_url"] == "[effacé après envoi]"
-    assert kept["identifier"] == "famille.martin"
+    (kept,) = outbox_listing(factory(store), 1)
+    assert kept.context == dict.fromkeys(CONTEXT, "[effacé après envoi]")
+    assert (kept.to, kept.template, kept.status) == (
+        "martin@example.fr",
+        "account_activation",
+        EmailStatus.SENT,
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    extra=st.dictionaries(
+        st.text(min_size=1, max_size=20).filter(lambda key: key not in CONTEXT),
+        st.text(min_size=1, max_size=60),
+        max_size=5,
+    ),
+    fails=st.booleans(),
+)
+def test_once_sent_or_given_up_no_value_of_any_key_is_kept(
+    extra: dict[str, str], fails: bool
+) -> None:
+    """No list of secret keys to keep up to date: whatever a template is given, under whatever
+    name (a new template's link), is gone from the outbox once the message is finished."""
+    store, clock = InMemoryStore(), FixedClock(NOW)
+    with InMemoryUnitOfWork(store) as uow:
+        uow.outbox.add(OutgoingEmail("a@b.fr", "account_activation", CONTEXT | extra, NOW))
+        uow.commit()
+    failures = [MailerError("refusé", permanent=True)] if fails else []
+    dispatch(store, RecordingMailer(failures=failures), clock)
+    (kept,) = outbox_listing(factory(store), 1)
+    assert kept.status is (EmailStatus.FAILED if fails else EmailStatus.SENT)
+    assert set(kept.context) == set(CONTEXT | extra)
+    assert set(kept.context.values()) == {"[effacé après envoi]"}
+
+
+def test_a_finished_message_read_back_holds_no_context_whatever_it_was_built_with() -> None:
+    for status in (EmailStatus.SENT, EmailStatus.FAILED):
+        message = OutgoingEmail("a@b.fr", "t", {"confirm_url": "https://x/c/s"}, NOW, status)
+        assert message.context == {"confirm_url": "[effacé après envoi]"}
+
+
+def test_urgent_messages_are_sent_before_the_others_due_earlier(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    """A month's invoices queued first do not delay an unlock link queued after them."""
+    for _ in range(5):
+        queue(store, to="facture@example.fr")
+    clock.advance(pendulum.duration(minutes=1))
+    with InMemoryUnitOfWork(store) as uow:
+        uow.outbox.add(
+            OutgoingEmail("urgent@example.fr", "account_activation", CONTEXT, NOW, urgent=True)
+        )
+        uow.commit()
+    mailer = RecordingMailer()
+    dispatch_outbox(factory(store), JinjaEmailRenderer(), mailer, clock, limit=1)
+    assert [sent.to for sent in mailer.sent] == ["urgent@example.fr"]
 
 
 def test_a_message_awaiting_a_retry_keeps_its_link(store: InMemoryStore, clock: FixedClock) -> None:

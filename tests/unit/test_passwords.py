@@ -1,6 +1,7 @@
 import math
 import re
 import string
+import time
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -9,13 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_core.domain.accounts.common_passwords import COMMON_PASSWORDS
-from portail_core.domain.accounts.passwords import (
+from portail_core.domain.accounts.common_passwords import (
     DICTIONARY_WORD_BITS,
+    LISTED_WORDS_CEILING,
+    common_words,
+)
+from portail_core.domain.accounts.passwords import (
     MAX_LENGTH,
     MIN_ENTROPY_BITS,
     MIN_LENGTH,
     POLICY_TEXT,
+    YEAR_BITS,
     PasswordContext,
     check_password,
 )
@@ -32,6 +37,7 @@ FRENCH_PROBLEMS = re.compile(
 )
 DEMO_SUR_MER = PasswordContext(("Démo-sur-Mer",))
 RANDOM_16 = "kX9#mQ2$vL7!pR4@"
+COMMON_PASSWORDS = common_words()
 
 digits = st.text(alphabet=string.digits, max_size=4)
 symbols = st.text(alphabet="!?#%&*.-_+=", max_size=2)
@@ -119,7 +125,9 @@ def test_an_account_context_holds_the_town_the_family_and_the_e_mail_local_part(
         "WEISS#1957?!",
     ):
         assert is_refused_for(candidate, CONTEXT_WORD, TOO_EASY, context=context)
-    assert check_password("Exemple-Nord!!", context).accepted  # the e-mail's domain is no clue
+    # the e-mail's domain is no clue (« exemple » and « nord » are common words all the same)
+    assert CONTEXT_WORD not in check_password("Exemple-Nord!!", context).problems
+    assert check_password("Exemple-Nord!! 7kQz", context).accepted
 
 
 BIRTH = date(2018, 3, 14)
@@ -200,8 +208,17 @@ def test_a_repeated_block_adds_only_the_bits_of_its_length() -> None:
     )
 
 
-def test_a_year_is_priced_as_one_more_listed_word() -> None:
-    assert check_password("Soleil-1987").entropy_bits == math.floor(2 * DICTIONARY_WORD_BITS)
+def listed_bits(word: str) -> float:
+    """What a listed word costs: log2 of its rank, most common first, plus its capitalisation."""
+    return math.log2(COMMON_PASSWORDS.index(word) + 1) + 1
+
+
+def test_a_listed_word_is_priced_by_its_rank_and_a_year_as_one_of_200() -> None:
+    assert math.log2(200) == YEAR_BITS
+    assert check_password("Soleil-1987").entropy_bits == math.floor(
+        listed_bits("soleil") + YEAR_BITS
+    )
+    assert listed_bits("soleil") < listed_bits("chevalier") < DICTIONARY_WORD_BITS
 
 
 def test_on_the_digit_row_zero_follows_nine() -> None:
@@ -215,7 +232,7 @@ def test_a_french_keyboard_row_is_a_sequence_too() -> None:
 
 
 def test_a_common_word_counts_once_however_often_it_is_repeated() -> None:
-    assert check_password("soleil" * 4).entropy_bits == math.floor(DICTIONARY_WORD_BITS)
+    assert check_password("soleil" * 4).entropy_bits == math.floor(listed_bits("soleil"))
 
 
 def test_only_the_first_128_characters_are_analysed_so_hostile_input_costs_little() -> None:
@@ -227,11 +244,42 @@ def test_only_the_first_128_characters_are_analysed_so_hostile_input_costs_littl
     assert verdict.problems == ("Au plus 128 caractères (1599872 de trop).",)
 
 
-def test_the_list_of_common_passwords_holds_the_french_favourites() -> None:
-    assert {"motdepasse", "azertyuiop", "soleil", "marseille"} <= set(COMMON_PASSWORDS)
-    assert len(COMMON_PASSWORDS) >= 200
-    assert len(set(COMMON_PASSWORDS)) == len(COMMON_PASSWORDS)
-    assert all(re.fullmatch("[a-z0-9]{4,}", word) for word in COMMON_PASSWORDS)
+def test_the_list_holds_common_french_and_english_passwords_and_words() -> None:
+    listed = set(COMMON_PASSWORDS)
+    assert {"motdepasse", "azertyuiop", "soleil", "marseille", "periscolaire"} <= listed
+    assert {"liverpool", "chevalier", "arsenal", "manchester", "dauphine", "boulangerie"} <= listed
+    assert {"password", "sunshine", "princess", "football", "welcome", "whatever"} <= listed
+    assert 50_000 <= len(COMMON_PASSWORDS) <= LISTED_WORDS_CEILING
+    assert len(listed) == len(COMMON_PASSWORDS)
+    assert all(re.fullmatch("[a-z0-9]{4,24}", word) for word in COMMON_PASSWORDS)
+    assert COMMON_PASSWORDS[:3] == ("123456", "1234567", "password")  # the most common first
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        "Liverpool2005!",
+        "Chevalier2019!",
+        "L1v3rp00l-2005!",
+        "chevalier.2019?",
+        "Boulangerie1987!",
+        "Manchester#2021",
+        "Papillon-Bleu!",
+        "Sunshine_2024!",
+    ],
+)
+def test_a_common_french_or_english_word_with_a_year_and_a_sign_is_refused(
+    candidate: str,
+) -> None:
+    assert is_refused_for(candidate, TOO_EASY)
+
+
+def test_the_list_is_read_once_and_a_check_stays_fast() -> None:
+    assert common_words() is common_words()
+    started = time.perf_counter()
+    for _ in range(20):
+        check_password(("Le vieux phare de la pointe clignote trois fois ; " * 3)[:MAX_LENGTH])
+    assert time.perf_counter() - started < 1.0
 
 
 def test_the_policy_text_tells_families_the_rules_in_french() -> None:

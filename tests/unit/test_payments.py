@@ -25,6 +25,7 @@ from portail_core.domain.payments.payment import PaymentMode, allocate
 from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.services.billing.invoices import InvoiceStatus, family_account
+from portail_core.services.billing.run import run_billing
 from portail_core.services.payments.desk import list_payments, record_payment, use_credit
 from portail_core.services.payments.receiving import PaymentReceipt
 from tests.unit.reservation_world import DESK, World, make_world
@@ -143,7 +144,7 @@ def test_successive_payments_then_money_for_a_paid_invoice_is_all_credit() -> No
     assert sum(p.amount.cents for p in payments(world)) == 5700  # what the town received
 
 
-def test_the_credit_pays_the_corrected_invoice_and_the_money_received_is_unchanged() -> None:
+def test_the_run_deducts_the_credit_from_the_corrected_invoice_and_moves_no_money() -> None:
     world = make_world()
     first = billed(world, days=2)  # 20,80 €
     pay(world, first, "20,80")
@@ -155,44 +156,74 @@ def test_the_credit_pays_the_corrected_invoice_and_the_money_received_is_unchang
         pay(world, cancelled.number, "10")
     with pytest.raises(RuleViolation, match="est un avoir"):
         pay(world, credit_note.number, "10")
-    assert family_account(world.uow(), world.martin).credit == euros("20,80")
-    receipt = use_credit(world.uow(), world.clock, invoice_number=second.number, actor=DESK)
-    assert (receipt.mode, receipt.amount, receipt.invoice_balance) == (
-        PaymentMode.CREDIT,
-        euros("20,80"),
-        euros("15,40"),
-    )
     account = family_account(world.uow(), world.martin)
-    assert account.credit == Money.zero()
+    assert account.credit == Money.zero()  # what FA-1 had received now pays FA-2
     assert account.balance == euros("15,40")
     view = next(v for v in account.invoices if v.invoice.number == second.number)
     assert view.status is InvoiceStatus.PARTLY_PAID
+    given, taken = payments(world)[-2:]
+    assert (given.mode, given.amount, given.invoice_number, given.reference) == (
+        PaymentMode.CREDIT,
+        euros("20,80"),
+        second.number,
+        "avoir de la famille",
+    )
+    assert (taken.mode, taken.amount, taken.invoice_number, taken.reference) == (
+        PaymentMode.CREDIT,
+        euros("-20,80"),
+        None,
+        f"utilisé pour {second.number}",
+    )
     assert sum(p.amount.cents for p in payments(world)) == 2080  # a credit moves no money
-    assert [e.action for e in world.store.committed(AuditState).audit_events][
-        -1
-    ] == "payment.use_credit"
-    assert outbox(world)[-1].context["from_credit"] == "oui"
+    [event] = audit(world, "payment.use_credit")
+    assert event.summary == (
+        f"Avoir de 20,80\u00a0€ déduit de la facture {second.number} à son émission"
+    )
+    assert (event.family_id, event.details["by"]) == (world.martin, "billing.run")
+    [run_event] = audit(world, "billing.run")[-1:]
+    assert run_event.details["credits_cents"] == 2080
     with pytest.raises(RuleViolation, match="pas d'avoir"):
         use_credit(world.uow(), world.clock, invoice_number=second.number, actor=DESK)
+    run(world)  # run again: nothing changed, the credit is not deducted twice
+    assert len(audit(world, "payment.use_credit")) == 1
 
 
-def test_a_credit_larger_than_the_invoice_pays_it_and_the_rest_stays() -> None:
+def test_a_credit_larger_than_the_new_invoice_pays_it_and_the_rest_stays() -> None:
     world = make_world()
     first = billed(world, days=2)
     pay(world, first, "100")  # 79,20 € of credit
-    use = use_credit
     with pytest.raises(RuleViolation, match="déjà réglée"):
-        use(world.uow(), world.clock, invoice_number=first, actor=DESK)
+        use_credit(world.uow(), world.clock, invoice_number=first, actor=DESK)
     mark(world, "Léa", SEPTEMBER_WEDNESDAYS[2], Presence.PRESENT)
-    run(world)
-    world.clock.set(PAID_ON)
+    report = run(world)
     second = invoices(world)[-1].number
-    receipt = use(world.uow(), world.clock, invoice_number=second, actor=DESK)
-    assert (receipt.amount, receipt.invoice_balance) == (euros("36,20"), Money.zero())
-    assert receipt.family_credit == euros("63,80")  # 100 - 36,20
+    [martin] = [b for b in report.bills if b.family_id == world.martin]
+    assert martin.credit_used == euros("36,20") == report.credits
     account = family_account(world.uow(), world.martin)
     view = next(v for v in account.invoices if v.invoice.number == second)
     assert view.status is InvoiceStatus.PAID
+    assert account.credit == euros("63,80")  # 100 - 36,20
+    with pytest.raises(RuleViolation, match="déjà réglée"):
+        use_credit(world.uow(), world.clock, invoice_number=second, actor=DESK)
+
+
+def test_the_desk_still_uses_a_credit_for_an_invoice_issued_before_it() -> None:
+    world = make_world()
+    september = billed(world, days=2)  # 20,80 €, not paid
+    booked(world, "Léa", [date(2026, 10, 7), date(2026, 10, 14)])
+    world.clock.set(pendulum.datetime(2026, 11, 2, 9, 0, tz="Europe/Paris"))
+    run_billing(world.uow(), world.clock, month="2026-10", actor=DESK)  # no credit yet
+    october = invoices(world)[-1].number
+    pay(world, october, "50")  # 29,20 € of credit, after September's invoice was issued
+    receipt = use_credit(world.uow(), world.clock, invoice_number=september, actor=DESK)
+    assert (receipt.mode, receipt.amount, receipt.invoice_balance) == (
+        PaymentMode.CREDIT,
+        euros("20,80"),
+        Money.zero(),
+    )
+    assert receipt.family_credit == euros("8,40")
+    assert outbox(world)[-1].context["from_credit"] == "oui"
+    assert [e.details.get("by") for e in audit(world, "payment.use_credit")] == [None]
 
 
 @pytest.mark.parametrize(
@@ -211,7 +242,8 @@ def test_a_credit_larger_than_the_invoice_pays_it_and_the_rest_stays() -> None:
         ({"mode": "bitcoin"}, "mode", "Mode de règlement"),
         ({"reference": ""}, "reference", "obligatoire"),
         ({"reference": "x" * 61}, "reference", "obligatoire"),
-        ({"reference": "CHQ\x00 12"}, "reference", "obligatoire"),
+        ({"reference": "CHQ\x00 12"}, "reference", "U+0000 (caractère nul)"),
+        ({"reference": "CHQ \u202e21"}, "reference", "U+202E (caractère invisible"),
         ({"received_on": date(2026, 10, 6)}, "received_on", "futur"),
         ({"received_on": date(2025, 10, 1)}, "received_on", "plus d'un an"),
     ],

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, default_instance_path
 from portail_core.errors import ConfigurationError
 
 
@@ -144,3 +144,39 @@ def test_an_ipv6_client_is_limited_by_its_64_block() -> None:
     assert ip_key("2001:db8:1:2::1") != ip_key("2001:db8:1:3::1")
     assert ip_key("192.0.2.1") != ip_key("192.0.2.2")
     assert ip_key("192.0.2.1") != ip_key("192.0.2.1", "reset")
+
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def test_the_default_instance_is_the_checkouts_whatever_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert default_instance_path({}) == CHECKOUT / "instance"
+    settings = Settings.from_env(
+        {"PORTAIL_DATABASE_URL": "postgresql://u@db/portail", "PORTAIL_SECRET_KEY": KEY}
+    )
+    assert settings.instance_path == CHECKOUT / "instance"
+    assert not (tmp_path / "instance").exists()
+
+
+def test_installed_elsewhere_the_default_instance_is_in_the_users_data_folder(
+    tmp_path: Path,
+) -> None:
+    installed = tmp_path / "site-packages" / "entrypoints" / "settings.py"
+    installed.parent.mkdir(parents=True)
+    installed.touch()
+    data = tmp_path / "data"
+    assert default_instance_path({"XDG_DATA_HOME": str(data)}, installed) == (
+        data / "portail-famille"
+    )
+
+
+def test_a_missing_database_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    instance = tmp_path / "nowhere"
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}, require_database=True)
+    assert f"Aucune base de données à {instance / 'portail.sqlite3'}" in refused.value.message
+    assert "`portail db upgrade`" in refused.value.message
+    assert not instance.exists()  # neither the folder nor a secret key

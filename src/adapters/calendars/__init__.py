@@ -19,6 +19,7 @@ import pendulum
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
 from portail_core.domain.communes import SchoolZone
 from portail_core.domain.shared.instants import PARIS
+from portail_core.domain.shared.text import check_file_text
 from portail_core.errors import InvalidInput
 
 __all__ = ["read_school_calendar", "shipped_school_calendar"]
@@ -37,6 +38,7 @@ def shipped_school_calendar() -> SchoolCalendar:
 
 def read_school_calendar(text: str) -> SchoolCalendar:
     """Read an official calendar file; InvalidInput lists every bad line."""
+    check_file_text(text)
     lines = [line for line in text.lstrip("\ufeff").splitlines() if not line.startswith("#")]
     if not lines:
         raise InvalidInput("Le fichier du calendrier scolaire est vide.")

@@ -27,9 +27,10 @@ from portail_core.domain.bookings.rules import (
     WaitingListPolicy,
 )
 from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
+from portail_core.domain.shared.french_dates import DAY_FORMATS, parse_day
 from portail_core.domain.shared.instants import PARIS
 from portail_core.domain.shared.money import Money
-from portail_core.domain.shared.text import clean_line
+from portail_core.domain.shared.text import LINE, clean_line, refusal, refused_character
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import InvalidInput
 
@@ -101,9 +102,10 @@ def _list_hook(converter: Converter, kind: Any) -> Any:
 def _text(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise FileValueError("du texte est attendu, entre guillemets")
-    cleaned = clean_line(value)
-    if cleaned is None:
-        raise FileValueError("le texte contient des caractères de contrôle")
+    char = refused_character(value, allow=LINE)
+    if char is not None:
+        raise FileValueError(refusal(char))
+    cleaned = clean_line(value) or ""
     if not cleaned:
         raise FileValueError("ne doit pas être vide")
     if len(cleaned) > MAX_TEXT:
@@ -126,12 +128,13 @@ def _boolean(value: Any, _: Any) -> bool:
 def _date(value: Any, _: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise FileValueError("une date est attendue, ex. 2026-07-06")
+    parsed = parse_day(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise FileValueError(
+            f"une date est attendue : {DAY_FORMATS}, sans guillemets pour AAAA-MM-JJ "
+            '(ex. : 2026-07-06), entre guillemets pour JJ/MM/AAAA (ex. : "06/07/2026")'
+        )
+    return parsed
 
 
 def _time(value: Any, _: Any) -> time:

@@ -31,6 +31,8 @@ class FileCommune:
     school_zone: str
     contact_email: str
     school_weekdays: list[str] | None = None
+    contact_address: str = ""  # the guichet unique's postal address, printed on invoices
+    contact_phone: str = ""
 
 
 @define

@@ -43,6 +43,7 @@ from portail_core.domain.catalogue.establishments import (
     Unit,
 )
 from portail_core.domain.catalogue.tariffs import QuotientBracket, Tariff
+from portail_core.domain.shared.text import check_file_text
 from portail_core.errors import InvalidInput
 from portail_core.services.catalogue.commune_file import CommuneFile
 from portail_core.services.communes import CommuneDetails, PayfipDetails, commune_from
@@ -76,6 +77,7 @@ def read_commune_file(text: str) -> CommuneFile:
     """Parse, structure and check a commune file; InvalidInput lists every error with its place."""
     if len(text) > MAX_FILE_SIZE:
         raise InvalidInput("Le fichier est trop gros (2 Mo au plus).")
+    check_file_text(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -161,6 +163,8 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
         contact_email=commune.contact_email,
         school_weekdays=None if commune.school_weekdays is None else tuple(commune.school_weekdays),
         payfip=_payfip(content.payfip),
+        contact_address=commune.contact_address,
+        contact_phone=commune.contact_phone,
     )
     schools = tuple(School(s.code, s.name, s.address) for s in content.schools)
     establishments = []

@@ -10,8 +10,10 @@ from adapters.direct_debit.accounts import (
     check_iban,
 )
 from adapters.direct_debit.pain008 import SCHEMA, Pain008Writer, validate_pain008
+from adapters.direct_debit.returns import MAX_RETURN_FILE_SIZE, read_debit_returns
 
 __all__ = [
+    "MAX_RETURN_FILE_SIZE",
     "SCHEMA",
     "Pain008Writer",
     "SchwiftyBankDetails",
@@ -19,5 +21,6 @@ __all__ = [
     "check_creditor",
     "check_creditor_identifier",
     "check_iban",
+    "read_debit_returns",
     "validate_pain008",
 ]

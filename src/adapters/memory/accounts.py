@@ -95,6 +95,10 @@ class InMemoryTokenRepository:
             if token.account_id == account_id and token.purpose is purpose and not token.used_at:
                 token.revoked = True
 
+    def of_account(self, account_id: int) -> list[OneTimeToken]:
+        mine = [t for t in self._state.tokens.values() if t.account_id == account_id]
+        return copy.deepcopy(sorted(mine, key=lambda t: t.id or 0))
+
 
 class InMemorySessionRepository:
     def __init__(self, state: AccountState) -> None:
@@ -117,6 +121,10 @@ class InMemorySessionRepository:
         for key in [k for k, s in self._state.sessions.items() if s.account_id == account_id]:
             del self._state.sessions[key]
 
+    def of_account(self, account_id: int) -> list[PortalSession]:
+        mine = [s for s in self._state.sessions.values() if s.account_id == account_id]
+        return copy.deepcopy(sorted(mine, key=lambda s: s.id or 0))
+
 
 class InMemoryThrottleRepository:
     def __init__(self, state: AccountState) -> None:
@@ -127,6 +135,9 @@ class InMemoryThrottleRepository:
 
     def save(self, throttle: LoginThrottle) -> None:
         self._state.throttles[throttle.key] = copy.deepcopy(throttle)
+
+    def delete(self, key: str) -> None:
+        self._state.throttles.pop(key, None)
 
 
 class InMemoryAccountRepositories(WorkingCopy):

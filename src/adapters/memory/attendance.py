@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from attrs import define, field
@@ -37,6 +38,12 @@ class InMemoryAttendanceRepository:
                 if first <= m.day <= last
                 and (establishment_code is None or m.establishment_code == establishment_code)
             ),
+            key=lambda m: (m.day, m.establishment_code, m.unit_code, m.child_id),
+        )
+
+    def of_children(self, child_ids: Collection[int]) -> list[AttendanceMark]:
+        return sorted(
+            (m for m in self._state.marks.values() if m.child_id in set(child_ids)),
             key=lambda m: (m.day, m.establishment_code, m.unit_code, m.child_id),
         )
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import attrs
 from attrs import define, field
 
 from adapters.memory.store import WorkingCopy
-from portail_core.domain.audit import AuditEvent
+from portail_core.domain.audit import Actor, AuditEvent
 
-__all__ = ["AuditState", "InMemoryAuditRepositories", "InMemoryAuditTrail"]
+__all__ = ["REDACTED", "AuditState", "InMemoryAuditRepositories", "InMemoryAuditTrail"]
+
+REDACTED = "[effacé à la demande de la famille]"
 
 
 @define
@@ -30,12 +34,17 @@ class InMemoryAuditTrail:
         mine = [e for e in self._state.audit_events if e.family_id == family_id]
         return list(reversed(mine))[:limit]
 
-    def redact_family(self, family_id: int) -> int:
+    def redact_family(self, family_id: int, identities: Collection[str], pseudonym: str) -> int:
+        lowered = {identity.lower() for identity in identities}
         redacted = 0
         for index, event in enumerate(self._state.audit_events):
-            if event.family_id == family_id:
+            by_them = event.family_id in {None, family_id} and event.actor.identifier.lower() in (
+                lowered
+            )
+            if event.family_id == family_id or by_them:
+                actor = Actor(pseudonym, event.actor.channel) if by_them else event.actor
                 self._state.audit_events[index] = attrs.evolve(
-                    event, summary="[effacé à la demande de la famille]", details={}
+                    event, actor=actor, summary=REDACTED, details={}
                 )
                 redacted += 1
         return redacted

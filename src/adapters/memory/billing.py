@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 
 import attrs
 from attrs import define, field
 
 from adapters.memory.store import WorkingCopy
-from portail_core.domain.billing.invoice import DocumentKind, Invoice, document_number
+from portail_core.domain.billing.invoice import (
+    DocumentKind,
+    Invoice,
+    InvoiceTotal,
+    document_number,
+)
 
 __all__ = ["InMemoryBillingRepositories", "InMemoryInvoiceRepository", "InvoiceState"]
 
@@ -56,6 +62,10 @@ class InMemoryInvoiceRepository:
 
     def of_month(self, month: str) -> list[Invoice]:
         return sorted((i for i in self._state.invoices if i.month == month), key=_by_number)
+
+    def totals_of_families(self, family_ids: Iterable[int]) -> list[InvoiceTotal]:
+        wanted = set(family_ids)
+        return [InvoiceTotal.of(i) for i in self._state.invoices if i.family_id in wanted]
 
 
 def _by_number(invoice: Invoice) -> str:

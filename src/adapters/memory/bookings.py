@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
+import attrs
 import pendulum
 from attrs import define, field
 
 from adapters.memory.store import WorkingCopy
+from portail_core.domain.audit import Actor
 from portail_core.domain.bookings.reservation import (
     PlaceKey,
     Reservation,
@@ -143,6 +145,24 @@ class InMemoryReservationRepository:
         mine.sort(key=lambda item: (item[1].at.timestamp(), item[0]), reverse=True)
         return [e for _, e in mine[:limit]]
 
+    def of_family(self, family_id: int) -> list[Reservation]:
+        found = [r for r in self._state.reservations.values() if r.family_id == family_id]
+        return copy.deepcopy(sorted(found, key=lambda r: (r.day, r.id or 0)))
+
+    def pseudonymise_history(
+        self, family_id: int, identities: Collection[str], pseudonym: str
+    ) -> int:
+        lowered = {identity.lower() for identity in identities}
+        changed = 0
+        for index, event in enumerate(self._state.events):
+            if event.family_id == family_id:
+                actor = event.actor
+                if actor.identifier.lower() in lowered:
+                    actor = Actor(pseudonym, actor.channel)
+                self._state.events[index] = attrs.evolve(event, actor=actor, reason="")
+                changed += 1
+        return changed
+
 
 class InMemoryWaitingListRepository:
     def __init__(self, state: BookingState) -> None:
@@ -186,6 +206,10 @@ class InMemoryWaitingListRepository:
             ]
         )
 
+    def of_family(self, family_id: int) -> list[WaitingEntry]:
+        found = [e for e in self._state.waiting.values() if e.family_id == family_id]
+        return copy.deepcopy(sorted(found, key=lambda e: (e.day, e.unit_code, e.id or 0)))
+
     def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
         return copy.deepcopy(
             [
@@ -216,6 +240,12 @@ class InMemoryPlanningDraftRepository:
         for token in old:
             del self._state.drafts[token]
         return len(old)
+
+    def delete_of_family(self, family_id: int) -> int:
+        mine = [t for t, d in self._state.drafts.items() if d.family_id == family_id]
+        for token in mine:
+            del self._state.drafts[token]
+        return len(mine)
 
 
 class InMemoryBookingRepositories(WorkingCopy):

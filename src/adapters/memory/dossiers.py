@@ -11,6 +11,7 @@ from attrs import define, field
 from adapters.memory.store import WorkingCopy
 from portail_core.domain.dossiers.changes import ChangeRequest, ChangeStatus
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.collation import french_sort_key
 
 __all__ = [
     "DossierState",
@@ -48,7 +49,12 @@ class InMemoryFamilyRepository:
         self._state.families[family.id] = copy.deepcopy(family)
 
     def listing(self) -> list[Family]:
-        return copy.deepcopy(sorted(self._state.families.values(), key=lambda f: (f.name, f.id)))
+        return copy.deepcopy(
+            sorted(
+                self._state.families.values(),
+                key=lambda f: (french_sort_key(f.name), f.id or 0),
+            )
+        )
 
     def each(self, batch: int = 500) -> Iterator[Family]:
         if batch < 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pendulum
 from attrs import define, field
@@ -24,18 +24,21 @@ class InMemoryOutbox:
         self._state = state
 
     def add(self, message: OutgoingEmail) -> None:
-        message.id = len(self._state.outbox) + 1
+        message.id = self._next_id()
         self._state.outbox.append(copy.deepcopy(message))
 
     def add_all(self, messages: Sequence[OutgoingEmail]) -> None:
         """Like the database: the messages get ids in the outbox, the objects given do not."""
         for message in messages:
             stored = copy.deepcopy(message)
-            stored.id = len(self._state.outbox) + 1
+            stored.id = self._next_id()
             self._state.outbox.append(stored)
 
     def claim_due(self, now: pendulum.DateTime, limit: int) -> list[OutgoingEmail]:
-        due = [m for m in self._state.outbox if m.is_due(now)][:limit]
+        due = sorted(
+            (m for m in self._state.outbox if m.is_due(now)),
+            key=lambda m: (not m.urgent, m.next_attempt_at.timestamp() if m.next_attempt_at else 0),
+        )[:limit]
         for message in due:
             message.claim(now)
         return copy.deepcopy(due)
@@ -46,6 +49,24 @@ class InMemoryOutbox:
 
     def listing(self, limit: int) -> list[OutgoingEmail]:
         return copy.deepcopy(list(reversed(self._state.outbox))[:limit])
+
+    def of_family(self, family_id: int) -> list[OutgoingEmail]:
+        return copy.deepcopy([m for m in self._state.outbox if m.family_id == family_id])
+
+    def forget_family(self, family_id: int, addresses: Collection[str]) -> int:
+        lowered = {address.lower() for address in addresses}
+        kept = [
+            m
+            for m in self._state.outbox
+            if m.family_id != family_id and not (m.family_id is None and m.to.lower() in lowered)
+        ]
+        forgotten = len(self._state.outbox) - len(kept)
+        self._state.outbox[:] = kept
+        return forgotten
+
+    def _next_id(self) -> int:
+        """Like the database: ids are never given twice, even after a deletion."""
+        return max((m.id or 0 for m in self._state.outbox), default=0) + 1
 
 
 class InMemoryMessagingRepositories(WorkingCopy):

@@ -15,6 +15,7 @@ from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.direct_debit import DebitBatch
 from portail_core.domain.payments.payment import Payment
 from portail_core.domain.shared.instants import paris_day_start
+from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict
 
 __all__ = [
@@ -54,6 +55,17 @@ class InMemoryPaymentRepository:
 
     def listing(self, first: date, last: date) -> list[Payment]:
         return [p for p in self._state.payments if first <= p.received_on <= last]
+
+    def paid_by_invoice(self, family_ids: Iterable[int]) -> dict[int, dict[str | None, Money]]:
+        wanted = set(family_ids)
+        sums: dict[int, dict[str | None, Money]] = {}
+        for p in self._state.payments:
+            if p.family_id in wanted:
+                of_family = sums.setdefault(p.family_id, {})
+                of_family[p.invoice_number] = of_family.get(p.invoice_number, Money.zero()) + (
+                    p.amount
+                )
+        return sums
 
 
 class InMemoryPaymentAttemptRepository:

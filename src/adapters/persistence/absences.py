@@ -66,6 +66,7 @@ class SqlAbsenceRepository:
                 first_day=absence.first_day,
                 last_day=absence.last_day,
                 reason=absence.reason.value,
+                declared_by=absence.declared_by.identifier,  # pseudonymised by an erasure
                 certificate_file=absence.certificate_file,
                 justified=absence.justified,
             )

@@ -160,6 +160,11 @@ class SqlTokenRepository:
             .values(revoked=True)
         )
 
+    def of_account(self, account_id: int) -> list[OneTimeToken]:
+        t = one_time_tokens.c
+        query = select(one_time_tokens).where(t.account_id == account_id).order_by(t.id)
+        return [_token(row) for row in self._connection.execute(query)]
+
 
 class SqlSessionRepository:
     def __init__(self, connection: Connection) -> None:
@@ -203,6 +208,16 @@ class SqlSessionRepository:
             delete(portal_sessions).where(portal_sessions.c.account_id == account_id)
         )
 
+    def of_account(self, account_id: int) -> list[PortalSession]:
+        s = portal_sessions.c
+        query = select(portal_sessions).where(s.account_id == account_id).order_by(s.id)
+        return [
+            PortalSession(
+                row.account_id, row.token_hash, row.created_at, row.last_seen_at, id=row.id
+            )
+            for row in self._connection.execute(query)
+        ]
+
 
 def _insert_missing(connection: Connection, key: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the connection."""
@@ -245,6 +260,9 @@ class SqlThrottleRepository:
         ).rowcount
         if not changed:
             self._connection.execute(insert(login_throttles).values(key=throttle.key, **values))
+
+    def delete(self, key: str) -> None:
+        self._connection.execute(delete(login_throttles).where(login_throttles.c.key == key))
 
 
 class SqlAccountRepositories(OpenTransaction):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -67,6 +68,15 @@ class SqlAttendanceRepository:
         )
         if establishment_code is not None:
             query = query.where(m.establishment_code == establishment_code)
+        return [_mark(row) for row in self._connection.execute(query)]
+
+    def of_children(self, child_ids: Collection[int]) -> list[AttendanceMark]:
+        m = attendance_marks.c
+        query = (
+            select(attendance_marks)
+            .where(m.child_id.in_(sorted(child_ids)))
+            .order_by(m.day, m.establishment_code, m.unit_code, m.child_id)
+        )
         return [_mark(row) for row in self._connection.execute(query)]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, Select, insert, select, update
+from sqlalchemy import Connection, Select, and_, func, insert, or_, select, update
 
 from adapters.persistence.tables import audit_events
 from adapters.persistence.transaction import OpenTransaction
@@ -43,12 +44,19 @@ class SqlAuditTrail:
             .limit(limit)
         )
 
-    def redact_family(self, family_id: int) -> int:
+    def redact_family(self, family_id: int, identities: Collection[str], pseudonym: str) -> int:
+        column = audit_events.c
+        lowered = sorted({identity.lower() for identity in identities})
+        by_them = and_(
+            or_(column.family_id.is_(None), column.family_id == family_id),
+            func.lower(column.actor).in_(lowered),
+        )
         result = self._connection.execute(
             update(audit_events)
-            .where(audit_events.c.family_id == family_id)
+            .where(or_(column.family_id == family_id, by_them))
             .values(summary=REDACTED, details={})
         )
+        self._connection.execute(update(audit_events).where(by_them).values(actor=pseudonym))
         return result.rowcount
 
     def _events(self, query: Select[Any]) -> list[AuditEvent]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -16,7 +16,14 @@ from adapters.persistence.tables import (
     invoices,
 )
 from adapters.persistence.transaction import OpenTransaction
-from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine, document_number
+from portail_core.domain.billing.invoice import (
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceTotal,
+    document_number,
+)
+from portail_core.domain.shared.money import Money
 
 __all__ = ["SqlBillingRepositories", "SqlInvoiceRepository"]
 
@@ -63,6 +70,7 @@ def _row(invoice: Invoice, unstructure_line: Callable[[InvoiceLine], Any]) -> di
 
 
 _LOCKED_YEARS = "portail.numbering_locked"  # key in Connection.info
+_CHUNK = 1000  # values per IN (...): far below SQLite's and PostgreSQL's limits
 
 
 # Built once: a billing run executes them once per document, with their parameters only.
@@ -162,6 +170,26 @@ class SqlInvoiceRepository:
     def of_month(self, month: str) -> list[Invoice]:
         query = select(invoices).where(invoices.c.month == month).order_by(invoices.c.number)
         return [_invoice(row) for row in self._connection.execute(query)]
+
+    def totals_of_families(self, family_ids: Iterable[int]) -> list[InvoiceTotal]:
+        """The documents' numbers, kinds, totals and what they cancel: no lines read."""
+        i = invoices.c
+        columns = (i.family_id, i.number, i.kind, i.total_cents, i.corrects)
+        wanted = sorted(set(family_ids))
+        found: list[InvoiceTotal] = []
+        for start in range(0, len(wanted), _CHUNK):
+            query = select(*columns).where(i.family_id.in_(wanted[start : start + _CHUNK]))
+            found += [
+                InvoiceTotal(
+                    row.family_id,
+                    row.number,
+                    DocumentKind(row.kind),
+                    Money(row.total_cents),
+                    row.corrects,
+                )
+                for row in self._connection.execute(query.order_by(i.id))
+            ]
+        return found
 
 
 class SqlBillingRepositories(OpenTransaction):

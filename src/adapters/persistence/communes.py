@@ -31,6 +31,8 @@ def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
             mode=PayfipMode(values["payfip_mode"]),
             days_after_due=values["payfip_days_after_due"],
         ),
+        contact_address=values["contact_address"],
+        contact_phone=values["contact_phone"],
         id=values["id"],
     )
 
@@ -48,6 +50,8 @@ def commune_to_row(commune: Commune) -> dict[str, object]:
         "payfip_numcli": commune.online_payment.numcli,
         "payfip_mode": commune.online_payment.mode.value,
         "payfip_days_after_due": commune.online_payment.days_after_due,
+        "contact_address": commune.contact_address,
+        "contact_phone": commune.contact_phone,
     }
 
 

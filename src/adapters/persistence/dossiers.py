@@ -16,6 +16,7 @@ from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.dossiers.changes import ChangeKind, ChangeRequest, ChangeStatus
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.collation import french_sort_key
 
 __all__ = ["SqlChangeRequestRepository", "SqlDossierRepositories", "SqlFamilyRepository"]
 
@@ -69,8 +70,10 @@ class SqlFamilyRepository:
         self._write_children(family)
 
     def listing(self) -> list[Family]:
-        """Every family with its children, in two queries whatever their number."""
-        query = select(families).order_by(families.c.name, families.c.id)
+        """Every family with its children, in two queries whatever their number, in French
+        name order (``french_sort_key``: the database's collation differs between SQLite and
+        PostgreSQL, and from the order of billing and attendance)."""
+        query = select(families).order_by(families.c.id)
         rows = self._connection.execute(query).all()
         c = children.c
         kids: dict[int, list[Kid]] = defaultdict(list)
@@ -78,7 +81,8 @@ class SqlFamilyRepository:
             select(c.id, c.family_id, c.data).order_by(c.family_id, c.position)
         ):
             kids[kid.family_id].append((kid.id, kid.data))
-        return [_from_rows(row.id, row.data, kids.get(row.id, [])) for row in rows]
+        found = [_from_rows(row.id, row.data, kids.get(row.id, [])) for row in rows]
+        return sorted(found, key=lambda family: (french_sort_key(family.name), family.id or 0))
 
     def each(self, batch: int = 500) -> Iterator[Family]:
         """Keyset pages by id (ids never change, unlike names): two queries per ``batch``

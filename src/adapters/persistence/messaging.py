@@ -1,13 +1,14 @@
 """The outbox table. Claiming locks the rows it takes (``FOR UPDATE SKIP LOCKED`` on PostgreSQL;
-SQLite's writers are serialised), so two dispatchers never send the same message."""
+SQLite's writers are serialised), so two dispatchers never send the same message; urgent
+messages are claimed first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import pendulum
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
 from adapters.persistence.tables import outbox
 from adapters.persistence.transaction import OpenTransaction
@@ -29,6 +30,8 @@ def _from_row(row: Row[Any]) -> OutgoingEmail:
         sent_at=row.sent_at,
         last_error=row.last_error,
         id=row.id,
+        family_id=row.family_id,
+        urgent=row.urgent,
     )
 
 
@@ -37,6 +40,8 @@ def _row(message: OutgoingEmail) -> dict[str, Any]:
         "recipient": message.to,
         "template": message.template,
         "created_at": message.created_at,
+        "family_id": message.family_id,
+        "urgent": message.urgent,
         **_state(message),
     }
 
@@ -73,7 +78,7 @@ class SqlOutbox:
                 outbox.c.status.in_([EmailStatus.PENDING.value, EmailStatus.SENDING.value]),
                 outbox.c.next_attempt_at <= as_utc(now),
             )
-            .order_by(outbox.c.next_attempt_at, outbox.c.id)
+            .order_by(outbox.c.urgent.desc(), outbox.c.next_attempt_at, outbox.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -91,6 +96,16 @@ class SqlOutbox:
     def listing(self, limit: int) -> list[OutgoingEmail]:
         rows = self._connection.execute(select(outbox).order_by(outbox.c.id.desc()).limit(limit))
         return [_from_row(row) for row in rows]
+
+    def of_family(self, family_id: int) -> list[OutgoingEmail]:
+        query = select(outbox).where(outbox.c.family_id == family_id).order_by(outbox.c.id)
+        return [_from_row(row) for row in self._connection.execute(query)]
+
+    def forget_family(self, family_id: int, addresses: Collection[str]) -> int:
+        lowered = sorted({address.lower() for address in addresses})
+        unnamed = and_(outbox.c.family_id.is_(None), func.lower(outbox.c.recipient).in_(lowered))
+        statement = delete(outbox).where(or_(outbox.c.family_id == family_id, unnamed))
+        return self._connection.execute(statement).rowcount
 
 
 class SqlMessagingRepositories(OpenTransaction):

@@ -79,6 +79,8 @@ communes = Table(
     Column("payfip_numcli", String(6), nullable=False, server_default=""),
     Column("payfip_mode", String(1), nullable=False, server_default="T"),
     Column("payfip_days_after_due", Integer, nullable=False, server_default="0"),
+    Column("contact_address", String(200), nullable=False, server_default=""),
+    Column("contact_phone", String(20), nullable=False, server_default=""),
     CheckConstraint("school_zone IN ('A', 'B', 'C')", name="school_zone"),
     CheckConstraint("payfip_mode IN ('T', 'X', 'W')", name="payfip_mode"),
     CheckConstraint("id = 1", name="single_commune"),
@@ -141,7 +143,8 @@ school_holidays = Table(
     CheckConstraint("resume_day > first_day", name="period"),
 )
 
-# The audit trail: append-only (the code never updates or deletes these rows).
+# The audit trail: append-only (the code never deletes these rows, and updates them only to
+# pseudonymise a family's events when its dossier is erased: see services/dossiers/erasure.py).
 audit_events = Table(
     "audit_events",
     metadata,
@@ -169,6 +172,8 @@ outbox = Table(
     Column("next_attempt_at", UtcDateTime, nullable=True),
     Column("sent_at", UtcDateTime, nullable=True),
     Column("last_error", String(500), nullable=False),
+    Column("family_id", Integer, nullable=True, index=True),  # the family it concerns, if any
+    Column("urgent", Boolean, nullable=False, server_default=false()),  # sent before the others
     CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
     Index("ix_outbox_due", "status", "next_attempt_at"),
 )

@@ -13,6 +13,7 @@ import click
 
 from entrypoints.cli.feedback import PortailGroup
 from entrypoints.cli.french import speaking_french
+from entrypoints.cli.options import french_ranges
 
 __all__ = ["main"]
 
@@ -60,3 +61,4 @@ for command in (
     waitlist.group,
 ):
     main.add_command(command)
+french_ranges(main)  # « au moins 1 » rather than click's « x>=1 », in every help

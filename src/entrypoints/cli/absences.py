@@ -12,7 +12,7 @@ import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
+from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
 from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.domain.shared.french_dates import numeric_day_fr
@@ -56,7 +56,7 @@ def _upload(path: Path | None) -> Upload | None:
         with path.open("rb") as handle:
             return Upload(handle.read(MAX_DOCUMENT_BYTES + 1), path.name)
     except OSError as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error.strerror}.") from error
+        raise file_error("lire", path, error) from error
 
 
 def _period(line: AbsenceLine) -> str:
@@ -307,7 +307,7 @@ def certificate_command(services: Services, absence_id: int, path: Path) -> None
         with path.open("xb") as handle:
             handle.write(content)
     except OSError as error:
-        raise InvalidInput(f"Impossible d'écrire {path} : {error.strerror}.") from error
+        raise file_error("écrire", path, error) from error
     described = kind.label if kind is not None else "fichier"
     click.echo(
         f"Certificat de l'absence n° {line.number} ({line.child_name}) écrit : "

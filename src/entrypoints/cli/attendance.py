@@ -11,7 +11,7 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.options import ESTABLISHMENT_OPTION
-from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
+from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
 from portail_core.domain.attendance import Presence
 from portail_core.domain.shared.french_dates import long_day_fr
 from portail_core.errors import InvalidInput
@@ -29,7 +29,9 @@ _SPELLINGS = {
 }
 
 
-DAY = click.option("--date", "day", required=True, type=DateParam(), help="Le jour (AAAA-MM-JJ).")
+DAY = click.option(
+    "--date", "day", required=True, type=DateParam(), help="Le jour (ou AAAA-MM-JJ)."
+)
 
 
 class PresenceParam(click.ParamType[Presence]):
@@ -132,7 +134,7 @@ def _read(path: Path, limit: int) -> str:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error.strerror}.") from error
+        raise file_error("lire", path, error) from error
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import pass_services
+from entrypoints.cli.feedback import pass_services, pass_services_creating_database
 
 __all__ = ["group"]
 
@@ -16,9 +16,10 @@ def group() -> None:
 
 
 @group.command("upgrade")
-@pass_services
+@pass_services_creating_database
 def upgrade_command(services: Services) -> None:
-    """Met la base de données à jour (toutes les migrations, en une transaction)."""
+    """Met la base de données à jour (toutes les migrations, en une transaction) ; avec
+    SQLite, la crée si elle n'existe pas (la seule commande qui le fasse)."""
     if services.engine is None:
         click.echo("Base en mémoire : rien à migrer.")
         return

@@ -11,7 +11,7 @@ from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import Actor
-from portail_core.errors import PortailError
+from portail_core.errors import PortailError, RuleViolation
 from portail_core.services.attendance.pointage import MarkInput
 
 __all__ = ["DEMO_PASSWORD", "group"]
@@ -40,20 +40,27 @@ def group() -> None:
 @click.option(
     "--no-invoice", is_flag=True, help="Sans la facture de démonstration du mois dernier."
 )
+@click.option(
+    "--allow-https",
+    is_flag=True,
+    help="Charge la démonstration même si le portail est servi en HTTPS (un portail de "
+    "démonstration public) : le mot de passe de sa famille est écrit dans le code source.",
+)
 @pass_services
-def load_command(services: Services, no_invoice: bool) -> None:
+def load_command(services: Services, no_invoice: bool, allow_https: bool) -> None:
     """Charge la ville de démonstration, son catalogue et une famille avec son compte et la
-    facture de quelques jours du mois dernier, si la base est vide ; affiche ensuite les accès de
+    facture de quelques jours du mois dernier, dans une base vide ; affiche ensuite les accès de
     démonstration.
 
-    Ne remplace jamais les données d'une vraie commune : sur une base déjà remplie, ne fait rien.
+    Refuse (code 4, rien n'est changé) une base qui contient une autre commune ou des dossiers,
+    et un portail servi en HTTPS (PORTAIL_PUBLIC_URL en https://, sans doute celui d'une vraie
+    commune) sauf avec --allow-https. Relancée sur la base de démonstration, ne change rien.
     """
     require_current_schema(services)
+    _refuse_a_real_portal(services, allow_https=allow_https)
     existing = services.portail.communes.current()
     if existing is not None:
         click.echo(f"La base contient déjà la commune {existing.name} : rien n'est changé.")
-        if existing.insee_code != DEMO_INSEE_CODE:
-            return  # a real town: no demo logins to show
     else:
         invoices = _load(services, with_invoice=not no_invoice)
         click.echo("Commune de démonstration chargée : Ville de Démo-sur-Mer.")
@@ -63,6 +70,29 @@ def load_command(services: Services, no_invoice: bool) -> None:
                 "simulateur PayFiP (make run le lance)."
             )
     _print_logins(services)
+
+
+def _refuse_a_real_portal(services: Services, *, allow_https: bool) -> None:
+    """The demo family's password is in the source: never on a town's portal or data."""
+    settings = services.settings
+    if settings.uses_https and not allow_https:
+        raise RuleViolation(
+            f"Le portail est servi en HTTPS ({settings.public_url}) : c'est sans doute celui "
+            "d'une vraie commune, et le mot de passe de la famille de démonstration est écrit "
+            "dans le code source. Rien n'a été chargé (pour un portail de démonstration "
+            "public : --allow-https)."
+        )
+    existing = services.portail.communes.current()
+    if existing is not None and existing.insee_code != DEMO_INSEE_CODE:
+        raise RuleViolation(
+            f"La base contient la commune {existing.name} : la démonstration ne se charge "
+            "que dans une base vide. Rien n'a été changé."
+        )
+    if existing is None and services.portail.dossiers.listing():
+        raise RuleViolation(
+            "La base contient déjà des dossiers de familles : la démonstration ne se charge "
+            "que dans une base vide. Rien n'a été changé."
+        )
 
 
 def _load(services: Services, *, with_invoice: bool) -> tuple[str, ...]:
@@ -147,7 +177,7 @@ def _print_logins(services: Services) -> None:
     if not with_accounts:
         click.echo("Comptes de démonstration : aucun.")
         return
-    click.echo("Comptes de démonstration (http://127.0.0.1:5000/connexion) :")
+    click.echo(f"Comptes de démonstration ({services.settings.public_url}/connexion) :")
     for summary in with_accounts:
         click.echo(
             f"  famille {summary.family.name} : identifiant {summary.account_identifier}, "

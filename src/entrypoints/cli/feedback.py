@@ -21,9 +21,17 @@ from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli.french import french_quotes, speaking_french
 from entrypoints.errors import present
 from portail_core.domain.audit import Actor
+from portail_core.domain.shared.text import LINES, printable, refusal, refused_character
 from portail_core.errors import ConfigurationError, PortailError
 
-__all__ = ["PortailGroup", "fail_with", "pass_services", "require_current_schema", "staff_actor"]
+__all__ = [
+    "PortailGroup",
+    "fail_with",
+    "pass_services",
+    "pass_services_creating_database",
+    "require_current_schema",
+    "staff_actor",
+]
 
 log = logging.getLogger("portail.cli")
 P = ParamSpec("P")
@@ -32,8 +40,9 @@ R = TypeVar("R")
 
 def fail_with(error: PortailError) -> NoReturn:
     click.echo(f"Erreur : {error.message}", err=True)
-    for field_name, problem in getattr(error, "problems", {}).items():
-        click.echo(f"  - {field_name} : {problem}", err=True)
+    for field_name, problem in (getattr(error, "problems", None) or {}).items():
+        if problem != error.message:  # said once, not again as the field's problem
+            click.echo(f"  - {field_name} : {problem}", err=True)
     raise SystemExit(present(error).exit_code)
 
 
@@ -44,6 +53,15 @@ class PortailGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with speaking_french():
             return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The text rule on every argument typed, before any is read (exit 2)."""
+        for arg in args:
+            char = refused_character(arg, allow=LINES)
+            if char is not None:
+                with french_quotes():
+                    raise click.UsageError(f"« {printable(arg, 60)} » : {refusal(char)}", ctx)
+        return super().parse_args(ctx, args)
 
     def make_context(
         self,
@@ -67,6 +85,9 @@ class PortailGroup(click.Group):
             click.Abort,  # a refused confirmation: click prints "Abandon." and exits 1
             SystemExit,
             KeyboardInterrupt,
+            # The reader of the output went away (`portail outbox send | head`): click's main
+            # stops quietly, as Unix tools do (exit code 1, nothing printed).
+            BrokenPipeError,
         ):
             raise
         except Exception as error:
@@ -82,13 +103,26 @@ class PortailGroup(click.Group):
 
 
 def pass_services(command: Callable[Concatenate[Services, P], R]) -> Callable[P, R]:
-    """Give the command the services, bootstrapping them on first use."""
+    """Give the command the services, bootstrapping them on first use: a missing SQLite
+    database stops the command (exit code 7), it is never created here."""
+    return _passing_services(command, create_database=False)
 
+
+def pass_services_creating_database(
+    command: Callable[Concatenate[Services, P], R],
+) -> Callable[P, R]:
+    """As ``pass_services``, creating the SQLite database if missing (``portail db upgrade``)."""
+    return _passing_services(command, create_database=True)
+
+
+def _passing_services(
+    command: Callable[Concatenate[Services, P], R], *, create_database: bool
+) -> Callable[P, R]:
     @functools.wraps(command)
     def with_services(*args: P.args, **kwargs: P.kwargs) -> R:
         root = click.get_current_context().find_root()
         if root.obj is None:
-            services = bootstrap()
+            services = bootstrap(create_database=create_database)
             root.obj = services
             root.call_on_close(services.close)
         return command(root.obj, *args, **kwargs)

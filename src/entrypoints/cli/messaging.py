@@ -8,9 +8,10 @@ import time
 import click
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import pass_services, require_current_schema
+from entrypoints.cli.feedback import fail_with, pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.shared.instants import as_paris
+from portail_core.errors import ExternalServiceError
 
 __all__ = ["group"]
 
@@ -36,6 +37,7 @@ def send_command(services: Services, limit: int, watch: bool, every: int) -> Non
     """Envoie les courriels dus (SMTP de PORTAIL_SMTP_URL ; sans lui, les affiche dans le journal).
 
     Un échec est réessayé plus tard (1, 2, 4... minutes) ; un courriel n'est envoyé qu'une fois.
+    Sans --watch, sort avec le code 8 si un envoi a échoué (le détail : `portail outbox list`).
     """
     require_current_schema(services)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -47,8 +49,18 @@ def send_command(services: Services, limit: int, watch: bool, every: int) -> Non
                 f"{report.failed} en échec définitif."
             )
         if not watch:
-            return
+            break
         time.sleep(every)
+    if report.retrying or report.failed:
+        fail_with(
+            ExternalServiceError(
+                f"{report.retrying + report.failed} courriel(s) sur "
+                f"{report.sent + report.retrying + report.failed} n'ont pas pu être envoyés "
+                f"({report.retrying} à réessayer, {report.failed} en échec définitif) : "
+                "vérifiez le serveur de courriel (PORTAIL_SMTP_URL) ; l'erreur de chacun est "
+                "dans `portail outbox list`."
+            )
+        )
 
 
 @group.command("list")

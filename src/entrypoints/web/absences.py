@@ -30,7 +30,7 @@ def _page(
     core = portail()
     return render_template(
         "absences/home.html",
-        children=core.dossiers.export(family_id()).family.children,
+        children=core.dossiers.family(family_id()).children,
         absences=core.absences.of_family(family_id()),
         today=core.today(),
         reasons=list(AbsenceReason),

@@ -62,8 +62,10 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
         )
     csrf = CSRFProtect(app)
     csrf.exempt(payments.notification)  # PayFiP's servers post it; it trusts nothing
+    errors.answers_anything(payments.notification)  # 200 to PayFiP, whatever its query holds
     csrf.exempt(payments.payment_return_posted)  # PayFiP's page may post it; it only redirects
     security.register(app, settings.payfip_url)
+    accounts.mask_link_secrets_in_logs(app)  # the e-mailed links' secrets, in the access logs
     sessions.register(app)
     errors.register(app)
     register_filters(app)

@@ -1,12 +1,14 @@
 """ "Vos réservations et annulations": the seed's seven steps.
 
-(1) Réservations -> (2) the child -> (3) the establishment -> (4) "Continuer" -> (5) the grid and
-"Valider le planning" -> (6) the summary and "Confirmer la réservation" -> (7) the confirmation
-and "Terminer". Every rule is checked by the use cases; the views only read the form.
+(1) Réservations -> (2) the child and (3) the establishment, on one screen -> (4) "Continuer" ->
+(5) the grid and "Valider le planning" -> (6) the summary and "Confirmer la réservation" -> (7)
+the confirmation and "Terminer". Every rule is checked by the use cases; the views only read the
+form.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -19,15 +21,17 @@ from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput
+from portail_core.services.bookings.choice import BookingChoices
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("bookings", __name__, url_prefix="/reservations")
 MAX_BOXES = 1000
+_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 def _children() -> list[Child]:
-    return portail().dossiers.export(family_id()).family.children
+    return portail().dossiers.family(family_id()).children
 
 
 def _child(child_id: int) -> Child:
@@ -37,37 +41,69 @@ def _child(child_id: int) -> Child:
     return child
 
 
-@blueprint.get("")
+@blueprint.route("", methods=["GET", "POST"])
 @login_required
-def home() -> str:
-    """Step 2: choose the child; also the waiting lists and the places offered."""
-    children = _children()
-    names = {c.id: c.first_name for c in children}
+def home() -> str | BaseResponse | tuple[str, int]:
+    """Steps 2 to 4 on one screen: the child, the establishment, "Continuer" (which leads to the
+    planning); also the waiting lists and the places offered."""
+    choices = portail().bookings.choices(family_id())
+    if request.method == "GET":
+        return _home(choices, request.args.get("enfant", ""), request.args.get("structure", ""))
+    child, code = request.form.get("enfant", ""), request.form.get("structure", "")[:40]
+    errors, status = _choice_errors(choices, child, code)
+    if errors:
+        return _home(choices, child, code, errors), status
+    return redirect(url_for(".grid", child_id=int(child), code=code))
+
+
+def _choice_errors(choices: BookingChoices, child_id: str, code: str) -> tuple[dict[str, str], int]:
+    """The form's problems, in French, and the status to answer them with; another family's
+    child answers 404."""
+    errors = {}
+    number = int(child_id) if _NUMBER.fullmatch(child_id) else None
+    child = None if number is None else choices.child(number)
+    if number is not None and child is None:
+        abort(404)
+    if child is None:
+        errors["enfant"] = "Sélectionnez l’enfant concerné."
+    establishment = choices.establishment(code)
+    if establishment is None:
+        errors["structure"] = "Sélectionnez l’établissement."
+    if errors or child is None or establishment is None:
+        return errors, 400
+    refusal = choices.refusal(child, establishment)
+    if refusal is None:
+        return {}, 200
+    return {"structure": f"{refusal} Choisissez un autre établissement ou un autre enfant."}, 409
+
+
+def _home(
+    choices: BookingChoices, child: str, code: str, errors: dict[str, str] | None = None
+) -> str:
     entries = portail().bookings.waiting_entries(family_id=family_id())
-    return render_template("bookings/home.html", children=children, entries=entries, names=names)
-
-
-@blueprint.route("/<int:child_id>", methods=["GET", "POST"])
-@login_required
-def choose_establishment(child_id: int) -> BaseResponse | tuple[str, int]:
-    """Steps 3 and 4: the establishment, then "Continuer"."""
-    child = _child(child_id)
-    establishments = portail().bookings.establishments(family_id(), child_id)
-    error = None
-    if request.method == "POST":
-        code = request.form.get("structure", "")
-        if any(e.code == code for e in establishments):
-            return redirect(url_for(".grid", child_id=child_id, code=code))
-        error = "Choisissez une structure."
     return render_template(
-        "bookings/establishment.html", child=child, establishments=establishments, error=error
-    ), (400 if error else 200)
+        "bookings/home.html",
+        choices=choices,
+        chosen_child=child,
+        chosen_code=code,
+        entries=entries,
+        errors=errors or {},
+    )
+
+
+@blueprint.get("/<int:child_id>")
+@login_required
+def choose_establishment(child_id: int) -> BaseResponse:
+    """A link kept from before the one-screen choice: the choice, with this child selected."""
+    _child(child_id)
+    return redirect(url_for(".home", enfant=child_id))
 
 
 @blueprint.get("/<int:child_id>/<code>")
 @login_required
 def grid(child_id: int, code: str) -> str:
-    """Step 5: the planning of one month; the cells are checkboxes."""
+    """Step 5: the planning of one month; the cells are checkboxes (refused with its reason for
+    an establishment the child may not be booked in)."""
     child = _child(child_id)
     month = shown_month(request.args.get("mois"), portail().today())
     planning = portail().bookings.planning(
@@ -186,9 +222,10 @@ def _confirmation_page(token: str) -> str:
 @blueprint.get("/<int:child_id>/historique")
 @login_required
 def history(child_id: int) -> str:
+    """The child's history: names of the establishments and units, who acted."""
     child = _child(child_id)
-    events = portail().bookings.history(family_id=family_id(), child_id=child_id)
-    return render_template("bookings/history.html", child=child, events=events)
+    lines = portail().bookings.family_history(family_id=family_id(), child_id=child_id)
+    return render_template("bookings/history.html", child=child, lines=lines)
 
 
 @blueprint.post("/attente/<int:entry_id>/accepter")

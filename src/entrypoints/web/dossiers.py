@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from entrypoints.family_data import family_json
+from entrypoints.family_data import export_json
 from entrypoints.web.app_services import family_actor, family_id, portail
 from entrypoints.web.sessions import login_required
+from portail_core.domain.dossiers.changes import pai_text
 from portail_core.domain.dossiers.child import Authorizations, DietKind
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES, sniff_format
 from portail_core.domain.dossiers.family import DocumentType, Family, QuotientSource
 from portail_core.domain.dossiers.guardians import AuthorizedPerson
+from portail_core.domain.shared.french_dates import day_format, parse_day
 from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.dossiers.health import HealthUpdate
@@ -27,7 +29,7 @@ UPLOADABLE = list(DocumentType)
 
 
 def _family() -> Family:
-    return portail().dossiers.export(family_id()).family
+    return portail().dossiers.family(family_id())
 
 
 @blueprint.route("/responsables/<int:number>", methods=["GET", "POST"])
@@ -72,9 +74,13 @@ _FORM_FIELDS = {"phones": "phone1", "email": "email"}
 @blueprint.route("/pieces", methods=["GET", "POST"])
 @login_required
 def documents() -> str | BaseResponse | tuple[str, int]:
-    """The supporting documents of the dossier, and sending a new one."""
+    """The supporting documents of the dossier, and sending a new one (a refused one: only the
+    error, with the form as it was)."""
     if request.method == "GET":
-        return render_template("dossiers/documents.html", family=_family(), kinds=UPLOADABLE)
+        sent = request.args.get("envoye") == "1"
+        return render_template(
+            "dossiers/documents.html", family=_family(), kinds=UPLOADABLE, sent=sent
+        )
     upload = request.files.get("fichier")
     kind = request.form.get("type") or ""
     try:
@@ -92,7 +98,11 @@ def documents() -> str | BaseResponse | tuple[str, int]:
         errors = {"fichier" if k == "file" else k: v for k, v in error.problems.items()}
         errors = errors or {"fichier": error.message}
         return render_template(
-            "dossiers/documents.html", family=_family(), kinds=UPLOADABLE, errors=errors
+            "dossiers/documents.html",
+            family=_family(),
+            kinds=UPLOADABLE,
+            errors=errors,
+            chosen=kind,
         ), 400
     return redirect(url_for("dossiers.documents", envoye="1"))
 
@@ -116,26 +126,12 @@ def download(file_id: str) -> Response:
 @blueprint.get("/mes-donnees")
 @login_required
 def my_data() -> Response:
-    """ "Mes données": everything the portal holds about the family, as JSON (health
-    information included: the read is recorded in the audit trail)."""
+    """ "Mes données": everything the portal holds about the family, as JSON: the document of
+    ``portail family export`` (docs/family-data.md). Health information included: the read is
+    recorded in the audit trail."""
     export = portail().dossiers.export(family_id(), health_read_by=family_actor())
-    data: dict[str, Any] = {
-        "famille": family_json(export.family),
-        "compte": export.account_identifier,
-        "historique": [
-            {
-                "quand": event.at.isoformat(),
-                "qui": event.actor.identifier,
-                "canal": event.actor.channel.value,
-                "action": event.action,
-                "résumé": event.summary,
-                "détails": dict(event.details),
-            }
-            for event in export.history
-        ],
-    }
     return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
+        json.dumps(export_json(export), ensure_ascii=False, indent=2),
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'},
     )
@@ -200,16 +196,16 @@ def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
     form = request.form
     try:
         valid_until = form.get("pai_valid_until") or None
-        portail().dossiers.update_child_health(
+        saved = portail().dossiers.update_child_health(
             family_id(),
             child_id,
             HealthUpdate(
-                allergies=(form.get("allergies") or "")[:1000],
+                allergies=form.get("allergies") or "",
                 diet=(form.get("diet") or "aucun")[:40],
-                diet_details=(form.get("diet_details") or "")[:300],
+                diet_details=form.get("diet_details") or "",
                 has_pai=_yes_no("has_pai"),
-                pai_valid_until=date.fromisoformat(valid_until) if valid_until else None,
-                pai_instructions=(form.get("pai_instructions") or "")[:2000],
+                pai_valid_until=_typed_day(valid_until),
+                pai_instructions=form.get("pai_instructions") or "",
                 vaccinations_up_to_date=_yes_no("vaccinations"),
                 authorizations=Authorizations(
                     photos="photos" in form,
@@ -221,16 +217,43 @@ def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
             actor=family_actor(),
         )
     except ValueError:
-        return _child_page(child_id, {"pai_valid_until": "Date invalide (ex. : 2027-07-04)."}), 400
+        problem = {"pai_valid_until": f"Date invalide : {day_format(date(2027, 7, 4))}."}
+        return _child_page(child_id, problem, typed=form), 400
     except InvalidInput as error:
-        return _child_page(child_id, error.problems), 400
-    return redirect(url_for("space.family", enregistre="1"))
+        return _child_page(child_id, error.problems, typed=form), 400
+    except Conflict as error:  # a PAI change already waits for the desk
+        return _child_page(child_id, {"pai": error.message}, typed=form), 409
+    if saved.pai_request is not None:
+        return redirect(url_for("space.family", sante="1", pai="1"))
+    return redirect(url_for("space.family", sante="1"))
 
 
-def _child_page(child_id: int, errors: dict[str, str] | None = None) -> str:
-    """The child's form with its stored values; showing them is a recorded health read."""
-    shown = portail().dossiers.child_health(family_id(), child_id, actor=family_actor())
-    return render_template("dossiers/child.html", child=shown, diets=list(DietKind), errors=errors)
+def _typed_day(text: str | None) -> date | None:
+    """A date typed in a form (JJ/MM/AAAA or AAAA-MM-JJ); ValueError if unreadable."""
+    if not text:
+        return None
+    day = parse_day(text)
+    if day is None:
+        raise ValueError(text)
+    return day
+
+
+def _child_page(
+    child_id: int, errors: dict[str, str] | None = None, typed: Mapping[str, str] | None = None
+) -> str:
+    """The child's form with its stored values, or after a refusal with what was typed (nothing
+    lost, every limit named); showing them is a recorded health read. A PAI change waiting for
+    the desk is shown as asked, with the PAI recorded meanwhile."""
+    form = portail().dossiers.health_form(family_id(), child_id, actor=family_actor())
+    return render_template(
+        "dossiers/child.html",
+        child=form.shown,
+        pending_pai=form.pending_pai,
+        recorded_pai=pai_text(form.child.pai),
+        diets=list(DietKind),
+        errors=errors,
+        typed=typed,
+    )
 
 
 @blueprint.route("/personnes-autorisees", methods=["GET", "POST"])

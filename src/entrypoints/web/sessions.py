@@ -1,8 +1,10 @@
 """The portal session on each request: read the cookie, load the session, guard pages.
 
 The cookie is opaque (its secret's hash is what the database knows), HttpOnly, SameSite=Lax,
-and ``__Host-`` prefixed and Secure behind HTTPS. Flask's own signed cookie only carries the
-CSRF token.
+and ``__Host-`` prefixed and Secure behind HTTPS. Flask's own signed cookie carries the CSRF
+token (and, between an e-mailed link and its form, the link's secret): each time the portal
+session changes (login, logout, new password) the CSRF token is replaced, so that a token
+obtained before, by anyone, no longer works.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, redirect, request, url_for
+from flask import Flask, Response, current_app, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from entrypoints.web.app_services import portail, services_of
@@ -68,7 +70,9 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
 
 
 def set_session_cookie(response: BaseResponse, secret: str | None) -> BaseResponse:
+    """The browser's portal session becomes ``secret`` (None: none); its CSRF token is new."""
     https = services_of(current_app).settings.uses_https
+    _rotate_csrf_token()
     response.headers["Cache-Control"] = "no-store"
     if secret is None:
         response.delete_cookie(cookie_name(), path="/", secure=https, httponly=True, samesite="Lax")
@@ -77,6 +81,14 @@ def set_session_cookie(response: BaseResponse, secret: str | None) -> BaseRespon
             cookie_name(), secret, path="/", secure=https, httponly=True, samesite="Lax"
         )
     return response
+
+
+def _rotate_csrf_token() -> None:
+    """Forget the CSRF token (Flask-WTF keeps it in the session, and in ``g`` for the request):
+    the next form gets a new one, and a page's token from before is refused."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
 
 
 def safe_next(target: str | None) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from attrs import define, field
 
 from portail_core.domain.payments.online import OnlinePaymentSettings
+from portail_core.domain.shared.raw_input import InputReader, phone_for_display
 from portail_core.domain.shared.text import clean_line
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import InvalidInput
@@ -19,6 +20,7 @@ FOUR_DAY_WEEK = frozenset({Weekday.MONDAY, Weekday.TUESDAY, Weekday.THURSDAY, We
 
 _INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
+MAX_ADDRESS = 200
 
 
 class SchoolZone(enum.Enum):
@@ -44,7 +46,16 @@ class Commune:
     contact_email: str
     school_weekdays: frozenset[Weekday] = FOUR_DAY_WEEK
     online_payment: OnlinePaymentSettings = field(factory=OnlinePaymentSettings, kw_only=True)
+    # The guichet unique's postal address (one line) and phone (E.164), printed on invoices;
+    # empty until the commune file gives them.
+    contact_address: str = field(default="", kw_only=True)
+    contact_phone: str = field(default="", kw_only=True)
     id: int | None = field(default=None, kw_only=True)
+
+    @property
+    def contact_phone_text(self) -> str:
+        """ "05 58 09 12 34": the phone as dialled in France; empty when unknown."""
+        return phone_for_display(self.contact_phone) if self.contact_phone else ""
 
     @classmethod
     def create(
@@ -56,9 +67,26 @@ class Commune:
         contact_email: str,
         school_weekdays: Iterable[str] | None = None,
         online_payment: OnlinePaymentSettings | None = None,
+        contact_address: str = "",
+        contact_phone: str = "",
     ) -> Commune:
         """Build a commune from raw input, listing every problem in French at once."""
         problems: dict[str, str] = {}
+        reader = InputReader()
+        address = reader.line(
+            "contact_address",
+            contact_address,
+            f"L'adresse postale du guichet unique tient sur une ligne de {MAX_ADDRESS} "
+            "caractères au plus (ex. : Mairie, 1 place de la Mairie, 40200 Mimizan).",
+            max_length=MAX_ADDRESS,
+            required=False,
+        )
+        phone = reader.phone(
+            "contact_phone",
+            contact_phone,
+            "Le téléphone du guichet unique n'est pas un numéro valide (ex. : 05 58 09 12 34).",
+        )
+        problems.update(reader.problems)
         code = insee_code.strip().upper()
         if not _INSEE_CODE.match(code):
             problems["insee_code"] = "Le code INSEE compte 5 caractères (ex. : 40184)."
@@ -91,4 +119,6 @@ class Commune:
             email,
             weekdays,
             online_payment=online_payment or OnlinePaymentSettings(),
+            contact_address=address,
+            contact_phone=phone or "",
         )

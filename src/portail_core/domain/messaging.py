@@ -4,6 +4,13 @@ A message names a template and its context (plain strings: never health data); t
 renders and sends it later, retrying with backoff. A crash never loses a message, nor sends one
 for a change that was rolled back. A message is claimed by one dispatcher at a time; its
 Message-ID is derived from its id, so that a resend after a crash mid-send is recognisable.
+
+Once a message is sent (or given up), its context is forgotten, every value of it whatever its
+key: the links (activation, reset, unlock, e-mail change) and temporary passwords it carried
+cannot be read back from the outbox, and a new template's cannot either, since there is no list
+of secret keys to keep up to date. The recipient, template, status and dates stay for the
+staff's listing. Urgent messages (a family's account: links, security notices) are sent before
+the others, so that an unlock link never waits behind a month's invoices.
 """
 
 from __future__ import annotations
@@ -18,8 +25,8 @@ from portail_core.domain.shared.instants import as_utc
 
 __all__ = [
     "CLAIM_TIMEOUT",
+    "FORGOTTEN",
     "MAX_ATTEMPTS",
-    "SECRET_KEYS",
     "EmailStatus",
     "OutgoingEmail",
     "RenderedEmail",
@@ -27,9 +34,8 @@ __all__ = [
 ]
 
 MAX_ATTEMPTS = 8
-# Context entries that open an account: kept only until the message is sent (or given up).
-SECRET_KEYS = frozenset({"activation_url", "reset_url", "unlock_url", "temporary_password"})
-FORGOTTEN = "[effacé après envoi]"
+FORGOTTEN = "[effacé après envoi]"  # what is left of each context value once a message is sent
+MAX_ERROR = 500
 CLAIM_TIMEOUT = pendulum.duration(minutes=15)
 
 
@@ -63,10 +69,17 @@ class OutgoingEmail:
     sent_at: pendulum.DateTime | None = None
     last_error: str = ""
     id: int | None = field(default=None, kw_only=True)
+    # The family the message is about (erasing its dossier erases the message); None: nobody's.
+    family_id: int | None = field(default=None, kw_only=True)
+
+    # Sent before the others that are due (a family's account: links, security notices).
+    urgent: bool = field(default=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.status is EmailStatus.PENDING and self.next_attempt_at is None:
             self.next_attempt_at = self.created_at
+        if self.status in {EmailStatus.SENT, EmailStatus.FAILED}:
+            self._forget_context()  # whatever it was built from, a finished message keeps none
 
     def claim(self, now: pendulum.DateTime) -> None:
         """Taken by a dispatcher; if it dies mid-send, the message is due again after a while."""
@@ -79,11 +92,26 @@ class OutgoingEmail:
             and self.next_attempt_at.timestamp() <= now.timestamp()
         )
 
-    def forget_secrets(self) -> None:
-        """Blank the links and passwords once they are no longer needed in the database."""
-        self.context = {
-            key: FORGOTTEN if key in SECRET_KEYS else value for key, value in self.context.items()
-        }
+    def record_sent(self, now: pendulum.DateTime) -> None:
+        """The mail server took it: done, and its context forgotten."""
+        self.status, self.sent_at = EmailStatus.SENT, as_utc(now)
+        self.next_attempt_at, self.last_error = None, ""
+        self._forget_context()
+
+    def record_failure(self, error: str, now: pendulum.DateTime, *, permanent: bool) -> None:
+        """A failed attempt: retried later with backoff, or given up (its context forgotten)
+        when the failure is permanent or after MAX_ATTEMPTS."""
+        self.last_error = error[:MAX_ERROR]
+        if permanent or self.attempts >= MAX_ATTEMPTS:
+            self.status, self.next_attempt_at = EmailStatus.FAILED, None
+            self._forget_context()
+        else:
+            self.status = EmailStatus.PENDING
+            self.next_attempt_at = as_utc(now) + retry_delay(self.attempts)
+
+    def _forget_context(self) -> None:
+        """Blank every value: nothing it was sent with (a link, a password) stays readable."""
+        self.context = dict.fromkeys(self.context, FORGOTTEN)
 
     @property
     def message_id(self) -> str:

@@ -111,6 +111,7 @@ class AccountUseCases:
             self._ports.uow(),
             identifier,
             public_url=self._public_url,
+            hasher=self._ports.hasher,
             actor_ip=actor_ip,
             clock=self._ports.clock,
         )

@@ -12,13 +12,16 @@ from portail_core.domain.bookings.reservation import ReservationEvent, WaitingEn
 from portail_core.domain.bookings.selection import PlanningDraft, Selection
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.facade.ports import Ports
+from portail_core.services.bookings.choice import BookingChoices, booking_choices
 from portail_core.services.bookings.confirmation import Confirmation, confirm_planning
 from portail_core.services.bookings.desk import DeskTarget, desk_target, forced_reason
 from portail_core.services.bookings.desk_booking import book_at_desk
 from portail_core.services.bookings.history import (
     DRAFT_RETENTION_DAYS,
+    HistoryLine,
     child_history,
     draft_of_family,
+    family_history,
     purge_planning_drafts,
 )
 from portail_core.services.bookings.occupancy import (
@@ -48,6 +51,10 @@ class BookingUseCases:
     (``portail.bookings``)."""
 
     _ports: Ports
+
+    def choices(self, family_id: int) -> BookingChoices:
+        """Steps 2 to 4 on one screen: the children, the establishments, why a pair is refused."""
+        return booking_choices(self._ports.uow(read_only=True), family_id)
 
     def establishments(self, family_id: int, child_id: int) -> list[Establishment]:
         """Step 3: where this child may be booked."""
@@ -96,8 +103,18 @@ class BookingUseCases:
         return draft_of_family(self._ports.uow(read_only=True), family_id=family_id, token=token)
 
     def history(self, *, family_id: int, child_id: int, limit: int = 500) -> list[ReservationEvent]:
-        """The child's reservation history, most recent first."""
+        """The child's whole reservation history, most recent first (with the reasons the desk
+        gave to lift a deadline: for staff, not for the family)."""
         return child_history(
+            self._ports.uow(read_only=True), family_id=family_id, child_id=child_id, limit=limit
+        )
+
+    def family_history(
+        self, *, family_id: int, child_id: int, limit: int = 500
+    ) -> list[HistoryLine]:
+        """The child's reservation history as the family's portal shows it: names, not codes;
+        a deadline lifted by the desk, not the agent's reason."""
+        return family_history(
             self._ports.uow(read_only=True), family_id=family_id, child_id=child_id, limit=limit
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from attrs import frozen
@@ -25,17 +26,32 @@ from portail_core.services.dossiers.contacts import (
     remove_authorized_person,
     update_guardian_contact,
 )
-from portail_core.services.dossiers.creation import create_family, import_families
+from portail_core.services.dossiers.creation import ImportReport, create_family, import_families
 from portail_core.services.dossiers.data import FamilyExport, export_family
-from portail_core.services.dossiers.documents import add_document, document_of_family
+from portail_core.services.dossiers.documents import (
+    DocumentRead,
+    add_document,
+    document_of_family,
+    documents_of_family,
+    read_document,
+)
 from portail_core.services.dossiers.edits import DossierEdit, edit_family
 from portail_core.services.dossiers.erasure import ErasureReport, erase_family
-from portail_core.services.dossiers.health import HealthUpdate, child_health, update_child_health
+from portail_core.services.dossiers.health import (
+    HealthForm,
+    HealthSaved,
+    HealthUpdate,
+    child_health,
+    health_form,
+    update_child_health,
+)
+from portail_core.services.dossiers.orphans import OrphanReport, purge_orphans
 from portail_core.services.dossiers.reading import (
     FamilySummary,
     family_dossier,
     family_history,
     list_families,
+    read_family,
 )
 from portail_core.services.dossiers.regulations import Acceptance, accept_regulation
 
@@ -51,14 +67,37 @@ class DossierUseCases:
     _ports: Ports
     _public_url: str
 
-    def create(self, family: Family, *, actor: Actor) -> int:
-        """Record a new family's dossier; returns its number."""
-        return create_family(self._ports.uow(), family, actor=actor, clock=self._ports.clock)
+    def create(self, family: Family, *, actor: Actor, allow_duplicate: bool = False) -> int:
+        """Record a new family's dossier; returns its number. A family the portal probably
+        has already is a Conflict naming its dossier, unless ``allow_duplicate``."""
+        return create_family(
+            self._ports.uow(),
+            family,
+            actor=actor,
+            clock=self._ports.clock,
+            refuse_duplicates=not allow_duplicate,
+        )
 
-    def import_families(self, families: list[Family], *, source: str, actor: Actor) -> list[int]:
-        """Record families read from another software's export, all in one transaction."""
+    def import_families(
+        self,
+        families: Sequence[Family],
+        *,
+        source: str,
+        actor: Actor,
+        allow_duplicates: bool = False,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Record families read from another software's export, all in one transaction,
+        skipping those already imported (same reference) and probable duplicates (unless
+        ``allow_duplicates``); ``dry_run`` records nothing."""
         return import_families(
-            self._ports.uow(), families, source=source, actor=actor, clock=self._ports.clock
+            self._ports.uow(),
+            families,
+            source=source,
+            actor=actor,
+            clock=self._ports.clock,
+            allow_duplicates=allow_duplicates,
+            dry_run=dry_run,
         )
 
     def dossier(
@@ -77,6 +116,11 @@ class DossierUseCases:
             self._ports.clock,
             health_read_by=health_read_by,
         )
+
+    def family(self, family_id: int) -> Family:
+        """The family's dossier alone, for a page (no health read is recorded: show no health
+        information from it)."""
+        return read_family(self._ports.uow(read_only=True), family_id)
 
     def listing(
         self, school_year: SchoolYear | None = None, *, incomplete_only: bool = False
@@ -146,9 +190,18 @@ class DossierUseCases:
             self._ports.uow(), family_id, child_id, actor=actor, clock=self._ports.clock
         )
 
+    def health_form(self, family_id: int, child_id: int, *, actor: Actor) -> HealthForm:
+        """A child's health form for ``actor`` (the read is audited), with the PAI change that
+        waits for the desk."""
+        return health_form(
+            self._ports.uow(), family_id, child_id, actor=actor, clock=self._ports.clock
+        )
+
     def update_child_health(
         self, family_id: int, child_id: int, update: HealthUpdate, *, actor: Actor
-    ) -> Child:
+    ) -> HealthSaved:
+        """Save a child's health form; from a family, a PAI switched on or off or a new end of
+        validity waits for the desk (``HealthSaved.pai_request``)."""
         return update_child_health(
             self._ports.uow(), family_id, child_id, update, actor=actor, clock=self._ports.clock
         )
@@ -180,6 +233,35 @@ class DossierUseCases:
         """A document of this family's dossier and its content."""
         return document_of_family(
             self._ports.uow(read_only=True), self._ports.documents, family_id, file_id
+        )
+
+    def documents(self, family_id: int) -> list[SupportingDocument]:
+        """The supporting documents of a dossier, oldest first."""
+        return documents_of_family(self._ports.uow(read_only=True), family_id)
+
+    def read_document(
+        self, file_id: str, *, actor: Actor, family_id: int | None = None
+    ) -> DocumentRead:
+        """Open a document for ``actor`` (found in every dossier unless ``family_id``); the
+        read is audited."""
+        return read_document(
+            self._ports.uow(),
+            self._ports.documents,
+            self._ports.clock,
+            file_id=file_id,
+            actor=actor,
+            family_id=family_id,
+        )
+
+    def purge_orphans(self, *, actor: Actor, dry_run: bool = False) -> OrphanReport:
+        """Delete the document store's files nothing refers to (interrupted uploads), once
+        older than an hour; ``dry_run`` only lists them."""
+        return purge_orphans(
+            self._ports.uow(),
+            self._ports.documents,
+            self._ports.clock,
+            actor=actor,
+            dry_run=dry_run,
         )
 
     def export(self, family_id: int, *, health_read_by: Actor | None = None) -> FamilyExport:
@@ -221,11 +303,20 @@ class DossierUseCases:
         )
 
     def changes(
-        self, *, family_id: int | None = None, pending_only: bool = True
+        self,
+        *,
+        family_id: int | None = None,
+        pending_only: bool = True,
+        health_read_by: Actor | None = None,
     ) -> list[ChangeRequest]:
-        """Change requests, oldest first."""
+        """Change requests, oldest first; with ``health_read_by``, showing the PAI changes to
+        that person is audited."""
         return list_changes(
-            self._ports.uow(read_only=True), family_id=family_id, pending_only=pending_only
+            self._ports.uow(read_only=health_read_by is None),
+            family_id=family_id,
+            pending_only=pending_only,
+            health_read_by=health_read_by,
+            clock=self._ports.clock,
         )
 
     def approve_change(
@@ -264,6 +355,7 @@ class DossierUseCases:
             self._ports.uow(),
             self._ports.documents,
             self._ports.clock,
+            self._ports.hasher,
             family_id=family_id,
             actor=actor,
         )

@@ -8,6 +8,7 @@ from attrs import frozen
 
 from portail_core.domain.audit import Actor
 from portail_core.domain.payments.attempt import PaymentAttempt
+from portail_core.domain.payments.debit_returns import ReturnedDebit
 from portail_core.domain.payments.direct_debit import Creditor, SepaMandate
 from portail_core.domain.payments.online import ClientDetails
 from portail_core.facade.ports import Ports
@@ -41,6 +42,12 @@ from portail_core.services.payments.online_results import (
     take_notification,
 )
 from portail_core.services.payments.receiving import PaymentReceipt
+from portail_core.services.payments.rejection_file import ReturnLine, reject_returned_debits
+from portail_core.services.payments.rejections import (
+    DebitRejection,
+    reject_direct_debit,
+    resume_mandate,
+)
 
 __all__ = ["PaymentUseCases"]
 
@@ -51,6 +58,7 @@ class PaymentUseCases:
     (``portail.payments``)."""
 
     _ports: Ports
+    _public_url: str
 
     def record(
         self,
@@ -119,6 +127,40 @@ class PaymentUseCases:
 
     def revoke_mandate(self, family_id: int, *, actor: Actor) -> SepaMandate:
         return revoke_mandate(self._ports.uow(), self._ports.clock, family_id, actor=actor)
+
+    def reject_direct_debit(
+        self,
+        *,
+        invoice_number: str,
+        reason: str,
+        actor: Actor,
+        rejected_on: date | None = None,
+    ) -> DebitRejection:
+        """The bank rejected the invoice's direct debit (SEPA reason code: AM04, AC04...): the
+        payment reversed, the invoice to pay again, the mandate suspended, the family
+        e-mailed."""
+        return reject_direct_debit(
+            self._ports.uow(),
+            self._ports.clock,
+            invoice_number=invoice_number,
+            reason=reason,
+            actor=actor,
+            public_url=self._public_url,
+            rejected_on=rejected_on,
+        )
+
+    def resume_mandate(self, family_id: int, *, actor: Actor) -> SepaMandate:
+        """After a rejection, the family's invoices are debited again."""
+        return resume_mandate(self._ports.uow(), self._ports.clock, family_id, actor=actor)
+
+    def reject_returned_debits(
+        self, returns: list[ReturnedDebit], *, actor: Actor
+    ) -> list[ReturnLine]:
+        """The debits the bank's return file (pain.002, camt.054) rejects, each recorded as
+        ``reject_direct_debit`` does, in its own transaction; again, nothing changes."""
+        return reject_returned_debits(
+            self._ports.uow, self._ports.clock, returns, actor=actor, public_url=self._public_url
+        )
 
     def mandates(self, *, active_only: bool = False) -> list[MandateLine]:
         return list_mandates(self._ports.uow(read_only=True), active_only=active_only)

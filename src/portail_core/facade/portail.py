@@ -42,7 +42,7 @@ class Portail:
         self.absences = AbsenceUseCases(ports)
         self.attendance = AttendanceUseCases(ports)
         self.billing = BillingUseCases(ports, self.public_url)
-        self.payments = PaymentUseCases(ports)
+        self.payments = PaymentUseCases(ports, self.public_url)
         self.messaging = MessagingUseCases(ports)
         self.audit = AuditUseCases(ports)
 

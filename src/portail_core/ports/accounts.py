@@ -57,6 +57,10 @@ class TokenRepository(Protocol):
         """Revoke the account's unused tokens of that purpose (a new one replaces them)."""
         ...
 
+    def of_account(self, account_id: int) -> list[OneTimeToken]:
+        """The account's links, oldest first (the family's right of access)."""
+        ...
+
 
 class SessionRepository(Protocol):
     def add(self, session: PortalSession) -> None: ...
@@ -71,12 +75,20 @@ class SessionRepository(Protocol):
 
     def delete_all(self, account_id: int) -> None: ...
 
+    def of_account(self, account_id: int) -> list[PortalSession]:
+        """The account's open sessions, oldest first (the family's right of access)."""
+        ...
+
 
 class ThrottleRepository(Protocol):
     def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None: ...
 
     def save(self, throttle: LoginThrottle) -> None:
         """Insert or update."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget the throttle (erasure of a dossier: its identifier's); absent is fine."""
         ...
 
 
@@ -88,6 +100,13 @@ class PasswordHasher(Protocol):
         ...
 
     def needs_rehash(self, stored_hash: str) -> bool: ...
+
+    def digest(self, text: str) -> str:
+        """A keyed digest (hex) of a text someone typed that may be a secret, e.g. a password
+        typed in the identifier field: the same for the same text in every process of the
+        installation (keyed with its secret key), and of no use to whoever reads the database
+        without that key. For lookups (throttle keys), never for checking passwords."""
+        ...
 
 
 class AccountRepositories(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Protocol
 
@@ -20,6 +21,10 @@ class AttendanceRepository(Protocol):
     def between(
         self, first: date, last: date, *, establishment_code: str | None = None
     ) -> list[AttendanceMark]: ...
+
+    def of_children(self, child_ids: Collection[int]) -> list[AttendanceMark]:
+        """Every mark of those children, by day (a family's right of access)."""
+        ...
 
 
 class AttendanceRepositories(Protocol):

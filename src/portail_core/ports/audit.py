@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from portail_core.domain.audit import AuditEvent
@@ -22,9 +23,12 @@ class AuditTrail(Protocol):
         """The family's history, most recent first."""
         ...
 
-    def redact_family(self, family_id: int) -> int:
-        """The one exception to append-only, for the erasure of a dossier: the family's events
-        keep their date, actor and action, lose their summary and details; returns how many."""
+    def redact_family(self, family_id: int, identities: Collection[str], pseudonym: str) -> int:
+        """The one exception to append-only, for the erasure of a dossier. The family's events,
+        and those of no family done by one of its ``identities`` (its account's identifier, its
+        e-mail addresses, compared in any case), keep their date, channel and action, lose their
+        summary and details; wherever one of those identities is the actor, ``pseudonym``
+        replaces it. Returns how many events."""
         ...
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
-from portail_core.domain.billing.invoice import DocumentKind, Invoice
+from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceTotal
 from portail_core.domain.billing.invoice_sheet import InvoiceSheet
 
 __all__ = ["BillingRepositories", "InvoiceRenderer", "InvoiceRepository"]
@@ -46,6 +47,11 @@ class InvoiceRepository(Protocol):
 
     def of_month(self, month: str) -> list[Invoice]:
         """Every document of that month ("2026-09"), by number."""
+        ...
+
+    def totals_of_families(self, family_ids: Iterable[int]) -> list[InvoiceTotal]:
+        """Every document of these families without its lines (what their credit depends on),
+        in a few queries whatever their number."""
         ...
 
 

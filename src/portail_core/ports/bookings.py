@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -81,6 +81,18 @@ class ReservationRepository(Protocol):
         """The child's events, most recent first."""
         ...
 
+    def of_family(self, family_id: int) -> list[Reservation]:
+        """Every reservation of the family, booked or cancelled, by day (its right of access)."""
+        ...
+
+    def pseudonymise_history(
+        self, family_id: int, identities: Collection[str], pseudonym: str
+    ) -> int:
+        """Erasure of a dossier: in the family's events, ``pseudonym`` replaces the actor when
+        it is one of ``identities`` (any case), and reasons are blanked; returns how many
+        events."""
+        ...
+
 
 class WaitingListRepository(Protocol):
     def add(self, entry: WaitingEntry) -> None: ...
@@ -104,6 +116,10 @@ class WaitingListRepository(Protocol):
         """Active entries between two dates, by day, unit, age group and arrival."""
         ...
 
+    def of_family(self, family_id: int) -> list[WaitingEntry]:
+        """Every entry of the family, whatever its status, by day (its right of access)."""
+        ...
+
     def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
         """Offers whose expiry has passed, still marked as offered."""
         ...
@@ -120,6 +136,10 @@ class PlanningDraftRepository(Protocol):
 
     def purge(self, created_before: pendulum.DateTime) -> int:
         """Delete the drafts created before that instant, confirmed or not; how many."""
+        ...
+
+    def delete_of_family(self, family_id: int) -> int:
+        """Delete the family's drafts (erasure of a dossier); how many."""
         ...
 
 

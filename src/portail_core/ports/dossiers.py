@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Protocol
 
 import pendulum
 
 from portail_core.domain.dossiers.changes import ChangeRequest
-from portail_core.domain.dossiers.documents import StoredDocument
+from portail_core.domain.dossiers.documents import KeptFile, StoredDocument
 from portail_core.domain.dossiers.family import Family
 
 __all__ = ["ChangeRequestRepository", "DocumentStore", "DossierRepositories", "FamilyRepository"]
@@ -30,7 +30,8 @@ class FamilyRepository(Protocol):
         ...
 
     def listing(self) -> list[Family]:
-        """Every family, by name."""
+        """Every family, by name in French order (``shared.collation.french_sort_key``),
+        then by id."""
         ...
 
     def each(self, batch: int = 500) -> Iterator[Family]:
@@ -43,17 +44,38 @@ class FamilyRepository(Protocol):
 
 
 class DocumentStore(Protocol):
-    """Supporting documents' files, kept outside the web root under random names."""
+    """Supporting documents' and absence certificates' files, kept outside the web root under
+    random names, in one folder per family.
 
-    def save(self, data: bytes, filename: str) -> StoredDocument:
-        """Check the content (PDF, JPEG or PNG, 5 MB at most) and keep it."""
+    Write, then reference: ``save`` keeps the whole file before the use case records its
+    reference, so that a reference never names a missing file; a worker killed in between
+    leaves an orphan, which ``files`` shows to the purge and ``delete_family`` removes."""
+
+    def save(self, family_id: int, data: bytes, filename: str) -> StoredDocument:
+        """Check the content (PDF, JPEG or PNG, 5 MB at most) and keep it, whole or not at
+        all, in the family's folder."""
         ...
 
-    def open(self, file_id: str) -> bytes:
-        """The file's content; NotFound for an unknown or malformed id."""
+    def open(self, family_id: int, file_id: str) -> bytes:
+        """The file's content; NotFound for an unknown or malformed id, or another family's."""
         ...
 
-    def delete(self, file_id: str) -> None: ...
+    def delete(self, family_id: int, file_id: str) -> None:
+        """Remove the file for good; an absent one is already gone."""
+        ...
+
+    def delete_family(self, family_id: int, known: Collection[str] = ()) -> int:
+        """Remove the family's folder whole (erasure), orphans included, and its ``known``
+        files wherever an earlier version of the store kept them; how many files."""
+        ...
+
+    def files(self) -> list[KeptFile]:
+        """Every file kept, unfinished uploads included (for the purge of orphans)."""
+        ...
+
+    def discard(self, family_id: int, name: str) -> None:
+        """Delete a file ``files`` listed."""
+        ...
 
 
 class ChangeRequestRepository(Protocol):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 import pendulum
@@ -36,6 +36,16 @@ class Outbox(Protocol):
 
     def listing(self, limit: int) -> list[OutgoingEmail]:
         """The most recent messages first."""
+        ...
+
+    def of_family(self, family_id: int) -> list[OutgoingEmail]:
+        """The messages about the family (its right of access), oldest first."""
+        ...
+
+    def forget_family(self, family_id: int, addresses: Collection[str]) -> int:
+        """Delete the messages about the family, and those without a family sent to one of its
+        ``addresses`` (any case; queued before messages named their family): erasure of a
+        dossier. Returns how many."""
         ...
 
 

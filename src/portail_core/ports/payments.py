@@ -12,6 +12,7 @@ from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.direct_debit import BankAccount, Creditor, DebitBatch
 from portail_core.domain.payments.online import ClientDetails, PaymentOrder, PaymentReport
 from portail_core.domain.payments.payment import Payment
+from portail_core.domain.shared.money import Money
 
 __all__ = [
     "BankDetails",
@@ -39,6 +40,11 @@ class PaymentRepository(Protocol):
 
     def listing(self, first: date, last: date) -> list[Payment]:
         """Payments received between two dates, oldest first."""
+        ...
+
+    def paid_by_invoice(self, family_ids: Iterable[int]) -> dict[int, dict[str | None, Money]]:
+        """Per family of these, the sum of its payments per invoice number (None: not allocated
+        to an invoice); a family without any payment is left out. A few queries in all."""
         ...
 
 

@@ -35,6 +35,8 @@ class CommuneDetails:
     contact_email: str
     school_weekdays: tuple[str, ...] | None = None
     payfip: PayfipDetails | None = None  # None: online payment off
+    contact_address: str = ""  # the guichet unique's postal address, on one line
+    contact_phone: str = ""  # its phone, as typed ("05 58 09 12 34")
 
 
 @frozen
@@ -125,6 +127,8 @@ def commune_from(details: CommuneDetails) -> Commune:
         contact_email=details.contact_email,
         school_weekdays=details.school_weekdays,
         online_payment=online,
+        contact_address=details.contact_address,
+        contact_phone=details.contact_phone,
     )
 
 
@@ -137,6 +141,8 @@ def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> S
         "contact_email",
         "school_weekdays",
         "online_payment",
+        "contact_address",
+        "contact_phone",
     )
     existing = uow.communes.get()
     if existing is None:

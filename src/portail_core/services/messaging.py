@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from portail_core.domain.messaging import MAX_ATTEMPTS, EmailStatus, OutgoingEmail, retry_delay
+from portail_core.domain.messaging import EmailStatus, OutgoingEmail
 from portail_core.errors import MailerError
 from portail_core.ports.clock import Clock
 from portail_core.ports.messaging import EmailRenderer, Mailer
@@ -47,9 +47,7 @@ def dispatch_outbox(
             break
         message = claimed[0]
         outcomes.append(_attempt(message, renderer, mailer, clock))
-        if message.status in {EmailStatus.SENT, EmailStatus.FAILED}:
-            message.forget_secrets()
-        with uow() as recording:
+        with uow() as recording:  # once sent or given up, the message keeps no context
             recording.outbox.save(message)
             recording.commit()
     return DispatchReport(
@@ -72,18 +70,12 @@ def _attempt(
         mailer.send(message.to, rendered, message.message_id)
     except MailerError as error:
         return _record_failure(message, error, clock)
-    message.status, message.sent_at = EmailStatus.SENT, clock.now()
-    message.next_attempt_at, message.last_error = None, ""
+    message.record_sent(clock.now())
     return message.status
 
 
 def _record_failure(message: OutgoingEmail, error: MailerError, clock: Clock) -> EmailStatus:
-    message.last_error = str(error)[:500]
-    if error.permanent or message.attempts >= MAX_ATTEMPTS:
-        message.status, message.next_attempt_at = EmailStatus.FAILED, None
-    else:
-        message.status = EmailStatus.PENDING
-        message.next_attempt_at = clock.now() + retry_delay(message.attempts)
+    message.record_failure(str(error), clock.now(), permanent=error.permanent)
     return message.status
 
 

@@ -71,6 +71,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 
 def test_activation_login_entries_dossier_logout(page: Page, journey: dict[str, str]) -> None:
     page.goto(journey["link"])
+    expect(page).to_have_url(journey["url"] + "/activation")  # the secret left the address bar
     expect(page.locator("h1")).to_have_text("Activer mon compte")
     assert_no_accessibility_violations(page)
 

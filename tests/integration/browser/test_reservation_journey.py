@@ -1,5 +1,7 @@
-"""The seed's seven reservation steps in Chromium on the demo commune, then a cancellation and
-the history; axe-core on every reservation page; the grid with the keyboard only and at 320 px.
+"""The seed's seven reservation steps in Chromium on the demo commune (the child and the
+establishment chosen on one screen), then a cancellation and the history with the names of the
+establishment and the unit; axe-core on every reservation page; the choice and the grid with the
+keyboard only and at 320 px.
 
 The portal runs on the real clock: the test books a Wednesday of the ALSH two months ahead,
 whose deadline (Thursday of the week before) has not passed.
@@ -25,14 +27,14 @@ def log_in(page: Page, live_server: str) -> None:
 
 
 def open_grid(page: Page) -> None:
-    """Steps 1 to 4, then two months ahead."""
+    """Steps 1 to 4 (the child and the establishment on one screen), then two months ahead."""
     page.get_by_role("link", name="Réservations", exact=True).click()  # step 1
     expect(page.locator("h1")).to_have_text("Réservations")
     assert_no_accessibility_violations(page)
-    page.get_by_role("link", name=re.compile(r"^Réserver ou annuler pour ")).first.click()  # 2
-    expect(page.get_by_text("Sélectionnez la structure")).to_be_visible()
-    assert_no_accessibility_violations(page)
-    page.get_by_label(re.compile(r"^Accueil de loisirs")).check()  # step 3
+    children = page.get_by_role("group", name="Sélectionnez l’enfant concerné")
+    children.get_by_role("radio", name="Léa Martin").check()  # step 2
+    places = page.get_by_role("group", name="Sélectionnez l’établissement")
+    places.get_by_role("radio", name=re.compile(r"^Accueil de loisirs")).check()  # step 3
     page.get_by_role("button", name="Continuer").click()  # step 4
     expect(page.get_by_role("button", name="Valider le planning")).to_be_visible()
     page.get_by_role("link", name="Mois suivant").click()
@@ -61,8 +63,8 @@ def test_seven_steps_then_a_cancellation_and_the_history(page: Page, live_server
     page.get_by_role("link", name="Terminer").click()  # step 7
     expect(page.locator("h1")).to_have_text("Réservations")
 
-    page.get_by_role("link", name=re.compile(r"^Réserver ou annuler pour ")).first.click()
-    page.get_by_label(re.compile(r"^Accueil de loisirs")).check()
+    page.get_by_role("radio", name="Léa Martin").check()
+    page.get_by_role("radio", name=re.compile(r"^Accueil de loisirs")).check()
     page.get_by_role("button", name="Continuer").click()
     page.get_by_role("link", name="Mois suivant").click()
     page.get_by_role("link", name="Mois suivant").click()
@@ -80,6 +82,8 @@ def test_seven_steps_then_a_cancellation_and_the_history(page: Page, live_server
     expect(rows.nth(0)).to_contain_text("Annulation")
     expect(rows.nth(1)).to_contain_text("Réservation")
     expect(rows.nth(1)).to_contain_text(number)
+    expect(rows.nth(1)).to_contain_text("Accueil de loisirs Les Dunes, Journée avec repas")
+    expect(page.locator("table")).not_to_contain_text("ALSH")
     assert_no_accessibility_violations(page)
 
 
@@ -98,3 +102,37 @@ def test_the_grid_with_the_keyboard_only_and_at_320_pixels(page: Page, live_serv
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Confirmer la réservation")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_choice_with_the_keyboard_only_at_320_pixels_and_its_errors(
+    page: Page, live_server: str
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, live_server)
+    page.get_by_role("link", name="Réservations", exact=True).click()
+    continuer = page.get_by_role("button", name="Continuer")
+    continuer.focus()
+    page.keyboard.press("Enter")  # nothing chosen: both questions are named, nothing is lost
+    expect(page).to_have_title(re.compile(r"^Erreur : Réservations"))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Sélectionnez l’enfant concerné.")
+    expect(summary).to_contain_text("Sélectionnez l’établissement.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_accessibility_violations(page)
+    summary.get_by_role("link", name="Sélectionnez l’enfant concerné.").focus()
+    page.keyboard.press("Enter")  # the error's link leads to the question
+    first_child = page.get_by_role("radio", name="Léa Martin")
+    first_child.focus()
+    page.keyboard.press("Space")
+    expect(first_child).to_be_checked()
+    first_place = page.get_by_role("group", name="Sélectionnez l’établissement").get_by_role(
+        "radio"
+    )
+    first_place.first.focus()
+    page.keyboard.press("Space")
+    expect(first_place.first).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(continuer).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Valider le planning")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("Planning de Léa")

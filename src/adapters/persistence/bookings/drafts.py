@@ -66,6 +66,10 @@ class SqlPlanningDraftRepository:
         statement = delete(planning_drafts).where(planning_drafts.c.created_at < created_before)
         return self._connection.execute(statement).rowcount
 
+    def delete_of_family(self, family_id: int) -> int:
+        statement = delete(planning_drafts).where(planning_drafts.c.family_id == family_id)
+        return self._connection.execute(statement).rowcount
+
     def update(self, draft: PlanningDraft) -> None:
         outcome = None if draft.outcome is None else domain_codec().unstructure(draft.outcome)
         self._connection.execute(

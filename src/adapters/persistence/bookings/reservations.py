@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -201,6 +201,24 @@ class SqlReservationRepository:
             .limit(limit)
         )
         return [_event(row) for row in self._connection.execute(query)]
+
+    def of_family(self, family_id: int) -> list[Reservation]:
+        r = reservations.c
+        query = select(reservations).where(r.family_id == family_id).order_by(r.day, r.id)
+        return [_reservation(row) for row in self._connection.execute(query)]
+
+    def pseudonymise_history(
+        self, family_id: int, identities: Collection[str], pseudonym: str
+    ) -> int:
+        e = reservation_events.c
+        lowered = sorted({identity.lower() for identity in identities})
+        self._connection.execute(
+            update(reservation_events)
+            .where(e.family_id == family_id, func.lower(e.actor).in_(lowered))
+            .values(actor=pseudonym)
+        )
+        blanked = update(reservation_events).where(e.family_id == family_id).values(reason="")
+        return self._connection.execute(blanked).rowcount
 
 
 def _reservation_row(reservation: Reservation) -> dict[str, Any]:

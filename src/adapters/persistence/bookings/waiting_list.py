@@ -109,6 +109,15 @@ class SqlWaitingListRepository:
             query = query.where(w.child_id == child_id)
         return [_entry(row) for row in self._connection.execute(query)]
 
+    def of_family(self, family_id: int) -> list[WaitingEntry]:
+        w = waiting_entries.c
+        query = (
+            select(waiting_entries)
+            .where(w.family_id == family_id)
+            .order_by(w.day, w.unit_code, w.id)
+        )
+        return [_entry(row) for row in self._connection.execute(query)]
+
     def expired_offers(self, now: pendulum.DateTime) -> list[WaitingEntry]:
         w = waiting_entries.c
         query = self._ordered().where(

@@ -9,9 +9,8 @@ import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import fail_with, pass_services, require_current_schema
-from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows, file_error
 from portail_core.domain.shared.french_dates import numeric_day_fr
-from portail_core.errors import InvalidInput
 from portail_core.services.billing.invoices import InvoiceView
 
 __all__ = ["group"]
@@ -23,18 +22,18 @@ def group() -> None:
 
 
 @group.command("pdf")
-@click.argument("number", metavar="NUMERO")
+@click.argument("number", metavar="NUMÉRO")
 @click.option(
     "-o",
     "--output",
     "output",
     type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=str),
-    help="Fichier à écrire (par défaut NUMERO.pdf dans le dossier courant ; - pour la sortie "
+    help="Fichier à écrire (par défaut NUMÉRO.pdf dans le dossier courant ; - pour la sortie "
     "standard).",
 )
 @pass_services
 def pdf_command(services: Services, number: str, output: str | None) -> None:
-    """Écrit le PDF de la facture ou de l'avoir NUMERO (ex. : FA-2026-000123).
+    """Écrit le PDF de la facture ou de l'avoir NUMÉRO (ex. : FA-2026-000123).
 
     Le PDF est balisé (PDF/UA) pour être lu par les lecteurs d'écran ; il montre le montant
     déjà réglé et le reste dû au moment où il est produit.
@@ -49,7 +48,7 @@ def pdf_command(services: Services, number: str, output: str | None) -> None:
     try:
         target.write_bytes(document.content)
     except OSError as error:
-        fail_with(InvalidInput(f"Impossible d'écrire {target} : {error.strerror or error}."))
+        fail_with(file_error("écrire", target, error))
     click.echo(f"{document.sheet.title} écrite dans {target} ({len(document.content)} octets).")
 
 

@@ -36,7 +36,13 @@ class _Progress(contextlib.ExitStack):
 
     def start(self, total: int) -> None:
         bar: ProgressBar[int] = click.progressbar(
-            length=total, label="Familles", file=sys.stderr, show_pos=True
+            length=total,
+            label="Familles",
+            file=sys.stderr,
+            show_pos=True,
+            # Only on a terminal: elsewhere (cron, a log, a pipe) click would print the label
+            # alone, a stray « Familles » line.
+            hidden=not sys.stderr.isatty(),
         )
         self.bar = self.enter_context(bar)
 
@@ -77,7 +83,9 @@ def run_command(
     La facturation réelle se fait une fois le mois terminé, en une transaction : tout ou rien.
     Relancer le mois ne crée rien de nouveau ; si le pointage ou une absence a changé depuis,
     la facture de la famille est annulée par un avoir et remplacée (une facture émise n'est
-    jamais modifiée). Les numéros se suivent sans trou par année (FA-2026-000123).
+    jamais modifiée). Les numéros se suivent sans trou par année (FA-2026-000123). L'avoir
+    d'une famille (trop-perçu, ce qu'elle avait payé sur une facture annulée) est déduit de sa
+    nouvelle facture, en mode « avoir », comme le ferait `portail payments use-credit`.
 
     Code de sortie 4 si la facturation est refusée (mois pas terminé, consommation sans
     tarif...) ; rien n'est alors écrit. --dry-run liste chaque problème, et se termine aussi
@@ -121,6 +129,12 @@ def _echo(report: BillingReport) -> None:
             f"{report.count('unchanged')} inchangée(s), "
             f"{report.count('nothing')} famille(s) sans rien à facturer."
         )
+        credited = [bill for bill in report.bills if bill.credit_used.cents]
+        if credited:
+            click.echo(
+                f"Avoirs déduits des nouvelles factures : {len(credited)} famille(s), "
+                f"{_euros(report.credits)}."
+            )
     services = report.per_service()
     click.echo("")
     click.echo("Par structure :")
@@ -183,6 +197,7 @@ def _json(report: BillingReport) -> dict[str, Any]:
         "dry_run": report.dry_run,
         "counts": {action: report.count(action) for action in ACTIONS},
         "total": str(report.total.as_decimal()),
+        "credits": str(report.credits.as_decimal()),
         "per_service": {k: str(v.as_decimal()) for k, v in report.per_service().items()},
         "families": [
             {
@@ -190,6 +205,7 @@ def _json(report: BillingReport) -> dict[str, Any]:
                 "name": bill.family_name,
                 "action": bill.action,
                 "total": str(bill.priced.total.as_decimal()),
+                "credit_used": str(bill.credit_used.as_decimal()),
                 "per_service": {k: str(v.as_decimal()) for k, v in bill.per_service().items()},
                 "documents": list(bill.issued),
             }

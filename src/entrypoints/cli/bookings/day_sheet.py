@@ -20,7 +20,7 @@ __all__ = ["list_command"]
 
 @click.command("list")
 @ESTABLISHMENT_OPTION
-@click.option("--date", "day", required=True, type=DateParam(), help="Le jour (AAAA-MM-JJ).")
+@click.option("--date", "day", required=True, type=DateParam(), help="Le jour (ou AAAA-MM-JJ).")
 @FORMAT_OPTION
 @pass_services
 def list_command(services: Services, code: str, day: date, output_format: str) -> None:

@@ -54,7 +54,7 @@ def desk_options(command: F) -> F:
             required=True,
             multiple=True,
             type=DateParam(),
-            help="Un jour (AAAA-MM-JJ) ; répétable : --date 2026-09-09 --date 2026-09-16.",
+            help="Un jour ; répétable : --date 09/09/2026 --date 16/09/2026.",
         ),
         click.option(
             "--force",

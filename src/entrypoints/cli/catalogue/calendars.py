@@ -9,8 +9,7 @@ import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
-from portail_core.errors import InvalidInput
+from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, read_text
 
 __all__ = ["group"]
 
@@ -74,10 +73,7 @@ def import_command(services: Services, path: Path) -> None:
     Les années scolaires présentes dans FICHIER remplacent celles connues jusque-là.
     """
     require_current_schema(services)
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
+    text = read_text(path, "utf-8-sig")
     report = services.portail.catalogue.import_school_calendar(
         services.formats.school_calendar(text), actor=staff_actor()
     )

@@ -9,9 +9,8 @@ import click
 
 from entrypoints.bootstrap import Services, file_formats
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows, read_text
 from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
-from portail_core.errors import InvalidInput
 from portail_core.facade.catalogue import CatalogueUseCases
 from portail_core.services.catalogue.commune_file import CommuneFile
 
@@ -28,10 +27,7 @@ def group() -> None:
 
 
 def read_file(path: Path) -> CommuneFile:
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
+    text = read_text(path)
     return file_formats().commune_file(text)
 
 

@@ -14,7 +14,9 @@ __all__ = ["group"]
 
 @click.group("changes")
 def group() -> None:
-    """Changements demandés par les familles (adresse, quotient familial) à valider."""
+    """Changements demandés par les familles, qui changent leurs tarifs, à valider au vu du
+    justificatif : adresse, quotient familial, PAI d'un enfant (déclaré, retiré, ou sa date de
+    fin de validité)."""
 
 
 @group.command("list")
@@ -22,9 +24,12 @@ def group() -> None:
 @FORMAT_OPTION
 @pass_services
 def list_command(services: Services, everything: bool, output_format: str) -> None:
-    """Liste les demandes en attente (les plus anciennes d'abord)."""
+    """Liste les demandes en attente (les plus anciennes d'abord). Un PAI est une donnée de
+    santé : son affichage est inscrit au journal."""
     require_current_schema(services)
-    changes = services.portail.dossiers.changes(pending_only=not everything)
+    changes = services.portail.dossiers.changes(
+        pending_only=not everything, health_read_by=staff_actor()
+    )
     if output_format == "json":
         echo_json(
             [
@@ -69,7 +74,11 @@ def list_command(services: Services, everything: bool, output_format: str) -> No
 )
 @pass_services
 def approve_command(services: Services, change_id: int, resident: bool | None) -> None:
-    """Valide une demande : le dossier est mis à jour (l'historique garde l'ancienne valeur)."""
+    """Valide une demande : le dossier est mis à jour (l'historique garde l'ancienne valeur).
+
+    Validez au vu du justificatif : l'attestation pour un quotient familial, le PAI signé
+    (sa date de fin de validité) pour un PAI. Un PAI validé donne le tarif PAI (panier-repas)
+    aux réservations et aux factures qui suivent."""
     require_current_schema(services)
     change = services.portail.dossiers.approve_change(
         change_id, actor=staff_actor(), resident=resident

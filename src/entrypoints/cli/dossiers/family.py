@@ -10,13 +10,13 @@ import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.dossiers.family_edit import accept_regulation_command, edit_command
+from entrypoints.cli.dossiers.family_import import import_command
 from entrypoints.cli.dossiers.family_records import erase_command, export_command, history_command
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows, read_text
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.shared.french_dates import numeric_day_fr
-from portail_core.errors import InvalidInput
 from portail_core.services.dossiers.reading import FamilySummary
 
 __all__ = ["group"]
@@ -27,18 +27,29 @@ def group() -> None:
     """Dossiers des familles (DIU) : création, consultation, complétude."""
 
 
+ALLOW_DUPLICATE = click.option(
+    "--allow-duplicate",
+    is_flag=True,
+    help="Crée le dossier même si la famille semble déjà en avoir un (même e-mail, ou même "
+    "responsable et un enfant né le même jour) : deux familles réellement distinctes.",
+)
+
+
 @group.command("create")
 @click.argument("path", metavar="FICHIER", type=click.Path(dir_okay=False, path_type=Path))
+@ALLOW_DUPLICATE
 @pass_services
-def create_command(services: Services, path: Path) -> None:
-    """Crée le dossier d'une famille décrit dans FICHIER (TOML ; voir docs/staff-guide.md)."""
+def create_command(services: Services, path: Path, allow_duplicate: bool) -> None:
+    """Crée le dossier d'une famille décrit dans FICHIER (TOML ; voir docs/staff-guide.md).
+
+    Refuse (code 5) une famille qui a probablement déjà un dossier, en le nommant.
+    """
     require_current_schema(services)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
+    text = read_text(path)
     family = services.formats.family_file(text, services.portail.today())
-    family_id = services.portail.dossiers.create(family, actor=staff_actor())
+    family_id = services.portail.dossiers.create(
+        family, actor=staff_actor(), allow_duplicate=allow_duplicate
+    )
     click.echo(f"Dossier créé : famille {family.name}, n° {family_id}.")
 
 
@@ -68,6 +79,8 @@ def show_command(
         f"{' – habitante de la commune' if family.resident else ''}"
     )
     click.echo(f"Compte : {summary.account_identifier or 'aucun'}")
+    if family.legacy_reference:
+        click.echo(f"Référence dans l'ancien logiciel : {family.legacy_reference}")
     for guardian in family.guardians:
         click.echo(
             f"Responsable : {guardian.first_name} {guardian.last_name}, "
@@ -177,44 +190,11 @@ def _json(summary: FamilySummary, *, with_health: bool = False) -> dict[str, Any
         "complete": summary.completeness.complete,
         "missing": list(summary.completeness.missing),
         "account": summary.account_identifier,
+        "legacy_reference": family.legacy_reference,
     }
 
 
-@group.command("import")
-@click.argument("path", metavar="FICHIER.csv", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Vérifie le fichier sans rien enregistrer.")
-@pass_services
-def import_command(services: Services, path: Path, dry_run: bool) -> None:
-    """Importe les familles exportées par l'ancien logiciel (CSV, une ligne par enfant).
-
-    Colonnes : voir docs/staff-guide.md. Une famille dont une ligne est illisible n'est pas
-    importée du tout ; le rapport liste ces familles, leurs lignes et pourquoi. Les familles
-    acceptées sont enregistrées en une transaction.
-    """
-    require_current_schema(services)
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error}.") from error
-    parsed = services.formats.family_csv(text, services.portail.today())
-    for rejection in parsed.rejections:
-        lines = ", ".join(str(n) for n in rejection.lines)
-        click.echo(f"Refusée : famille {rejection.reference} (lignes {lines})", err=True)
-        for reason in rejection.reasons:
-            click.echo(f"  - {reason}", err=True)
-    families = [family for _, family in parsed.families]
-    if dry_run:
-        click.echo(
-            f"{len(families)} famille(s) importable(s), {len(parsed.rejections)} refusée(s) ;"
-            " rien n'est enregistré (--dry-run)."
-        )
-        return
-    ids = services.portail.dossiers.import_families(families, source=path.name, actor=staff_actor())
-    click.echo(f"{len(ids)} famille(s) importée(s), {len(parsed.rejections)} refusée(s).")
-    if parsed.rejections:
-        raise SystemExit(2)
-
-
+group.add_command(import_command)
 group.add_command(edit_command)
 group.add_command(history_command)
 group.add_command(export_command)

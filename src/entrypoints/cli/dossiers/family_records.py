@@ -9,7 +9,7 @@ import click
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
-from entrypoints.family_data import family_json
+from entrypoints.family_data import export_json
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.shared.instants import as_paris
 
@@ -53,20 +53,17 @@ def history_command(services: Services, family_id: int, limit: int, output_forma
 @click.argument("family_id", metavar="N°", type=click.IntRange(1))
 @pass_services
 def export_command(services: Services, family_id: int) -> None:
-    """Toutes les données d'une famille, en JSON (droit d'accès RGPD).
+    """Toutes les données d'une famille, en JSON (droit d'accès RGPD) : le même document que
+    « Mes données » sur le portail, décrit dans docs/family-data.md (dossier, compte,
+    demandes, réservations et leur historique, listes d'attente, présences, absences,
+    factures, paiements, e-mails, journal).
 
     Les informations de santé en font partie : l'export est inscrit au journal d'audit (qui,
     quand, quels enfants).
     """
     require_current_schema(services)
     export = services.portail.dossiers.export(family_id, health_read_by=staff_actor())
-    echo_json(
-        {
-            "family": family_json(export.family),
-            "account": export.account_identifier,
-            "history": [_event_json(e) for e in export.history],
-        }
-    )
+    echo_json(export_json(export))
 
 
 @click.command("erase")
@@ -76,11 +73,14 @@ def export_command(services: Services, family_id: int) -> None:
 def erase_command(services: Services, family_id: int, yes: bool) -> None:
     """Efface le dossier d'une famille à sa demande (droit à l'effacement RGPD).
 
-    Refusé tant que la famille doit de l'argent ou a des réservations à venir. Sinon : le
-    dossier est anonymisé, le compte, les sessions et les demandes en attente supprimés, le
-    journal de la famille vidé de ses détails et ses pièces justificatives détruites. Les
-    factures et paiements sont conservés (obligation comptable). Irréversible : faites d'abord
-    « portail family export N° » si la famille veut ses données.
+    Refusé tant que la famille doit de l'argent ou a des réservations à venir. Sinon, plus
+    rien ne nomme la famille, ses enfants, son identifiant ni ses adresses : le dossier est
+    anonymisé ; le compte, les sessions, les liens, les demandes, les e-mails la concernant
+    supprimés ; le journal garde ses événements (date, canal, action) sans résumé ni
+    détails, la famille y devient « famille effacée n° N° » ; ses pièces et certificats sont
+    détruits. Les factures et paiements sont conservés tels qu'émis (obligation comptable).
+    Irréversible : faites d'abord « portail family export N° » si la famille veut ses
+    données.
     """
     require_current_schema(services)
     if not yes:
@@ -94,6 +94,12 @@ def erase_command(services: Services, family_id: int, yes: bool) -> None:
         f"{report.files_deleted} pièce(s) détruite(s), {report.events_redacted} événement(s) "
         "du journal vidés de leurs détails."
     )
+    if report.files_left:
+        click.echo(
+            "Attention : des fichiers du dossier n'ont pas pu être supprimés ; "
+            "« portail document purge-orphans » les supprimera.",
+            err=True,
+        )
 
 
 def _event_json(event: AuditEvent) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def group() -> None:
     "--date",
     "day",
     type=DateParam(),
-    help="Date de réception (AAAA-MM-JJ ; par défaut : aujourd'hui).",
+    help="Date de réception (par défaut : aujourd'hui).",
 )
 @pass_services
 def record_command(
@@ -76,7 +76,8 @@ def record_command(
     """Enregistre un règlement reçu au guichet pour une facture.
 
     Le montant règle la facture jusqu'à ce qu'il reste à payer ; un trop-perçu devient un
-    avoir de la famille (il pourra régler une autre facture : `portail payments use-credit`).
+    avoir de la famille : la prochaine facturation le déduit de sa nouvelle facture, ou
+    `portail payments use-credit` s'en sert tout de suite pour une facture à payer.
     Un paiement partiel laisse la facture « partiellement payée ». Refusé pour un avoir ou une
     facture annulée. Le règlement est inscrit au journal et un reçu part par e-mail à la
     famille.
@@ -116,7 +117,8 @@ def record_command(
 def use_credit_command(services: Services, invoice_number: str) -> None:
     """Règle une facture avec l'avoir de la famille (trop-perçu, facture annulée déjà payée),
     jusqu'à ce qu'il reste à payer. Enregistré en mode « avoir », inscrit au journal, reçu
-    envoyé par e-mail."""
+    envoyé par e-mail. La facturation du mois déduit d'elle-même l'avoir de chaque famille de
+    sa nouvelle facture : cette commande sert pour une facture émise avant l'avoir."""
     require_current_schema(services)
     receipt = services.portail.payments.use_credit(
         invoice_number=invoice_number, actor=staff_actor()

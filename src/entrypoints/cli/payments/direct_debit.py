@@ -12,7 +12,12 @@ import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
+from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
+from entrypoints.cli.payments.debit_rejections import (
+    reject_command,
+    reject_file_command,
+    resume_command,
+)
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.payments.direct_debit import DebitExport
@@ -40,7 +45,7 @@ def _renamed(error: InvalidInput, names: dict[str, str]) -> InvalidInput:
 
 @click.group("directdebit")
 def group() -> None:
-    """Prélèvement automatique (SEPA) : mandats des familles, fichier pain.008 du mois."""
+    """Prélèvement automatique (SEPA) : mandats des familles, fichier pain.008 du mois, rejets."""
 
 
 @group.command("mandate")
@@ -137,6 +142,10 @@ def list_command(services: Services, everything: bool, output_format: str) -> No
                     "bic": line.mandate.bic,
                     "signed_on": line.mandate.signed_on.isoformat(),
                     "active": line.mandate.active,
+                    "suspended_on": (
+                        line.mandate.suspended_on.isoformat() if line.mandate.suspended_on else None
+                    ),
+                    "suspension": line.mandate.suspension,
                 }
                 for line in lines
             ]
@@ -151,7 +160,7 @@ def list_command(services: Services, everything: bool, output_format: str) -> No
             line.mandate.signed_on.isoformat()
             if output_format == "csv"
             else f"{numeric_day_fr(line.mandate.signed_on)}",
-            "actif" if line.mandate.active else "révoqué",
+            line.mandate.state,
         )
         for line in lines
     ]
@@ -261,7 +270,7 @@ def _write_new(path: Path, document: bytes) -> Path:
     except FileExistsError as error:
         raise Conflict(f"Le fichier {path} existe déjà : choisissez un autre nom.") from error
     except OSError as error:
-        raise InvalidInput(f"Impossible d'écrire {path} : {error.strerror}.") from error
+        raise file_error("écrire", path, error) from error
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -298,3 +307,8 @@ def _echo_export(export: DebitExport, path: Path) -> None:
         click.echo("Non prélevées (à régler au guichet, en ligne ou avec l'avoir de la famille) :")
         for line in export.left_out:
             click.echo(f"  - {line}")
+
+
+group.add_command(reject_command)
+group.add_command(reject_file_command)
+group.add_command(resume_command)

@@ -1,8 +1,10 @@
 """Family accounts: login throttling and lockout, one-time tokens (SECURITY.md).
 
 - After 5 consecutive failures, each attempt waits 1 minute, then 2, 4... (doubling).
-- After 10 consecutive failures, or 25 within 24 hours, the account is locked; an e-mailed link
-  or the guichet unique unlocks it.
+- After 10 consecutive failures, or 25 within 24 hours, the account is locked; its holder is
+  e-mailed an unlock link at once (sent before other e-mails), and that link, a password reset
+  or the guichet unique unlocks it. Anyone who knows an identifier can lock it: the unlock
+  paths are what keep this from shutting a family out (docs/operator-guide.md, « Lockouts »).
 - Tokens (activation, password reset, unlock, e-mail change) are 256-bit random secrets sent by
   e-mail; only their SHA-256 is stored; each is single use and expires. An e-mail change token
   carries the new address it confirms.
@@ -56,8 +58,9 @@ class TooManyAttempts(NotAllowed):
 
 class AccountLocked(NotAllowed):
     default_message = (
-        "Ce compte est bloqué après trop d'essais. Utilisez le lien reçu par courriel ou "
-        "contactez le guichet unique."
+        "Ce compte est bloqué après trop d'essais. Débloquez-le avec le lien envoyé par courriel "
+        "à son adresse, ou choisissez un nouveau mot de passe (« Mot de passe oublié ? ») : cela "
+        "le débloque aussi. Le guichet unique peut également le débloquer."
     )
 
 

@@ -14,12 +14,17 @@ It starts from the CNIL's own reckoning, ``log2(pool ** length)``, and makes it 
 1. *Known words are taken out.* The text is folded (accents removed, case ignored, œ → oe,
    look-alikes such as ``@ → a``, ``0 → o``, ``3 → e`` accepted, one separator ``-_.'’/`` or
    space allowed between letters and on either side) and every occurrence of a common password
-   (``COMMON_PASSWORDS``), of a year (19xx, 20xx) or of a context word is taken out. A date of
+   (``common_words()``: about 63,000 French and English passwords and words, « liverpool »,
+   « chevalier », « soleil » among them), of a year (19xx, 20xx) or of a context word is taken
+   out. A date of
    the context (a child's birth date) is looked for in every way people write it: 14/03/2018,
    14/03/18, 14/3/2018, 14032018, 140318, 2018-03-14, 14.03.2018... Each
-   different word found costs ``DICTIONARY_WORD_BITS`` (which word of the list, plus one bit for
-   its capitalisation), once however often it is repeated: « Marseille2026! » is worth « ! » plus
-   two words, about 23 bits.
+   different word found is priced once however often it is repeated, as an attacker who tries
+   the most common words first guesses it: a listed word ``log2(rank) + 1`` bits (its rank in
+   the list, most common first, plus one bit for its capitalisation; 17 bits at most), a year
+   ``YEAR_BITS`` (one of 200), a context word ``log2(number of context forms + 1) + 1``.
+   « Marseille2026! » is worth « ! » plus two words, about 22 bits; « Chevalier2019! » about
+   27.
 2. *The rest is priced per character.* The pool is the sum of the sizes of the character classes
    seen in what remains: a-z 26, A-Z 26, 0-9 10, other ASCII (space included) 33, accented Latin
    letters 32, any other character (other scripts, emoji) 100. A character costs ``log2(pool)``.
@@ -46,15 +51,19 @@ from datetime import date
 
 from attrs import frozen
 
-from portail_core.domain.accounts.common_passwords import COMMON_PASSWORDS
+from portail_core.domain.accounts.common_passwords import (
+    LOOKALIKES,
+    listed_word_bits,
+    listed_words,
+)
 
 __all__ = [
-    "DICTIONARY_WORD_BITS",
     "MAX_LENGTH",
     "MIN_ENTROPY_BITS",
     "MIN_LENGTH",
     "NO_CONTEXT",
     "POLICY_TEXT",
+    "YEAR_BITS",
     "PasswordContext",
     "PasswordVerdict",
     "check_password",
@@ -82,8 +91,7 @@ _CONTEXT_WORD = "N'utilisez pas le nom de la commune, du portail ou de votre fam
 # The portal's own name is always a context word, whatever the caller gives.
 _PORTAL_WORDS = ("Portail Famille",)
 
-# An attacker guesses which listed word (log2 of the list's size) and its capitalisation (1 bit).
-DICTIONARY_WORD_BITS = math.log2(len(COMMON_PASSWORDS)) + 1
+YEAR_BITS = math.log2(200)  # a year, 1900 to 2099, is one of 200
 
 _POOL_SIZES = {
     "lower": 26,
@@ -109,19 +117,8 @@ _SEQUENCES = (
     "yxcvbnm",
 )
 _SEQUENCE_POSITIONS = tuple({char: i for i, char in enumerate(s)} for s in _SEQUENCES)
-_LOOKALIKES = {
-    "a": "a@4",
-    "b": "b8",
-    "e": "e3€",
-    "g": "g9",
-    "i": "i1!|",
-    "l": "l1|",
-    "o": "o0",
-    "s": "s5$",
-    "t": "t7+",
-}
 _SEPARATOR = "[-_. '’/]?"
-_YEAR = r"(?:19|20)[0-9]{2}"  # a year is guessed as easily as a listed word
+_YEAR = r"(?:19|20)[0-9]{2}"
 _MIN_CONTEXT_WORD = 3  # a whole context word ("Roy", "Démo-sur-Mer")
 _MIN_CONTEXT_PART = 4  # a part of one ("Dupont" in "Martin-Dupont"); shorter parts are too common
 
@@ -191,7 +188,7 @@ def check_password(candidate: str, context: PasswordContext = NO_CONTEXT) -> Pas
 
 def _estimate(text: str, context_words: Sequence[str], dates: Sequence[date] = ()) -> _Estimate:
     folded, owners = _fold(text)
-    common = _matches(_COMMON_PATTERN, folded)
+    common = listed_words(folded) + _matches(_YEAR_PATTERN, folded)
     forms = _context_forms(context_words, dates)
     context = _matches(_word_pattern(forms), folded)
     removed = [False] * len(text)
@@ -205,8 +202,7 @@ def _estimate(text: str, context_words: Sequence[str], dates: Sequence[date] = (
     # A context word is known to whoever targets this family: it costs only the choice among
     # the family's few words, not among a dictionary.
     context_word_bits = math.log2(len(forms) + 1) + 1
-    bits = _count_words(folded, common) * DICTIONARY_WORD_BITS
-    bits += _count_words(folded, context) * context_word_bits
+    bits = _words_bits(folded, common, context, context_word_bits)
     bits += sum(_stretch_bits(stretch, bits_per_character) for stretch in stretches)
     return _Estimate(bits=math.floor(bits), context_word_found=bool(context))
 
@@ -232,7 +228,7 @@ def _word_pattern(words: Iterable[str], *extra: str) -> re.Pattern[str] | None:
     """Every (overlapping) occurrence of any of the folded words, look-alikes allowed, one
     separator allowed between letters and on either side; longest words tried first."""
     alternatives = [
-        _SEPARATOR.join(f"[{re.escape(_LOOKALIKES.get(char, char))}]" for char in word)
+        _SEPARATOR.join(f"[{re.escape(LOOKALIKES.get(char, char))}]" for char in word)
         for word in sorted(set(words), key=len, reverse=True)
     ]
     alternatives.extend(extra)
@@ -241,7 +237,7 @@ def _word_pattern(words: Iterable[str], *extra: str) -> re.Pattern[str] | None:
     return re.compile(f"(?=({_SEPARATOR}(?:{'|'.join(alternatives)}){_SEPARATOR}))")
 
 
-_COMMON_PATTERN = _word_pattern(COMMON_PASSWORDS, _YEAR)
+_YEAR_PATTERN = _word_pattern((), _YEAR)
 
 
 def _context_forms(words: Iterable[str], dates: Iterable[date] = ()) -> set[str]:
@@ -299,16 +295,32 @@ def _matches(pattern: re.Pattern[str] | None, folded: str) -> list[tuple[int, in
     return [match.span(1) for match in pattern.finditer(folded)]
 
 
-def _count_words(folded: str, spans: list[tuple[int, int]]) -> int:
-    """How many different words were found (matches read left to right, longest first, never
-    overlapping); a word used again is not counted again (« soleilsoleil » is one guess)."""
-    words: set[str] = set()
+def _words_bits(
+    folded: str,
+    common: list[tuple[int, int]],
+    context: list[tuple[int, int]],
+    context_word_bits: float,
+) -> float:
+    """The price of the different words found (matches read left to right, longest first, a
+    context word first at equal length, never overlapping); a word used again is not priced
+    again (« soleilsoleil » is one guess)."""
+    spans = [(start, end, True) for start, end in context]
+    spans += [(start, end, False) for start, end in common]
+    prices: dict[str, float] = {}
     end_of_last = 0
-    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+    for start, end, in_context in sorted(spans, key=lambda span: (span[0], -span[1], -span[2])):
         if start >= end_of_last:
-            words.add(re.sub(_SEPARATOR, "", folded[start:end]))
+            word = re.sub(_SEPARATOR, "", folded[start:end])
+            price = context_word_bits if in_context else _listed_word_bits(word)
+            prices[word] = min(price, prices.get(word, price))
             end_of_last = end
-    return len(words)
+    return sum(prices.values())
+
+
+def _listed_word_bits(word: str) -> float:
+    """``listed_word_bits`` for a listed word, ``YEAR_BITS`` for a year, the cheaper of both."""
+    bits = listed_word_bits(word)
+    return min(bits, YEAR_BITS) if re.fullmatch(_YEAR, word) else bits
 
 
 def _character_class(char: str) -> str:

@@ -25,8 +25,10 @@ __all__ = ["IP_FAILURES_PER_HOUR", "LoginThrottle", "identifier_key", "ip_key"]
 IP_FAILURES_PER_HOUR = 100
 
 
-def identifier_key(identifier: str) -> str:
-    return "id:" + hashlib.sha256(identifier.encode()).hexdigest()
+def identifier_key(digest: str) -> str:
+    """The throttle of a typed identifier, named by its keyed digest (``PasswordHasher.digest``):
+    what was typed may be a password, so no plain hash of it is ever stored."""
+    return "id:" + digest
 
 
 def ip_key(address: str, purpose: str = "login") -> str:

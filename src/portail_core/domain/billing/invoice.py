@@ -11,6 +11,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date
 
+import attrs
 import pendulum
 from attrs import field, frozen
 
@@ -22,6 +23,7 @@ __all__ = [
     "DocumentKind",
     "Invoice",
     "InvoiceLine",
+    "InvoiceTotal",
     "document_number",
     "lines_equal",
 ]
@@ -58,6 +60,15 @@ class InvoiceLine:
     child_id: int = 0
     establishment_code: str = ""
     unit_code: str = ""
+    # Why the unit price: the bracket or the PAI price, the sibling reduction... (« tarif PAI
+    # (panier-repas), réduction 2e enfant 10 % »); empty on lines issued before it was kept.
+    basis: str = ""
+    days: tuple[date, ...] = ()  # the days counted, in order; empty on lines issued before
+
+    @property
+    def tariff_text(self) -> str:
+        """What the invoice prints in its « Tarif appliqué » column."""
+        return self.basis or self.bracket
 
     @property
     def total(self) -> Money:
@@ -99,15 +110,24 @@ class InvoiceLine:
             self.child_id,
             self.establishment_code,
             self.unit_code,
+            self.basis,
+            self.days,
         )
 
 
 def lines_equal(a: Iterable[InvoiceLine], b: Iterable[InvoiceLine]) -> bool:
-    return sorted(a, key=_key) == sorted(b, key=_key)
+    """The same lines, and the same days on each when both give them (an invoice issued before
+    invoices listed their days is compared on its lines only: re-running its month does not
+    reissue it)."""
+    first, second = list(a), list(b)
+    if not all(line.days for line in (*first, *second)):
+        first = [attrs.evolve(line, basis="", days=()) for line in first]
+        second = [attrs.evolve(line, basis="", days=()) for line in second]
+    return sorted(first, key=_key) == sorted(second, key=_key)
 
 
-def _key(line: InvoiceLine) -> tuple[str, str, str, str, str, int, int]:
-    return line.sort_key
+def _key(line: InvoiceLine) -> tuple[tuple[str, str, str, str, str, int, int], tuple[date, ...]]:
+    return line.sort_key, line.days
 
 
 @frozen
@@ -137,3 +157,19 @@ class Invoice:
     @property
     def year(self) -> int:
         return self.issued_on.year
+
+
+@frozen
+class InvoiceTotal:
+    """What a family's credit depends on of an issued document: its number, kind and total, and
+    the invoice a credit note cancels (read without the lines, for thousands of families)."""
+
+    family_id: int
+    number: str
+    kind: DocumentKind
+    total: Money
+    corrects: str | None = None
+
+    @classmethod
+    def of(cls, invoice: Invoice) -> InvoiceTotal:
+        return cls(invoice.family_id, invoice.number, invoice.kind, invoice.total, invoice.corrects)

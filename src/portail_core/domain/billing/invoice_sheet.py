@@ -1,8 +1,10 @@
 """An invoice or a credit note as the family reads it: on the web page and in the PDF alike.
 
-Both show the same ``InvoiceSheet``: the town's header, the family and its address, one row per
-child, service, unit and price, the quotient familial used, the total, what is still due, the
-dates, and how to pay. The words are decided here, once; the web page and the PDF only lay
+Both show the same ``InvoiceSheet``: the town's header (the guichet unique's e-mail, postal
+address and phone), the family and its address, one row per child, service, unit and price with
+why that price (the quotient familial bracket, the PAI price, the sibling reduction) and the
+days counted, the quotient familial used, the total, the family's credit deducted, what is still
+due, the dates, and how to pay. The words are decided here, once; the web page and the PDF only lay
 them out, so that the PDF's text is the page's.
 """
 
@@ -14,7 +16,7 @@ from attrs import frozen
 
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine
 from portail_core.domain.payments.online import payable_online
-from portail_core.domain.shared.french_dates import month_fr, numeric_day_fr
+from portail_core.domain.shared.french_dates import days_fr, month_fr, numeric_day_fr
 from portail_core.domain.shared.money import Money
 
 __all__ = [
@@ -24,10 +26,14 @@ __all__ = [
 ]
 
 
+_NO_CREDIT = Money.zero()  # Money is immutable: one default shared by every instance
+
+
 @frozen
 class SheetLine:
-    """One row: a child, a service (the establishment), a unit with what happened, the tariff
-    applied (the quotient familial bracket), a quantity, a unit price and their product."""
+    """One row: a child, a service (the establishment), a unit with what happened and the days
+    counted, the tariff applied and why (the quotient familial bracket, the PAI price, the
+    sibling reduction), a quantity, a unit price and their product."""
 
     child: str
     service: str
@@ -36,6 +42,7 @@ class SheetLine:
     quantity: int
     unit_price: Money
     total: Money
+    days: str = ""  # « 2, 9, 16 et 23 septembre »; empty on lines issued before
 
     @classmethod
     def of(cls, line: InvoiceLine) -> SheetLine:
@@ -43,10 +50,11 @@ class SheetLine:
             child=line.child_name,
             service=line.establishment_name,
             unit=line.description,
-            tariff=line.bracket or "–",
+            tariff=line.tariff_text or "–",
             quantity=line.quantity,
             unit_price=line.unit_price,
             total=line.total,
+            days=days_fr(line.days),
         )
 
 
@@ -80,6 +88,10 @@ class InvoiceSheet:
     status: str  # "à payer", "payée", "avoir"...
     payment_note: str  # the one sentence that says what the family has to do
     payment_options: tuple[PaymentOption, ...]  # empty when there is nothing to pay
+    contact_address: str = ""  # the guichet unique's postal address; empty when unknown
+    contact_phone: str = ""  # its phone, as dialled in France ("05 58 09 12 34")
+    credit_used: Money = _NO_CREDIT  # the family's credit (avoir) deducted from the invoice
+    debit_rejection: str = ""  # why the invoice's direct debit was rejected, when it was
 
     @classmethod
     def build(
@@ -92,9 +104,13 @@ class InvoiceSheet:
         amount_due: Money,
         status: str,
         online: bool = False,
+        contact_address: str = "",
+        contact_phone: str = "",
+        credit_used: Money | None = None,
     ) -> InvoiceSheet:
         """``online``: the commune offers payment online (PayFiP); otherwise it is not named,
-        nor for an amount PayFiP does not take."""
+        nor for an amount PayFiP does not take. ``credit_used``: what of ``paid`` is the
+        family's credit."""
         note, options = _how_to_pay(invoice, amount_due, online=online)
         return cls(
             commune_name=commune_name,
@@ -117,6 +133,9 @@ class InvoiceSheet:
             status=status,
             payment_note=note,
             payment_options=options,
+            contact_address=contact_address,
+            contact_phone=contact_phone,
+            credit_used=credit_used or Money.zero(),
         )
 
     @property
@@ -157,8 +176,8 @@ def _how_to_pay(
         cancelled = f"la facture {invoice.corrects}" if invoice.corrects else "une facture"
         return (
             f"Cet avoir annule {cancelled}, remplacée le cas échéant par une nouvelle facture ; "
-            "ce qui avait été payé vient en déduction de vos factures suivantes. "
-            "Vous n'avez rien à payer.",
+            "ce que vous aviez payé devient un avoir, déduit de la nouvelle facture ou, à défaut, "
+            "de la prochaine facture émise. Vous n'avez rien à payer.",
             (),
         )
     if due.cents <= 0:

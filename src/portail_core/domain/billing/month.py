@@ -9,7 +9,7 @@ child, unit, state and unit price make one line, quantity x unit price.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
@@ -47,10 +47,10 @@ def quotient_label(family: Family) -> str:
     return f"QF {value} ({quotient.source.label}, depuis le {numeric_day_fr(quotient.valid_from)})"
 
 
-# What makes two consumptions one invoice line (every InvoiceLine field but the quantity):
-# child name, establishment name, unit label, state, pricing, unit price, bracket, child id,
-# establishment code, unit code.
-_LineKey = tuple[str, str, str, ConsumptionState, Pricing, Money, str, int, str, str]
+# What makes two consumptions one invoice line (every InvoiceLine field but the quantity and
+# the days): child name, establishment name, unit label, state, pricing, unit price, bracket,
+# child id, establishment code, unit code, basis of the price.
+_LineKey = tuple[str, str, str, ConsumptionState, Pricing, Money, str, int, str, str, str]
 # What decides a consumption's price: child, establishment and unit codes, state, pricing, the
 # tariff in force that day (by identity: the catalogue's own objects) and the day's quotient.
 _GroupKey = tuple[int, str, str, ConsumptionState, Pricing, int, int | None]
@@ -84,19 +84,17 @@ class PriceList:
 
 
 def price_month(family: Family, consumptions: list[Consumption], prices: PriceList) -> PricedMonth:
-    """The month's invoice lines: consumptions with the same child, unit, state, pricing and
-    unit price make one line. Consumptions are first counted by what decides their price (a
-    few groups per child); each group is then priced once."""
+    """The month's invoice lines, each with its days: consumptions with the same child, unit,
+    state, pricing and unit price make one line. Consumptions are first counted by what decides
+    their price (a few groups per child); each group is then priced once."""
     children = {c.id: c for c in family.children}
     problems: list[str] = []
-    counts: Counter[_GroupKey] = Counter()
-    days: dict[_GroupKey, date] = {}  # a day of each group: they share tariff and quotient
-    for key, length, day in _runs(family, consumptions, prices, problems):
-        counts[key] += length
-        days.setdefault(key, day)
-    counted: Counter[_LineKey] = Counter()
-    for key, count in counts.items():
-        counted[_line_of(family, children[key[0]], key, days[key], prices)] += count
+    grouped: dict[_GroupKey, list[date]] = defaultdict(list)  # they share tariff and quotient
+    for key, run_days in _runs(family, consumptions, prices, problems):
+        grouped[key] += run_days
+    counted: dict[_LineKey, list[date]] = defaultdict(list)
+    for key, days in grouped.items():
+        counted[_line_of(family, children[key[0]], key, days[0], prices)] += days
     lines = [
         InvoiceLine(
             child_name=name,
@@ -105,11 +103,13 @@ def price_month(family: Family, consumptions: list[Consumption], prices: PriceLi
             state=state,
             pricing=pricing,
             unit_price=amount,
-            quantity=quantity,
+            quantity=len(days),
             bracket=bracket,
             child_id=child_id,
             establishment_code=establishment_code,
             unit_code=unit_code,
+            basis=basis,
+            days=tuple(sorted(days)),
         )
         for (
             name,
@@ -122,23 +122,24 @@ def price_month(family: Family, consumptions: list[Consumption], prices: PriceLi
             child_id,
             establishment_code,
             unit_code,
-        ), quantity in counted.items()
+            basis,
+        ), days in counted.items()
     ]
     return PricedMonth(tuple(sorted(lines, key=lambda line: line.sort_key)), tuple(problems))
 
 
 def _runs(
     family: Family, consumptions: list[Consumption], prices: PriceList, problems: list[str]
-) -> Iterator[tuple[_GroupKey, int, date]]:
-    """Runs of consecutive consumptions with the same group key, with their length and first
-    day; the consumptions that cannot be priced go to ``problems``.
+) -> Iterator[tuple[_GroupKey, list[date]]]:
+    """Runs of consecutive consumptions with the same group key, with their days; the
+    consumptions that cannot be priced go to ``problems``.
 
     Consumptions come in slot order, so a child's days at one unit in one state follow each
     other: comparing each key with the previous one (no hashing) counts a month in a few runs.
     """
     children = {c.id for c in family.children}
     run: _GroupKey | None = None
-    length, first_day = 0, date.min
+    days: list[date] = []
     for consumption in consumptions:
         day = consumption.day
         code, unit_code = consumption.establishment_code, consumption.unit_code
@@ -166,13 +167,13 @@ def _runs(
             quotient_on(family, day),
         )
         if key == run:
-            length += 1
+            days.append(day)
             continue
         if run is not None:
-            yield run, length, first_day
-        run, length, first_day = key, 1, day
+            yield run, days
+        run, days = key, [day]
     if run is not None:
-        yield run, length, first_day
+        yield run, days
 
 
 def _line_of(
@@ -195,12 +196,13 @@ def _line_of(
     )
     if price is None:
         raise LookupError(f"{code}/{unit_code}: no price on {day}")
-    amount, bracket = price.amount, price.bracket
+    amount, bracket, basis = price.amount, price.bracket, price.basis
     if pricing is Pricing.FREE:
         amount = Money.zero()
     elif pricing is Pricing.SURCHARGE and tariff.unbooked_surcharge is not None:
         amount = amount + tariff.unbooked_surcharge
         bracket = f"{bracket} + majoration sans réservation"
+        basis = f"{basis} + majoration sans réservation"
     return (
         child.first_name,
         establishment.name,
@@ -212,4 +214,5 @@ def _line_of(
         child_id,
         code,
         unit_code,
+        basis,
     )

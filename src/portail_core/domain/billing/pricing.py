@@ -13,7 +13,7 @@ from portail_core.domain.catalogue.establishments import Unit
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.money import Money, Rounding
 
-__all__ = ["UnitPrice", "quotient_on", "sibling_rank", "unit_price"]
+__all__ = ["UnitPrice", "ordinal_fr", "percent_fr", "quotient_on", "sibling_rank", "unit_price"]
 
 HUNDRED = Decimal(100)
 
@@ -24,6 +24,29 @@ class UnitPrice:
     bracket: str  # "QF de 500 à 899", or the highest bracket when no quotient applies
     pai: bool = False  # the PAI packed-lunch price applied
     reduction: Decimal = Decimal(0)  # sibling reduction applied, in percent
+    rank: int = 1  # the child's rank among its brothers and sisters, the eldest first
+    resident: bool = True  # the residents' price (else the non-residents')
+
+    @property
+    def basis(self) -> str:
+        """Why the price is what it is, as the family reads it on its invoice: « tarif PAI
+        (panier-repas), réduction 2e enfant 10 % », « QF de 500 à 899, non-résident »."""
+        reasons = ["tarif PAI (panier-repas)" if self.pai else self.bracket]
+        if not self.pai and not self.resident:
+            reasons.append("non-résident")
+        if self.reduction:
+            reasons.append(f"réduction {ordinal_fr(self.rank)} enfant {percent_fr(self.reduction)}")
+        return ", ".join(reasons)
+
+
+def ordinal_fr(rank: int) -> str:
+    """« 1er », « 2e », « 3e »."""
+    return "1er" if rank == 1 else f"{rank}e"
+
+
+def percent_fr(rate: Decimal) -> str:
+    """« 10 % », « 12,5 % »."""
+    return f"{rate.normalize():f}".replace(".", ",") + "\u00a0%"
 
 
 def quotient_on(family: Family, day: date) -> int | None:
@@ -65,4 +88,4 @@ def unit_price(
         reduction = tariff.sibling_reductions[min(rank, len(tariff.sibling_reductions)) - 1]
     amount = base.times_rate((HUNDRED - reduction) / HUNDRED, Rounding.HALF_UP)
     label = bracket.describe() if quotient is not None else f"{bracket.describe()} (tarif maximal)"
-    return UnitPrice(amount, label, use_pai, reduction)
+    return UnitPrice(amount, label, use_pai, reduction, rank, resident)

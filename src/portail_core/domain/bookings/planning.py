@@ -101,6 +101,8 @@ class Planning:
     first: date
     last: date
     cells: Mapping[Slot, Cell]
+    # what refuses every booking of the family (incomplete dossier, regulation, unpaid balance)
+    family_refusals: tuple[str, ...] = ()
 
     @property
     def days(self) -> list[date]:

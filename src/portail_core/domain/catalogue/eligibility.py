@@ -1,4 +1,5 @@
-"""Who may use a unit on a date: age, the school attended, enrolment.
+"""Who may use a unit on a date: age, the school attended, enrolment; and who may be booked in
+an establishment at all.
 
 Reservations check these on the server for every slot; the dossier provides the child's facts.
 """
@@ -9,9 +10,15 @@ from datetime import date
 
 from attrs import frozen
 
-from portail_core.domain.catalogue.establishments import AgeGroup, Establishment, Unit, age_in_years
+from portail_core.domain.catalogue.establishments import (
+    AgeGroup,
+    Establishment,
+    ServiceKind,
+    Unit,
+    age_in_years,
+)
 
-__all__ = ["ChildFacts", "Eligibility", "eligibility_of"]
+__all__ = ["ChildFacts", "Eligibility", "eligibility_of", "establishment_refusal"]
 
 
 @frozen
@@ -57,3 +64,19 @@ def eligibility_of(
             f"« {unit.label} » accueille les {ranges}."
         )
     return Eligibility(group, tuple(refusals))
+
+
+def establishment_refusal(child: ChildFacts, establishment: Establishment) -> str | None:
+    """Why ``child`` may not be booked in ``establishment`` at all (None: it may): the
+    establishment takes no reservations (no unit, or the SMA, which takes pre-registrations), or
+    it serves the pupils of another school (an APS, a school restaurant)."""
+    if not establishment.units or establishment.kind is ServiceKind.SMA:
+        return (
+            f"« {establishment.name} » ne prend pas de réservations sur le portail : "
+            "adressez-vous au guichet unique."
+        )
+    if establishment.kind.serves_a_school and child.school_code != establishment.school_code:
+        return (
+            f"{child.first_name} n'est pas élève de l'école que dessert « {establishment.name} »."
+        )
+    return None

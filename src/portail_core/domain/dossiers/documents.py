@@ -15,14 +15,18 @@ import enum
 import re
 import unicodedata
 
+import pendulum
 from attrs import field, frozen, validators
 
 from portail_core.errors import InvalidInput
 
 __all__ = [
+    "EARLIER_LAYOUT",
     "MAX_DOCUMENT_BYTES",
     "MAX_NAME_LENGTH",
+    "SNIFF_BYTES",
     "DocumentFormat",
+    "KeptFile",
     "StoredDocument",
     "check_upload",
     "clean_filename",
@@ -182,3 +186,24 @@ class StoredDocument:
             return self.original_name
         base = stem if dot and stem else self.original_name
         return f"{base}.{self.format.extension}"
+
+
+# The family_id of a KeptFile an earlier version of the store kept outside the families'
+# folders (all in one tree): whichever family names it refers to it.
+EARLIER_LAYOUT = 0
+
+
+@frozen
+class KeptFile:
+    """A file the document store keeps, as the purge of orphans sees it: in the folder of
+    ``family_id`` (or ``EARLIER_LAYOUT``), named ``name`` (a reference, or the temporary name
+    of an unfinished upload), last written at ``written_at``."""
+
+    family_id: int
+    name: str
+    written_at: pendulum.DateTime
+
+    @property
+    def unfinished(self) -> bool:
+        """An upload interrupted before its file was complete (never referenced)."""
+        return not is_file_id(self.name)

@@ -17,6 +17,7 @@ from attrs import define, field, frozen
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
 from portail_core.domain.payments.direct_debit import SepaMandate
+from portail_core.domain.shared.french_dates import day_format
 from portail_core.domain.shared.instants import as_utc
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict
@@ -80,7 +81,7 @@ class FamilyQuotient:
         day = reader.day(
             "valid_from",
             valid_from,
-            "La date de début de validité s'écrit JJ/MM/AAAA (ex. : 01/09/2026).",
+            f"La date de début de validité s'écrit {day_format(date(2026, 9, 1))}.",
         )
         reader.raise_if_any("Le quotient familial n'a pas pu être enregistré.")
         return cls(number, origin, day)
@@ -194,6 +195,7 @@ class Family:
     documents: list[SupportingDocument] = field(factory=list)
     consents: list[RegulationConsent] = field(factory=list)
     mandate: SepaMandate | None = None  # SEPA direct debit (prélèvement automatique)
+    legacy_reference: str | None = None  # the family's reference in the previous software
     id: int | None = field(default=None, kw_only=True)
 
     @property
@@ -202,7 +204,8 @@ class Family:
 
     @property
     def pays_by_direct_debit(self) -> bool:
-        return self.mandate is not None and self.mandate.active
+        """An active mandate, not suspended after a rejected debit."""
+        return self.mandate is not None and self.mandate.usable
 
     def sign_mandate(self, mandate: SepaMandate) -> None:
         """A new signed mandate replaces the previous one (a new account is a new mandate)."""

@@ -16,13 +16,16 @@ import attrs
 import pendulum
 from attrs import field, frozen
 
+from portail_core.domain.shared.french_dates import day_format, numeric_day_fr
 from portail_core.domain.shared.instants import as_utc
 from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.raw_input import InputReader
+from portail_core.errors import InvalidInput
 
 __all__ = [
     "DIRECT_DEBIT_DAY",
     "PRENOTIFICATION_DAYS",
+    "REJECTION_REASONS",
     "RUM_PREFIX",
     "BankAccount",
     "Creditor",
@@ -33,6 +36,11 @@ __all__ = [
     "compact",
     "default_rum",
     "masked_iban",
+    "reason_text",
+    "rejection_code",
+    "rejection_notice",
+    "rejection_reason",
+    "rejection_reference",
     "sepa_text",
 ]
 
@@ -96,13 +104,34 @@ class SepaMandate:
     signed_on: date
     bic: str | None = None
     active: bool = True
+    suspended_on: date | None = None  # a debit was rejected: not used until the desk decides
+    suspension: str = ""  # why (French): the rejected invoice and the bank's reason
 
     @property
     def masked_iban(self) -> str:
         return masked_iban(self.iban)
 
+    @property
+    def usable(self) -> bool:
+        """Active and not suspended: the family's invoices are debited."""
+        return self.active and self.suspended_on is None
+
+    @property
+    def state(self) -> str:
+        if not self.active:
+            return "révoqué"
+        return "suspendu" if self.suspended_on is not None else "actif"
+
     def revoked(self) -> SepaMandate:
         return attrs.evolve(self, active=False)
+
+    def suspended(self, on: date, why: str) -> SepaMandate:
+        """After a rejected debit: kept, but no invoice is debited until the desk resumes it
+        (or revokes it)."""
+        return attrs.evolve(self, suspended_on=on, suspension=why)
+
+    def resumed(self) -> SepaMandate:
+        return attrs.evolve(self, suspended_on=None, suspension="")
 
     @classmethod
     def create(
@@ -141,12 +170,82 @@ class SepaMandate:
                 "/ - ? : ( ) . , ' + (sans espace).",
             )
         signed = reader.day(
-            "signed_on", signed_on, "La date de signature s'écrit JJ/MM/AAAA (ex. : 15/09/2026)."
+            "signed_on",
+            signed_on,
+            f"La date de signature s'écrit {day_format(date(2026, 9, 15))}.",
         )
         if signed != date.min and signed > today:
             reader.refuse("signed_on", "La date de signature ne peut pas être dans le futur.")
         reader.raise_if_any("Le mandat de prélèvement n'a pas pu être enregistré.")
         return cls(name, account, reference, signed, agent)
+
+
+# The reasons a debtor's bank gives for returning or refusing a SEPA direct debit (ISO 20022
+# ExternalReturnReason / ExternalStatusReason codes used in SEPA R-transactions), in French.
+REJECTION_REASONS = {
+    "AC01": "numéro de compte (IBAN) incorrect",
+    "AC04": "compte clôturé",
+    "AC06": "compte bloqué",
+    "AC13": "compte du débiteur non autorisé à ce prélèvement",
+    "AG01": "prélèvement interdit sur ce type de compte",
+    "AG02": "code opération incorrect",
+    "AM04": "provision insuffisante",
+    "AM05": "opération en double",
+    "BE05": "identifiant du créancier incorrect",
+    "CNOR": "banque du créancier injoignable",
+    "DNOR": "banque du débiteur injoignable",
+    "FF01": "fichier de prélèvement invalide",
+    "MD01": "pas de mandat",
+    "MD02": "données du mandat manquantes ou incorrectes",
+    "MD06": "remboursement demandé par le débiteur",
+    "MD07": "débiteur décédé",
+    "MS02": "opposition du débiteur (raison non communiquée)",
+    "MS03": "raison non communiquée par la banque",
+    "RC01": "BIC incorrect",
+    "RR01": "identification du débiteur manquante (raison réglementaire)",
+    "RR02": "nom ou adresse du débiteur manquant (raison réglementaire)",
+    "RR03": "nom ou adresse du créancier manquant (raison réglementaire)",
+    "RR04": "raison réglementaire",
+    "SL01": "refusé par un service de la banque du débiteur (filtrage des prélèvements)",
+}
+
+
+def rejection_reason(code: str) -> str:
+    """The code in capitals, checked: an unknown one is refused, naming the known ones."""
+    wanted = (code or "").strip().upper()
+    if wanted not in REJECTION_REASONS:
+        raise InvalidInput(
+            f"Motif de rejet inconnu : « {wanted[:10]} ». Motifs SEPA acceptés : "
+            + ", ".join(REJECTION_REASONS)
+            + ".",
+            {"reason": "Code de motif SEPA inconnu (ex. : AM04, AC04, MD01, MS02)."},
+        )
+    return wanted
+
+
+def reason_text(code: str) -> str:
+    """ "AM04 (provision insuffisante)"."""
+    return f"{code} ({REJECTION_REASONS.get(code, 'motif non précisé')})"
+
+
+def rejection_reference(code: str, debit_reference: str) -> str:
+    """The reference of the line reversing a debit: "AM04 PORTAIL-PRLV-2026-09 PF-..."."""
+    return f"{code} {debit_reference}"[:100]
+
+
+def rejection_code(reference: str) -> str:
+    """The reason's code from the reference of a reversing line."""
+    return reference.split(" ", 1)[0]
+
+
+def rejection_notice(rejected_on: date, reference: str) -> str:
+    """What the family reads on the invoice's page (French)."""
+    return (
+        f"Le prélèvement de cette facture a été rejeté par votre banque le "
+        f"{numeric_day_fr(rejected_on)}, motif {reason_text(rejection_code(reference))}. Elle est "
+        "de nouveau à payer, par un des moyens ci-dessous ; votre prélèvement automatique est "
+        "suspendu jusqu'à ce que vous en parliez avec le guichet unique."
+    )
 
 
 def default_rum(family_id: int, signed_on: date, taken: set[str]) -> str:

@@ -24,6 +24,8 @@ class PaymentMode(enum.Enum):
     PAYFIP = "payfip"
     DIRECT_DEBIT = "prelevement"
     CREDIT = "avoir"  # a credit of the family (overpayment, credit note) used for an invoice
+    # a direct debit the bank returned: a negative line reversing it (reference: "AM04 ...")
+    DIRECT_DEBIT_REJECTED = "prelevement_rejete"
 
     @property
     def label(self) -> str:
@@ -36,6 +38,7 @@ class PaymentMode(enum.Enum):
             PaymentMode.PAYFIP: "paiement en ligne (PayFiP)",
             PaymentMode.DIRECT_DEBIT: "prélèvement automatique",
             PaymentMode.CREDIT: "avoir",
+            PaymentMode.DIRECT_DEBIT_REJECTED: "prélèvement rejeté",
         }[self]
 
 

@@ -3,26 +3,66 @@ commands write them.
 
 pendulum's French locale gives the names of days and months; the first day of a month is
 written « 1er », as French typography wants; instants are shown on the Paris wall clock.
+
+A date typed by a person (a form, an option of a command, a cell of a CSV file, a value of a
+TOML file) is read by ``parse_day``: 14/09/2026 (also 14/9/2026) or 2026-09-14, years 1900 to
+2100; every refusal says so with ``day_format`` (« JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 14/09/2026) »).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date, time
+from itertools import groupby
 
 import pendulum
 
 from portail_core.domain.shared.instants import as_paris
 
 __all__ = [
+    "DAY_FORMATS",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "day_format",
     "day_fr",
     "day_number_fr",
+    "days_fr",
     "hour_fr",
     "long_day_fr",
     "moment_fr",
     "month_fr",
     "numeric_day_fr",
+    "parse_day",
     "time_fr",
 ]
+
+
+DAY_FORMATS = "JJ/MM/AAAA ou AAAA-MM-JJ"
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typing mistake (« 0226 », « 20266 »)
+_FRENCH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def parse_day(text: str) -> date | None:
+    """The date typed as 14/09/2026 or 2026-09-14 (spaces around ignored), or None."""
+    typed = text.strip()
+    if french := _FRENCH_DAY.fullmatch(typed):
+        day, month, year = french.groups()
+    elif iso := _ISO_DAY.fullmatch(typed):
+        year, month, day = iso.groups()
+    else:
+        return None
+    try:
+        parsed = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None
+
+
+def day_format(example: date) -> str:
+    """« JJ/MM/AAAA ou AAAA-MM-JJ (ex. : 14/09/2026) »: what every refusal of a date says."""
+    return f"{DAY_FORMATS} (ex. : {numeric_day_fr(example)})"
 
 
 def _pendulum(day: date) -> pendulum.Date:
@@ -36,6 +76,22 @@ def day_number_fr(number: int) -> str:
 
 def _day_number(day: date) -> str:
     return day_number_fr(day.day)
+
+
+def days_fr(days: Iterable[date]) -> str:
+    """« 2, 9, 16 et 23 septembre », « 30 septembre, 1er et 2 octobre »: days in order, each
+    month named once after its days; the year only when the days span two years."""
+    ordered = sorted(set(days))
+    if not ordered:
+        return ""
+    with_year = ordered[0].year != ordered[-1].year
+    groups: list[str] = []
+    for (year, month), in_month in groupby(ordered, key=lambda day: (day.year, day.month)):
+        numbers = [_day_number(day) for day in in_month]
+        listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} et {numbers[-1]}"
+        name = month_fr(date(year, month, 1))
+        groups.append(f"{listed} {name if with_year else name.rsplit(' ', 1)[0]}")
+    return ", ".join(groups)
 
 
 def long_day_fr(day: date) -> str:

@@ -21,7 +21,15 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TypeVar
 
-from portail_core.domain.shared.text import clean_line
+from portail_core.domain.shared.french_dates import parse_day
+from portail_core.domain.shared.text import (
+    LINE,
+    LINES,
+    clean_line,
+    clean_text,
+    refusal,
+    refused_character,
+)
 from portail_core.errors import InvalidInput
 
 __all__ = ["InputReader", "clean_text", "normalise_phone", "phone_for_display"]
@@ -35,9 +43,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", re.ASCII)
 _DIGITS = re.compile(r"^\d+$", re.ASCII)
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
-_FRENCH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typing mistake (« 0226 », « 20266 »)
 
 # National prefixes (after the 0) of the overseas departments -> their country calling code.
 _OVERSEAS = {
@@ -98,16 +103,6 @@ def phone_for_display(e164: str) -> str:
     return " ".join(national[i : i + 2] for i in range(0, 10, 2))
 
 
-def clean_text(text: str) -> str | None:
-    """Several lines of text, each with its spaces folded; None if it holds control characters
-    other than line breaks and tabs."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cleaned = [clean_line(line) for line in lines]
-    if any(line is None for line in cleaned):
-        return None
-    return "\n".join(line or "" for line in cleaned).strip("\n")
-
-
 def _key(text: str) -> str:
     """A spelling-tolerant key: no accents, no case, any separator as one underscore."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
@@ -132,12 +127,22 @@ class InputReader:
     def line(
         self, name: str, raw: str | None, message: str, *, max_length: int, required: bool = True
     ) -> str:
-        """One line, spaces folded; ``message`` if missing, too long or with control characters."""
-        cleaned = clean_line(raw or "")
-        if cleaned is None or len(cleaned) > max_length or (required and not cleaned):
+        """One line, spaces folded; ``message`` if missing or too long, ``text.refusal`` if it
+        holds a character the text rule refuses (a control, an invisible format character)."""
+        if self.refuses_characters(name, raw or "", allow=LINE):
+            return ""
+        cleaned = clean_line(raw or "") or ""
+        if len(cleaned) > max_length or (required and not cleaned):
             self.refuse(name, message)
             return ""
         return cleaned
+
+    def refuses_characters(self, name: str, raw: str, *, allow: str = "") -> bool:
+        """Whether ``raw`` holds a character the text rule refuses (recorded as the problem)."""
+        char = refused_character(raw, allow=allow)
+        if char is not None:
+            self.refuse(name, refusal(char))
+        return char is not None
 
     def name(self, name: str, raw: str | None, message: str, *, max_length: int = 60) -> str:
         """A person's name: a required line holding at least one letter."""
@@ -148,8 +153,10 @@ class InputReader:
 
     def text(self, name: str, raw: str, message: str, *, max_length: int) -> str:
         """Free text on several lines (allergies, instructions); may be empty."""
-        cleaned = clean_text(raw)
-        if cleaned is None or len(cleaned) > max_length:
+        if self.refuses_characters(name, raw, allow=LINES):
+            return ""
+        cleaned = clean_text(raw) or ""
+        if len(cleaned) > max_length:
             self.refuse(name, message)
             return ""
         return cleaned
@@ -174,7 +181,7 @@ class InputReader:
     def email(self, name: str, raw: str | None, message: str) -> str | None:
         """An e-mail address, None when left empty."""
         email = (raw or "").strip()
-        if not email:
+        if not email or self.refuses_characters(name, email):
             return None
         if len(email) > 254 or not _EMAIL.match(email):
             self.refuse(name, message)
@@ -207,25 +214,16 @@ class InputReader:
         return next(iter(options))
 
     def day(self, name: str, raw: date | str | None, message: str) -> date:
-        """A calendar date, given as a ``date`` or typed as 01/09/2026 or 2026-09-01.
+        """A calendar date, given as a ``date`` or typed as 01/09/2026 or 2026-09-01
+        (``french_dates.parse_day``).
 
         When it is missing or unreadable, the problem is recorded and ``date.min`` stands in
         (it never leaves a constructor: ``raise_if_any`` refuses the whole input).
         """
         if isinstance(raw, date) and not isinstance(raw, datetime):
             return raw
-        text = raw.strip() if isinstance(raw, str) else ""
-        parts: tuple[str, str, str] | None = None
-        if french := _FRENCH_DAY.fullmatch(text):
-            day, month, year = french.groups()
-            parts = (year, month, day)
-        elif iso := _ISO_DAY.fullmatch(text):
-            parts = (iso[1], iso[2], iso[3])
-        try:
-            parsed = date(*map(int, parts)) if parts else None
-        except ValueError:
-            parsed = None
-        if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        parsed = parse_day(raw) if isinstance(raw, str) else None
+        if parsed is None:
             self.refuse(name, message)
             return date.min
         return parsed

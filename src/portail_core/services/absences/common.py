@@ -65,12 +65,14 @@ class PendingCertificate:
 
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
+        self.family_id = 0
         self.file_id: str | None = None
 
-    def save(self, upload: Upload | None) -> str | None:
-        """Store ``upload`` (nothing when None); its file's id."""
+    def save(self, upload: Upload | None, family_id: int) -> str | None:
+        """Store ``upload`` in the family's folder (nothing when None); its file's id."""
         if upload is not None:
-            self.file_id = self._store.save(upload.data, upload.filename).file_id
+            self.file_id = self._store.save(family_id, upload.data, upload.filename).file_id
+            self.family_id = family_id
         return self.file_id
 
     def __enter__(self) -> PendingCertificate:
@@ -83,15 +85,15 @@ class PendingCertificate:
         traceback: TracebackType | None,
     ) -> None:
         if kind is not None and self.file_id is not None:
-            self._store.delete(self.file_id)
+            self._store.delete(self.family_id, self.file_id)
 
 
-def forget_certificate(store: DocumentStore, file_id: str) -> None:
+def forget_certificate(store: DocumentStore, family_id: int, file_id: str) -> None:
     """Delete a certificate the committed change no longer points at. The change is done: a
     file that cannot be deleted (a full or read-only disk) is logged for the operator, not
     reported to the family as a failure of what succeeded."""
     try:
-        store.delete(file_id)
+        store.delete(family_id, file_id)
     except OSError as error:
         log.warning("certificat %s non supprimé : %s", file_id, error)
 

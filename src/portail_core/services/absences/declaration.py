@@ -13,6 +13,7 @@ from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.documents import check_upload
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.shared.french_dates import day_format
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portail_core.ports.clock import Clock
@@ -51,10 +52,10 @@ _REASONS = {
 _NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
 
 
-_FIRST_DAY = "Indiquez le premier jour au format JJ/MM/AAAA (ex. : 14/09/2026)."
+_FIRST_DAY = f"Indiquez le premier jour : {day_format(date(2026, 9, 14))}."
 
 
-_LAST_DAY = "Indiquez le dernier jour au format JJ/MM/AAAA (ex. : 18/09/2026)."
+_LAST_DAY = f"Indiquez le dernier jour : {day_format(date(2026, 9, 18))}."
 
 
 _REFUSED = "L'absence n'est pas enregistrée : vérifiez les champs signalés."
@@ -126,7 +127,7 @@ def declare_absence(
             raise NotFound(f"Aucune famille n° {family_id}.")
         child = _child_once_fields_are_right(reader, family, fields.child_id)
         _refuse_overlap(uow, family_id, fields, child)
-        certificate_file = pending.save(certificate)
+        certificate_file = pending.save(certificate, family_id)
         absence = uow.absences.add(
             fields.absence(family_id, certificate_file, justified=justified, actor=actor, now=now)
         )

@@ -57,7 +57,7 @@ def justify_absence(
     with PendingCertificate(store) as pending, uow:
         before = _absence(uow, absence_id)
         family, child = family_and_child(uow, before)
-        added = pending.save(certificate)
+        added = pending.save(certificate, before.family_id)
         if before.justified == justified and added is None:  # nothing to change
             line = AbsenceLine(before, child.full_name, family.name)
             return Justification(line, before.justified, False)
@@ -72,7 +72,7 @@ def justify_absence(
         )
         uow.commit()
     if added is not None and before.certificate_file is not None:
-        forget_certificate(store, before.certificate_file)  # replaced
+        forget_certificate(store, before.family_id, before.certificate_file)  # replaced
     line = AbsenceLine(after, child.full_name, family.name)
     return Justification(line, before.justified, added is not None)
 

@@ -101,7 +101,7 @@ def absence_certificate(
         if absence.certificate_file is None:
             raise NotFound(f"L'absence n° {absence_id} n'a pas de certificat.")
         [line] = _lines(uow, [absence])
-        content = store.open(absence.certificate_file)
+        content = store.open(absence.family_id, absence.certificate_file)
         uow.audit.record(notices.certificate_read(absence, line.child_name, actor, clock.now()))
         uow.commit()
     return line, content, sniff_format(content[:16])

@@ -162,4 +162,5 @@ def establishment_alert(
             "number": str(absence.id),
         },
         created_at=now,
+        family_id=absence.family_id,
     )

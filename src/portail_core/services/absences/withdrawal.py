@@ -75,7 +75,7 @@ def withdraw_absence(
         uow.audit.record(notices.absence_withdrawn(absence, child, actor, now))
         uow.commit()
     if absence.certificate_file is not None:
-        forget_certificate(store, absence.certificate_file)
+        forget_certificate(store, absence.family_id, absence.certificate_file)
     return Withdrawal(AbsenceLine(absence, child.full_name, family.name), alerted)
 
 

@@ -6,7 +6,7 @@ import pendulum
 
 from portail_core.domain.accounts.account import Account
 from portail_core.domain.accounts.throttle import LoginThrottle, identifier_key, ip_key
-from portail_core.domain.shared.text import has_control_characters, printable
+from portail_core.domain.shared.text import has_control_characters
 from portail_core.errors import NotAllowed
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
@@ -41,7 +41,9 @@ def authenticate(
     (an unknown identifier is throttled exactly alike) and per client address.
 
     An unknown identifier, an account not yet activated and a wrong password get the same
-    answer, after the same work (a password is always hashed). Every outcome is audited.
+    answer, after the same work (a password is always hashed). Every outcome is audited; an
+    identifier that names no account is neither written nor hashed without a key anywhere (it
+    may be a password typed in the wrong field).
     """
     now = clock.now()
     wanted = typed_identifier(identifier)
@@ -49,7 +51,7 @@ def authenticate(
         _check_address(uow, actor_ip, now)
         account = _account_named(uow, wanted)
         if account is None or account.password_hash is None:
-            _fail_without_account(uow, wanted, password, hasher, actor_ip, now)
+            _fail_without_password(uow, wanted, account, password, hasher, actor_ip, now)
             uow.commit()
             raise LoginFailed()
         account.check_can_attempt(now)
@@ -107,23 +109,28 @@ def _account_named(uow: UnitOfWork, wanted: str) -> Account | None:
     return uow.accounts.by_identifier(wanted, for_update=True)
 
 
-def _fail_without_account(
+def _fail_without_password(
     uow: UnitOfWork,
     wanted: str,
+    account: Account | None,
     password: str,
     hasher: PasswordHasher,
     actor_ip: str,
     now: pendulum.DateTime,
 ) -> None:
     """No account (or not activated): the same rules and the same work as a wrong password, so
-    that the answers never tell which identifiers exist."""
-    stand_in = throttle_of(uow, identifier_key(wanted))
+    that the answers never tell which identifiers exist. The stand-in throttle is named by the
+    keyed digest of what was typed; the audit trail names the account, or nobody."""
+    stand_in = throttle_of(uow, identifier_key(hasher.digest(wanted)))
     stand_in.check_as_identifier(now)
     hasher.hash(password)
     stand_in.fail_as_identifier(now)
     uow.throttles.save(stand_in)
     _count_address_failure(uow, actor_ip, now)
-    uow.audit.record(notices.login_failed(printable(wanted), actor_ip, now))
+    if account is None:
+        uow.audit.record(notices.login_failed_unknown(actor_ip, now))
+    else:
+        uow.audit.record(notices.login_failed(account, actor_ip, now))
 
 
 def _fail_with_account(
@@ -136,7 +143,7 @@ def _fail_with_account(
     account.record_failure(now)
     uow.accounts.update(account)
     _count_address_failure(uow, actor_ip, now)
-    uow.audit.record(notices.login_failed(account.identifier, actor_ip, now, account.family_id))
+    uow.audit.record(notices.login_failed(account, actor_ip, now))
     if account.locked:
         record_lockout(uow, account, actor_ip, now, public_url)
 

@@ -27,6 +27,7 @@ __all__ = [
     "email_changed",
     "link_email",
     "login_failed",
+    "login_failed_unknown",
     "login_succeeded",
     "password_changed",
     "password_reset",
@@ -68,11 +69,20 @@ def account_activated(account: Account, ip: str, now: pendulum.DateTime) -> Audi
     )
 
 
-def login_failed(
-    who: str, ip: str, now: pendulum.DateTime, family_id: int | None = None
-) -> AuditEvent:
-    """``who`` is the identifier typed (made printable), whether or not an account has it."""
-    return _login_event(who, "login.failure", "Échec de connexion", ip, now, family_id)
+UNKNOWN_IDENTIFIER = "identifiant inconnu"
+
+
+def login_failed(account: Account, ip: str, now: pendulum.DateTime) -> AuditEvent:
+    """A failed login on the account's identifier (a wrong password, or not activated yet)."""
+    return _login_event(
+        account.identifier, "login.failure", "Échec de connexion", ip, now, account.family_id
+    )
+
+
+def login_failed_unknown(ip: str, now: pendulum.DateTime) -> AuditEvent:
+    """A failed login on an identifier that names no account: what was typed is never written
+    (it may be a password typed in the wrong field, and the trail cannot be erased)."""
+    return _login_event(UNKNOWN_IDENTIFIER, "login.failure", "Échec de connexion", ip, now, None)
 
 
 def login_succeeded(account: Account, ip: str, now: pendulum.DateTime) -> AuditEvent:
@@ -205,7 +215,7 @@ def activation_email(
     now: pendulum.DateTime,
 ) -> OutgoingEmail:
     context = _about(account, commune) | {"activation_url": url, "expires": moment_fr(expires_at)}
-    return OutgoingEmail(account.email, "account_activation", context, created_at=now)
+    return _account_email(account, account.email, "account_activation", context, now)
 
 
 def temporary_password_email(
@@ -221,7 +231,7 @@ def temporary_password_email(
         "login_url": login_url,
         "expires": moment_fr(expires_at),
     }
-    return OutgoingEmail(account.email, "account_temporary_password", context, created_at=now)
+    return _account_email(account, account.email, "account_temporary_password", context, now)
 
 
 _LINK_EMAILS = {  # purpose -> (template, context key of the link)
@@ -241,7 +251,7 @@ def link_email(
     """The e-mail carrying a password reset or unlock link."""
     template, link_key = _LINK_EMAILS[purpose]
     context = _about(account, commune) | {link_key: url, "expires": moment_fr(expires_at)}
-    return OutgoingEmail(account.email, template, context, created_at=now)
+    return _account_email(account, account.email, template, context, now)
 
 
 def password_reset_email(
@@ -249,7 +259,7 @@ def password_reset_email(
 ) -> OutgoingEmail:
     """Tells the holder that the password was just reset (no link)."""
     context = _about(account, commune) | {"when": moment_fr(now)}
-    return OutgoingEmail(account.email, "password_changed", context, created_at=now)
+    return _account_email(account, account.email, "password_changed", context, now)
 
 
 def email_change_confirm_email(
@@ -266,7 +276,7 @@ def email_change_confirm_email(
         "confirm_url": url,
         "expires": moment_fr(expires_at),
     }
-    return OutgoingEmail(new_email, "email_change_confirm", context, created_at=now)
+    return _account_email(account, new_email, "email_change_confirm", context, now)
 
 
 def email_change_notice_email(
@@ -274,7 +284,17 @@ def email_change_notice_email(
 ) -> OutgoingEmail:
     """Sent to the account's current address: a change was asked for (no link)."""
     context = _about(account, commune) | {"new_email": new_email, "when": moment_fr(now)}
-    return OutgoingEmail(account.email, "email_change_notice", context, created_at=now)
+    return _account_email(account, account.email, "email_change_notice", context, now)
+
+
+def _account_email(
+    account: Account, to: str, template: str, context: dict[str, str], now: pendulum.DateTime
+) -> OutgoingEmail:
+    """An e-mail about the family's account: urgent (sent before invoices and other notices),
+    since a link or a security notice is awaited now."""
+    return OutgoingEmail(
+        to, template, context, created_at=now, family_id=account.family_id, urgent=True
+    )
 
 
 def _about(account: Account, commune: Commune | None) -> dict[str, str]:

@@ -55,15 +55,17 @@ def request_password_reset(
     identifier: str,
     *,
     public_url: str,
+    hasher: PasswordHasher,
     actor_ip: str,
     clock: Clock,
 ) -> None:
     """E-mail a one-hour reset link if the identifier names an account; the caller answers the
-    same whatever happened, so that nobody learns which identifiers exist."""
+    same whatever happened, so that nobody learns which identifiers exist. The link also
+    unlocks a locked account."""
     wanted = typed_identifier(identifier)
     now = clock.now()
     with uow:
-        flooded = _count_reset_request(uow, wanted, actor_ip, now)
+        flooded = _count_reset_request(uow, hasher.digest(wanted), actor_ip, now)
         account = None
         if not flooded and not has_control_characters(wanted):
             account = uow.accounts.by_identifier(wanted)
@@ -135,16 +137,16 @@ def _account_of_family(uow: UnitOfWork, family_id: int) -> Account:
 
 
 def _count_reset_request(
-    uow: UnitOfWork, wanted: str, actor_ip: str, now: pendulum.DateTime
+    uow: UnitOfWork, digest: str, actor_ip: str, now: pendulum.DateTime
 ) -> bool:
     """Count the request against the client address (TooManyAttempts past
-    RESET_REQUESTS_PER_ADDRESS an hour) and the identifier; whether the identifier has had
-    RESET_LINKS_PER_HOUR links already."""
+    RESET_REQUESTS_PER_ADDRESS an hour) and the identifier typed (by its keyed ``digest``);
+    whether the identifier has had RESET_LINKS_PER_HOUR links already."""
     by_address = throttle_of(uow, ip_key(actor_ip, "reset"))
     by_address.check_as_address(now, RESET_REQUESTS_PER_ADDRESS)
     by_address.fail_as_address(now)
     uow.throttles.save(by_address)
-    by_identifier = throttle_of(uow, "reset-" + identifier_key(wanted))
+    by_identifier = throttle_of(uow, "reset-" + identifier_key(digest))
     flooded = by_identifier.hourly_count(now) >= RESET_LINKS_PER_HOUR
     by_identifier.fail_as_address(now)
     uow.throttles.save(by_identifier)

@@ -4,7 +4,9 @@ one bill per family of the town."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
+import attrs
 from attrs import frozen
 
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceLine, lines_equal
@@ -22,6 +24,9 @@ def standing_invoice(documents: list[Invoice]) -> Invoice | None:
         d for d in documents if d.kind is DocumentKind.INVOICE and d.number not in cancelled
     ]
     return standing[-1] if standing else None
+
+
+_NO_CREDIT = Money.zero()  # Money is immutable: one default shared by every instance
 
 
 @frozen
@@ -62,6 +67,7 @@ class FamilyBill:
     action: str  # "new", "unchanged", "corrected", "nothing"
     addressee: Addressee
     issued: tuple[str, ...] = ()  # numbers of the documents written
+    credit_used: Money = _NO_CREDIT  # the family's credit deducted from its new invoice
 
     @classmethod
     def decide(cls, family: Family, priced: PricedMonth, documents: list[Invoice]) -> FamilyBill:
@@ -77,6 +83,11 @@ class FamilyBill:
         else:
             action = "corrected"
         return cls(family.id, family.name, priced, action, Addressee.of(family))
+
+    def with_credit(self, credits: Mapping[str, Money]) -> FamilyBill:
+        """The bill with the credit deducted from its new invoice (``credits``: by number)."""
+        used = Money.total(credits[number] for number in self.issued if number in credits)
+        return attrs.evolve(self, credit_used=used) if used.cents else self
 
     def invoice_lines(self) -> tuple[InvoiceLine, ...]:
         """The lines of the invoice to issue; none when there is nothing to bill."""
@@ -105,6 +116,11 @@ class BillingReport:
     @property
     def total(self) -> Money:
         return Money.total(b.priced.total for b in self.bills)
+
+    @property
+    def credits(self) -> Money:
+        """The families' credit deducted from their new invoices."""
+        return Money.total(b.credit_used for b in self.bills)
 
     def per_service(self) -> dict[str, Money]:
         totals: dict[str, Money] = defaultdict(Money.zero)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 
+import attrs
 from attrs import frozen
 
 from portail_core.domain.billing.invoice_sheet import InvoiceSheet
 from portail_core.domain.communes import Commune
+from portail_core.domain.payments.direct_debit import rejection_notice
+from portail_core.domain.payments.payment import PaymentMode
+from portail_core.domain.shared.money import Money
 from portail_core.errors import ConfigurationError, InvalidInput, NotFound
 from portail_core.ports.billing import InvoiceRenderer
 from portail_core.ports.unit_of_work import UnitOfWork
@@ -53,6 +57,15 @@ class InvoicePdf:
 
 def sheet_of(view: InvoiceView, commune: Commune) -> InvoiceSheet:
     """The sheet of one invoice with its payments and status (no I/O)."""
+    sheet = _sheet(view, commune)
+    rejected = view.rejection
+    if rejected is None:
+        return sheet
+    notice = rejection_notice(rejected.received_on, rejected.reference)
+    return attrs.evolve(sheet, debit_rejection=notice)
+
+
+def _sheet(view: InvoiceView, commune: Commune) -> InvoiceSheet:
     return InvoiceSheet.build(
         view.invoice,
         commune_name=commune.name,
@@ -61,6 +74,9 @@ def sheet_of(view: InvoiceView, commune: Commune) -> InvoiceSheet:
         amount_due=view.balance,
         status=view.status.label,
         online=commune.online_payment.enabled,
+        contact_address=commune.contact_address,
+        contact_phone=commune.contact_phone_text,
+        credit_used=Money.total(p.amount for p in view.payments if p.mode is PaymentMode.CREDIT),
     )
 
 

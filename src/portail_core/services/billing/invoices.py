@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 
+import attrs
 from attrs import frozen
 
 from portail_core.domain.billing.invoice import DocumentKind, Invoice
@@ -50,10 +51,21 @@ class InvoiceStatus(enum.Enum):
 
 @frozen
 class InvoiceView:
+    """An invoice as it stands: what was paid, its status. After a rejected direct debit its
+    ``invoice`` plans no debit any more and ``rejection`` is the line reversing the debit."""
+
     invoice: Invoice
     paid: Money
     status: InvoiceStatus
     payments: tuple[Payment, ...]
+
+    @property
+    def rejection(self) -> Payment | None:
+        """The last rejected direct debit of the invoice, if it is not paid since."""
+        if self.status not in {InvoiceStatus.TO_PAY, InvoiceStatus.PARTLY_PAID}:
+            return None
+        rejected = [p for p in self.payments if p.mode is PaymentMode.DIRECT_DEBIT_REJECTED]
+        return rejected[-1] if rejected else None
 
     @property
     def balance(self) -> Money:
@@ -104,7 +116,7 @@ def account_from(documents: list[Invoice], payments: list[Payment]) -> FamilyAcc
         received = by_invoice.get(document.number, [])
         paid = Money.total(p.amount for p in received)
         status = _status(document, paid, received, document.number in cancelled)
-        views.append(InvoiceView(document, paid, status, tuple(received)))
+        views.append(InvoiceView(_as_it_stands(document, received), paid, status, tuple(received)))
     unallocated = Money.total(p.amount for p in by_invoice.get(None, []))
     # a cancelled invoice's payments are a credit of the family, as is any overpayment
     for view in views:
@@ -117,6 +129,13 @@ def account_from(documents: list[Invoice], payments: list[Payment]) -> FamilyAcc
             unallocated += view.paid - view.invoice.total
     ordered = sorted(views, key=lambda v: (v.invoice.issued_on, v.invoice.number), reverse=True)
     return FamilyAccount(tuple(ordered), unallocated)
+
+
+def _as_it_stands(document: Invoice, received: list[Payment]) -> Invoice:
+    """A rejected direct debit is not planned any more: the invoice is to be paid otherwise."""
+    if any(p.mode is PaymentMode.DIRECT_DEBIT_REJECTED for p in received):
+        return attrs.evolve(document, direct_debit_on=None)
+    return document
 
 
 def family_account(uow: UnitOfWork, family_id: int) -> FamilyAccount:

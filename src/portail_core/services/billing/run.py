@@ -2,8 +2,10 @@
 
 Re-running a month changes nothing when nothing changed. When a family's consumptions changed
 since its invoice (a late pointage, an absence justified afterwards), the run cancels the
-invoice with a credit note and issues a new one: an issued document is never edited. Given the
-portal's address, the run e-mails each family its new invoice, in the same transaction.
+invoice with a credit note and issues a new one: an issued document is never edited. The
+family's credit (an overpayment, what it had paid on the cancelled invoice) is deducted from its
+new invoice at once. Given the portal's address, the run e-mails each family its new invoice,
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from portail_core.services.billing.bills import (
     FamilyBill,
     standing_invoice,
 )
+from portail_core.services.billing.credits import deduct_credits
 from portail_core.services.billing.emails import queue_invoice_emails
 
 __all__ = [
@@ -75,9 +78,10 @@ def run_billing(
     """Bill every family for ``month``; ``dry_run`` computes without writing anything.
 
     The invoices of families with an active SEPA mandate are debited on the first
-    ``direct_debit_day`` (1 to 28) at least 14 days after issue (``direct_debit_on``). With
-    ``public_url`` (the portal's address), each family with an address is e-mailed its new
-    invoice and the link to its page; without it, nobody is."""
+    ``direct_debit_day`` (1 to 28) at least 14 days after issue (``direct_debit_on``). Each
+    family's credit is deducted from its new invoice. With ``public_url`` (the portal's
+    address), each family with an address is e-mailed its new invoice and the link to its
+    page; without it, nobody is."""
     today = clock.today()
     first, last = _billable_month(month, today, dry_run=dry_run)
     dates = _IssueDates.of(today, due_days, direct_debit_day)
@@ -92,9 +96,13 @@ def run_billing(
             return report
         _refuse_problems(report)
         written, issued = _write(uow, bills, documents, month, dates, clock.now())
+        credits = deduct_credits(uow, issued, day=dates.issued_on, actor=actor, now=clock.now())
+        written = [bill.with_credit(credits) for bill in written]
         emailed = 0
         if public_url is not None:
-            emailed = queue_invoice_emails(uow, issued, written, commune, public_url, clock.now())
+            emailed = queue_invoice_emails(
+                uow, issued, written, commune, public_url, clock.now(), credits
+            )
         report = BillingReport(month, dry_run, tuple(written), emailed)
         uow.audit.record(_run_notice(report, actor, clock.now()))
         uow.commit()
@@ -153,6 +161,7 @@ def _run_notice(report: BillingReport, actor: Actor, now: pendulum.DateTime) -> 
         unchanged=report.count("unchanged"),
         total=report.total,
         emailed=report.emailed,
+        credits=report.credits,
         actor=actor,
         now=now,
     )

@@ -197,6 +197,7 @@ def _announce(uow: UnitOfWork, stamp: _Stamp, summary: Summary) -> None:
             summary,
             stamp.number,
             stamp.now,
+            family_id=booker.family.id,
         )
         uow.outbox.add(email)
 

@@ -1,8 +1,15 @@
-"""A child's reservation history, the family's planning summaries, and their purge."""
+"""A child's reservation history (the whole record, and the family's view of it), the family's
+planning summaries, and their purge."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pendulum
+from attrs import frozen
+
 from portail_core.domain.bookings.reservation import (
+    EventKind,
     ReservationEvent,
 )
 from portail_core.domain.bookings.selection import (
@@ -11,8 +18,16 @@ from portail_core.domain.bookings.selection import (
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
+from portail_core.services.bookings import notices
 
-__all__ = ["DRAFT_RETENTION_DAYS", "child_history", "draft_of_family", "purge_planning_drafts"]
+__all__ = [
+    "DRAFT_RETENTION_DAYS",
+    "HistoryLine",
+    "child_history",
+    "draft_of_family",
+    "family_history",
+    "purge_planning_drafts",
+]
 
 
 DRAFT_RETENTION_DAYS = 7
@@ -27,6 +42,49 @@ def child_history(
         if family is None or all(c.id != child_id for c in family.children):
             raise NotFound("Enfant introuvable dans votre dossier.")
         return uow.reservations.history(child_id, limit)
+
+
+@frozen
+class HistoryLine:
+    """A line of the history as the family sees it: the establishment's name and the unit's
+    label rather than their codes; who acted, in French, without the reason the desk typed when
+    it lifted a deadline (that reason stays in ``child_history`` and the audit trail)."""
+
+    at: pendulum.DateTime
+    kind: EventKind
+    day: date
+    establishment: str
+    unit: str
+    by: str
+    confirmation: str
+
+
+def family_history(
+    uow: UnitOfWork, *, family_id: int, child_id: int, limit: int = 500
+) -> list[HistoryLine]:
+    """The "Historique des réservations" of the family's portal, most recent first."""
+    with uow:
+        family = uow.families.get(family_id)
+        if family is None or all(c.id != child_id for c in family.children):
+            raise NotFound("Enfant introuvable dans votre dossier.")
+        events = uow.reservations.history(child_id, limit)
+        catalogue = uow.catalogue.get()
+    lines = []
+    for event in events:
+        establishment = catalogue.establishment(event.establishment_code)
+        unit = establishment.unit(event.unit_code) if establishment else None
+        lines.append(
+            HistoryLine(
+                at=event.at,
+                kind=event.kind,
+                day=event.day,
+                establishment=establishment.name if establishment else event.establishment_code,
+                unit=unit.label if unit else event.unit_code,
+                by=notices.author_for_family(event),
+                confirmation=event.confirmation,
+            )
+        )
+    return lines
 
 
 def draft_of_family(uow: UnitOfWork, *, family_id: int, token: str) -> PlanningDraft:

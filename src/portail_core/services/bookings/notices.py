@@ -1,5 +1,5 @@
 """What the reservation use cases write in French: the confirmation e-mail and its audit entry,
-the e-mails of a waiting list giving or offering a place."""
+the e-mails of a waiting list giving or offering a place, who acted in the family's history."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 import pendulum
 
 from portail_core.domain.audit import Actor, AuditEvent, Channel
+from portail_core.domain.bookings.reservation import ReservationEvent
 from portail_core.domain.bookings.selection import Request, SelectionLine, Summary
 from portail_core.domain.catalogue.establishments import Establishment, Unit
 from portail_core.domain.communes import Commune
@@ -16,6 +17,7 @@ from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.shared.french_dates import long_day_fr, moment_fr
 
 __all__ = [
+    "author_for_family",
     "place_given",
     "place_offered",
     "reservations_confirmed",
@@ -31,6 +33,8 @@ def reservations_confirmed(
     summary: Summary,
     number: str,
     now: pendulum.DateTime,
+    *,
+    family_id: int | None,
 ) -> OutgoingEmail:
     """The e-mail of a confirmation: what was booked, cancelled and put on a waiting list."""
     return OutgoingEmail(
@@ -48,6 +52,7 @@ def reservations_confirmed(
             "cost": summary.cost.format_fr(),
         },
         created_at=now,
+        family_id=family_id,
     )
 
 
@@ -80,10 +85,24 @@ def reservations_recorded(
             f"Réservations de {child.first_name} ({establishment.name}) "
             f"{channel} : {counts['book']} ajout(s), {counts['cancel']} annulation(s), "
             f"{counts['wait']} liste(s) d'attente, confirmation {number}"
+            + (f" ; par dérogation aux délais : {forced_reason}" if forced_reason else "")
         ),
         details=details,
         family_id=family_id,
     )
+
+
+def author_for_family(event: ReservationEvent) -> str:
+    """Who made a change, as the family's history says it. The reason an agent typed to lift a
+    deadline is for the desk and the audit trail: the family reads that the deadline was lifted,
+    never the agent's words."""
+    if event.actor.channel is Channel.PORTAL:
+        return "vous, sur le portail"
+    if event.actor.channel is Channel.DESK:
+        return (
+            "le guichet unique, par dérogation aux délais" if event.reason else "le guichet unique"
+        )
+    return "le portail (automatique)"
 
 
 def place_given(
@@ -95,11 +114,17 @@ def place_given(
     day: date,
     number: str,
     now: pendulum.DateTime,
+    *,
+    family_id: int | None,
 ) -> OutgoingEmail:
     """The waiting list booked the place at once (automatic promotion)."""
     context = _waiting_context(commune, child, establishment, unit, day)
     return OutgoingEmail(
-        recipient, "waiting_list_promoted", {**context, "number": number}, created_at=now
+        recipient,
+        "waiting_list_promoted",
+        {**context, "number": number},
+        created_at=now,
+        family_id=family_id,
     )
 
 
@@ -112,6 +137,8 @@ def place_offered(
     day: date,
     expires: pendulum.DateTime,
     now: pendulum.DateTime,
+    *,
+    family_id: int | None,
 ) -> OutgoingEmail:
     """The waiting list holds the place for the family until ``expires``."""
     context = _waiting_context(commune, child, establishment, unit, day)
@@ -120,6 +147,7 @@ def place_offered(
         "waiting_list_offer",
         {**context, "expires": moment_fr(expires)},
         created_at=now,
+        family_id=family_id,
     )
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from portail_core.domain.bookings.planning import Planning
-from portail_core.domain.catalogue.establishments import Establishment, ServiceKind
-from portail_core.errors import NotFound
+import attrs
+
+from portail_core.domain.bookings.planning import CellState, Planning
+from portail_core.domain.catalogue.eligibility import establishment_refusal
+from portail_core.domain.catalogue.establishments import Establishment
+from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
-from portail_core.services.bookings.context import load_booker, load_planning
+from portail_core.services.bookings.context import family_refusals, load_booker, load_planning
 
 __all__ = ["bookable_establishments", "show_planning"]
 
@@ -24,13 +27,8 @@ def bookable_establishments(uow: UnitOfWork, family_id: int, child_id: int) -> l
         if child is None:
             raise NotFound("Enfant introuvable dans votre dossier.")
         catalogue = uow.catalogue.get()
-    return [
-        e
-        for e in catalogue.establishments
-        if e.units
-        and e.kind is not ServiceKind.SMA
-        and (not e.kind.serves_a_school or e.school_code == child.school_code)
-    ]
+    facts = child.facts()
+    return [e for e in catalogue.establishments if establishment_refusal(facts, e) is None]
 
 
 def show_planning(
@@ -44,7 +42,16 @@ def show_planning(
     first: date,
     last: date,
 ) -> Planning:
-    """Step 5: the grid of dates x units with each cell's state and reason."""
+    """Step 5: the grid of dates x units with each cell's state and reason; refused, with its
+    reason, for an establishment the child may not be booked in (a link kept from before);
+    with what would refuse every booking of the family, to say it before the family ticks."""
     with uow:
         booker = load_booker(uow, family_id, child_id, establishment_code)
-        return load_planning(uow, sources, booker, first, last, clock.now())
+        refusal = establishment_refusal(booker.child.facts(), booker.establishment)
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        planning = load_planning(uow, sources, booker, first, last, clock.now())
+        asked = (CellState.BOOKABLE, CellState.FULL)  # a booking or the waiting list
+        bookable = sorted({s.day for s, c in planning.cells.items() if c.state in asked})
+        refusals = family_refusals(uow, booker, bookable, clock.today()) if bookable else ()
+        return attrs.evolve(planning, family_refusals=refusals)

@@ -157,6 +157,7 @@ def _promote(
             candidate.entry.day,
             number,
             now,
+            family_id=candidate.family.id,
         )
         uow.outbox.add(email)
 
@@ -184,6 +185,7 @@ def _offer(
             entry.day,
             expires,
             now,
+            family_id=candidate.family.id,
         )
         uow.outbox.add(email)
 

@@ -9,6 +9,7 @@ from attrs import frozen
 
 from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.family import Family, FamilyQuotient
+from portail_core.domain.shared.french_dates import day_format
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
@@ -187,7 +188,7 @@ def _set_insurance(family: Family, typed: date | str) -> dict[str, str]:
     family.insurance_valid_until = reader.day(
         "insurance_valid_until",
         typed,
-        "La fin de validité de l'assurance s'écrit JJ/MM/AAAA (ex. : 31/08/2027).",
+        f"La fin de validité de l'assurance s'écrit {day_format(date(2027, 8, 31))}.",
     )
     return reader.problems
 

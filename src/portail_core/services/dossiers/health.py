@@ -1,25 +1,34 @@
 """Children's health information and authorisations: every read and change audited, no value in
-the trail (RGPD art. 9)."""
+the trail (RGPD art. 9).
+
+A family's form saves at once, except a PAI switched on or off or its end of validity: that
+waits for the guichet unique (it changes the price), which validates it on the signed PAI."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
+import attrs
 import pendulum
 from attrs import field, frozen
 
-from portail_core.domain.audit import Actor
+from portail_core.domain.audit import Actor, Channel
+from portail_core.domain.dossiers.changes import ChangeRequest
 from portail_core.domain.dossiers.child import Authorizations, Child, HealthChange
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
+from portail_core.services.dossiers.changes import family_pai, pending_pai
 
 __all__ = [
+    "HealthForm",
+    "HealthSaved",
     "HealthUpdate",
     "child_health",
+    "health_form",
     "record_health_read",
     "update_child_health",
 ]
@@ -37,6 +46,46 @@ class HealthUpdate:
     pai_instructions: str = ""
     vaccinations_up_to_date: bool | None = None
     authorizations: Authorizations = field(factory=Authorizations)
+
+
+@frozen
+class HealthSaved:
+    """The child as saved, and the PAI change that waits for the desk (None: none asked)."""
+
+    child: Child
+    pai_request: ChangeRequest | None = None
+
+
+@frozen
+class HealthForm:
+    """A child's health as recorded, and the PAI change that waits for the desk, if any."""
+
+    child: Child
+    pending_pai: ChangeRequest | None = None
+
+    @property
+    def shown(self) -> Child:
+        """The child as the form shows it: with the PAI the family asked for, while it waits
+        (its instructions are the recorded ones when the child has a PAI already)."""
+        if self.pending_pai is None:
+            return self.child
+        asked, current = self.pending_pai.proposed_pai(), self.child.pai
+        if asked.has_pai and current is not None and current.has_pai:
+            asked = attrs.evolve(asked, instructions=current.instructions)
+        return attrs.evolve(self.child, pai=asked)
+
+
+def health_form(
+    uow: UnitOfWork, family_id: int, child_id: int, *, actor: Actor, clock: Clock
+) -> HealthForm:
+    """The child's health form for ``actor``, with its PAI change waiting for the desk; the
+    read is recorded in the audit trail (another family's child is NotFound)."""
+    with uow:
+        family, child = _family_and_child(uow, family_id, child_id)
+        record_health_read(uow, family, [child], actor, clock.now())
+        waiting = pending_pai(uow, family, child)
+        uow.commit()
+        return HealthForm(child, waiting)
 
 
 def child_health(
@@ -72,20 +121,27 @@ def update_child_health(
     *,
     actor: Actor,
     clock: Clock,
-) -> Child:
+) -> HealthSaved:
     """Change a child's health information and authorisations; the audit entry names the health
-    fields changed, not their values, and the authorisations old -> new."""
+    fields changed, not their values, and the authorisations old -> new. From a family (the
+    portal), a PAI switched on or off or a new end of validity waits for the desk (see
+    ``family_pai``), in the same transaction."""
     now = clock.now()
     with uow:
         family, old = _family_and_child(uow, family_id, child_id, for_update=True)
-        new = _with_health(old, update, clock.today())
+        new, request = _with_health(old, update, clock.today()), None
+        if actor.channel is Channel.PORTAL:
+            new, request = family_pai(
+                uow, family, old, new, actor=actor, now=now, today=clock.today()
+            )
         change = HealthChange.between(old, new)
         if change.any:
             family.children[family.children.index(old)] = new
             uow.families.update(family, now)
             uow.audit.record(notices.health_updated(family_id, new, change, actor, now))
+        if change.any or request is not None:
             uow.commit()
-        return new
+        return HealthSaved(new, request)
 
 
 def _family_and_child(

@@ -7,16 +7,20 @@ what they hold.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pendulum
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.catalogue.establishments import Establishment
-from portail_core.domain.dossiers.changes import ChangeRequest
+from portail_core.domain.dossiers.changes import ChangeKind, ChangeRequest
 from portail_core.domain.dossiers.child import Child, HealthChange
 from portail_core.domain.dossiers.documents import StoredDocument
+from portail_core.domain.dossiers.duplicates import Likeness
 from portail_core.domain.dossiers.family import Family, SupportingDocument
 from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
+from portail_core.domain.shared.french_dates import numeric_day_fr
+from portail_core.domain.shared.instants import as_paris
 
 __all__ = [
     "authorized_persons_changed",
@@ -25,12 +29,15 @@ __all__ = [
     "change_requested",
     "contact_updated",
     "document_added",
+    "document_read",
+    "documents_purged",
     "family_created",
     "family_edited",
     "family_erased",
     "family_imported",
     "health_read",
     "health_updated",
+    "probable_duplicate",
     "regulation_accepted",
 ]
 
@@ -55,9 +62,28 @@ def family_imported(
         at=now,
         actor=actor,
         action="family.import",
-        summary=f"Dossier importé : famille {family.name} (n° {family.id})",
-        details={"source": source[:200], "children": len(family.children)},
+        summary=f"Dossier importé : famille {family.name} (n° {family.id})"
+        + (f", référence {family.legacy_reference}" if family.legacy_reference else ""),
+        details={
+            "source": source[:200],
+            "children": len(family.children),
+            "reference": family.legacy_reference,
+        },
         family_id=family.id,
+    )
+
+
+def probable_duplicate(family: Family, alike: Likeness) -> str:
+    """Why the desk is stopped: the dossier ``family`` is probably a copy of."""
+    existing = alike.family
+    which = (
+        f"le dossier n° {existing.id} (famille {existing.name})"
+        if existing.id is not None
+        else f"la famille {existing.name}, plus haut dans ce fichier"
+    )
+    return (
+        f"La famille {family.name} a probablement déjà un dossier : {which}, {alike.reason}. "
+        "Vérifiez ce dossier ; si ce sont bien deux familles, relancez avec --allow-duplicate."
     )
 
 
@@ -189,13 +215,57 @@ def document_added(
     )
 
 
+def document_read(
+    family: Family, document: SupportingDocument, actor: Actor, now: pendulum.DateTime
+) -> AuditEvent:
+    """A person opened a document of the dossier (personal data, health data for some)."""
+    return AuditEvent(
+        at=now,
+        actor=actor,
+        action="document.read",
+        summary=f"Pièce consultée : {document.kind.label} (reçue le {_day(document)})",
+        details={"kind": document.kind.value, "file_id": document.file_id},
+        family_id=family.id,
+    )
+
+
+def _day(document: SupportingDocument) -> str:
+    return numeric_day_fr(as_paris(document.uploaded_at).date())
+
+
+def documents_purged(
+    unfinished: int, unreferenced: int, actor: Actor, now: pendulum.DateTime
+) -> AuditEvent:
+    """Files no dossier or absence refers to were deleted (interrupted uploads)."""
+    return AuditEvent(
+        at=now,
+        actor=actor,
+        action="document.purge",
+        summary=(
+            f"Fichiers orphelins supprimés : {unfinished} envoi(s) interrompu(s), "
+            f"{unreferenced} fichier(s) non référencé(s)"
+        ),
+        details={"unfinished": unfinished, "unreferenced": unreferenced},
+    )
+
+
+def _pai_only(change: ChangeRequest) -> dict[str, Any]:
+    """What the trail keeps of a PAI change: the child, never the values (health data)."""
+    return {"kind": change.kind.value, "child_id": change.child_id, "health_fields": ["pai"]}
+
+
 def change_requested(change: ChangeRequest, actor: Actor, now: pendulum.DateTime) -> AuditEvent:
+    if change.kind is ChangeKind.PAI:
+        summary, details = f"Changement demandé : {change.subject}", _pai_only(change)
+    else:
+        summary = f"Changement {change.kind.of_label} demandé : {change.describe()}"
+        details = {"kind": change.kind.value, "proposed": change.proposed}
     return AuditEvent(
         at=now,
         actor=actor,
         action="change.request",
-        summary=f"Changement {change.kind.of_label} demandé : {change.describe()}",
-        details={"kind": change.kind.value, "proposed": change.proposed},
+        summary=summary,
+        details=details,
         family_id=change.family_id,
     )
 
@@ -203,24 +273,37 @@ def change_requested(change: ChangeRequest, actor: Actor, now: pendulum.DateTime
 def change_approved(
     change: ChangeRequest, before: str, actor: Actor, now: pendulum.DateTime
 ) -> AuditEvent:
-    """``before``: the address or quotient the change replaced, as text."""
+    """``before``: the address or quotient the change replaced, as text (a PAI's is not
+    kept)."""
+    if change.kind is ChangeKind.PAI:
+        summary, details = f"Changement validé : {change.subject}", _pai_only(change)
+    else:
+        summary = f"Changement {change.kind.of_label} validé : {change.describe()}"
+        details = {"changes": {change.kind.value: [before, change.describe()]}}
     return AuditEvent(
         at=now,
         actor=actor,
         action="change.approve",
-        summary=f"Changement {change.kind.of_label} validé : {change.describe()}",
-        details={"changes": {change.kind.value: [before, change.describe()]}},
+        summary=summary,
+        details=details,
         family_id=change.family_id,
     )
 
 
 def change_rejected(change: ChangeRequest, actor: Actor, now: pendulum.DateTime) -> AuditEvent:
+    what = change.subject if change.kind is ChangeKind.PAI else change.kind.of_label
     return AuditEvent(
         at=now,
         actor=actor,
         action="change.reject",
-        summary=f"Changement {change.kind.of_label} refusé : {change.reason}",
-        details={"proposed": change.proposed},
+        summary=(
+            f"Changement refusé ({what}) : {change.reason}"
+            if change.kind is ChangeKind.PAI
+            else f"Changement {what} refusé : {change.reason}"
+        ),
+        details=(
+            _pai_only(change) if change.kind is ChangeKind.PAI else {"proposed": change.proposed}
+        ),
         family_id=change.family_id,
     )
 

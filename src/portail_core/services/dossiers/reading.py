@@ -13,7 +13,7 @@ from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
 
-__all__ = ["FamilySummary", "family_dossier", "family_history", "list_families"]
+__all__ = ["FamilySummary", "family_dossier", "family_history", "list_families", "read_family"]
 
 
 @frozen
@@ -67,6 +67,12 @@ def list_families(
         for family in families
     ]
     return [s for s in summaries if not (incomplete_only and s.completeness.complete)]
+
+
+def read_family(uow: UnitOfWork, family_id: int) -> Family:
+    """The family's dossier alone (a page showing the family its children, its documents)."""
+    with uow:
+        return family_of(uow, family_id)
 
 
 def family_history(uow: UnitOfWork, family_id: int, limit: int = 200) -> list[AuditEvent]:

@@ -95,6 +95,7 @@ class _MonthLedger:
     families: dict[int, Family | None]
     views: list[InvoiceView]
     debited: list[Payment]
+    rejected: tuple[Payment, ...]  # debits of the month the banks rejected since
 
     @classmethod
     def read(cls, uow: UnitOfWork, month: str) -> _MonthLedger:
@@ -119,7 +120,8 @@ class _MonthLedger:
             for p in payments[fid]
             if p.mode is PaymentMode.DIRECT_DEBIT
         ]
-        return cls(month, documents, families, views, debited)
+        rejected = [p for fid in sorted(payments) for p in payments[fid] if _rejected(p)]
+        return cls(month, documents, families, views, debited, tuple(rejected))
 
     @property
     def exported(self) -> bool:
@@ -127,9 +129,20 @@ class _MonthLedger:
 
     def debits(self, collection_date: date | None, today: date) -> list[Debit]:
         """The debits of the file: those of the first export again, or new ones."""
+        if self.exported and self.rejected:
+            numbers = ", ".join(sorted({p.invoice_number or "?" for p in self.rejected}))
+            raise RuleViolation(
+                f"Le fichier de {self.month} ne peut pas être refait : la banque l'a traité et "
+                f"a rejeté des prélèvements ({numbers}). Ces factures se règlent au guichet "
+                "ou en ligne."
+            )
         if self.exported:
             return _again(self.debited, self.documents, self.families, collection_date, self.month)
         return _new(self.views, self.families, collection_date, today, self.month)
+
+
+def _rejected(payment: Payment) -> bool:
+    return payment.mode is PaymentMode.DIRECT_DEBIT_REJECTED
 
 
 def _description(invoice_number: str, month: str) -> str:
@@ -197,7 +210,7 @@ def _refuse_new(problems: list[str], debits: list[Debit], month: str) -> None:
     if not debits:
         raise RuleViolation(
             f"Aucune facture à prélever pour {month} : pas de facture à payer d'une famille "
-            "ayant un mandat de prélèvement actif."
+            "ayant un mandat de prélèvement actif (et non suspendu après un rejet)."
         )
 
 
@@ -284,12 +297,21 @@ def _record(uow: UnitOfWork, batch: DebitBatch, actor: Actor, now: pendulum.Date
 def _left_out(
     views: list[InvoiceView], families: dict[int, Family | None], included: set[str]
 ) -> tuple[str, ...]:
-    """Payable invoices of direct-debit families that the file does not collect."""
-    return tuple(
-        f"{view.invoice.number} ({view.balance.format_fr()}) : ajoutée après l'export du mois"
-        for view in views
-        if _payable(view)
-        and view.invoice.number not in included
-        and (family := families.get(view.invoice.family_id)) is not None
-        and family.pays_by_direct_debit
-    )
+    """Payable invoices of direct-debit families that the file does not collect, and why."""
+    lines = []
+    for view in views:
+        family = families.get(view.invoice.family_id)
+        mandate = family.mandate if family is not None else None
+        if not _payable(view) or view.invoice.number in included:
+            continue
+        if mandate is None or not mandate.active:
+            continue
+        why = "ajoutée après l'export du mois"
+        if mandate.suspended_on is not None:
+            why = (
+                f"mandat suspendu depuis le {numeric_day_fr(mandate.suspended_on)} "
+                f"({mandate.suspension}) ; `portail directdebit resume "
+                f"{view.invoice.family_id}` le reprend"
+            )
+        lines.append(f"{view.invoice.number} ({view.balance.format_fr()}) : {why}")
+    return tuple(lines)

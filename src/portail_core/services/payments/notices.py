@@ -95,6 +95,7 @@ def payment_receipt(
             ),
         },
         created_at=now,
+        family_id=receipt.family_id,
     )
 
 
