@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PAYFIP_PORT ?= 5001
 
-.PHONY: run test bench lint format typecheck imports check messages ci lock clean
+.PHONY: run test guide bench lint format typecheck imports check messages ci lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ run: $(STAMP)
 ## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## guide: the families' guide from the demo portal in Chromium (src/entrypoints/guide): each journey
+## on a fixed clock, a numbered screenshot a step; writes docs/guide-familles.md, its pictures in
+## docs/guide-familles/ and docs/guide-familles.pdf (tagged). Same portal, same Markdown.
+guide: $(STAMP)
+	$(BIN)/python -m entrypoints.guide docs
 
 ## bench: the benchmarks (benchmarks/README.md): SQLite in a temporary file, and PostgreSQL at
 ## PORTAIL_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test)

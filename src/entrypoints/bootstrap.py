@@ -29,8 +29,12 @@ from adapters.direct_debit import (
 from adapters.documents import FileDocumentStore, InMemoryDocumentStore
 from adapters.dossier_file import read_family_file
 from adapters.family_csv import ImportFile, read_family_csv
+from adapters.icalendar_feed import IcalendarFeedWriter
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.menus_csv import MAX_FILE_SIZE as MAX_MENUS_FILE_SIZE
+from adapters.menus_csv import read_menus_csv
+from adapters.news_markup import MarkdownNewsMarkup
 from adapters.passwords import Argon2PasswordHasher
 from adapters.payfip.client import SoapPayfip
 from adapters.payfip.fake import FakePayfip
@@ -44,9 +48,11 @@ from adapters.persistence import (
     upgrade,
 )
 from adapters.public_holidays import FrenchPublicHolidays
+from adapters.regulation_files import FileRegulationFiles, InMemoryRegulationFiles
 from entrypoints.settings import Settings
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.menus import MenuLine
 from portail_core.domain.payments.debit_returns import DebitReturnFile
 from portail_core.errors import ConfigurationError
 from portail_core.facade.portail import Portail
@@ -57,6 +63,7 @@ from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.messaging import Mailer
 from portail_core.ports.payments import OnlinePaymentService
+from portail_core.ports.regulations import RegulationFiles
 from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.attendance.pointage import MarkInput
 from portail_core.services.catalogue.commune_file import CommuneFile
@@ -85,6 +92,8 @@ class FileFormats:
     school_calendar: Callable[[str], SchoolCalendar] = read_school_calendar
     pointage_csv: Callable[[str], list[MarkInput]] = read_pointage_csv
     max_pointage_size: int = MAX_POINTAGE_FILE_SIZE
+    menus_csv: Callable[[str], list[MenuLine]] = read_menus_csv
+    max_menus_size: int = MAX_MENUS_FILE_SIZE
 
 
 def file_formats() -> FileFormats:
@@ -154,6 +163,7 @@ def bootstrap(
         mailer=mailer or mailer_for(settings),
         hasher=hasher or Argon2PasswordHasher(settings.secret_key),
         payfip=payfip or SoapPayfip(settings.payfip_soap_url, settings.payfip_page_url),
+        regulation_files=FileRegulationFiles(settings.instance_path / "reglements"),
     )
     return Services(settings, Portail(ports, public_url=settings.public_url), engine)
 
@@ -193,11 +203,13 @@ def ports_with(
     mailer: Mailer,
     hasher: PasswordHasher | None,
     payfip: OnlinePaymentService,
+    regulation_files: RegulationFiles | None = None,
 ) -> Ports:
     """This project's adapters around a given unit of work and document store (a benchmark's
     counting engine, an embedder's database). Without ``hasher``, Argon2id whose digests are
     keyed for this process only: give ``Argon2PasswordHasher(secret_key)`` when several
-    processes share the database."""
+    processes share the database. Without ``regulation_files``, the règlements' PDF files are
+    kept in memory."""
     return Ports(
         uow=uow,
         clock=clock or SystemClock(),
@@ -210,6 +222,9 @@ def ports_with(
         debit_writer=Pain008Writer(),
         bank_details=SchwiftyBankDetails(),
         payfip=payfip,
+        calendar_writer=IcalendarFeedWriter(),
+        news_markup=MarkdownNewsMarkup(),
+        regulation_files=regulation_files or InMemoryRegulationFiles(),
     )
 
 

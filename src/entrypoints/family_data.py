@@ -45,12 +45,14 @@ SECTIONS = (
     "payment_attempts",
     "emails",
     "history",
+    "calendar_feed",
 )
 _LEFT_OUT = {  # section -> keys never shown (secrets, or what they carry)
     "account": {"password_hash"},
     "sessions": {"token_hash"},
     "links": {"token_hash"},
     "emails": {"context"},
+    "calendar_feed": {"token_hash"},
 }
 
 

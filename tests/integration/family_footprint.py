@@ -190,6 +190,7 @@ def leave_a_footprint(services: Services, clock: FixedClock) -> Footprint:
         actor=family,
         certificate=Upload(PDF, "certificat-ambroisine.pdf"),
     )
+    portail.feeds.create(family_id=family_id, actor=family)  # its calendar feed
     _rows_no_use_case_reaches(services, family_id, child)
     clock.set(BILLING_DAY)
     invoice = _bill_and_pay(services, family_id)

@@ -138,7 +138,7 @@ def test_activation_then_login_lands_on_the_four_entries(
     page = text(home)
     assert home.headers["Cache-Control"] == "no-store"
     for entry in (
-        "Informations utiles (structures, calendriers, tarifs)",
+        "Informations utiles",
         "Informations famille et enfant(s)",
         "Vos réservations et annulations",
         "Factures et règlements",

@@ -66,6 +66,8 @@ def test_an_erased_family_is_named_nowhere_but_on_its_invoices(
     before = personal_data(engine)
     assert {table for table, _, _ in before} >= NAMING_THE_FAMILY_BEFORE  # the scan sees them
     assert throttles_of_what_the_family_typed(footprint) > 0
+    feeds = tables.calendar_feeds.c.family_id == footprint.family_id
+    assert count(footprint, select(func.count()).where(feeds)) == 1
     events = family_events(footprint)
     folder = instance_path / "documents" / f"famille-{footprint.family_id}"
     assert len(list(folder.iterdir())) == 3  # two supporting documents, an absence certificate
@@ -77,6 +79,8 @@ def test_an_erased_family_is_named_nowhere_but_on_its_invoices(
     assert {(table, column) for table, column, _ in left} <= KEPT_FOR_ACCOUNTING, sorted(left)
     assert {(table, column) for table, column, _ in left} & KEPT_FOR_ACCOUNTING
     assert throttles_of_what_the_family_typed(footprint) == 0
+    feeds = tables.calendar_feeds.c.family_id == footprint.family_id
+    assert count(footprint, select(func.count()).where(feeds)) == 0  # its calendar feed
     assert family_events(footprint) == events + 1  # none deleted; the erasure recorded
     assert report.files_deleted == 3
     assert not folder.exists()

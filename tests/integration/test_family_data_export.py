@@ -42,6 +42,7 @@ EXPORTED = {
     "payment_attempts": "payment_attempts",
     "outbox": "emails",
     "audit_events": "history",
+    "calendar_feeds": "calendar_feed",
 }
 LEFT_OUT = {
     # What the family saw on screen before confirming, kept a few days for the confirmation

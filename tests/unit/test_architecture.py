@@ -25,6 +25,10 @@ CAPABILITIES = (
     "payments",
     "messaging",
     "audit",
+    "news",
+    "feeds",
+    "menus",
+    "regulations",
 )
 # Every layer has a module (or a package) named after each capability.
 LAYERS = (
@@ -39,6 +43,7 @@ LAYERS = (
 WEB_PLUMBING = {"app", "app_services", "errors", "formatting", "months", "pages", "security"}
 WEB_PLUMBING |= {"sessions"}
 WEB_PLUMBING |= {"space"}  # the family's home page: the seed's four entries
+WEB_PLUMBING |= {"information"}  # « Informations utiles »: the hub of the information pages
 CLI_PLUMBING = {"db", "demo", "feedback", "french", "options", "output", "serve"}
 LONGEST_MODULE = 400
 LONGEST_USE_CASE = 50

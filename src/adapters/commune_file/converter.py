@@ -18,7 +18,7 @@ from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from adapters.commune_file.model import CarenceDays, OfferHours
+from adapters.commune_file.model import CarenceDays, OfferHours, Phone
 from portail_core.domain.billing.consumption import BillingRules
 from portail_core.domain.bookings.rules import (
     RULE_NAMES,
@@ -30,6 +30,7 @@ from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
 from portail_core.domain.shared.french_dates import DAY_FORMATS, parse_day
 from portail_core.domain.shared.instants import PARIS
 from portail_core.domain.shared.money import Money
+from portail_core.domain.shared.raw_input import normalise_phone
 from portail_core.domain.shared.text import LINE, clean_line, refusal, refused_character
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.errors import InvalidInput
@@ -61,6 +62,7 @@ def file_converter() -> Converter:
     converter.register_structure_hook(PromotionMode, _enum_hook(PromotionMode))
     converter.register_structure_hook(OfferHours, _offer_hours)
     converter.register_structure_hook(CarenceDays, _carence_days)
+    converter.register_structure_hook(Phone, _phone)
     converter.register_structure_hook(Deadline, functools.partial(_deadline, converter))
     converter.register_structure_hook_factory(_is_list, functools.partial(_list_hook, converter))
     converter.register_structure_hook_factory(attrs.has, functools.partial(_attrs_hook, converter))
@@ -198,6 +200,13 @@ def _carence_days(value: Any, _: Any) -> CarenceDays:
     except ValueError as error:
         raise FileValueError(f"{error} (0 : une absence justifiée n'est jamais facturée)") from None
     return CarenceDays(days)
+
+
+def _phone(value: Any, _: Any) -> Phone:
+    phone = normalise_phone(_text(value, None))
+    if phone is None:
+        raise FileValueError('numéro de téléphone invalide (ex. : "05 58 09 12 34")')
+    return Phone(phone)
 
 
 def _weekday(value: Any, _: Any) -> Weekday:

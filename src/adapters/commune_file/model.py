@@ -23,6 +23,9 @@ OfferHours = NewType("OfferHours", int)
 CarenceDays = NewType("CarenceDays", int)
 """Days of a justified absence that are billed all the same (jours de carence, 0 to 31)."""
 
+Phone = NewType("Phone", str)
+"""A phone number as typed ("05 58 09 12 34"), read into its E.164 form."""
+
 
 @define
 class FileCommune:
@@ -156,6 +159,8 @@ class FileEstablishment:
     kind: ServiceKind
     address: str
     contact_email: str
+    contact_phone: Phone | None = None  # shown on « Contacts et informations pratiques »
+    opening_hours: str | None = None  # one line: "lundi-vendredi, 7h30-18h30"
     school: str | None = None
     closures: list[FileClosure] = Factory(list)
     regulation_version: str | None = None

@@ -228,6 +228,8 @@ def _establishment(source: FileEstablishment) -> Establishment:
         kind=source.kind,
         address=source.address,
         contact_email=source.contact_email,
+        contact_phone=source.contact_phone or "",
+        opening_hours=source.opening_hours or "",
         school_code=source.school,
         closures=tuple(Closure(c.from_, c.to, c.label) for c in source.closures),
         regulation=source.regulation_version,

@@ -25,8 +25,12 @@ from adapters.memory.bookings import InMemoryBookingRepositories
 from adapters.memory.catalogue import InMemoryCatalogueRepositories
 from adapters.memory.communes import InMemoryCommuneRepositories
 from adapters.memory.dossiers import InMemoryDossierRepositories
+from adapters.memory.feeds import InMemoryFeedRepositories
+from adapters.memory.menus import InMemoryMenuRepositories
 from adapters.memory.messaging import InMemoryMessagingRepositories
+from adapters.memory.news import InMemoryNewsRepositories
 from adapters.memory.payments import InMemoryPaymentRepositories
+from adapters.memory.regulations import InMemoryRegulationRepositories
 from adapters.memory.store import InMemoryStore
 
 __all__ = ["InMemoryUnitOfWork"]
@@ -44,6 +48,10 @@ class InMemoryUnitOfWork(
     InMemoryPaymentRepositories,
     InMemoryMessagingRepositories,
     InMemoryAuditRepositories,
+    InMemoryMenuRepositories,
+    InMemoryNewsRepositories,
+    InMemoryRegulationRepositories,
+    InMemoryFeedRepositories,
 ):
     """Implements ``portail_core.ports.unit_of_work.UnitOfWork``; ``commits`` counts the commits,
     for tests."""

@@ -62,6 +62,8 @@ class SqlCatalogueRepository:
                     school_code=codes.get(row.school_id) if row.school_id else None,
                     closures=codec.structure(row.closures, tuple[Closure, ...]),
                     regulation=row.regulation,
+                    contact_phone=row.contact_phone,
+                    opening_hours=row.opening_hours,
                     id=row.id,
                 )
                 for row in establishment_rows
@@ -88,6 +90,8 @@ class SqlCatalogueRepository:
                     "school_id": school_ids.get(e.school_code) if e.school_code else None,
                     "closures": codec.unstructure(e.closures, tuple[Closure, ...]),
                     "regulation": e.regulation,
+                    "contact_phone": e.contact_phone,
+                    "opening_hours": e.opening_hours,
                     "position": position,
                 }
                 for position, e in enumerate(catalogue.establishments)

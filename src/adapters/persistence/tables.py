@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     false,
     text,
@@ -31,6 +32,7 @@ __all__ = [
     "accounts",
     "attendance_marks",
     "audit_events",
+    "calendar_feeds",
     "change_requests",
     "children",
     "communes",
@@ -39,7 +41,9 @@ __all__ = [
     "families",
     "invoices",
     "login_throttles",
+    "menu_dishes",
     "metadata",
+    "news_items",
     "one_time_tokens",
     "outbox",
     "payment_attempts",
@@ -47,6 +51,7 @@ __all__ = [
     "place_locks",
     "planning_drafts",
     "portal_sessions",
+    "regulation_versions",
     "reservation_events",
     "reservations",
     "school_holidays",
@@ -108,6 +113,8 @@ establishments = Table(
     Column("kind", String(20), nullable=False),
     Column("address", String(300), nullable=False),
     Column("contact_email", String(254), nullable=False),
+    Column("contact_phone", String(20), nullable=False, server_default=""),  # E.164, or ""
+    Column("opening_hours", String(300), nullable=False, server_default=""),  # one line, or ""
     Column("school_id", Integer, ForeignKey("schools.id"), nullable=True),
     Column("closures", JSON, nullable=False),
     Column("regulation", String(40), nullable=True),
@@ -459,5 +466,76 @@ payment_attempts = Table(
         "state IN ('en_cours', 'payee', 'refusee', 'abandonnee', 'expiree', 'rejetee', 'erreur', "
         "'classee')",
         name="state",
+    ),
+)
+# Published versions of each establishment's règlement intérieur (domain.regulations), never
+# changed; the PDF itself is a file (adapters.regulation_files), named by file_id.
+regulation_versions = Table(
+    "regulation_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("establishment_code", String(40), ForeignKey("establishments.code"), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("deadline", Date, nullable=True),
+    Column("file_id", String(32), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("original_name", String(200), nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+    Column("published_by", String(200), nullable=False),
+    UniqueConstraint(
+        "establishment_code", "version", name="uq_regulation_versions_establishment_code_version"
+    ),
+    CheckConstraint("deadline IS NULL OR deadline >= effective_from", name="deadline"),
+)
+# The town's news (domain.news): the text as the desk typed it, rendered when shown.
+news_items = Table(
+    "news_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(150), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=True),
+    Column("establishment_code", String(40), ForeignKey("establishments.code"), nullable=True),
+    Column("published", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("channel", String(20), nullable=False),
+    CheckConstraint("last_day IS NULL OR last_day >= first_day", name="period"),
+)
+# A family's private calendar feed (domain.feeds): only the hash of its address's secret; one
+# per family, deleted when revoked or replaced.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_read_at", UtcDateTime, nullable=True),
+    Column("hour_started_at", UtcDateTime, nullable=True),
+    Column("reads_this_hour", Integer, nullable=False),
+)
+# The canteen's menus (see portail_core.domain.menus): one row per dish, a week of a restaurant
+# (``week``: its Monday) always replaced whole; ``allergens``: the codes, comma-separated.
+menu_dishes = Table(
+    "menu_dishes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("establishment_code", String(40), ForeignKey("establishments.code"), nullable=False),
+    Column("week", Date, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("course", String(20), nullable=False),
+    Column("name", String(150), nullable=False),
+    Column("allergens", String(200), nullable=False),
+    Index("ix_menu_dishes_establishment_code_week", "establishment_code", "week"),
+    CheckConstraint(
+        "course IN ('entree', 'plat', 'accompagnement', 'laitage', 'dessert', 'gouter')",
+        name="course",
     ),
 )

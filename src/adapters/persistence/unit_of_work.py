@@ -22,8 +22,12 @@ from adapters.persistence.catalogue import SqlCatalogueRepositories
 from adapters.persistence.communes import SqlCommuneRepositories
 from adapters.persistence.database import READ_ONLY
 from adapters.persistence.dossiers import SqlDossierRepositories
+from adapters.persistence.feeds import SqlFeedRepositories
+from adapters.persistence.menus import SqlMenuRepositories
 from adapters.persistence.messaging import SqlMessagingRepositories
+from adapters.persistence.news import SqlNewsRepositories
 from adapters.persistence.payments import SqlPaymentRepositories
+from adapters.persistence.regulations import SqlRegulationRepositories
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_unreachable"]
@@ -50,6 +54,10 @@ class SqlUnitOfWork(
     SqlPaymentRepositories,
     SqlMessagingRepositories,
     SqlAuditRepositories,
+    SqlMenuRepositories,
+    SqlNewsRepositories,
+    SqlRegulationRepositories,
+    SqlFeedRepositories,
 ):
     """Implements ``portail_core.ports.unit_of_work.UnitOfWork`` on a SQLAlchemy engine.
 

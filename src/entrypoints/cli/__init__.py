@@ -18,7 +18,19 @@ from entrypoints.cli.options import french_ranges
 __all__ = ["main"]
 
 with speaking_french():  # click translates some texts as the commands are declared
-    from entrypoints.cli import absences, accounts, attendance, audit, db, demo, messaging, serve
+    from entrypoints.cli import (
+        absences,
+        accounts,
+        attendance,
+        audit,
+        db,
+        demo,
+        menus,
+        messaging,
+        news,
+        regulations,
+        serve,
+    )
     from entrypoints.cli.billing import invoices, run
     from entrypoints.cli.bookings import occupancy, reservations, waitlist
     from entrypoints.cli.catalogue import calendars, offer
@@ -53,9 +65,12 @@ for command in (
     family.group,
     invoices.group,
     occupancy.command,
+    menus.group,
     messaging.group,
+    news.group,
     desk.group,
     payfip.group,
+    regulations.group,
     reservations.group,
     serve.command,
     waitlist.group,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +9,12 @@ from typing import Any
 import click
 
 from entrypoints.bootstrap import Services
-from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+from entrypoints.cli.feedback import (
+    named_as_options,
+    pass_services,
+    require_current_schema,
+    staff_actor,
+)
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
 from portail_core.domain.absences import AbsenceReason
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
@@ -37,16 +40,6 @@ _OPTIONS = {
     "reason": "--reason",
     "certificate": "--certificate",
 }
-
-
-@contextlib.contextmanager
-def _named_as_options() -> Iterator[None]:
-    """Each refused field named by the option that gave it (« --to : ... »)."""
-    try:
-        yield
-    except InvalidInput as error:
-        problems = {_OPTIONS.get(k, k): v for k, v in error.problems.items()}
-        raise InvalidInput(error.message, problems) from error
 
 
 def _upload(path: Path | None) -> Upload | None:
@@ -108,7 +101,7 @@ def declare_command(
     Une absence qui chevauche une autre du même enfant est refusée (code 5).
     """
     require_current_schema(services)
-    with _named_as_options():
+    with named_as_options(_OPTIONS):
         line = services.portail.absences.declare(
             family_id=family_id,
             child_id=child_id,
@@ -140,7 +133,7 @@ def justify_command(services: Services, absence_id: int, path: Path | None, undo
     facturation du mois corrige la facture par un avoir.
     """
     require_current_schema(services)
-    with _named_as_options():
+    with named_as_options(_OPTIONS):
         done = services.portail.absences.justify(
             absence_id=absence_id,
             justified=not undo,

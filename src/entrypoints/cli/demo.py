@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from importlib.resources import files
 
+import attrs
 import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import Actor
+from portail_core.domain.menus import monday_of
+from portail_core.domain.shared.french_dates import parse_day
 from portail_core.errors import PortailError, RuleViolation
 from portail_core.services.attendance.pointage import MarkInput
+from portail_core.services.regulations.publishing import RegulationUpload
 
 __all__ = ["DEMO_PASSWORD", "group"]
 
@@ -102,6 +106,7 @@ def _load(services: Services, *, with_invoice: bool) -> tuple[str, ...]:
         (files("entrypoints.demo") / "commune-demo.toml").read_text("utf-8")
     )
     portail.catalogue.load(demo.details, demo.catalogue, actor=DEMO)
+    _publish_regulations(services, demo.catalogue.regulations())
     family_text = (files("entrypoints.demo") / "famille-demo.toml").read_text("utf-8")
     family_id = portail.dossiers.create(
         formats.family_file(family_text, portail.today()), actor=DEMO
@@ -115,7 +120,36 @@ def _load(services: Services, *, with_invoice: bool) -> tuple[str, ...]:
         actor=DEMO,
     )
     _open_account(services, family_id)
+    _load_menus(services)
     return _bill_last_month(services, family_id) if with_invoice else ()
+
+
+def _publish_regulations(services: Services, versions: dict[str, str]) -> None:
+    """Each structure's règlement intérieur as a PDF, under the version the commune file puts
+    in force (before the family exists: it accepted these versions, nobody is e-mailed)."""
+    document = (files("entrypoints.demo") / "reglement-demo.pdf").read_bytes()
+    for code, version in sorted(versions.items()):
+        year = int(version[:4]) if version[:4].isdigit() else 2025
+        services.portail.regulations.publish(
+            establishment_code=code,
+            upload=RegulationUpload(document, f"reglement-{code.lower()}-{version}.pdf"),
+            version=version,
+            effective_from=date(year, 9, 1) if year < 2026 else date(year, 1, 5),
+            actor=DEMO,
+        )
+
+
+def _load_menus(services: Services) -> None:
+    """The demo menus (menus-demo.csv), moved to this week and the next ones."""
+    text = (files("entrypoints.demo") / "menus-demo.csv").read_text("utf-8")
+    lines = services.formats.menus_csv(text)
+    days = [parse_day(line.day) or date.max for line in lines]
+    shift = monday_of(services.portail.today()) - monday_of(min(days))
+    moved = [
+        attrs.evolve(line, day=(day + shift).isoformat())
+        for line, day in zip(lines, days, strict=True)
+    ]
+    services.portail.menus.import_lines(moved, actor=DEMO)
 
 
 def _open_account(services: Services, family_id: int) -> None:

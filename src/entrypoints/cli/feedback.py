@@ -8,11 +8,12 @@ PORTAIL_DEBUG=1 to see the traceback). click's own usage errors are in French to
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
@@ -22,11 +23,12 @@ from entrypoints.cli.french import french_quotes, speaking_french
 from entrypoints.errors import present
 from portail_core.domain.audit import Actor
 from portail_core.domain.shared.text import LINES, printable, refusal, refused_character
-from portail_core.errors import ConfigurationError, PortailError
+from portail_core.errors import ConfigurationError, InvalidInput, PortailError
 
 __all__ = [
     "PortailGroup",
     "fail_with",
+    "named_as_options",
     "pass_services",
     "pass_services_creating_database",
     "require_current_schema",
@@ -147,3 +149,14 @@ def staff_actor() -> Actor:
     except (KeyError, OSError):
         login = "inconnu"
     return Actor.staff(login)
+
+
+@contextlib.contextmanager
+def named_as_options(options: Mapping[str, str]) -> Iterator[None]:
+    """Each refused field named by the option that gave it (« --to : ... »): ``options`` maps
+    the core's field names to the command's options."""
+    try:
+        yield
+    except InvalidInput as error:
+        problems = {options.get(k, k): v for k, v in error.problems.items()}
+        raise InvalidInput(error.message, problems) from error

@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, g, redirect, render_template, request, sessi
 from werkzeug.wrappers import Response
 
 from entrypoints.web.app_services import portail
+from entrypoints.web.feeds import FEED_SEGMENT
 from entrypoints.web.sessions import cookie_name, login_required, safe_next, set_session_cookie
 from portail_core.domain.accounts.account import AccountLocked, TokenPurpose, TooManyAttempts
 from portail_core.domain.accounts.passwords import MIN_LENGTH, POLICY_TEXT
@@ -33,7 +34,8 @@ LINK_PATHS = {  # purpose -> the first segment of its e-mailed link, /<segment>/
     TokenPurpose.UNLOCK: "deblocage",
     TokenPurpose.EMAIL_CHANGE: "confirmation-courriel",
 }
-_LINK_IN_TEXT = re.compile("/(" + "|".join(map(re.escape, LINK_PATHS.values())) + r")/[^\s\"'?#]+")
+MASKED_PATHS = (*LINK_PATHS.values(), FEED_SEGMENT)  # and the calendar feed's /agenda/<secret>
+_LINK_IN_TEXT = re.compile("/(" + "|".join(map(re.escape, MASKED_PATHS)) + r")/[^\s\"'?#]+")
 # Loggers of the servers that print request lines: the demo server's and gunicorn's.
 SERVER_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 

@@ -20,8 +20,13 @@ from entrypoints.web import (
     catalogue,
     dossiers,
     errors,
+    feeds,
+    information,
+    menus,
+    news,
     pages,
     payments,
+    regulations,
     security,
     sessions,
     space,
@@ -76,11 +81,16 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.jinja_loader = ChoiceLoader([*own, pdf])
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(catalogue.blueprint)
+    app.register_blueprint(information.blueprint)
+    app.register_blueprint(regulations.blueprint)
+    app.register_blueprint(news.blueprint)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(space.blueprint)
     app.register_blueprint(dossiers.blueprint)
     app.register_blueprint(bookings.blueprint)
     app.register_blueprint(absences.blueprint)
+    app.register_blueprint(menus.blueprint)
+    app.register_blueprint(feeds.blueprint)
     app.register_blueprint(billing.blueprint)
     app.register_blueprint(payments.blueprint)
     app.context_processor(_layout_context)

@@ -1,4 +1,4 @@
-"""Public information pages derived from the catalogue: tariffs and opening calendars."""
+"""Public information pages derived from the catalogue: tariffs, opening calendars, contacts."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def establishments() -> str:
     """The establishments, each with a link to its opening calendar."""
     catalogue = portail().catalogue.current()
     return render_template("catalogue/structures.html", catalogue=catalogue)
+
+
+@blueprint.get("/contacts")
+def contacts() -> str:
+    """« Contacts et informations pratiques »: the guichet unique, then each establishment's
+    address, phone, opening hours and e-mail, as the commune file gives them."""
+    catalogue = portail().catalogue.current()
+    return render_template("catalogue/contacts.html", catalogue=catalogue)
 
 
 @blueprint.get("/structures/<code>/calendrier")

@@ -17,6 +17,7 @@ from portail_core.domain.dossiers.child import Authorizations, DietKind
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES, sniff_format
 from portail_core.domain.dossiers.family import DocumentType, Family, QuotientSource
 from portail_core.domain.dossiers.guardians import AuthorizedPerson
+from portail_core.domain.shared.allergens import Allergen
 from portail_core.domain.shared.french_dates import day_format, parse_day
 from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.errors import Conflict, InvalidInput
@@ -201,6 +202,7 @@ def child(child_id: int) -> str | BaseResponse | tuple[str, int]:
             child_id,
             HealthUpdate(
                 allergies=form.get("allergies") or "",
+                allergens=frozenset(v[:40] for v in form.getlist("allergens")[:20]),
                 diet=(form.get("diet") or "aucun")[:40],
                 diet_details=form.get("diet_details") or "",
                 has_pai=_yes_no("has_pai"),
@@ -251,6 +253,7 @@ def _child_page(
         pending_pai=form.pending_pai,
         recorded_pai=pai_text(form.child.pai),
         diets=list(DietKind),
+        allergens=list(Allergen),
         errors=errors,
         typed=typed,
     )

@@ -5,19 +5,21 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from entrypoints.web.app_services import family_id, portail
+from entrypoints.web.news import news_for_reader
 from entrypoints.web.sessions import login_required
 from portail_core.domain.dossiers.completeness import SchoolYear
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("space", __name__)
+LATEST_NEWS = 3  # on the home page; « Actualités » has them all
 
 
 @blueprint.get("/espace")
 @login_required
 def home() -> str:
-    """ "Vous êtes connecté": the four entries of the seed's home page."""
-    return render_template("space/home.html")
+    """ "Vous êtes connecté": the four entries of the seed's home page, and the latest news."""
+    return render_template("space/home.html", news=news_for_reader(limit=LATEST_NEWS))
 
 
 @blueprint.get("/famille")

@@ -14,9 +14,13 @@ from portail_core.facade.bookings import BookingUseCases
 from portail_core.facade.catalogue import CatalogueUseCases
 from portail_core.facade.communes import CommuneUseCases
 from portail_core.facade.dossiers import DossierUseCases
+from portail_core.facade.feeds import FeedUseCases
+from portail_core.facade.menus import MenuUseCases
 from portail_core.facade.messaging import MessagingUseCases
+from portail_core.facade.news import NewsUseCases
 from portail_core.facade.payments import PaymentUseCases
 from portail_core.facade.ports import Ports
+from portail_core.facade.regulations import RegulationUseCases
 
 __all__ = ["Portail"]
 
@@ -45,6 +49,10 @@ class Portail:
         self.payments = PaymentUseCases(ports, self.public_url)
         self.messaging = MessagingUseCases(ports)
         self.audit = AuditUseCases(ports)
+        self.regulations = RegulationUseCases(ports, self.public_url)
+        self.menus = MenuUseCases(ports)
+        self.feeds = FeedUseCases(ports)
+        self.news = NewsUseCases(ports)
 
     def today(self) -> pendulum.Date:
         """Today in Europe/Paris, by the portal's clock (a fixed one in tests)."""

@@ -9,8 +9,11 @@ from portail_core.ports.billing import InvoiceRenderer
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
+from portail_core.ports.feeds import CalendarWriter
 from portail_core.ports.messaging import EmailRenderer, Mailer
+from portail_core.ports.news import NewsMarkup
 from portail_core.ports.payments import BankDetails, DebitFileWriter, OnlinePaymentService
+from portail_core.ports.regulations import RegulationFiles
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["Ports"]
@@ -36,3 +39,6 @@ class Ports:
     debit_writer: DebitFileWriter
     bank_details: BankDetails
     payfip: OnlinePaymentService
+    calendar_writer: CalendarWriter
+    news_markup: NewsMarkup
+    regulation_files: RegulationFiles

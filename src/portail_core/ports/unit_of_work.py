@@ -18,8 +18,12 @@ from portail_core.ports.bookings import BookingRepositories
 from portail_core.ports.catalogue import CatalogueRepositories
 from portail_core.ports.communes import CommuneRepositories
 from portail_core.ports.dossiers import DossierRepositories
+from portail_core.ports.feeds import FeedRepositories
+from portail_core.ports.menus import MenuRepositories
 from portail_core.ports.messaging import MessagingRepositories
+from portail_core.ports.news import NewsRepositories
 from portail_core.ports.payments import PaymentRepositories
+from portail_core.ports.regulations import RegulationRepositories
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
 
@@ -35,7 +39,11 @@ class UnitOfWork(
     BillingRepositories,
     PaymentRepositories,
     MessagingRepositories,
+    NewsRepositories,
     AuditRepositories,
+    MenuRepositories,
+    RegulationRepositories,
+    FeedRepositories,
     Protocol,
 ):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.

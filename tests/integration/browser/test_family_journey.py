@@ -98,7 +98,7 @@ def test_activation_login_entries_dossier_logout(page: Page, journey: dict[str, 
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Vous êtes connecté : famille Martin")
     for entry in (
-        "Informations utiles (structures, calendriers, tarifs)",
+        "Informations utiles",
         "Informations famille et enfant(s)",
         "Vos réservations et annulations",
         "Factures et règlements",

@@ -16,6 +16,7 @@ from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows, read_text
 from portail_core.domain.dossiers.child import Child
+from portail_core.domain.shared.allergens import Allergen, allergens_fr
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.services.dossiers.reading import FamilySummary
 
@@ -143,6 +144,7 @@ def _health_lines(child: Child) -> list[str]:
     vaccinations = {True: "oui", False: "non", None: "non déclaré"}[child.vaccinations_up_to_date]
     lines = [
         f"Allergies : {child.allergies or 'aucune'}",
+        f"Allergènes à éviter (menus) : {allergens_fr(child.allergens) or 'aucun'}",
         f"Régime : {child.diet.label}",
         f"PAI : {pai_text}",
     ]
@@ -156,6 +158,7 @@ def _health_json(child: Child) -> dict[str, Any]:
     pai = child.pai
     return {
         "allergies": child.allergies,
+        "allergens": [a.value for a in Allergen if a in child.allergens],
         "diet": child.diet.kind.value,
         "diet_details": child.diet.details,
         "pai": None

@@ -11,6 +11,7 @@ from attrs import define, field, frozen
 from portail_core.domain.billing.consumption import BillingRules
 from portail_core.domain.bookings.rules import BookingRules
 from portail_core.domain.catalogue.tariffs import Tariff
+from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.domain.shared.weekdays import Weekday
 
 __all__ = [
@@ -168,7 +169,16 @@ class Establishment:
     school_code: str | None = None  # APS and restauration serve one school's pupils
     closures: tuple[Closure, ...] = ()
     regulation: str | None = None  # current version of its règlement intérieur, if any
+    # How families reach it, from the commune file: its phone (E.164) and opening hours (one
+    # line); empty when the file does not give them (its address and e-mail are above).
+    contact_phone: str = field(default="", kw_only=True)
+    opening_hours: str = field(default="", kw_only=True)
     id: int | None = field(default=None, kw_only=True)
+
+    @property
+    def contact_phone_text(self) -> str:
+        """ "05 58 09 12 34": the phone as dialled in France; empty when unknown."""
+        return phone_for_display(self.contact_phone) if self.contact_phone else ""
 
     def unit(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -200,6 +210,8 @@ _ESTABLISHMENT_FIELDS = (
     "school_code",
     "closures",
     "regulation",
+    "contact_phone",
+    "opening_hours",
 )
 MAX_SHOWN = 200
 

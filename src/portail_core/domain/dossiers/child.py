@@ -16,6 +16,7 @@ import attrs
 from attrs import define, field, frozen
 
 from portail_core.domain.catalogue.eligibility import ChildFacts
+from portail_core.domain.shared.allergens import Allergen, parse_allergen
 from portail_core.domain.shared.raw_input import FIRST_NAME, LAST_NAME, InputReader
 
 __all__ = [
@@ -116,6 +117,8 @@ class Child:
     vaccinations_up_to_date: bool | None = field(default=None, repr=False)  # None: not declared
     authorizations: Authorizations = field(factory=Authorizations)
     enrolments: frozenset[tuple[str, str]] = frozenset()  # (establishment, unit) codes, EMS
+    # Of the 14 allergens of the EU regulation, those the child must avoid (menus highlight them).
+    allergens: frozenset[Allergen] = field(default=frozenset(), repr=False)
     id: int | None = field(default=None, kw_only=True)
 
     @property
@@ -148,6 +151,7 @@ class Child:
         doctor_name: str | None = None,
         doctor_phone: str | None = None,
         allergies: str = "",
+        allergens: Iterable[Allergen | str] = (),
         diet: str = "aucun",
         diet_details: str = "",
         has_pai: bool | None = None,
@@ -183,6 +187,7 @@ class Child:
             "Les allergies tiennent en 1 000 caractères au plus.",
             max_length=1000,
         )
+        avoided = _allergens(reader, allergens)
         meals = _diet(reader, diet, diet_details)
         pai = _pai(reader, has_pai, pai_valid_until, pai_instructions)
         enrolled = _enrolments(reader, enrolments)
@@ -201,7 +206,24 @@ class Child:
             vaccinations_up_to_date,
             authorizations or Authorizations(),
             enrolled,
+            allergens=avoided,
         )
+
+
+def _allergens(reader: InputReader, raw: Iterable[Allergen | str]) -> frozenset[Allergen]:
+    found = set()
+    for value in raw:
+        allergen = value if isinstance(value, Allergen) else parse_allergen(str(value))
+        if allergen is None:
+            reader.refuse(
+                "allergens",
+                "Les allergènes sont ceux du règlement européen : gluten, crustacés, œufs, "
+                "poisson, arachides, soja, lait, fruits à coque, céleri, moutarde, sésame, "
+                "sulfites, lupin, mollusques.",
+            )
+        else:
+            found.add(allergen)
+    return frozenset(found)
 
 
 def _schooling(
@@ -289,7 +311,7 @@ def _enrolments(reader: InputReader, raw: Iterable[tuple[str, str]]) -> frozense
     )
 
 
-HEALTH_FIELDS = ("allergies", "diet", "pai", "vaccinations_up_to_date")
+HEALTH_FIELDS = ("allergies", "allergens", "diet", "pai", "vaccinations_up_to_date")
 
 
 @frozen

@@ -24,6 +24,7 @@ from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import notices
 from portail_core.services.accounts.links import linked_account, spend_link, usable_token
 from portail_core.services.accounts.passwords import check_new_password
+from portail_core.services.regulations.standing import regulations_required
 
 __all__ = [
     "TEMPORARY_PASSWORD_LIFETIME",
@@ -105,7 +106,7 @@ def _family_to_open(
     family = uow.families.get(family_id)
     if family is None:
         raise NotFound(f"Aucune famille n° {family_id}.")
-    regulations = uow.catalogue.get().regulations()
+    regulations = regulations_required(uow, family, today)  # its children's establishments only
     check = completeness(family, school_year, regulations, today)
     if not check.complete:
         raise IncompleteDossier(school_year, check.missing)

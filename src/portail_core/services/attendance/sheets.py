@@ -116,7 +116,7 @@ def _line(
         school_class=(child.school_class or "") if child is not None else "",
         family_id=reservation.family_id,
         family_name=family.name if family is not None else f"n° {reservation.family_id}",
-        allergies=child is not None and bool(child.allergies.strip()),
+        allergies=child is not None and bool(child.allergies.strip() or child.allergens),
         pai=pai is not None,
         pai_valid_until=pai.valid_until if pai is not None else None,
         pai_instructions=pai.instructions if pai is not None else "",

@@ -30,6 +30,7 @@ from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import account_from
 from portail_core.services.catalogue.calendars import calendar_context
+from portail_core.services.regulations.standing import in_force_of
 
 __all__ = [
     "Booker",
@@ -161,7 +162,10 @@ def family_refusals(
     """What stops this family from booking at all: the dossier incomplete for a school year of
     the days asked for, the establishment's regulation not accepted in its current version, an
     unpaid balance above the limit the town set for the establishment's units."""
-    refusals = [*_incomplete_dossier(booker, days, today), *_regulation_not_accepted(booker)]
+    refusals = [
+        *_incomplete_dossier(booker, days, today),
+        *_regulation_not_accepted(uow, booker, today),
+    ]
     return (*refusals, *_unpaid_invoices(uow, booker))
 
 
@@ -176,14 +180,21 @@ def _incomplete_dossier(booker: Booker, days: list[date], today: date) -> list[s
     return refusals
 
 
-def _regulation_not_accepted(booker: Booker) -> list[str]:
+def _regulation_not_accepted(uow: UnitOfWork, booker: Booker, today: date) -> list[str]:
+    """The version in force not accepted (nor, until a new version's deadline, the previous
+    one): accepted online when its document is published, else at the desk."""
     establishment = booker.establishment
-    version = establishment.regulation
-    if not version or booker.family.has_accepted(establishment.code, version):
+    standing = in_force_of(uow, establishment, today)
+    if standing is None or standing.counts_for(booker.family, today):
         return []
+    how = (
+        "lisez-le et acceptez-le dans « Informations utiles », « Règlements intérieurs »"
+        if standing.published is not None or standing.announced
+        else "adressez-vous au guichet unique"
+    )
     return [
-        f"Le règlement intérieur de « {establishment.name} » (version {version}) n'a pas "
-        "été accepté : adressez-vous au guichet unique."
+        f"Le règlement intérieur de « {establishment.name} » (version {standing.version}) n'a "
+        f"pas été accepté : {how}."
     ]
 
 

@@ -1,9 +1,10 @@
 """Everything the portal holds about a family (RGPD right of access): its dossier, its account,
 sessions and links, its change requests, reservations and their history, waiting lists, the
 children's attendance, absences, invoices, payments, online payment attempts, the e-mails about
-it and its audit trail. docs/family-data.md describes the document made from it.
+it, its audit trail and its calendar feed (whether it has one). docs/family-data.md describes
+the document made from it.
 
-Left out: the password's hash, the links' and sessions' secrets' hashes (they open the account),
+Left out: the password's hash, the hashes of the links', sessions' and calendar feed's secrets,
 login throttles (keyed by a digest, never by the family) and the planning drafts (a summary the
 family saw on screen before confirming, deleted by ``portail reservations purge-drafts``).
 """
@@ -23,6 +24,7 @@ from portail_core.domain.billing.invoice import Invoice
 from portail_core.domain.bookings.reservation import Reservation, ReservationEvent, WaitingEntry
 from portail_core.domain.dossiers.changes import ChangeRequest
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.feeds import CalendarFeed
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.payment import Payment
@@ -55,6 +57,7 @@ class FamilyExport:
     payment_attempts: list[PaymentAttempt]
     emails: list[OutgoingEmail]
     history: list[AuditEvent]
+    calendar_feed: CalendarFeed | None = None  # whether it has one: never its secret's hash
 
     @property
     def account_identifier(self) -> str | None:
@@ -106,4 +109,5 @@ def _gather(uow: UnitOfWork, family_id: int, family: Family) -> FamilyExport:
         payment_attempts=[a for i in invoices for a in uow.attempts.of_invoice(i.number)],
         emails=uow.outbox.of_family(family_id),
         history=uow.audit.of_family(family_id, ALL),
+        calendar_feed=uow.calendar_feeds.of_family(family_id),
     )

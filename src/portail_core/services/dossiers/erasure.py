@@ -5,8 +5,9 @@ nothing is left that names the family, its children, its account or its e-mail a
 
 - the dossier is anonymised in place (the row stays, so that invoices and reservations keep
   pointing at it; the children keep their number and birth year);
-- its account, sessions and links, its change requests, its planning drafts, the e-mails about
-  it (sent or not) and the login throttles of its identifier and addresses are deleted;
+- its account, sessions and links, its change requests, its planning drafts, its calendar
+  feed, the e-mails about it (sent or not) and the login throttles of its identifier and
+  addresses are deleted;
 - its waiting-list entries end;
 - the audit trail stays append-only in spirit: no event is deleted, and each keeps its date,
   channel and action, so that the trail still shows that something was done, when and how. The
@@ -111,6 +112,7 @@ def erase_family(
         _forget_throttles(uow, hasher, identities)
         uow.changes.delete_of_family(family_id)
         uow.drafts.delete_of_family(family_id)
+        uow.calendar_feeds.delete_of_family(family_id)
         uow.outbox.forget_family(family_id, identities)
         uow.families.update(anonymised(family), now)
         pseudonym = PSEUDONYM.format(family_id)

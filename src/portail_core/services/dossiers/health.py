@@ -39,6 +39,7 @@ class HealthUpdate:
     """A child's health information and authorisations, as the family or the desk types them."""
 
     allergies: str = ""
+    allergens: frozenset[str] = frozenset()  # codes of the 14 allergens the child must avoid
     diet: str = "aucun"
     diet_details: str = ""
     has_pai: bool | None = None
@@ -169,6 +170,7 @@ def _with_health(old: Child, update: HealthUpdate, today: date) -> Child:
         doctor_phone=doctor.phone if doctor else None,
         enrolments=old.enrolments,
         allergies=update.allergies,
+        allergens=update.allergens,
         diet=update.diet,
         diet_details=update.diet_details,
         has_pai=update.has_pai,

@@ -8,10 +8,12 @@ from attrs import frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.dossiers.completeness import Completeness, SchoolYear, completeness
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.regulations import required_regulations
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
+from portail_core.services.regulations.standing import regulations_required
 
 __all__ = ["FamilySummary", "family_dossier", "family_history", "list_families", "read_family"]
 
@@ -38,7 +40,7 @@ def family_dossier(
     """
     with uow:
         family = family_of(uow, family_id)
-        regulations = uow.catalogue.get().regulations()
+        regulations = regulations_required(uow, family, clock.today())
         account = uow.accounts.of_family(family_id)
         if health_read_by is not None:
             record_health_read(uow, family, family.children, health_read_by, clock.now())
@@ -56,12 +58,17 @@ def list_families(
     """Every family with its completeness for the school year (give a read-only unit)."""
     with uow:
         families = uow.families.listing()
-        regulations = uow.catalogue.get().regulations()
+        catalogue, versions = uow.catalogue.get(), uow.regulations.listing()
         identifiers = uow.accounts.identifiers()
     summaries = [
         FamilySummary(
             family,
-            completeness(family, school_year, regulations, clock.today()),
+            completeness(
+                family,
+                school_year,
+                required_regulations(family, catalogue, versions, clock.today()),
+                clock.today(),
+            ),
             identifiers.get(family.id or 0),
         )
         for family in families

@@ -1,12 +1,14 @@
 """Accepting an establishment's règlement intérieur, in the version the town publishes.
 
-Bookings are refused until the family has accepted the current version (``planning_context``):
-when the town publishes a new one, each family accepts it again. The desk records an acceptance
-signed on paper; the families' own page is later work (it needs the document itself, which the
-catalogue does not hold yet).
+Bookings are refused until the family has accepted the version in force (``bookings.context``),
+or, while a new version's deadline runs, the one it replaced (``domain.regulations``). The desk
+records an acceptance signed on paper (any version in force, a commune file's one included);
+a family accepts online a published version it read (``online=True``: in force or announced).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from attrs import frozen
 
@@ -18,6 +20,7 @@ from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import family_of
+from portail_core.services.regulations.standing import in_force_of
 
 __all__ = ["Acceptance", "accept_regulation"]
 
@@ -37,6 +40,7 @@ def accept_regulation(
     establishment_code: str,
     actor: Actor,
     version: str | None = None,
+    online: bool = False,
 ) -> Acceptance:
     """Record that the family accepts the establishment's current règlement intérieur.
 
@@ -44,7 +48,9 @@ def accept_regulation(
     acceptance already recorded is not recorded twice. Audited, with the version."""
     now = clock.now()
     with uow:
-        establishment, current = _regulation_in_force(uow, establishment_code, version)
+        establishment, current = _regulation_in_force(
+            uow, establishment_code, version, clock.today(), online=online
+        )
         family = family_of(uow, family_id, for_update=True)
         if family.has_accepted(establishment.code, current):
             return Acceptance(establishment.name, current, already=True)
@@ -63,22 +69,31 @@ def accept_regulation(
 
 
 def _regulation_in_force(
-    uow: UnitOfWork, establishment_code: str, version: str | None
+    uow: UnitOfWork,
+    establishment_code: str,
+    version: str | None,
+    today: date,
+    *,
+    online: bool = False,
 ) -> tuple[Establishment, str]:
-    """The establishment and the version of its règlement in force, which must be ``version``
-    when the family says which one it read."""
+    """The establishment and the version of its règlement to accept: the one in force, or
+    ``version`` when the family says which one it read (in force, or published for later).
+    Online, only a published version (one with its document) is accepted."""
     establishment = uow.catalogue.get().establishment(establishment_code)
     if establishment is None:
         raise NotFound(f"Aucune structure « {establishment_code[:40]} ».")
-    current = establishment.regulation
-    if current is None:
+    standing = in_force_of(uow, establishment, today)
+    if standing is None:
         raise RuleViolation(f"« {establishment.name} » n'a pas de règlement intérieur.")
-    if version is not None and version != current:
-        raise RuleViolation(
-            f"Le règlement intérieur de « {establishment.name} » a changé : la version "
-            f"en vigueur est la {current} (et non la {version[:20]})."
-        )
-    return establishment, current
+    current = standing.version
+    if version is not None and standing.acceptable(version) is not None:
+        return establishment, version
+    if not online and version in (None, current):
+        return establishment, current
+    raise RuleViolation(
+        f"Le règlement intérieur de « {establishment.name} » a changé : la version "
+        f"en vigueur est la {current} (et non la {(version or '')[:20]})."
+    )
 
 
 def _last_accepted(family: Family, establishment_code: str) -> str:
