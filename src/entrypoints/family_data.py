@@ -46,6 +46,8 @@ SECTIONS = (
     "emails",
     "history",
     "calendar_feed",
+    "school_preregistrations",
+    "sma_requests",
 )
 _LEFT_OUT = {  # section -> keys never shown (secrets, or what they carry)
     "account": {"password_hash"},

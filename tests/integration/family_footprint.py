@@ -191,6 +191,25 @@ def leave_a_footprint(services: Services, clock: FixedClock) -> Footprint:
         certificate=Upload(PDF, "certificat-ambroisine.pdf"),
     )
     portail.feeds.create(family_id=family_id, actor=family)  # its calendar feed
+    portail.preregistrations.submit(  # outside the school map: a derogation
+        family_id=family_id,
+        child=child,
+        school_year="2026-2027",
+        school="PLAGE",
+        derogation_reason="Près du travail d'Ysolde",
+        documents={"justificatif_domicile": Upload(PDF, "facture-tamaris.pdf")},
+        actor=family,
+    )
+    portail.sma.request(  # a place at the SMA for a younger sibling, expected
+        family_id=family_id,
+        child_id=None,
+        last_name="Tamaris",
+        expected_birth_date="15/09/2026",
+        start_date="04/01/2027",
+        hours={"lundi": ("8:30", "17:00")},
+        wishes=["SMA"],
+        actor=family,
+    )
     _rows_no_use_case_reaches(services, family_id, child)
     clock.set(BILLING_DAY)
     invoice = _bill_and_pay(services, family_id)

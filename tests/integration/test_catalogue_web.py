@@ -66,7 +66,8 @@ def test_the_tariffs_page_shows_each_bracket_in_euros_the_french_way(client: Fla
 def test_the_establishments_page_links_each_calendar(client: FlaskClient) -> None:
     html = page(client, "/structures")
     assert 'href="/structures/ALSH/calendrier"' in html
-    assert "Inscriptions par pré-inscription auprès du guichet unique." in html  # the SMA
+    # the SMA takes pre-registrations: its page says where to make one
+    assert 'Accueil sur pré-inscription : <a href="/sma">Pré-inscription à la SMA</a>' in html
 
 
 def test_the_calendar_shows_the_current_month_with_reasons_in_words(client: FlaskClient) -> None:

@@ -43,6 +43,8 @@ EXPORTED = {
     "outbox": "emails",
     "audit_events": "history",
     "calendar_feeds": "calendar_feed",
+    "school_preregistrations": "school_preregistrations",
+    "sma_requests": "sma_requests",
 }
 LEFT_OUT = {
     # What the family saw on screen before confirming, kept a few days for the confirmation

@@ -29,6 +29,8 @@ CAPABILITIES = (
     "feeds",
     "menus",
     "regulations",
+    "sma",
+    "preregistrations",
 )
 # Every layer has a module (or a package) named after each capability.
 LAYERS = (

@@ -213,7 +213,9 @@ def test_loading_into_an_empty_portal_creates_everything_in_one_commit(
     report = load_catalogue(uow, details, demo, actor=ACTOR, clock=CLOCK)
     assert uow.commits == 1
     assert report.commune.created
-    assert report.changes == CatalogueChanges(added=DEMO_CODES, schools_changed=True)
+    assert report.changes == CatalogueChanges(
+        added=DEMO_CODES, schools_changed=True, school_map_changed=True
+    )
     assert report.changed_anything
     commune = current_commune(reading(store))
     assert commune is not None
@@ -234,6 +236,22 @@ def test_loading_the_same_catalogue_again_changes_and_commits_nothing(
     assert not report.changed_anything
     assert not report.commune.created
     assert not report.commune.changed
+
+
+def test_a_school_map_changed_alone_is_loaded_and_audited(
+    loaded: InMemoryStore, details: CommuneDetails, demo: Catalogue
+) -> None:
+    smaller = attrs.evolve(demo.school_map, sectors=tuple(demo.school_map.sectors[:-1]))
+    uow = InMemoryUnitOfWork(loaded)
+    report = load_catalogue(
+        uow, details, attrs.evolve(demo, school_map=smaller), actor=ACTOR, clock=CLOCK
+    )
+    assert uow.commits == 1
+    assert report.changes == CatalogueChanges(school_map_changed=True)
+    assert current_catalogue(reading(loaded)).school_map == smaller
+    with reading(loaded) as audit_uow:
+        [event] = audit_uow.audit.latest(1)
+    assert (event.action, event.details["school_map_changed"]) == ("catalogue.load", True)
 
 
 def test_a_changed_unit_label_updates_its_establishment(

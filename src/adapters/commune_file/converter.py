@@ -27,6 +27,7 @@ from portail_core.domain.bookings.rules import (
     WaitingListPolicy,
 )
 from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
+from portail_core.domain.catalogue.school_map import Side
 from portail_core.domain.shared.french_dates import DAY_FORMATS, parse_day
 from portail_core.domain.shared.instants import PARIS
 from portail_core.domain.shared.money import Money
@@ -60,6 +61,7 @@ def file_converter() -> Converter:
     converter.register_structure_hook(DayKind, _enum_hook(DayKind))
     converter.register_structure_hook(ServiceKind, _enum_hook(ServiceKind))
     converter.register_structure_hook(PromotionMode, _enum_hook(PromotionMode))
+    converter.register_structure_hook(Side, _enum_hook(Side))
     converter.register_structure_hook(OfferHours, _offer_hours)
     converter.register_structure_hook(CarenceDays, _carence_days)
     converter.register_structure_hook(Phone, _phone)

@@ -39,7 +39,7 @@ def describe(segments: list[Segment], data: dict[str, Any], line: int | None) ->
             node = child
             continue
         element = child[index] if isinstance(child, list) and index < len(child) else None
-        code = element.get("code") if isinstance(element, dict) else None
+        code = (element.get("code") or element.get("street")) if isinstance(element, dict) else None
         parts.append(f"{name} n°{index + 1}" + (f" « {code} »" if isinstance(code, str) else ""))
         node = element
     where = " > ".join(parts) or "fichier"
@@ -65,7 +65,15 @@ def line_of(text: str, segments: list[Segment]) -> int | None:
         tables = [n for n in range(start, end) if table.match(lines[n])]
         if tables:
             start = found = tables[0]
-            end = next((n for n in range(start + 1, end) if _HEADER.match(lines[n])), end)
+            inside = re.compile(rf"^\s*\[\[?\s*{re.escape(dotted)}\.")  # [[school_map.sectors]]
+            end = next(
+                (
+                    n
+                    for n in range(start + 1, end)
+                    if _HEADER.match(lines[n]) and not inside.match(lines[n])
+                ),
+                end,
+            )
             prefix.append(name)
             continue
         key = re.compile(rf"^\s*{re.escape(name)}\s*=")
@@ -75,5 +83,8 @@ def line_of(text: str, segments: list[Segment]) -> int | None:
         keys = [n for n in own_lines if key.match(lines[n])]
         if keys:
             found = keys[0]
+        elif index is None and not prefix:  # a table only named by its sub-tables' headers
+            prefix.append(name)
+            continue
         break
     return None if found is None else found + 1

@@ -14,6 +14,7 @@ from attrs import Factory, define
 
 from portail_core.domain.bookings.rules import Deadline, PromotionMode
 from portail_core.domain.catalogue.establishments import DayKind, ServiceKind
+from portail_core.domain.catalogue.school_map import MAX_HOUSE_NUMBER, Side
 from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.weekdays import Weekday
 
@@ -170,8 +171,39 @@ class FileEstablishment:
 
 
 @define
+class FileSector:
+    """``[[school_map.sectors]]``: the numbers ``from`` to ``to`` of ``street``, on ``side``."""
+
+    school: str
+    street: str
+    from_: int = 1
+    to: int = MAX_HOUSE_NUMBER  # absent: every number from ``from`` on
+    side: Side = Side.ALL
+
+
+@define
+class FileSchoolMap:
+    """``[school_map]``: the carte scolaire (``postcodes``: the commune's, optional)."""
+
+    postcodes: list[str] = Factory(list)
+    sectors: list[FileSector] = Factory(list)
+
+
+@define
+class FileSma:
+    """``[sma]``: the SMA commission's priority criteria, in order, and the waiting list's
+    confirmation (every ``confirm_months`` months; dropped ``grace_days`` after the reminder)."""
+
+    criteria: list[str] | None = None
+    confirm_months: int = 6
+    grace_days: int = 30
+
+
+@define
 class FileContent:
     commune: FileCommune | None
     payfip: FilePayfip | None = None
     schools: list[FileSchool] = Factory(list)
     establishments: list[FileEstablishment] = Factory(list)
+    school_map: FileSchoolMap | None = None
+    sma: FileSma | None = None

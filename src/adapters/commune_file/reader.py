@@ -18,9 +18,13 @@ from adapters.commune_file.model import (
     FileEstablishment,
     FilePayfip,
     FileSchool,
+    FileSchoolMap,
+    FileSma,
     FileTariff,
     FileUnit,
 )
+from adapters.commune_file.school_map import school_map_of
+from adapters.commune_file.sma import sma_settings_of
 from portail_core.domain.billing.consumption import BillingRules
 from portail_core.domain.bookings.rules import (
     BookingRules,
@@ -98,7 +102,8 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     Tables that fail are left out of the returned content (their errors are recorded).
     """
     converter = file_converter()
-    unknown = sorted(set(data) - {"commune", "payfip", "schools", "establishments"})
+    tables = {"commune", "payfip", "schools", "establishments", "school_map", "sma"}
+    unknown = sorted(set(data) - tables)
     if unknown:
         problems.add([], f"table(s) inconnue(s) : {', '.join(unknown)}")
 
@@ -136,11 +141,17 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     else:
         commune = one(data["commune"], FileCommune, "$.commune")
     payfip = one(data["payfip"], FilePayfip, "$.payfip") if "payfip" in data else None
+    school_map = (
+        one(data["school_map"], FileSchoolMap, "$.school_map") if "school_map" in data else None
+    )
+    sma = one(data["sma"], FileSma, "$.sma") if "sma" in data else None
     return FileContent(
         commune=commune,
         payfip=payfip,
         schools=many("schools", FileSchool),
         establishments=many("establishments", FileEstablishment),
+        school_map=school_map,
+        sma=sma,
     )
 
 
@@ -156,6 +167,9 @@ def _french(error: BaseException, _: Any) -> str:
 
 def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
     commune = content.commune or FileCommune("", "", "", "")  # its errors are already recorded
+    sma, sma_problem = sma_settings_of(content.sma)
+    if sma_problem is not None:
+        problems.add([("sma", None), (sma_problem[0], None)], sma_problem[1])
     details = CommuneDetails(
         insee_code=commune.insee_code,
         name=commune.name,
@@ -165,6 +179,7 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
         payfip=_payfip(content.payfip),
         contact_address=commune.contact_address,
         contact_phone=commune.contact_phone,
+        sma=sma,
     )
     schools = tuple(School(s.code, s.name, s.address) for s in content.schools)
     establishments = []
@@ -178,7 +193,8 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
             )
         _check_waiting_lists(establishment, problems)
         establishments.append(_establishment(establishment))
-    return CommuneFile(details, Catalogue(schools, tuple(establishments)))
+    school_map = school_map_of(content.school_map)
+    return CommuneFile(details, Catalogue(schools, tuple(establishments), school_map))
 
 
 def _payfip(section: FilePayfip | None) -> PayfipDetails | None:
@@ -355,7 +371,11 @@ def _segments(problem: Problem, data: dict[str, Any]) -> list[Segment]:
         name = str(parts.pop(0))
         key = parts.pop(0) if parts else None
         items = node.get(name) if isinstance(node, dict) else None
-        if isinstance(key, str) and isinstance(items, list):
+        if isinstance(key, str) and isinstance(items, dict):  # a table: [school_map]
+            segments.append((name, None))
+            parts.insert(0, key)
+            node = items
+        elif isinstance(key, str) and isinstance(items, list):
             index = _raw_index(items, key)
             segments.append((name, index))
             node = items[index] if index is not None else None

@@ -30,7 +30,9 @@ from adapters.memory.menus import InMemoryMenuRepositories
 from adapters.memory.messaging import InMemoryMessagingRepositories
 from adapters.memory.news import InMemoryNewsRepositories
 from adapters.memory.payments import InMemoryPaymentRepositories
+from adapters.memory.preregistrations import InMemoryPreregistrationRepositories
 from adapters.memory.regulations import InMemoryRegulationRepositories
+from adapters.memory.sma import InMemorySmaRepositories
 from adapters.memory.store import InMemoryStore
 
 __all__ = ["InMemoryUnitOfWork"]
@@ -52,6 +54,8 @@ class InMemoryUnitOfWork(
     InMemoryNewsRepositories,
     InMemoryRegulationRepositories,
     InMemoryFeedRepositories,
+    InMemoryPreregistrationRepositories,
+    InMemorySmaRepositories,
 ):
     """Implements ``portail_core.ports.unit_of_work.UnitOfWork``; ``commits`` counts the commits,
     for tests."""

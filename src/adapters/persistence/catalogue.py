@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from adapters.persistence.codec import domain_codec
-from adapters.persistence.tables import establishments, school_holidays, schools, units
+from adapters.persistence.tables import (
+    establishments,
+    school_holidays,
+    school_map,
+    schools,
+    units,
+)
 from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.catalogue.establishments import (
     Catalogue,
@@ -19,6 +25,7 @@ from portail_core.domain.catalogue.establishments import (
     Unit,
 )
 from portail_core.domain.catalogue.school_calendar import SchoolCalendar, SchoolHoliday
+from portail_core.domain.catalogue.school_map import SchoolMap
 from portail_core.domain.communes import SchoolZone
 
 __all__ = ["SqlCatalogueRepositories", "SqlCatalogueRepository", "SqlSchoolCalendarRepository"]
@@ -68,7 +75,12 @@ class SqlCatalogueRepository:
                 )
                 for row in establishment_rows
             ),
+            school_map=self._school_map(),
         )
+
+    def _school_map(self) -> SchoolMap:
+        stored = self._connection.execute(select(school_map.c.definition)).scalar_one_or_none()
+        return SchoolMap() if stored is None else domain_codec().structure(stored, SchoolMap)
 
     def replace(self, catalogue: Catalogue) -> None:
         school_ids = self._upsert(
@@ -111,6 +123,10 @@ class SqlCatalogueRepository:
                 },
                 scope={"establishment_id": establishment_id},
             )
+        self._connection.execute(delete(school_map))
+        if catalogue.school_map != SchoolMap():
+            definition = codec.unstructure(catalogue.school_map, SchoolMap)
+            self._connection.execute(insert(school_map).values(id=1, definition=definition))
         for establishment_id in self._ids_of_archived_establishments(establishment_ids):
             self._connection.execute(
                 update(units)

@@ -10,6 +10,7 @@ from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.communes import Commune, SchoolZone
 from portail_core.domain.payments.online import OnlinePaymentSettings, PayfipMode
 from portail_core.domain.shared.weekdays import Weekday
+from portail_core.domain.sma.settings import SmaSettings
 from portail_core.errors import Conflict
 
 THE_COMMUNE_ID = 1
@@ -33,6 +34,11 @@ def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
         ),
         contact_address=values["contact_address"],
         contact_phone=values["contact_phone"],
+        sma=SmaSettings(
+            tuple(values["sma_criteria"].split(",")),
+            values["sma_confirm_months"],
+            values["sma_grace_days"],
+        ),
         id=values["id"],
     )
 
@@ -52,6 +58,9 @@ def commune_to_row(commune: Commune) -> dict[str, object]:
         "payfip_days_after_due": commune.online_payment.days_after_due,
         "contact_address": commune.contact_address,
         "contact_phone": commune.contact_phone,
+        "sma_criteria": ",".join(commune.sma.criteria),
+        "sma_confirm_months": commune.sma.confirm_months,
+        "sma_grace_days": commune.sma.grace_days,
     }
 
 

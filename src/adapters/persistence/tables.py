@@ -27,6 +27,8 @@ from sqlalchemy import (
 
 from adapters.persistence.types import UtcDateTime
 
+SMA_CRITERIA = "residence,siblings_placed,request_date"
+
 __all__ = [
     "absences",
     "accounts",
@@ -55,7 +57,10 @@ __all__ = [
     "reservation_events",
     "reservations",
     "school_holidays",
+    "school_map",
+    "school_preregistrations",
     "schools",
+    "sma_requests",
     "units",
     "waiting_entries",
 ]
@@ -86,6 +91,10 @@ communes = Table(
     Column("payfip_days_after_due", Integer, nullable=False, server_default="0"),
     Column("contact_address", String(200), nullable=False, server_default=""),
     Column("contact_phone", String(20), nullable=False, server_default=""),
+    # SMA pre-registrations (domain.sma.settings): criteria comma-separated, in order.
+    Column("sma_criteria", String(200), nullable=False, server_default=SMA_CRITERIA),
+    Column("sma_confirm_months", Integer, nullable=False, server_default="6"),
+    Column("sma_grace_days", Integer, nullable=False, server_default="30"),
     CheckConstraint("school_zone IN ('A', 'B', 'C')", name="school_zone"),
     CheckConstraint("payfip_mode IN ('T', 'X', 'W')", name="payfip_mode"),
     CheckConstraint("id = 1", name="single_commune"),
@@ -134,6 +143,16 @@ units = Table(
     Column("definition", JSON, nullable=False),  # the whole Unit value, see codec.py
     Column("active", Boolean, nullable=False),
     UniqueConstraint("establishment_id", "code", name="uq_units_establishment_id_code"),
+)
+
+# The commune's school map (carte scolaire), loaded with the catalogue: one row, the whole
+# SchoolMap value (sectors by street and house numbers, postcodes), see codec.py.
+school_map = Table(
+    "school_map",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("definition", JSON, nullable=False),
+    CheckConstraint("id = 1", name="single_school_map"),
 )
 
 # Official school calendars imported by staff (the shipped ones live in adapters/calendars).
@@ -538,4 +557,52 @@ menu_dishes = Table(
         "course IN ('entree', 'plat', 'accompagnement', 'laitage', 'dessert', 'gouter')",
         name="course",
     ),
+)
+# School pre-registrations (see portail_core.domain.preregistrations): the request as JSON, with
+# the columns the desk's listing filters on.
+school_preregistrations = Table(
+    "school_preregistrations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("school_year", Integer, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("requested_school", String(40), nullable=False),
+    Column("assigned_school", String(40), nullable=True),
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    CheckConstraint(
+        "state IN ('deposee', 'instruction', 'acceptee', 'refusee', 'en_attente')", name="state"
+    ),
+    Index("ix_school_preregistrations_school_year_state", "school_year", "state"),
+)
+# SMA pre-registration requests (domain.sma): ``slots`` [[weekday, "08:30", "17:00"], ...],
+# ``wishes`` the establishments' codes in order; the offer's columns set once one is made.
+sma_requests = Table(
+    "sma_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, nullable=True),
+    Column("child_name", String(200), nullable=False),
+    Column("last_name", String(60), nullable=False),
+    Column("expected_birth_date", Date, nullable=True),
+    Column("start_date", Date, nullable=False),
+    Column("slots", JSON, nullable=False),
+    Column("wishes", JSON, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("confirmed_at", UtcDateTime, nullable=False),
+    Column("reminded_at", UtcDateTime, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("offer_establishment", String(40), nullable=True),
+    Column("offer_start", Date, nullable=True),
+    Column("offer_deadline", Date, nullable=True),
+    Column("offered_at", UtcDateTime, nullable=True),
+    CheckConstraint(
+        "state IN ('FILED', 'OFFERED', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'DROPPED')",
+        name="state",
+    ),
+    CheckConstraint("child_id IS NOT NULL OR expected_birth_date IS NOT NULL", name="child"),
 )

@@ -27,7 +27,9 @@ from adapters.persistence.menus import SqlMenuRepositories
 from adapters.persistence.messaging import SqlMessagingRepositories
 from adapters.persistence.news import SqlNewsRepositories
 from adapters.persistence.payments import SqlPaymentRepositories
+from adapters.persistence.preregistrations import SqlPreregistrationRepositories
 from adapters.persistence.regulations import SqlRegulationRepositories
+from adapters.persistence.sma import SqlSmaRepositories
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_unreachable"]
@@ -58,6 +60,8 @@ class SqlUnitOfWork(
     SqlNewsRepositories,
     SqlRegulationRepositories,
     SqlFeedRepositories,
+    SqlPreregistrationRepositories,
+    SqlSmaRepositories,
 ):
     """Implements ``portail_core.ports.unit_of_work.UnitOfWork`` on a SQLAlchemy engine.
 

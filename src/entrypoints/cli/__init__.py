@@ -28,12 +28,14 @@ with speaking_french():  # click translates some texts as the commands are decla
         menus,
         messaging,
         news,
+        preregistrations,
         regulations,
         serve,
+        sma,
     )
     from entrypoints.cli.billing import invoices, run
     from entrypoints.cli.bookings import occupancy, reservations, waitlist
-    from entrypoints.cli.catalogue import calendars, offer
+    from entrypoints.cli.catalogue import calendars, offer, school_map  # noqa: F401
     from entrypoints.cli.dossiers import changes, document, family
     from entrypoints.cli.payments import desk, direct_debit, payfip
 
@@ -70,9 +72,11 @@ for command in (
     news.group,
     desk.group,
     payfip.group,
+    preregistrations.group,
     regulations.group,
     reservations.group,
     serve.command,
+    sma.group,
     waitlist.group,
 ):
     main.add_command(command)

@@ -26,9 +26,11 @@ from entrypoints.web import (
     news,
     pages,
     payments,
+    preregistrations,
     regulations,
     security,
     sessions,
+    sma,
     space,
 )
 from entrypoints.web.app_services import SERVICES_KEY, portail
@@ -89,10 +91,12 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(dossiers.blueprint)
     app.register_blueprint(bookings.blueprint)
     app.register_blueprint(absences.blueprint)
+    app.register_blueprint(preregistrations.blueprint)
     app.register_blueprint(menus.blueprint)
     app.register_blueprint(feeds.blueprint)
     app.register_blueprint(billing.blueprint)
     app.register_blueprint(payments.blueprint)
+    app.register_blueprint(sma.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")

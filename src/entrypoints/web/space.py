@@ -19,7 +19,11 @@ LATEST_NEWS = 3  # on the home page; « Actualités » has them all
 @login_required
 def home() -> str:
     """ "Vous êtes connecté": the four entries of the seed's home page, and the latest news."""
-    return render_template("space/home.html", news=news_for_reader(limit=LATEST_NEWS))
+    return render_template(
+        "space/home.html",
+        news=news_for_reader(limit=LATEST_NEWS),
+        has_sma=bool(portail().sma.establishments()),
+    )
 
 
 @blueprint.get("/famille")

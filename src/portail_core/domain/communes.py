@@ -12,6 +12,7 @@ from portail_core.domain.payments.online import OnlinePaymentSettings
 from portail_core.domain.shared.raw_input import InputReader, phone_for_display
 from portail_core.domain.shared.text import clean_line
 from portail_core.domain.shared.weekdays import Weekday
+from portail_core.domain.sma.settings import SmaSettings
 from portail_core.errors import InvalidInput
 
 __all__ = ["FOUR_DAY_WEEK", "Commune", "SchoolZone"]
@@ -50,6 +51,8 @@ class Commune:
     # empty until the commune file gives them.
     contact_address: str = field(default="", kw_only=True)
     contact_phone: str = field(default="", kw_only=True)
+    # SMA pre-registrations: the commission's criteria, confirmation every few months.
+    sma: SmaSettings = field(factory=SmaSettings, kw_only=True)
     id: int | None = field(default=None, kw_only=True)
 
     @property

@@ -13,6 +13,7 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.domain.dossiers.family import Family, SupportingDocument
 from portail_core.domain.dossiers.guardians import AuthorizedPerson
+from portail_core.facade.dossier_growth import DossierGrowth
 from portail_core.facade.ports import Ports
 from portail_core.services.dossiers.changes import (
     approve_change,
@@ -66,6 +67,12 @@ class DossierUseCases:
 
     _ports: Ports
     _public_url: str
+
+    @property
+    def growth(self) -> DossierGrowth:
+        """The dossier grows: a child or a guardian added, a birth, an enrolment, the PAI and
+        vaccinations set at the desk."""
+        return DossierGrowth(self._ports)
 
     def create(self, family: Family, *, actor: Actor, allow_duplicate: bool = False) -> int:
         """Record a new family's dossier; returns its number. A family the portal probably

@@ -20,7 +20,9 @@ from portail_core.facade.messaging import MessagingUseCases
 from portail_core.facade.news import NewsUseCases
 from portail_core.facade.payments import PaymentUseCases
 from portail_core.facade.ports import Ports
+from portail_core.facade.preregistrations import PreregistrationUseCases
 from portail_core.facade.regulations import RegulationUseCases
+from portail_core.facade.sma import SmaUseCases
 
 __all__ = ["Portail"]
 
@@ -52,6 +54,8 @@ class Portail:
         self.regulations = RegulationUseCases(ports, self.public_url)
         self.menus = MenuUseCases(ports)
         self.feeds = FeedUseCases(ports)
+        self.preregistrations = PreregistrationUseCases(ports, self.public_url)
+        self.sma = SmaUseCases(ports)
         self.news = NewsUseCases(ports)
 
     def today(self) -> pendulum.Date:

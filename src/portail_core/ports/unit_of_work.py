@@ -23,7 +23,9 @@ from portail_core.ports.menus import MenuRepositories
 from portail_core.ports.messaging import MessagingRepositories
 from portail_core.ports.news import NewsRepositories
 from portail_core.ports.payments import PaymentRepositories
+from portail_core.ports.preregistrations import PreregistrationRepositories
 from portail_core.ports.regulations import RegulationRepositories
+from portail_core.ports.sma import SmaRepositories
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
 
@@ -44,6 +46,8 @@ class UnitOfWork(
     MenuRepositories,
     RegulationRepositories,
     FeedRepositories,
+    PreregistrationRepositories,
+    SmaRepositories,
     Protocol,
 ):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.

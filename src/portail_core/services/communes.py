@@ -9,6 +9,7 @@ from attrs import field, frozen
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.communes import Commune
 from portail_core.domain.payments.online import OnlinePaymentSettings
+from portail_core.domain.sma.settings import SmaSettings
 from portail_core.errors import Conflict
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
@@ -37,6 +38,7 @@ class CommuneDetails:
     payfip: PayfipDetails | None = None  # None: online payment off
     contact_address: str = ""  # the guichet unique's postal address, on one line
     contact_phone: str = ""  # its phone, as typed ("05 58 09 12 34")
+    sma: SmaSettings | None = None  # the [sma] table; None: the defaults
 
 
 @frozen
@@ -105,6 +107,11 @@ def _shown(value: Any) -> str:
             f"PayFiP {value.numcli} ({value.mode.label}), jusqu'à {value.days_after_due} "
             "jour(s) après l'échéance"
         )
+    if isinstance(value, SmaSettings):
+        return (
+            f"SMA : critères {', '.join(value.criteria)} ; confirmation tous les "
+            f"{value.confirm_months} mois ; radiation {value.grace_days} jours après le rappel"
+        )
     if isinstance(value, frozenset):
         return ", ".join(day.french for day in sorted(value, key=lambda day: day.value))
     return str(getattr(value, "value", value))
@@ -120,7 +127,7 @@ def commune_from(details: CommuneDetails) -> Commune:
             mode=payfip.saisie,
             days_after_due=payfip.days_after_due,
         )
-    return Commune.create(
+    commune = Commune.create(
         insee_code=details.insee_code,
         name=details.name,
         school_zone=details.school_zone,
@@ -130,6 +137,8 @@ def commune_from(details: CommuneDetails) -> Commune:
         contact_address=details.contact_address,
         contact_phone=details.contact_phone,
     )
+    commune.sma = details.sma or SmaSettings()
+    return commune
 
 
 def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> SetUpResult:
@@ -143,6 +152,7 @@ def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> S
         "online_payment",
         "contact_address",
         "contact_phone",
+        "sma",
     )
     existing = uow.communes.get()
     if existing is None:

@@ -68,6 +68,9 @@ def load_command(services: Services, path: Path) -> None:
     ):
         if codes:
             click.echo(f"  Structures {label} : {', '.join(codes)}")
+    if changes.school_map_changed:
+        sectors = len(commune_file.catalogue.school_map.sectors)
+        click.echo(f"  Carte scolaire mise à jour : {sectors} secteur(s)")
     if report.commune.changed:
         click.echo(
             f"  Commune {'créée' if report.commune.created else 'mise à jour'} : "

@@ -10,6 +10,7 @@ import click
 
 from entrypoints.bootstrap import Services
 from entrypoints.cli.dossiers.family_edit import accept_regulation_command, edit_command
+from entrypoints.cli.dossiers.family_growth import COMMANDS as GROWTH_COMMANDS
 from entrypoints.cli.dossiers.family_import import import_command
 from entrypoints.cli.dossiers.family_records import erase_command, export_command, history_command
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
@@ -203,3 +204,5 @@ group.add_command(history_command)
 group.add_command(export_command)
 group.add_command(erase_command)
 group.add_command(accept_regulation_command)
+for command in GROWTH_COMMANDS:
+    group.add_command(command)

@@ -10,6 +10,8 @@ from entrypoints.guide.chapters.bookings import BOOKINGS
 from entrypoints.guide.chapters.feeds import FEED
 from entrypoints.guide.chapters.information import ACCESSIBILITY, INFORMATION
 from entrypoints.guide.chapters.payments import ONLINE, OTHER_WAYS
+from entrypoints.guide.chapters.preregistrations import PREREGISTRATION
+from entrypoints.guide.chapters.sma import SMA
 from entrypoints.guide.chapters.space import SPACE
 from entrypoints.guide.script import Section
 
@@ -22,6 +24,8 @@ CHAPTERS: tuple[Section, ...] = (
     BOOKINGS,
     ABSENCES,
     FEED,
+    PREREGISTRATION,
+    SMA,
     BILLING,
     ONLINE,
     OTHER_WAYS,

@@ -59,7 +59,7 @@ def quotient_on(family: Family, day: date) -> int | None:
 
 def sibling_rank(family: Family, child_id: int) -> int:
     """1 for the eldest child of the family, 2 for the next one..."""
-    eldest_first = sorted(family.children, key=lambda c: (c.birth_date, c.id or 0))
+    eldest_first = sorted(family.born_children, key=lambda c: (c.birth_date, c.id or 0))
     ids = [c.id for c in eldest_first]
     return ids.index(child_id) + 1 if child_id in ids else 1
 

@@ -17,6 +17,7 @@ from attrs import frozen
 
 from portail_core.domain.bookings.rules import BookingRules, DeadlineSchedule
 from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
+from portail_core.domain.catalogue.school_map import map_problems
 from portail_core.domain.shared.french_dates import numeric_day_fr
 
 __all__ = ["CODE_PATTERN", "Problem", "catalogue_problems"]
@@ -74,6 +75,8 @@ def _catalogue(catalogue: Catalogue) -> Iterator[Problem]:
     schools = {s.code for s in catalogue.schools}
     for establishment in catalogue.establishments:
         yield from _establishment(establishment, schools)
+    for place, message in map_problems(catalogue.school_map, schools):
+        yield Problem(("school_map", *place), message)
 
 
 def _establishment(establishment: Establishment, schools: set[str]) -> Iterator[Problem]:

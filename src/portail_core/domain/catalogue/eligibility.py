@@ -29,6 +29,10 @@ class ChildFacts:
     birth_date: date
     school_code: str | None = None
     enrolments: frozenset[tuple[str, str]] = frozenset()  # (establishment, unit) codes
+    expected: bool = False  # not born yet: nothing may be booked for it
+
+
+NOT_BORN = "Un enfant à naître ne peut être ni inscrit ni réservé avant sa naissance."
 
 
 @frozen
@@ -46,7 +50,7 @@ class Eligibility:
 def eligibility_of(
     child: ChildFacts, establishment: Establishment, unit: Unit, day: date
 ) -> Eligibility:
-    refusals: list[str] = []
+    refusals: list[str] = [NOT_BORN] if child.expected else []
     if establishment.kind.serves_a_school and child.school_code != establishment.school_code:
         refusals.append(
             f"{child.first_name} n'est pas élève de l'école que dessert cette structure."
@@ -70,6 +74,8 @@ def establishment_refusal(child: ChildFacts, establishment: Establishment) -> st
     """Why ``child`` may not be booked in ``establishment`` at all (None: it may): the
     establishment takes no reservations (no unit, or the SMA, which takes pre-registrations), or
     it serves the pupils of another school (an APS, a school restaurant)."""
+    if child.expected:
+        return NOT_BORN
     if not establishment.units or establishment.kind is ServiceKind.SMA:
         return (
             f"« {establishment.name} » ne prend pas de réservations sur le portail : "

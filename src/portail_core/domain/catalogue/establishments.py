@@ -10,6 +10,7 @@ from attrs import define, field, frozen
 
 from portail_core.domain.billing.consumption import BillingRules
 from portail_core.domain.bookings.rules import BookingRules
+from portail_core.domain.catalogue.school_map import SchoolMap
 from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.domain.shared.weekdays import Weekday
@@ -193,6 +194,7 @@ class Catalogue:
 
     schools: tuple[School, ...]
     establishments: tuple[Establishment, ...]
+    school_map: SchoolMap = field(factory=SchoolMap)  # the carte scolaire (empty: none)
 
     def establishment(self, code: str) -> Establishment | None:
         return next((e for e in self.establishments if e.code == code), None)
@@ -262,12 +264,18 @@ class CatalogueChanges:
     archived: tuple[str, ...] = ()
     schools_changed: bool = False
     reordered: bool = False
+    school_map_changed: bool = False
     differences: dict[str, dict[str, list[str]]] = field(factory=dict)
 
     @property
     def any(self) -> bool:
         return bool(
-            self.added or self.updated or self.archived or self.schools_changed or self.reordered
+            self.added
+            or self.updated
+            or self.archived
+            or self.schools_changed
+            or self.reordered
+            or self.school_map_changed
         )
 
 
@@ -287,5 +295,6 @@ def catalogue_changes(current: Catalogue, wanted: Catalogue) -> CatalogueChanges
         archived=tuple(code for code in before if code not in after),
         schools_changed=current.schools != wanted.schools,
         reordered=kept_before != kept_after,
+        school_map_changed=current.school_map != wanted.school_map,
         differences={code: found for code, found in differences.items() if found},
     )

@@ -20,6 +20,7 @@ from portail_core.domain.shared.allergens import Allergen, parse_allergen
 from portail_core.domain.shared.raw_input import FIRST_NAME, LAST_NAME, InputReader
 
 __all__ = [
+    "EXPECTED_FIRST_NAME",
     "HEALTH_FIELDS",
     "Authorizations",
     "Child",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 OLDEST_CHILD_AGE = 25  # a birth date older than this is a typing mistake
+EXPECTED_FIRST_NAME = "(à naître)"  # an expected child's first name until it is born
+LONGEST_PREGNANCY_DAYS = 300  # an expected birth date further ahead is a typing mistake
 
 
 class Sex(enum.Enum):
@@ -119,6 +122,9 @@ class Child:
     enrolments: frozenset[tuple[str, str]] = frozenset()  # (establishment, unit) codes, EMS
     # Of the 14 allergens of the EU regulation, those the child must avoid (menus highlight them).
     allergens: frozenset[Allergen] = field(default=frozenset(), repr=False)
+    # Not born yet (an SMA pre-registration): ``birth_date`` is the expected one; left out of
+    # bookings (eligibility refuses it), billing and completeness until ``record_birth``.
+    expected: bool = field(default=False, kw_only=True)
     id: int | None = field(default=None, kw_only=True)
 
     @property
@@ -135,7 +141,42 @@ class Child:
 
     def facts(self) -> ChildFacts:
         """What eligibility to a unit needs to know about the child."""
-        return ChildFacts(self.first_name, self.birth_date, self.school_code, self.enrolments)
+        return ChildFacts(
+            self.first_name, self.birth_date, self.school_code, self.enrolments, self.expected
+        )
+
+    @classmethod
+    def create_expected(
+        cls, *, last_name: str, expected_birth_date: date, today: date, sex: str | None = None
+    ) -> Child:
+        """An expected child (« (à naître) »), born from ``today`` on and within 10 months;
+        InvalidInput in French otherwise."""
+        reader = InputReader()
+        last = reader.name("last_name", last_name, LAST_NAME)
+        if not 0 <= (expected_birth_date - today).days <= LONGEST_PREGNANCY_DAYS:
+            reader.refuse(
+                "expected_birth_date",
+                "La date de naissance prévue est comprise entre aujourd'hui et dans 10 mois.",
+            )
+        gender = None
+        if (sex or "").strip():
+            gender = reader.choice("sex", sex, Sex, "Le sexe est F (fille) ou M (garçon).")
+        reader.raise_if_any("L'enfant à naître n'a pas pu être enregistré.")
+        return cls(EXPECTED_FIRST_NAME, last, expected_birth_date, gender, expected=True)
+
+    def record_birth(self, *, first_name: str, birth_date: date, today: date) -> None:
+        """The expected child is born: its first name and birth date (not in the future, nor
+        more than 10 months before today). InvalidInput in French, changing nothing."""
+        reader = InputReader()
+        if not self.expected:
+            reader.refuse("child", f"{self.full_name} est déjà né(e).")
+        first = reader.name("first_name", first_name, FIRST_NAME)
+        if birth_date > today:
+            reader.refuse("birth_date", "La date de naissance ne peut pas être dans le futur.")
+        elif (today - birth_date).days > LONGEST_PREGNANCY_DAYS:
+            reader.refuse("birth_date", "La naissance date de plus de 10 mois : vérifiez la date.")
+        reader.raise_if_any("La naissance n'a pas pu être enregistrée.")
+        self.first_name, self.birth_date, self.expected = first, birth_date, False
 
     @classmethod
     def create(

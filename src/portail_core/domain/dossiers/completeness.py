@@ -134,7 +134,7 @@ def _guardians(check: _Check) -> Iterator[str]:
 
 
 def _children(check: _Check) -> Iterator[str]:
-    children = check.family.children
+    children = check.family.born_children  # an expected child is not asked for anything yet
     if not children:
         yield "Au moins un enfant"
     first_names = [child.first_name.casefold() for child in children]

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
+from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.french_dates import numeric_day_fr
 
-__all__ = ["Likeness", "likeness", "most_alike"]
+__all__ = ["Likeness", "child_duplicate", "likeness", "most_alike"]
 
 
 @frozen
@@ -62,4 +63,32 @@ def most_alike(new: Family, known: Iterable[Family]) -> Likeness | None:
         reason = likeness(new, existing)
         if reason is not None:
             return Likeness(existing, reason)
+    return None
+
+
+def child_duplicate(child: Child, family: Family, others: Iterable[Family]) -> str | None:
+    """Why ``child`` is probably a child the portal has already (French, for the desk), or
+    None: a child of ``family`` with the same first name and birth date (an expected child:
+    another one expected the same day), or the same child (names and birth date, accents and
+    case aside) in another dossier of ``others``."""
+    day = numeric_day_fr(child.birth_date)
+    for known in family.children:
+        if known.expected and child.expected and known.birth_date == child.birth_date:
+            return f"un enfant à naître, attendu le {day}, figure déjà dans ce dossier"
+        born = not (known.expected or child.expected)
+        same_name = _folded(known.first_name) == _folded(child.first_name)
+        if born and same_name and known.birth_date == child.birth_date:
+            return f"{known.full_name}, né(e) le {day}, figure déjà dans ce dossier"
+    if child.expected:
+        return None
+    identity = (_folded(child.first_name), _folded(child.last_name), child.birth_date)
+    for other in others:
+        if other.id == family.id:
+            continue
+        for known in other.born_children:
+            if (_folded(known.first_name), _folded(known.last_name), known.birth_date) == identity:
+                return (
+                    f"{known.full_name}, né(e) le {day}, figure déjà dans le dossier "
+                    f"n° {other.id} (famille {other.name})"
+                )
     return None

@@ -273,12 +273,35 @@ class Family:
     def child(self, child_id: int) -> Child | None:
         return next((child for child in self.children if child.id == child_id), None)
 
+    @property
+    def born_children(self) -> list[Child]:
+        """The children already born: those who book, are billed, make the dossier complete."""
+        return [child for child in self.children if not child.expected]
+
     def add_child(self, child: Child) -> None:
+        """A new child (born or expected) joins the dossier; Conflict beyond 15 children or for
+        the same born child twice (expected twins share their placeholder and date)."""
         if len(self.children) >= MAX_CHILDREN:
             raise Conflict(f"{MAX_CHILDREN} enfants au plus par dossier.")
-        if any(_identity(known) == _identity(child) for known in self.children):
+        if not child.expected and any(
+            _identity(known) == _identity(child) for known in self.children
+        ):
             raise Conflict(f"{child.full_name} figure déjà dans le dossier.")
         self.children.append(child)
+
+    def add_guardian(self, guardian: Guardian) -> None:
+        """The second legal guardian; Conflict when the dossier has two already, or when it is
+        the first one again."""
+        if len(self.guardians) >= 2:
+            raise Conflict("Le dossier a déjà deux responsables légaux.")
+        known = self.main_guardian
+        same = (known.first_name.casefold(), known.last_name.casefold()) == (
+            guardian.first_name.casefold(),
+            guardian.last_name.casefold(),
+        )
+        if same:
+            raise Conflict(f"{guardian.full_name} est déjà le responsable principal du dossier.")
+        self.guardians.append(guardian)
 
     def set_quotient(self, quotient: FamilyQuotient) -> None:
         """A new quotient replaces the previous one, and any choice of the highest tariff."""

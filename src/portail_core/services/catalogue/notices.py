@@ -29,6 +29,7 @@ def catalogue_loaded(changes: CatalogueChanges, actor: Actor, now: pendulum.Date
             "archived": list(changes.archived),
             "schools_changed": changes.schools_changed,
             "reordered": changes.reordered,
+            "school_map_changed": changes.school_map_changed,
             "differences": changes.differences,
         },
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from attrs import frozen
+from attrs import field, frozen
 
 from portail_core.domain.absences import Absence
 from portail_core.domain.accounts.account import Account, OneTimeToken
@@ -28,7 +28,10 @@ from portail_core.domain.feeds import CalendarFeed
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.payment import Payment
+from portail_core.domain.preregistrations import SchoolPreregistration
+from portail_core.domain.sma import SmaRequest
 from portail_core.ports.clock import Clock
+from portail_core.ports.preregistrations import PreregistrationFilter
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
@@ -58,6 +61,8 @@ class FamilyExport:
     emails: list[OutgoingEmail]
     history: list[AuditEvent]
     calendar_feed: CalendarFeed | None = None  # whether it has one: never its secret's hash
+    school_preregistrations: list[SchoolPreregistration] = field(factory=list)
+    sma_requests: list[SmaRequest] = field(factory=list)
 
     @property
     def account_identifier(self) -> str | None:
@@ -110,4 +115,8 @@ def _gather(uow: UnitOfWork, family_id: int, family: Family) -> FamilyExport:
         emails=uow.outbox.of_family(family_id),
         history=uow.audit.of_family(family_id, ALL),
         calendar_feed=uow.calendar_feeds.of_family(family_id),
+        school_preregistrations=uow.preregistrations.matching(
+            PreregistrationFilter(family_id=family_id)
+        ),
+        sma_requests=uow.sma_requests.of_family(family_id),
     )

@@ -17,7 +17,7 @@ from portail_core.domain.audit import Actor, Channel
 from portail_core.domain.dossiers.changes import ChangeRequest
 from portail_core.domain.dossiers.child import Authorizations, Child, HealthChange
 from portail_core.domain.dossiers.family import Family
-from portail_core.errors import NotFound
+from portail_core.errors import Conflict, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
@@ -130,6 +130,8 @@ def update_child_health(
     now = clock.now()
     with uow:
         family, old = _family_and_child(uow, family_id, child_id, for_update=True)
+        if old.expected:
+            raise Conflict("L'enfant n'est pas encore né : sa santé se saisit après sa naissance.")
         new, request = _with_health(old, update, clock.today()), None
         if actor.channel is Channel.PORTAL:
             new, request = family_pai(
