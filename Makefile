@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/portail payfip simulator --port $(PAYFIP_PORT) & simulator=$$!; \
 	$(BIN)/portail outbox send --watch --every 3 & dispatcher=$$!; \
 	trap 'kill $$simulator $$dispatcher 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/portail serve --host $(HOST) --port $(PORT)
+	$(BIN)/portail serve --development --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)
 test: $(STAMP)
@@ -47,6 +47,9 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.planning
 	$(BIN)/python -m benchmarks.confirmations
 	$(BIN)/python -m benchmarks.billing
+	$(BIN)/python -m benchmarks.pages
+	$(BIN)/python -m benchmarks.cli_startup
+	$(BIN)/python -m benchmarks.rush
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -5,11 +5,13 @@ that a phone in another zone still shows the right hours."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from portail_core.domain.feeds import FeedCalendar, FeedEvent
+
+if TYPE_CHECKING:  # imported when a feed is written: not at the command line's start-up
+    from icalendar import Event
 
 __all__ = ["IcalendarFeedWriter"]
 
@@ -22,6 +24,8 @@ class IcalendarFeedWriter:
     """Implements ``portail_core.ports.feeds.CalendarWriter``."""
 
     def write(self, calendar: FeedCalendar) -> bytes:
+        from icalendar import Calendar
+
         document = Calendar()
         document.add("prodid", PRODUCT)
         document.add("version", "2.0")
@@ -39,6 +43,8 @@ class IcalendarFeedWriter:
 
 
 def _event(event: FeedEvent) -> Event:
+    from icalendar import Event
+
     component = Event()
     component.add("uid", event.uid)
     component.add("dtstamp", datetime.fromtimestamp(event.stamp.timestamp(), ZoneInfo("UTC")))

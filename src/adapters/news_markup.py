@@ -5,9 +5,10 @@ got hold of its terminal) types reaches a family's page as markup of its own."""
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:  # imported when a text is rendered: not at the command line's start-up
+    from markdown_it import MarkdownIt
 
 __all__ = ["MarkdownNewsMarkup"]
 
@@ -20,6 +21,8 @@ SCHEMES = {"http", "https", "mailto"}
 def _parser() -> MarkdownIt:
     # "zero" knows nothing; enable only what the news need. html=False: "<script>" is text.
     # breaks=True: a line break of the text is a line break on the page, as the desk expects.
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("zero", {"html": False, "breaks": True, "typographer": False})
     return parser.enable(["emphasis", "list", "link", "newline", "escape"])
 
@@ -28,6 +31,8 @@ class MarkdownNewsMarkup:
     """Implements ``portail_core.ports.news.NewsMarkup``."""
 
     def to_html(self, text: str) -> str:
+        import nh3
+
         rendered = _parser().render(text)
         return nh3.clean(
             rendered,

@@ -31,14 +31,12 @@ from adapters.dossier_file import read_family_file
 from adapters.family_csv import ImportFile, read_family_csv
 from adapters.icalendar_feed import IcalendarFeedWriter
 from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
-from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.menus_csv import MAX_FILE_SIZE as MAX_MENUS_FILE_SIZE
 from adapters.menus_csv import read_menus_csv
 from adapters.news_markup import MarkdownNewsMarkup
 from adapters.passwords import Argon2PasswordHasher
 from adapters.payfip.client import SoapPayfip
 from adapters.payfip.fake import FakePayfip
-from adapters.payfip.simulator import DEMO_CLIENTS, serve_simulator
 from adapters.pdf import HtmlInvoiceRenderer
 from adapters.persistence import (
     SqlUnitOfWork,
@@ -178,6 +176,8 @@ def bootstrap_in_memory(
 ) -> Services:
     """The portal on the in-memory twins: nothing is written anywhere, everything is lost when
     the process ends (tests, demos, trying the core)."""
+    from adapters.memory import InMemoryStore, InMemoryUnitOfWork  # twins: not on a database
+
     settings = settings or Settings.in_memory()
     store = InMemoryStore()
 
@@ -251,4 +251,6 @@ def run_payfip_simulator(
 ) -> None:
     """The local PayFiP simulator, until interrupted: development and the demo (``make run``)
     pay on it with nothing else installed. ``clients``: the client numbers it knows."""
+    from adapters.payfip.simulator import DEMO_CLIENTS, serve_simulator  # werkzeug's server
+
     serve_simulator(host, port, clients or DEMO_CLIENTS)

@@ -198,7 +198,8 @@ def test_the_demo_servers_access_log_masks_the_secret(
 
 
 def test_gunicorns_access_log_masks_the_secret(instance_path: Path) -> None:
-    """The operator guide's production command, for real, with its access log on stdout."""
+    """The operator guide's production command (`portail serve`, gunicorn), for real, with
+    its access log on stdout."""
     services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance_path)}))
     assert services.engine is not None
     upgrade(services.engine)
@@ -207,16 +208,12 @@ def test_gunicorns_access_log_masks_the_secret(instance_path: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
+            str(Path(sys.executable).with_name("portail")),
+            "serve",
+            "--port",
+            str(port),
             "--workers",
             "1",
-            "--access-logfile",
-            "-",
-            "entrypoints.web:create_app()",
         ],
         env={**os.environ, "PORTAIL_INSTANCE_PATH": str(instance_path)},
         stdout=subprocess.PIPE,

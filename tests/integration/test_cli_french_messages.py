@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 
 from entrypoints.cli import main
 from entrypoints.cli.french import DOMAIN, LOCALE_DIR, speaking_french
+from entrypoints.cli.lazy import subcommands
 
 CATALOG = LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{DOMAIN}.po"
 CLICK_SOURCE = Path(click.__file__).parent
@@ -133,7 +134,7 @@ def test_every_message_click_shows_the_staff_is_translated() -> None:
 def _parameters(command: click.Command) -> Iterator[click.Parameter]:
     yield from command.params
     if isinstance(command, click.Group):
-        for sub_command in command.commands.values():
+        for sub_command in subcommands(command).values():
             yield from _parameters(sub_command)
 
 
@@ -342,7 +343,7 @@ def test_help_headings_and_option_notes_are_french() -> None:
 def _command_paths(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
     if isinstance(command, click.Group):
-        for name, sub_command in command.commands.items():
+        for name, sub_command in subcommands(command).items():
             yield from _command_paths(sub_command, (*path, name))
 
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from entrypoints.bootstrap import Services, bootstrap_in_memory
 from entrypoints.cli import main
+from entrypoints.cli.lazy import subcommands
 from entrypoints.cli.output import file_error
 from portail_core.domain.audit import Actor
 from tests.unit.dossier_builders import complete_family
@@ -124,7 +125,7 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
 def _commands(command: click.Command, path: list[str]) -> Iterator[list[str]]:
     yield path
     if isinstance(command, click.Group):
-        for name, subcommand in command.commands.items():
+        for name, subcommand in subcommands(command).items():
             yield from _commands(subcommand, [*path, name])
 
 

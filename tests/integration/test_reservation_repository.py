@@ -527,3 +527,67 @@ def test_the_partial_unique_index_is_in_the_database(engine: Engine) -> None:
         connection.execute(text(insert), {**row, "status": "booked"})
     assert scalar(engine, "SELECT count(*) FROM reservations WHERE status = 'booked'") == 1
     assert scalar(engine, "SELECT count(*) FROM reservations") == 3
+
+
+def ranked_from_everyone(
+    everyone: list[WaitingEntry], *, family_id: int | None = None, child_id: int | None = None
+) -> list[tuple[int | None, int]]:
+    """The ranks as the « Réservations » page computed them before: every active entry of
+    the town read, numbered per place, the family's kept."""
+    positions: dict[PlaceKey, int] = {}
+    ranked = []
+    for one in everyone:
+        positions[one.place] = positions.get(one.place, 0) + 1
+        if one.family_id == family_id or one.child_id == child_id:
+            ranked.append((one.id, positions[one.place]))
+    return ranked
+
+
+def test_a_familys_ranks_are_read_from_its_own_queues_as_from_the_whole_list(
+    new_uow: UowFactory,
+) -> None:
+    family_id, lea, tom = children(new_uow)
+    second_family, second_lea, second_tom = children(new_uow)
+    third_family, third_lea, _ = children(new_uow)
+    add_all(
+        new_uow,
+        entry(second_family, second_lea, joined=NOW.subtract(hours=2)),
+        entry(family_id, lea, joined=NOW),  # ELEM Wednesday: after two others
+        entry(third_family, third_lea, joined=NOW.subtract(hours=3), status=WaitingStatus.OFFERED),
+        entry(second_family, second_tom, age_group="MAT", joined=NOW),  # a tie, smaller id
+        entry(family_id, tom, age_group="MAT", joined=NOW),  # the tie: after by id
+        entry(third_family, third_lea, age_group="MAT", joined=NOW.add(minutes=1)),
+        entry(second_family, second_lea, joined=NOW.subtract(hours=9), status=WaitingStatus.LEFT),
+        entry(family_id, lea, day=NEXT_WED, joined=NOW.add(hours=1)),  # alone: first
+        entry(second_family, second_lea, day=NEXT_WED, joined=NOW.add(hours=2)),
+        entry(family_id, tom, unit="MATIN", joined=NOW.add(hours=5)),
+        entry(second_family, second_tom, unit="MATIN", joined=NOW.add(hours=4)),
+        entry(family_id, lea, establishment="CANTINE", joined=NOW.add(hours=1)),
+        entry(third_family, third_lea, establishment="CANTINE", joined=NOW),
+        entry(family_id, tom, status=WaitingStatus.PROMOTED),  # no longer waiting
+        entry(family_id, lea, day=date(2026, 10, 7)),  # after the period
+    )
+    with new_uow(read_only=True) as uow:
+        everyone = uow.waiting_list.active(None, WED, NEXT_WED)
+        alsh = uow.waiting_list.active("ALSH", WED, NEXT_WED)
+        ranks = {
+            family: uow.waiting_list.ranked(None, WED, NEXT_WED, family_id=family)
+            for family in (family_id, second_family, third_family)
+        }
+        of_tom = uow.waiting_list.ranked("ALSH", WED, NEXT_WED, child_id=tom)
+    for family, found in ranks.items():
+        assert [(e.id, p) for e, p in found] == ranked_from_everyone(everyone, family_id=family)
+        assert all(e.family_id == family and e.active for e, _ in found)
+    assert [(e.unit_code, e.age_group, p) for e, p in of_tom] == [
+        ("JOURNEE", "MAT", 2),
+        ("MATIN", "ELEM", 2),
+    ]
+    assert [(e.id, p) for e, p in of_tom] == ranked_from_everyone(alsh, child_id=tom)
+    mine = [(e.establishment_code, e.day, e.unit_code, e.age_group, p) for e, p in ranks[family_id]]
+    assert sorted(mine) == [
+        ("ALSH", WED, "JOURNEE", "ELEM", 3),
+        ("ALSH", WED, "JOURNEE", "MAT", 2),
+        ("ALSH", WED, "MATIN", "ELEM", 2),
+        ("ALSH", NEXT_WED, "JOURNEE", "ELEM", 1),
+        ("CANTINE", WED, "JOURNEE", "ELEM", 2),
+    ]

@@ -206,6 +206,28 @@ class InMemoryWaitingListRepository:
             ]
         )
 
+    def ranked(
+        self,
+        establishment_code: str | None,
+        first: date,
+        last: date,
+        *,
+        family_id: int | None = None,
+        child_id: int | None = None,
+    ) -> list[tuple[WaitingEntry, int]]:
+        positions: dict[PlaceKey, int] = {}
+        ranked = []
+        for e in self._ordered():
+            positions[e.place] = positions.get(e.place, 0) + 1
+            if (
+                (establishment_code is None or e.establishment_code == establishment_code)
+                and first <= e.day <= last
+                and (family_id is None or e.family_id == family_id)
+                and (child_id is None or e.child_id == child_id)
+            ):
+                ranked.append((copy.deepcopy(e), positions[e.place]))
+        return ranked
+
     def of_family(self, family_id: int) -> list[WaitingEntry]:
         found = [e for e in self._state.waiting.values() if e.family_id == family_id]
         return copy.deepcopy(sorted(found, key=lambda e: (e.day, e.unit_code, e.id or 0)))

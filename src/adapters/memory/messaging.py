@@ -9,9 +9,12 @@ import pendulum
 from attrs import define, field
 
 from adapters.memory.store import WorkingCopy
-from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.messaging import EmailStatus, OutboxBacklog, OutgoingEmail
 
 __all__ = ["InMemoryMessagingRepositories", "InMemoryOutbox", "MessagingState"]
+
+
+_WAITING = (EmailStatus.PENDING, EmailStatus.SENDING)
 
 
 @define
@@ -49,6 +52,10 @@ class InMemoryOutbox:
 
     def listing(self, limit: int) -> list[OutgoingEmail]:
         return copy.deepcopy(list(reversed(self._state.outbox))[:limit])
+
+    def backlog(self) -> OutboxBacklog:
+        waiting = [m for m in self._state.outbox if m.status in _WAITING]
+        return OutboxBacklog(len(waiting), min((m.created_at for m in waiting), default=None))
 
     def of_family(self, family_id: int) -> list[OutgoingEmail]:
         return copy.deepcopy([m for m in self._state.outbox if m.family_id == family_id])

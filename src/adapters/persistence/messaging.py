@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select,
 
 from adapters.persistence.tables import outbox
 from adapters.persistence.transaction import OpenTransaction
-from portail_core.domain.messaging import EmailStatus, OutgoingEmail
+from portail_core.domain.messaging import EmailStatus, OutboxBacklog, OutgoingEmail
 from portail_core.domain.shared.instants import as_utc
 
 __all__ = ["SqlMessagingRepositories", "SqlOutbox"]
@@ -96,6 +96,12 @@ class SqlOutbox:
     def listing(self, limit: int) -> list[OutgoingEmail]:
         rows = self._connection.execute(select(outbox).order_by(outbox.c.id.desc()).limit(limit))
         return [_from_row(row) for row in rows]
+
+    def backlog(self) -> OutboxBacklog:
+        waiting = outbox.c.status.in_([EmailStatus.PENDING.value, EmailStatus.SENDING.value])
+        query = select(func.count(), func.min(outbox.c.created_at)).where(waiting)
+        count, oldest = self._connection.execute(query).one()
+        return OutboxBacklog(count, as_utc(oldest) if oldest is not None else None)
 
     def of_family(self, family_id: int) -> list[OutgoingEmail]:
         query = select(outbox).where(outbox.c.family_id == family_id).order_by(outbox.c.id)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import (
     named_as_options,
     pass_services,
@@ -22,6 +21,10 @@ from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import InvalidInput
 from portail_core.services.absences.common import Upload
 from portail_core.services.absences.listing import AbsenceLine
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

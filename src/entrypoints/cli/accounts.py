@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

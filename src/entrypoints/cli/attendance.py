@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.options import ESTABLISHMENT_OPTION
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
@@ -17,6 +16,10 @@ from portail_core.domain.shared.french_dates import long_day_fr
 from portail_core.errors import InvalidInput
 from portail_core.services.attendance.pointage import MarkInput, PointageReport
 from portail_core.services.attendance.pointage_sheet import PointageLine, PointageSheet
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

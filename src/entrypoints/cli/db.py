@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, pass_services_creating_database
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

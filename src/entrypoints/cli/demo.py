@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import attrs
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import Actor
@@ -17,6 +17,10 @@ from portail_core.domain.shared.french_dates import parse_day
 from portail_core.errors import PortailError, RuleViolation
 from portail_core.services.attendance.pointage import MarkInput
 from portail_core.services.regulations.publishing import RegulationUpload
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["DEMO_PASSWORD", "group"]
 

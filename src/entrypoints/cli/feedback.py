@@ -14,16 +14,18 @@ import getpass
 import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli.french import french_quotes, speaking_french
 from entrypoints.errors import present
 from portail_core.domain.audit import Actor
 from portail_core.domain.shared.text import LINES, printable, refusal, refused_character
 from portail_core.errors import ConfigurationError, InvalidInput, PortailError
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
 
 __all__ = [
     "PortailGroup",
@@ -124,6 +126,8 @@ def _passing_services(
     def with_services(*args: P.args, **kwargs: P.kwargs) -> R:
         root = click.get_current_context().find_root()
         if root.obj is None:
+            from entrypoints.bootstrap import bootstrap  # the adapters, when a command runs
+
             services = bootstrap(create_database=create_database)
             root.obj = services
             root.call_on_close(services.close)

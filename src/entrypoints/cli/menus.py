@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.options import as_code
 from entrypoints.cli.output import (
@@ -20,6 +20,10 @@ from entrypoints.cli.output import (
 )
 from portail_core.domain.shared.french_dates import long_day_fr, numeric_day_fr
 from portail_core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

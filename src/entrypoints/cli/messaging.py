@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import time
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import fail_with, pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
+from entrypoints.logs import configure_logging
 from portail_core.domain.shared.instants import as_paris
 from portail_core.errors import ExternalServiceError
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 
@@ -40,7 +44,7 @@ def send_command(services: Services, limit: int, watch: bool, every: int) -> Non
     Sans --watch, sort avec le code 8 si un envoi a échoué (le détail : `portail outbox list`).
     """
     require_current_schema(services)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    configure_logging()  # plain lines, or JSON with PORTAIL_LOG_FORMAT=json
     while True:
         report = services.portail.messaging.dispatch(limit=limit)
         if report.sent or report.retrying or report.failed or not watch:

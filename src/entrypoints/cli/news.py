@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import (
     named_as_options,
     pass_services,
@@ -19,6 +18,10 @@ from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_row
 from portail_core.domain.news import MAX_TEXT
 from portail_core.errors import InvalidInput
 from portail_core.services.news.desk import NewsLine
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

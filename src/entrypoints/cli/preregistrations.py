@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import (
     named_as_options,
     pass_services,
@@ -15,6 +16,10 @@ from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.preregistrations import PreregistrationState
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.services.preregistrations.common import PreregistrationLine
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import (
     named_as_options,
     pass_services,
@@ -19,6 +19,10 @@ from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.services.regulations.publishing import RegulationUpload
 from portail_core.services.regulations.reading import RegulationLine
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

@@ -1,15 +1,54 @@
-"""``portail serve``: serve the families' portal (for a trial; production uses gunicorn)."""
+"""``portail serve``: serve the families' portal with gunicorn, or werkzeug for a local trial.
+
+In production (the default) gunicorn's arbiter forks ``--workers`` processes (the CPUs this
+process may use), each serving ``--threads`` requests at once; each worker builds its own
+portal (``create_app()`` from the environment), so no database connection crosses a fork.
+gunicorn reloads gracefully on SIGHUP and stops gracefully on SIGTERM. The client's address and
+scheme come from ``PORTAIL_TRUSTED_PROXIES`` only (werkzeug's ProxyFix in ``create_app``):
+gunicorn's own trust of ``X-Forwarded-Proto`` is switched off. ``--development`` runs werkzeug's
+server, one process (``make run``).
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
 import click
-from werkzeug.serving import run_simple
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
-from entrypoints.web import create_app
+from entrypoints.logs import JsonFormatter, configure_logging, json_requested
 
-__all__ = ["command"]
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
+
+__all__ = ["command", "gunicorn_options", "usable_cpus"]
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, e.g. a container's cpuset)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def gunicorn_options(bind: str, workers: int, threads: int, access_log: bool) -> dict[str, Any]:
+    """gunicorn's settings for ``portail serve``."""
+    return {
+        "bind": [bind],
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "proc_name": "portail",
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "secure_scheme_headers": {},  # the scheme is ProxyFix's, under PORTAIL_TRUSTED_PROXIES
+        "preload_app": False,  # each worker opens its own database connections
+        "graceful_timeout": 30,
+    }
 
 
 @click.command("serve")
@@ -17,13 +56,106 @@ __all__ = ["command"]
     "--host", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adresse d'écoute."
 )
 @click.option("--port", default=5000, show_default=True, metavar="N", type=click.IntRange(1, 65535))
+@click.option(
+    "--bind",
+    metavar="ADRESSE",
+    help="Adresse d'écoute de gunicorn, au lieu de --host et --port : HÔTE:PORT ou unix:CHEMIN.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help="Processus de gunicorn (par défaut : un par processeur).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    metavar="N",
+    help="Requêtes servies en même temps par chaque processus.",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Journal des requêtes sur la sortie standard (secrets des liens masqués).",
+)
+@click.option(
+    "--development",
+    is_flag=True,
+    help="Serveur de développement (werkzeug, un processus) pour un essai local, "
+    "jamais en production.",
+)
 @pass_services
-def command(services: Services, host: str, port: int) -> None:
-    """Sert le portail des familles (serveur de démonstration, pas de production).
+def command(
+    services: Services,
+    host: str,
+    port: int,
+    bind: str | None,
+    workers: int | None,
+    threads: int,
+    access_log: bool,
+    development: bool,
+) -> None:
+    """Sert le portail des familles avec gunicorn (production).
 
-    Refuse de démarrer sur une base qui n'est pas à jour.
+    SIGHUP recharge le portail sans couper les requêtes en cours ; SIGTERM l'arrête
+    proprement. Refuse de démarrer sur une base qui n'est pas à jour.
     """
     require_current_schema(services)
+    json_requested()  # a wrong PORTAIL_LOG_FORMAT stops here, not in every worker
+    if development:
+        _serve_for_development(services, host, port)
+        return
+    services.close()  # the workers open their own; nothing inherited across the fork
+    options = gunicorn_options(
+        bind or f"{host}:{port}", workers or usable_cpus(), threads, access_log
+    )
+    click.echo(
+        f"Portail Famille (gunicorn, {options['workers']} processus × {threads} fils) : "
+        f"{options['bind'][0]}"
+    )
+    _run_gunicorn(options)
+
+
+def _serve_for_development(services: Services, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    from entrypoints.web import create_app
+
+    if json_requested():  # werkzeug's request lines through the JSON handler
+        configure_logging(logging.INFO)
     app = create_app(services=services)
     click.echo(f"Portail Famille : http://{host}:{port}/  (Ctrl+C pour arrêter)")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+def _run_gunicorn(options: dict[str, Any]) -> None:
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+    from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+
+    class PortalLogger(Logger):  # type: ignore[misc]  # gunicorn is untyped
+        """gunicorn's error and access logs, formatted as PORTAIL_LOG_FORMAT asks."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            if json_requested():
+                for logger in (self.error_log, self.access_log):
+                    for handler in logger.handlers:
+                        handler.setFormatter(JsonFormatter())
+
+    class Portal(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
+        """gunicorn's application API: our settings, and a portal built in each worker."""
+
+        def load_config(self) -> None:
+            for key, value in {**options, "logger_class": PortalLogger}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from entrypoints.web import create_app
+
+            configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
+            return create_app()
+
+    Portal().run()

@@ -4,10 +4,10 @@ offers, and the scheduled commands (expire, remind, purge)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import (
     named_as_options,
     pass_services,
@@ -18,6 +18,10 @@ from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_row
 from portail_core.domain.audit import Actor
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.domain.sma import CRITERIA, SmaRequest
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

@@ -21,6 +21,7 @@ from entrypoints.web import (
     dossiers,
     errors,
     feeds,
+    health,
     information,
     menus,
     news,
@@ -97,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(billing.blueprint)
     app.register_blueprint(payments.blueprint)
     app.register_blueprint(sma.blueprint)
+    app.register_blueprint(health.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():
         log.warning("database schema is not current: run `portail db upgrade`")

@@ -28,6 +28,7 @@ __all__ = [
     "FORGOTTEN",
     "MAX_ATTEMPTS",
     "EmailStatus",
+    "OutboxBacklog",
     "OutgoingEmail",
     "RenderedEmail",
     "retry_delay",
@@ -123,3 +124,17 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+
+
+@frozen
+class OutboxBacklog:
+    """The messages not yet sent nor given up (pending or being sent): how many, and when the
+    oldest was queued (None: none waits)."""
+
+    count: int
+    oldest_created_at: pendulum.DateTime | None = None
+
+    def oldest_age_seconds(self, now: pendulum.DateTime) -> int | None:
+        if self.oldest_created_at is None:
+            return None
+        return max(0, int((now - self.oldest_created_at).total_seconds()))

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from portail_core.domain.messaging import OutgoingEmail
+from portail_core.domain.messaging import OutboxBacklog, OutgoingEmail
 from portail_core.facade.ports import Ports
-from portail_core.services.messaging import DispatchReport, dispatch_outbox, outbox_listing
+from portail_core.services.messaging import (
+    DispatchReport,
+    dispatch_outbox,
+    outbox_backlog,
+    outbox_listing,
+)
 
 __all__ = ["MessagingUseCases"]
 
@@ -28,3 +33,7 @@ class MessagingUseCases:
     def listing(self, limit: int) -> list[OutgoingEmail]:
         """The most recent messages first."""
         return outbox_listing(self._ports.uow, limit)
+
+    def backlog(self) -> OutboxBacklog:
+        """The messages waiting to be sent (the health endpoint's figure)."""
+        return outbox_backlog(self._ports.uow)

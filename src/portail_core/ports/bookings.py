@@ -116,6 +116,20 @@ class WaitingListRepository(Protocol):
         """Active entries between two dates, by day, unit, age group and arrival."""
         ...
 
+    def ranked(
+        self,
+        establishment_code: str | None,
+        first: date,
+        last: date,
+        *,
+        family_id: int | None = None,
+        child_id: int | None = None,
+    ) -> list[tuple[WaitingEntry, int]]:
+        """The family's (or child's) active entries between two dates, in the order of
+        ``active``, each with its place in its queue (1 = the next to get a place: earlier
+        arrivals first, then smaller ids). Reads the entries of those queues only."""
+        ...
+
     def of_family(self, family_id: int) -> list[WaitingEntry]:
         """Every entry of the family, whatever its status, by day (its right of access)."""
         ...

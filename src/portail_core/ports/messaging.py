@@ -7,7 +7,7 @@ from typing import Protocol
 
 import pendulum
 
-from portail_core.domain.messaging import OutgoingEmail, RenderedEmail
+from portail_core.domain.messaging import OutboxBacklog, OutgoingEmail, RenderedEmail
 
 __all__ = ["EmailRenderer", "Mailer", "MessagingRepositories", "Outbox"]
 
@@ -36,6 +36,10 @@ class Outbox(Protocol):
 
     def listing(self, limit: int) -> list[OutgoingEmail]:
         """The most recent messages first."""
+        ...
+
+    def backlog(self) -> OutboxBacklog:
+        """How many messages are pending or being sent, and the oldest one's queuing date."""
         ...
 
     def of_family(self, family_id: int) -> list[OutgoingEmail]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from portail_core.domain.messaging import EmailStatus, OutgoingEmail
+from portail_core.domain.messaging import EmailStatus, OutboxBacklog, OutgoingEmail
 from portail_core.errors import MailerError
 from portail_core.ports.clock import Clock
 from portail_core.ports.messaging import EmailRenderer, Mailer
 from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
-__all__ = ["DispatchReport", "dispatch_outbox", "outbox_listing"]
+__all__ = ["DispatchReport", "dispatch_outbox", "outbox_backlog", "outbox_listing"]
 
 
 @frozen
@@ -83,3 +83,9 @@ def outbox_listing(uow: UnitOfWorkFactory, limit: int) -> list[OutgoingEmail]:
     """The most recent messages first."""
     with uow(read_only=True) as reading:
         return reading.outbox.listing(limit)
+
+
+def outbox_backlog(uow: UnitOfWorkFactory) -> OutboxBacklog:
+    """The messages waiting to be sent: how many, and the oldest one's queuing date."""
+    with uow(read_only=True) as reading:
+        return reading.outbox.backlog()

@@ -10,7 +10,9 @@ from sqlalchemy import (
     Connection,
     Row,
     and_,
+    func,
     insert,
+    or_,
     select,
     update,
 )
@@ -108,6 +110,43 @@ class SqlWaitingListRepository:
         if child_id is not None:
             query = query.where(w.child_id == child_id)
         return [_entry(row) for row in self._connection.execute(query)]
+
+    def ranked(
+        self,
+        establishment_code: str | None,
+        first: date,
+        last: date,
+        *,
+        family_id: int | None = None,
+        child_id: int | None = None,
+    ) -> list[tuple[WaitingEntry, int]]:
+        w = waiting_entries.c
+        before = waiting_entries.alias("before")
+        b = before.c
+        # Its place: the active entries of its queue arrived before it (or at the same
+        # instant with a smaller id), itself included; the place index finds them.
+        position = (
+            select(func.count())
+            .select_from(before)
+            .where(
+                b.establishment_code == w.establishment_code,
+                b.day == w.day,
+                b.unit_code == w.unit_code,
+                b.age_group == w.age_group,
+                b.status.in_(ACTIVE),
+                or_(b.joined_at < w.joined_at, and_(b.joined_at == w.joined_at, b.id <= w.id)),
+            )
+            .scalar_subquery()
+        )
+        query = self._ordered().add_columns(position.label("position"))
+        query = query.where(w.day.between(first, last))
+        if establishment_code is not None:
+            query = query.where(w.establishment_code == establishment_code)
+        if family_id is not None:
+            query = query.where(w.family_id == family_id)
+        if child_id is not None:
+            query = query.where(w.child_id == child_id)
+        return [(_entry(row), row.position) for row in self._connection.execute(query)]
 
     def of_family(self, family_id: int) -> list[WaitingEntry]:
         w = waiting_entries.c

@@ -4,14 +4,18 @@ and their PDF (the one the family downloads from the portal)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import fail_with, pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows, file_error
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.services.billing.invoices import InvoiceView
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

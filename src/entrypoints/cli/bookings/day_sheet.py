@@ -4,16 +4,19 @@ It holds health indications: each reading is recorded in the audit trail."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.options import ESTABLISHMENT_OPTION
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.domain.shared.french_dates import long_day_fr, numeric_day_fr
 from portail_core.services.attendance.sheets import AttendanceLine, AttendanceSheet
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["list_command"]
 

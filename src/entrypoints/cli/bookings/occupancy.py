@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.options import ESTABLISHMENT_OPTION
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.services.bookings.occupancy import Occupancy, OccupancyLine
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["MonthParam", "command"]
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.bookings.day_sheet import list_command
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.options import ESTABLISHMENT_OPTION, as_code
@@ -21,6 +20,10 @@ from portail_core.errors import InvalidInput
 from portail_core.services.bookings.confirmation import Confirmation
 from portail_core.services.bookings.desk import DeskTarget
 from portail_core.services.bookings.history import DRAFT_RETENTION_DAYS
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

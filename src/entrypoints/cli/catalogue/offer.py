@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services, file_formats
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows, read_text
 from portail_core.domain.catalogue.establishments import Catalogue, Establishment, Unit
 from portail_core.facade.catalogue import CatalogueUseCases
 from portail_core.services.catalogue.commune_file import CommuneFile
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group", "read_file"]
 
@@ -28,6 +31,8 @@ def group() -> None:
 
 def read_file(path: Path) -> CommuneFile:
     text = read_text(path)
+    from entrypoints.bootstrap import file_formats  # the adapters, when a command runs
+
     return file_formats().commune_file(text)
 
 

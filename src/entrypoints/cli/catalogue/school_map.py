@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.catalogue.offer import group
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from portail_core.domain.catalogue.school_map import MAX_HOUSE_NUMBER
 from portail_core.errors import NotFound
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["school_map_command", "sector_command"]
 

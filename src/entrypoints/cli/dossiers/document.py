@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
 from portail_core.domain.dossiers.documents import MAX_DOCUMENT_BYTES
@@ -18,6 +17,10 @@ from portail_core.domain.dossiers.family import DocumentType, SupportingDocument
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.domain.shared.instants import as_paris
 from portail_core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.dossiers.family_edit import accept_regulation_command, edit_command
 from entrypoints.cli.dossiers.family_growth import COMMANDS as GROWTH_COMMANDS
 from entrypoints.cli.dossiers.family_import import import_command
@@ -20,6 +19,10 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.shared.allergens import Allergen, allergens_fr
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.services.dossiers.reading import FamilySummary
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

@@ -4,10 +4,10 @@ grows at the desk after it is created. Each change is in the family's history.""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import (
     named_as_options,
     pass_services,
@@ -18,6 +18,10 @@ from entrypoints.cli.output import DateParam
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.guardians import Guardian
 from portail_core.services.dossiers.desk_health import DeskHealth
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["COMMANDS"]
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, echo_json, echo_rows
 from entrypoints.family_data import export_json
 from portail_core.domain.audit import AuditEvent
 from portail_core.domain.shared.instants import as_paris
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["erase_command", "export_command", "history_command"]
 

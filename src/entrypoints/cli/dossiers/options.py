@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from entrypoints.bootstrap import Services
 from portail_core.domain.dossiers.completeness import SchoolYear
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["SCHOOL_YEAR_OPTION", "school_year_of"]
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import DateParam, read_bytes
 from portail_core.domain.payments.direct_debit import REJECTION_REASONS
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import InvalidInput
 from portail_core.services.payments.rejection_file import ReturnLine, ReturnOutcome
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["reject_command", "reject_file_command", "resume_command"]
 

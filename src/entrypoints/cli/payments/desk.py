@@ -4,10 +4,10 @@ and the list of payments."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.domain.payments.payment import DESK_MODES
@@ -17,6 +17,10 @@ from portail_core.domain.shared.money import Money
 from portail_core.errors import InvalidInput
 from portail_core.services.payments.desk import PaymentLine
 from portail_core.services.payments.receiving import PaymentReceipt
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

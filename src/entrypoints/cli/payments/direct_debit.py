@@ -7,10 +7,10 @@ import os
 import secrets
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows, file_error
 from entrypoints.cli.payments.debit_rejections import (
@@ -21,6 +21,10 @@ from entrypoints.cli.payments.debit_rejections import (
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.services.payments.direct_debit import DebitExport
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 

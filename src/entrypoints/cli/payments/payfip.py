@@ -5,14 +5,18 @@ the attempts, and the local simulator."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.bootstrap import Services, run_payfip_simulator
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.output import FORMAT_OPTION, DateParam, echo_json, echo_rows
 from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.shared.french_dates import moment_fr
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
 
 __all__ = ["group"]
 
@@ -188,4 +192,6 @@ def simulator_command(services: Services, host: str, port: int) -> None:
     if commune is not None and commune.online_payment.numcli:
         clients = {commune.online_payment.numcli: (commune.name.upper(),)}
     click.echo(f"Simulateur PayFiP : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+    from entrypoints.bootstrap import run_payfip_simulator  # the adapters, when it runs
+
     run_payfip_simulator(host, port, clients=clients)

@@ -128,13 +128,8 @@ def load_planning(
 def _waiting_positions(uow: UnitOfWork, booker: Booker, first: date, last: date) -> dict[Slot, int]:
     """The child's place in each queue it waits in (1 = the next to get a place)."""
     code = booker.establishment.code
-    waiting = uow.waiting_list.active(code, first, last, child_id=booker.child_id)
-    everyone_waiting = uow.waiting_list.active(code, first, last) if waiting else []
-    positions = {}
-    for entry in waiting:
-        queue = [e.id for e in everyone_waiting if e.place == entry.place]
-        positions[entry.slot] = queue.index(entry.id) + 1
-    return positions
+    ranked = uow.waiting_list.ranked(code, first, last, child_id=booker.child_id)
+    return {entry.slot: position for entry, position in ranked}
 
 
 def _prices(booker: Booker, days: Collection[date]) -> dict[Slot, UnitPrice | None]:

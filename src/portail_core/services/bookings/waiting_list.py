@@ -315,13 +315,16 @@ def waiting_entries(
     last: date,
     family_id: int | None = None,
 ) -> list[tuple[WaitingEntry, int]]:
-    """Active entries with their position in their queue (1 = next to get a place)."""
+    """Active entries with their position in their queue (1 = next to get a place); a
+    family's are ranked by the repository, reading only their queues."""
+    if family_id is not None:
+        with uow:
+            return uow.waiting_list.ranked(establishment_code, first, last, family_id=family_id)
     with uow:
         entries = uow.waiting_list.active(establishment_code, first, last)
     positions: dict[PlaceKey, int] = {}
     ranked: list[tuple[WaitingEntry, int]] = []
     for entry in entries:
         positions[entry.place] = positions.get(entry.place, 0) + 1
-        if family_id is None or entry.family_id == family_id:
-            ranked.append((entry, positions[entry.place]))
+        ranked.append((entry, positions[entry.place]))
     return ranked
