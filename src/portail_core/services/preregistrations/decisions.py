@@ -4,6 +4,7 @@ family is e-mailed each time and the change audited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import attrs
@@ -73,6 +74,24 @@ def _reason(raw: str, message: str) -> str:
 
 def _decide(
     uow: UnitOfWork,
+    clock: Clock,
+    request_id: int,
+    change: Callable[[SchoolPreregistration, pendulum.DateTime], SchoolPreregistration],
+    actor: Actor,
+    public_url: str,
+) -> PreregistrationLine:
+    """One change of state under the request's lock: stored, audited, e-mailed to the family."""
+    now = clock.now()
+    with uow:
+        request = request_of(uow, request_id, for_update=True)
+        family = family_of(uow, request.family_id)
+        after = change(request, now)
+        catalogue = uow.catalogue.get()
+        return _record(uow, request, after, family, catalogue, actor, public_url, now)
+
+
+def _record(
+    uow: UnitOfWork,
     request: SchoolPreregistration,
     after: SchoolPreregistration,
     family: Family,
@@ -92,13 +111,7 @@ def examine_preregistration(
     uow: UnitOfWork, clock: Clock, request_id: int, *, actor: Actor, public_url: str
 ) -> PreregistrationLine:
     """Déposée or en attente → en cours d'instruction."""
-    now = clock.now()
-    with uow:
-        request = request_of(uow, request_id, for_update=True)
-        family = family_of(uow, request.family_id)
-        after = request.examine(now)
-        catalogue = uow.catalogue.get()
-        return _decide(uow, request, after, family, catalogue, actor, public_url, now)
+    return _decide(uow, clock, request_id, SchoolPreregistration.examine, actor, public_url)
 
 
 def refuse_preregistration(
@@ -106,13 +119,7 @@ def refuse_preregistration(
 ) -> PreregistrationLine:
     """Refused, with the reason the family reads (300 characters at most)."""
     why = _reason(reason, "Un refus dit son motif (300 caractères au plus).")
-    now = clock.now()
-    with uow:
-        request = request_of(uow, request_id, for_update=True)
-        family = family_of(uow, request.family_id)
-        after = request.refuse(why, now)
-        catalogue = uow.catalogue.get()
-        return _decide(uow, request, after, family, catalogue, actor, public_url, now)
+    return _decide(uow, clock, request_id, lambda r, now: r.refuse(why, now), actor, public_url)
 
 
 def hold_preregistration(
@@ -120,13 +127,9 @@ def hold_preregistration(
 ) -> PreregistrationLine:
     """En attente (a place to be confirmed, a document missing...), with the reason."""
     why = _reason(reason, "Une mise en attente dit son motif (300 caractères au plus).")
-    now = clock.now()
-    with uow:
-        request = request_of(uow, request_id, for_update=True)
-        family = family_of(uow, request.family_id)
-        after = request.put_on_hold(why, now)
-        catalogue = uow.catalogue.get()
-        return _decide(uow, request, after, family, catalogue, actor, public_url, now)
+    return _decide(
+        uow, clock, request_id, lambda r, now: r.put_on_hold(why, now), actor, public_url
+    )
 
 
 def accept_preregistration(
@@ -155,7 +158,7 @@ def accept_preregistration(
         kid = _schooled_child(uow, request, family, code, klass, actor, today, now)
         assert kid.id is not None  # noqa: S101  (the repository numbers a child joining)
         after = request.accept(code, kid.id, now)
-        return _decide(uow, request, after, family, catalogue, actor, public_url, now)
+        return _record(uow, request, after, family, catalogue, actor, public_url, now)
 
 
 def _schooled_child(
