@@ -1,17 +1,24 @@
 """(e) The command line's start-up: CPU seconds of a ``portail`` process, variant by variant.
 
 Each variant is a fresh process, run ``--repeat`` times (after one untimed warm-up, so the files
-are in the page cache); the CPU (user + system) comes from ``os.wait4``. The variants run
-interleaved, round after round, so that the machine's load weighs on all of them alike:
+are in the page cache and the bytecode is compiled, as an installed package has it: the
+processes write and read theirs under a temporary ``PYTHONPYCACHEPREFIX``); the CPU (user +
+system) comes from ``os.wait4``. The variants run interleaved, round after round, so that the
+machine's load weighs on all of them alike:
 
 - ``python -c pass``: the interpreter alone, the floor;
+- ``import sqlalchemy``: the floor of a command on the database (the portal uses SQLAlchemy's
+  Core only), and ``import sqlalchemy.orm`` beside it, which the portal does not import;
 - ``portail --help``: the list of commands, none of them imported;
 - ``portail audit --help``: one command group's help (its module imported, not the adapters);
-- ``portail db current``: a simple command that runs (the adapters built, a SQLite database
-  in a temporary folder, migrated beforehand, untimed);
-- ``(before)``: the same command after importing what ``portail`` imported at each start before
-  issue 17 (every command, the composition root, the libraries its adapters imported at their
-  top), the former start-up reproduced in the same run.
+- the desk's commands on the database: ``db current`` (the schema's revision, the check every
+  command makes first), ``family list``, ``outbox list`` and ``reservations list`` (the day's
+  attendance sheet, audited), on a SQLite database in a temporary folder, migrated and loaded
+  with the demonstration town beforehand (untimed);
+- ``(before)``: the same command as ``portail`` ran it before issue 17: every command, the
+  composition root and the libraries its adapters imported at their top imported at the start,
+  every adapter and every capability of the façade built, and the schema checked by Alembic
+  (which imports every migration script). The former start-up, reproduced in the same run.
 
     .venv/bin/python -m benchmarks.cli_startup [--repeat 10]
 """
@@ -19,6 +26,7 @@ interleaved, round after round, so that the machine's load weighs on all of them
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import statistics
 import subprocess
@@ -26,30 +34,82 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 __all__ = ["main"]
 
 PORTAIL = str(Path(sys.executable).with_name("portail"))
-# What ``portail`` imported at each start before issue 17: every command, the composition root
-# and the libraries its adapters imported at their top (now imported when they are used).
+# What ``portail`` imported at each start before issue 17: the composition root's adapters and
+# the libraries they imported at their top (each is now imported where it is used).
+FORMERLY_IMPORTED = (
+    "adapters.attendance_csv",
+    "adapters.calendars",
+    "adapters.clock",
+    "adapters.commune_file",
+    "adapters.direct_debit.accounts",
+    "adapters.direct_debit.pain008",
+    "adapters.direct_debit.returns",
+    "adapters.documents",
+    "adapters.dossier_file",
+    "adapters.family_csv",
+    "adapters.icalendar_feed",
+    "adapters.mail",
+    "adapters.menus_csv",
+    "adapters.news_markup",
+    "adapters.passwords",
+    "adapters.payfip.client",
+    "adapters.payfip.fake",
+    "adapters.payfip.simulator",
+    "adapters.pdf",
+    "adapters.persistence.migrate",
+    "adapters.persistence.unit_of_work",
+    "adapters.public_holidays",
+    "adapters.regulation_files",
+    "portail_core.domain.regulations",
+    "argon2",
+    "holidays",
+    "icalendar",
+    "jinja2",
+    "markdown_it",
+    "nh3",
+    "schwifty",
+    "sepaxml",
+    "sqlalchemy.dialects.postgresql",
+    "xmlschema",
+)
 BEFORE = (
     "import importlib, sys\n"
-    "for name in ('entrypoints.bootstrap', 'adapters.payfip.simulator', 'xmlschema', 'sepaxml',\n"
-    "             'icalendar', 'markdown_it', 'nh3'):\n"
+    f"for name in {FORMERLY_IMPORTED!r}:\n"
     "    importlib.import_module(name)\n"
+    "import adapters.persistence.migrate as alembic, adapters.persistence.revisions as revisions\n"
+    "revisions.current_revision = alembic.current_revision  # the schema checked by Alembic\n"
+    "revisions.head_revision = alembic.head_revision\n"
+    "import entrypoints.bootstrap as root\n"
+    "lazy_bootstrap = root.bootstrap\n"
+    "root.bootstrap = lambda *args, **kw: lazy_bootstrap(*args, **{**kw, 'lazy': False})\n"
     "from entrypoints.cli import main\n"
     "from entrypoints.cli.lazy import subcommands\n"
     "subcommands(main)\n"
     "main(sys.argv[1:], prog_name='portail')\n"
 )
+TODAY = datetime.datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+COMMANDS = {
+    "db current": ["db", "current"],
+    "family list": ["family", "list"],
+    "outbox list": ["outbox", "list"],
+    "reservations list": ["reservations", "list", "--establishment", "ALSH", "--date", TODAY],
+}
 VARIANTS = {
     "python -c pass": [sys.executable, "-c", "pass"],
+    "import sqlalchemy": [sys.executable, "-c", "import sqlalchemy"],
+    "import sqlalchemy.orm": [sys.executable, "-c", "import sqlalchemy.orm"],
     "portail --help": [PORTAIL, "--help"],
-    "portail --help (before)": [sys.executable, "-c", BEFORE, "--help"],
+    "--help (before)": [sys.executable, "-c", BEFORE, "--help"],
     "portail audit --help": [PORTAIL, "audit", "--help"],
-    "portail db current": [PORTAIL, "db", "current"],
-    "db current (before)": [sys.executable, "-c", BEFORE, "db", "current"],
 }
+for _name, _args in COMMANDS.items():
+    VARIANTS[f"portail {_name}"] = [PORTAIL, *_args]
+    VARIANTS[f"{_name} (before)"] = [sys.executable, "-c", BEFORE, *_args]
 
 
 def cpu_seconds(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -68,31 +128,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     repeat = parser.parse_args().repeat
-    with tempfile.TemporaryDirectory() as instance:
+    with tempfile.TemporaryDirectory() as instance, tempfile.TemporaryDirectory() as bytecode:
         env = {
             **os.environ,
             "PORTAIL_INSTANCE_PATH": instance,
             "PORTAIL_SECRET_KEY": "benchmark-" + "0" * 40,
+            "PYTHONPYCACHEPREFIX": bytecode,
         }
-        env.pop("PORTAIL_DATABASE_URL", None)
-        subprocess.run(  # noqa: S603  (our own command)
-            [PORTAIL, "db", "upgrade"], env=env, check=True, capture_output=True
-        )
+        for name in ("PORTAIL_DATABASE_URL", "PORTAIL_PUBLIC_URL", "PYTHONDONTWRITEBYTECODE"):
+            env.pop(name, None)
+        for setup in (["db", "upgrade"], ["demo", "load"]):
+            subprocess.run(  # noqa: S603  (our own command)
+                [PORTAIL, *setup], env=env, check=True, capture_output=True
+            )
         cpu: dict[str, list[float]] = {name: [] for name in VARIANTS}
         wall: dict[str, list[float]] = {name: [] for name in VARIANTS}
         for argv in VARIANTS.values():
-            cpu_seconds(argv, env)  # warm-up
+            cpu_seconds(argv, env)  # warm-up (and the bytecode written)
         for _ in range(repeat):
             for name, argv in VARIANTS.items():
                 used, elapsed = cpu_seconds(argv, env)
                 cpu[name].append(used)
                 wall[name].append(elapsed)
-    print(f"{'variant':24} {'CPU min s':>10} {'CPU median s':>13} {'wall median s':>14}")
+    print(f"{'variant':30} {'CPU min s':>10} {'CPU median s':>13} {'wall median s':>14}")
     for name in VARIANTS:
         print(
-            f"{name:24} {min(cpu[name]):10.3f} {statistics.median(cpu[name]):13.3f} "
+            f"{name:30} {min(cpu[name]):10.3f} {statistics.median(cpu[name]):13.3f} "
             f"{statistics.median(wall[name]):14.3f}"
         )
+    print("\nCPU median, before issue 17 / now:")
+    for name in ("--help", *COMMANDS):
+        now = statistics.median(cpu[f"portail {name}"])
+        before = statistics.median(cpu[f"{name} (before)"])
+        print(f"  portail {name:28} {before:6.3f} s / {now:6.3f} s = {before / now:5.1f}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ that some are refused, through the seven steps a browser takes; then the referen
 same run: ``--trivial`` « Prolonger la session » posts (the session's idle timer: one row).
 
     python -m benchmarks.rush [--families 200] [--places N] [--workers 4] [--threads 1]
-        [--trivial 1000]
+        [--trivial 1000] [--waiting-room auto|off]
 
 The server is gunicorn with this module's ``wsgi()`` app: the portal as ``create_app`` builds
 it, wrapped to add the request's worker CPU time (``X-Worker-CPU-us``, the thread's CPU from the
@@ -223,9 +223,12 @@ async def prolong(browser: Browser, times: int, outcome: Outcome) -> None:
 # --- Setting up ------------------------------------------------------------------------------
 
 
-def create_families(url: str, count: int, places: int) -> tuple[Engine, list[str]]:
+def create_families(
+    url: str, count: int, places: int, *, room_off: bool = False
+) -> tuple[Engine, list[str]]:
     """Migrate, load the demo town with ``places`` per age group of "Journée", create the
-    families, activate and log them in; their session secrets."""
+    families, activate and log them in; their session secrets. ``room_off``: the waiting room
+    switched off (every family goes in, no ticket), to measure the booking flow alone."""
     from tests.unit.dossier_builders import YEAR, complete_family
     from tests.unit.reservation_world import NOW, demo_catalogue, with_places
 
@@ -249,6 +252,8 @@ def create_families(url: str, count: int, places: int) -> tuple[Engine, list[str
     load_catalogue(ports.uow(), details, catalogue, actor=staff, clock=ports.clock)
     with ports.uow(read_only=True) as uow:
         regulations = uow.catalogue.get().regulations()
+    if room_off:
+        services.portail.waiting_room.switch_off(actor=staff)
     secrets_ = []
     for n in range(count):
         family = complete_family()
@@ -441,7 +446,8 @@ def run(url: str, arguments: argparse.Namespace) -> int:
         }
         os.environ.update(environment)
         began = time.perf_counter()
-        engine, sessions = create_families(url, arguments.families, places)
+        room_off = arguments.waiting_room == "off"
+        engine, sessions = create_families(url, arguments.families, places, room_off=room_off)
         setup = time.perf_counter() - began
         print(f"{arguments.families} families created and logged in in {setup:.1f} s")
         server, port = start_gunicorn(environment, arguments.workers, arguments.threads)
@@ -479,7 +485,7 @@ def measure(
     print(
         f"\nRush: {families} families x 2 children, the same {len(DAYS)} Wednesdays, "
         f"{places} places per day and age group; gunicorn {arguments.workers} workers x "
-        f"{arguments.threads} threads; {rush_s:.1f} s"
+        f"{arguments.threads} threads; waiting room {arguments.waiting_room}; {rush_s:.1f} s"
     )
     print("\n".join(lines))
     print("ends per child: " + ", ".join(f"{k}: {v}" for k, v in sorted(outcome.ends.items())))
@@ -521,6 +527,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--trivial", type=int, default=1000, help="« Prolonger » posts")
+    parser.add_argument(
+        "--waiting-room",
+        choices=("auto", "off"),
+        default="auto",
+        help="as the portal ships (auto), or off: the booking flow alone",
+    )
     arguments = parser.parse_args()
     with database("postgresql") as url:
         if url is None:

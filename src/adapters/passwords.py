@@ -12,14 +12,16 @@ wrong field), so that the database never holds a hash anyone could reverse by tr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 import unicodedata
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 __all__ = ["Argon2PasswordHasher", "PlainTestHasher"]
 
@@ -40,8 +42,15 @@ class Argon2PasswordHasher:
     """
 
     def __init__(self, digest_key: str | None = None) -> None:
-        self._hasher = PasswordHasher()
         self._digest_key = (digest_key or secrets.token_urlsafe(48)).encode()
+
+    @functools.cached_property
+    def _hasher(self) -> PasswordHasher:
+        """argon2-cffi, imported when a password is first hashed or checked (not when a command
+        that checks none starts)."""
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
 
     def hash(self, password: str) -> str:
         """A new hash, salted at random, in the PHC string format (``$argon2id$v=19$...``)."""
@@ -49,6 +58,8 @@ class Argon2PasswordHasher:
 
     def verify(self, stored_hash: str, password: str) -> bool:
         """Whether the password matches; False, never an exception, for a malformed hash."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         if not stored_hash.isascii():
             return False  # a PHC string is ASCII; argon2-cffi would raise UnicodeEncodeError
         try:
@@ -62,6 +73,8 @@ class Argon2PasswordHasher:
         A malformed hash needs replacing too; it never verifies, so the question does not arise
         at login.
         """
+        from argon2.exceptions import InvalidHashError
+
         if not stored_hash.isascii():
             return True
         try:

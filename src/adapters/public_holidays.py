@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date
-
-import holidays
 
 __all__ = ["FixedPublicHolidays", "FrenchPublicHolidays"]
 
@@ -20,13 +19,20 @@ class FrenchPublicHolidays:
         self._subdivision = subdivision
 
     def between(self, first: date, last: date) -> dict[date, str]:
-        calendar = holidays.country_holidays(
-            "FR",
-            subdiv=self._subdivision,
-            years=range(first.year, last.year + 1),
-            language="fr",
-        )
-        return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}
+        days = _of_years(self._subdivision, first.year, last.year)
+        return {day: name for day, name in days if first <= day <= last}
+
+
+@functools.lru_cache(maxsize=64)
+def _of_years(subdivision: str | None, first: int, last: int) -> tuple[tuple[date, str], ...]:
+    """The holidays of whole years, in date order: computed once per process (about a
+    millisecond each time otherwise: every planning grid asks), they never change."""
+    import holidays  # 0.06 s: imported when a calendar is first computed, not at start-up
+
+    calendar = holidays.country_holidays(
+        "FR", subdiv=subdivision, years=range(first, last + 1), language="fr"
+    )
+    return tuple(sorted(calendar.items()))
 
 
 class FixedPublicHolidays:

@@ -21,13 +21,15 @@ from adapters.documents import (
     _write_unnamed,
 )
 from portail_core.domain.dossiers.documents import StoredDocument
-from portail_core.domain.regulations import check_regulation_pdf
 from portail_core.errors import NotFound
 
 __all__ = ["FileRegulationFiles", "InMemoryRegulationFiles"]
 
 
 def _describe(data: bytes, filename: str) -> StoredDocument:
+    # The rules of règlements (and the catalogue they import) load when one is published.
+    from portail_core.domain.regulations import check_regulation_pdf
+
     return StoredDocument(
         file_id=_new_file_id(),
         format=check_regulation_pdf(data, filename),

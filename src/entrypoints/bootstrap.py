@@ -9,62 +9,35 @@ views and the commands reach the adapters only through here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
-from attrs import define, field, frozen
-from sqlalchemy import Engine
+from attrs import define, field
 
-from adapters.attendance_csv import MAX_FILE_SIZE as MAX_POINTAGE_FILE_SIZE
-from adapters.attendance_csv import read_pointage_csv
-from adapters.calendars import read_school_calendar, shipped_school_calendar
-from adapters.clock import SystemClock
-from adapters.commune_file import read_commune_file
-from adapters.direct_debit import (
-    MAX_RETURN_FILE_SIZE,
-    Pain008Writer,
-    SchwiftyBankDetails,
-    read_debit_returns,
-)
-from adapters.documents import FileDocumentStore, InMemoryDocumentStore
-from adapters.dossier_file import read_family_file
-from adapters.family_csv import ImportFile, read_family_csv
-from adapters.icalendar_feed import IcalendarFeedWriter
-from adapters.mail import ConsoleMailer, JinjaEmailRenderer, SmtpMailer
-from adapters.menus_csv import MAX_FILE_SIZE as MAX_MENUS_FILE_SIZE
-from adapters.menus_csv import read_menus_csv
-from adapters.news_markup import MarkdownNewsMarkup
-from adapters.passwords import Argon2PasswordHasher
-from adapters.payfip.client import SoapPayfip
-from adapters.payfip.fake import FakePayfip
-from adapters.pdf import HtmlInvoiceRenderer
-from adapters.persistence import (
-    SqlUnitOfWork,
-    create_database_engine,
-    current_revision,
-    head_revision,
-    upgrade,
-)
-from adapters.public_holidays import FrenchPublicHolidays
-from adapters.regulation_files import FileRegulationFiles, InMemoryRegulationFiles
 from entrypoints.settings import Settings
-from portail_core.domain.catalogue.school_calendar import SchoolCalendar
-from portail_core.domain.dossiers.family import Family
-from portail_core.domain.menus import MenuLine
-from portail_core.domain.payments.debit_returns import DebitReturnFile
 from portail_core.errors import ConfigurationError
 from portail_core.facade.portail import Portail
 from portail_core.facade.ports import Ports
-from portail_core.ports.accounts import PasswordHasher
-from portail_core.ports.catalogue import CalendarSources
-from portail_core.ports.clock import Clock
-from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.messaging import Mailer
-from portail_core.ports.payments import OnlinePaymentService
-from portail_core.ports.regulations import RegulationFiles
-from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from portail_core.services.attendance.pointage import MarkInput
-from portail_core.services.catalogue.commune_file import CommuneFile
+
+if TYPE_CHECKING:  # the adapters are imported when they are built, each where it is needed
+    from sqlalchemy import Engine
+
+    from adapters.family_csv import ImportFile
+    from portail_core.domain.catalogue.school_calendar import SchoolCalendar
+    from portail_core.domain.dossiers.family import Family
+    from portail_core.domain.menus import MenuLine
+    from portail_core.domain.payments.debit_returns import DebitReturnFile
+    from portail_core.ports.accounts import PasswordHasher
+    from portail_core.ports.catalogue import CalendarSources
+    from portail_core.ports.clock import Clock
+    from portail_core.ports.dossiers import DocumentStore
+    from portail_core.ports.messaging import Mailer
+    from portail_core.ports.payments import OnlinePaymentService
+    from portail_core.ports.regulations import RegulationFiles
+    from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+    from portail_core.services.attendance.pointage import MarkInput
+    from portail_core.services.catalogue.commune_file import CommuneFile
 
 __all__ = [
     "FileFormats",
@@ -77,21 +50,65 @@ __all__ = [
 ]
 
 
-@frozen
 class FileFormats:
     """The files the desk hands to the portal, read into the core's objects by the adapters
-    that know their formats; every problem is an InvalidInput located in the file."""
+    that know their formats; every problem is an InvalidInput located in the file. Each reader
+    is imported when it is first used (a command reads one format at most)."""
 
-    commune_file: Callable[[str], CommuneFile] = read_commune_file
-    family_file: Callable[[str, date], Family] = read_family_file
-    family_csv: Callable[[str, date], ImportFile] = read_family_csv
-    debit_returns: Callable[[bytes], DebitReturnFile] = read_debit_returns
-    max_debit_returns_size: int = MAX_RETURN_FILE_SIZE
-    school_calendar: Callable[[str], SchoolCalendar] = read_school_calendar
-    pointage_csv: Callable[[str], list[MarkInput]] = read_pointage_csv
-    max_pointage_size: int = MAX_POINTAGE_FILE_SIZE
-    menus_csv: Callable[[str], list[MenuLine]] = read_menus_csv
-    max_menus_size: int = MAX_MENUS_FILE_SIZE
+    __slots__ = ()
+
+    def commune_file(self, text: str) -> CommuneFile:
+        from adapters.commune_file import read_commune_file
+
+        return read_commune_file(text)
+
+    def family_file(self, text: str, today: date) -> Family:
+        from adapters.dossier_file import read_family_file
+
+        return read_family_file(text, today)
+
+    def family_csv(self, text: str, today: date) -> ImportFile:
+        from adapters.family_csv import read_family_csv
+
+        return read_family_csv(text, today)
+
+    def debit_returns(self, document: bytes) -> DebitReturnFile:
+        from adapters.direct_debit import read_debit_returns
+
+        return read_debit_returns(document)
+
+    @property
+    def max_debit_returns_size(self) -> int:
+        from adapters.direct_debit import MAX_RETURN_FILE_SIZE
+
+        return MAX_RETURN_FILE_SIZE
+
+    def school_calendar(self, text: str) -> SchoolCalendar:
+        from adapters.calendars import read_school_calendar
+
+        return read_school_calendar(text)
+
+    def pointage_csv(self, text: str) -> list[MarkInput]:
+        from adapters.attendance_csv import read_pointage_csv
+
+        return read_pointage_csv(text)
+
+    @property
+    def max_pointage_size(self) -> int:
+        from adapters.attendance_csv import MAX_FILE_SIZE
+
+        return MAX_FILE_SIZE
+
+    def menus_csv(self, text: str) -> list[MenuLine]:
+        from adapters.menus_csv import read_menus_csv
+
+        return read_menus_csv(text)
+
+    @property
+    def max_menus_size(self) -> int:
+        from adapters.menus_csv import MAX_FILE_SIZE
+
+        return MAX_FILE_SIZE
 
 
 def file_formats() -> FileFormats:
@@ -117,17 +134,23 @@ class Services:
 
     def schema_is_current(self) -> bool:
         """True when the database is migrated to the code's head revision (or is in memory)."""
-        return self.engine is None or current_revision(self.engine) == head_revision()
+        current, head = self.revisions()
+        return current == head
 
     def revisions(self) -> tuple[str | None, str | None]:
-        """The database's revision and the one the code expects (None, None in memory)."""
+        """The database's revision and the one the code expects (None, None in memory), read
+        without Alembic (``adapters.persistence.revisions``)."""
         if self.engine is None:
             return None, None
+        from adapters.persistence.revisions import current_revision, head_revision
+
         return current_revision(self.engine), head_revision()
 
     def upgrade_database(self) -> None:
-        """Run every migration not yet applied, in one transaction."""
+        """Run every migration not yet applied, in one transaction (with Alembic)."""
         if self.engine is not None:
+            from adapters.persistence.migrate import upgrade
+
             upgrade(self.engine)
 
     def close(self) -> None:
@@ -143,15 +166,27 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     payfip: OnlinePaymentService | None = None,
     create_database: bool = False,
+    lazy: bool = False,
 ) -> Services:
     """The portal on the database of the settings (SQLite by default, PostgreSQL in
     production); ``clock``, ``mailer``, ``hasher`` and ``payfip`` replace the real ones
     (tests). Without ``settings`` they are read from the environment, and a missing SQLite
-    database is a ConfigurationError unless ``create_database`` (``portail db upgrade``)."""
+    database is a ConfigurationError unless ``create_database`` (``portail db upgrade``).
+
+    Everything is built here, so that a broken package (the PayFiP client reads its contract)
+    stops the portal at its start rather than during a family's payment. ``lazy`` builds the
+    PayFiP client and each capability of the façade on first use instead: the command line,
+    where a command uses one or two capabilities and most pay nothing (zeep is not imported)."""
+    from adapters.documents import FileDocumentStore
+    from adapters.persistence.database import create_database_engine
+    from adapters.regulation_files import FileRegulationFiles
+
     settings = settings or Settings.from_env(require_database=not create_database)
     engine = create_database_engine(settings.database_url)
 
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
+        from adapters.persistence.unit_of_work import SqlUnitOfWork  # on the first transaction
+
         return SqlUnitOfWork(engine, read_only=read_only)
 
     ports = ports_with(
@@ -159,11 +194,11 @@ def bootstrap(
         FileDocumentStore(settings.instance_path / "documents"),
         clock=clock,
         mailer=mailer or mailer_for(settings),
-        hasher=hasher or Argon2PasswordHasher(settings.secret_key),
-        payfip=payfip or SoapPayfip(settings.payfip_soap_url, settings.payfip_page_url),
+        hasher=hasher or _argon2(settings.secret_key),
+        payfip=payfip or _soap_payfip(settings, deferred=lazy),
         regulation_files=FileRegulationFiles(settings.instance_path / "reglements"),
     )
-    return Services(settings, Portail(ports, public_url=settings.public_url), engine)
+    return Services(settings, Portail(ports, public_url=settings.public_url, lazy=lazy), engine)
 
 
 def bootstrap_in_memory(
@@ -176,7 +211,10 @@ def bootstrap_in_memory(
 ) -> Services:
     """The portal on the in-memory twins: nothing is written anywhere, everything is lost when
     the process ends (tests, demos, trying the core)."""
+    from adapters.documents import InMemoryDocumentStore
+    from adapters.mail import ConsoleMailer
     from adapters.memory import InMemoryStore, InMemoryUnitOfWork  # twins: not on a database
+    from adapters.payfip.fake import FakePayfip
 
     settings = settings or Settings.in_memory()
     store = InMemoryStore()
@@ -189,7 +227,7 @@ def bootstrap_in_memory(
         InMemoryDocumentStore(),
         clock=clock,
         mailer=mailer or ConsoleMailer(settings.mail_from),
-        hasher=hasher or Argon2PasswordHasher(settings.secret_key),
+        hasher=hasher or _argon2(settings.secret_key),
         payfip=payfip or FakePayfip(),
     )
     return Services(settings, Portail(ports, public_url=settings.public_url))
@@ -209,13 +247,22 @@ def ports_with(
     counting engine, an embedder's database). Without ``hasher``, Argon2id whose digests are
     keyed for this process only: give ``Argon2PasswordHasher(secret_key)`` when several
     processes share the database. Without ``regulation_files``, the règlements' PDF files are
-    kept in memory."""
+    kept in memory. Each adapter imports its library (Jinja2, WeasyPrint, schwifty, argon2,
+    icalendar...) when it is first used, not here."""
+    from adapters.clock import SystemClock
+    from adapters.direct_debit import Pain008Writer, SchwiftyBankDetails
+    from adapters.icalendar_feed import IcalendarFeedWriter
+    from adapters.mail import JinjaEmailRenderer
+    from adapters.news_markup import MarkdownNewsMarkup
+    from adapters.pdf import HtmlInvoiceRenderer
+    from adapters.regulation_files import InMemoryRegulationFiles
+
     return Ports(
         uow=uow,
         clock=clock or SystemClock(),
         calendars=official_calendars(),
         documents=documents,
-        hasher=hasher or Argon2PasswordHasher(),
+        hasher=hasher or _argon2(),
         mailer=mailer,
         email_renderer=JinjaEmailRenderer(),
         invoice_renderer=HtmlInvoiceRenderer(),
@@ -231,6 +278,8 @@ def ports_with(
 def mailer_for(settings: Settings) -> Mailer:
     """SMTP when PORTAIL_SMTP_URL is set; otherwise messages go to the log, for a trial only:
     a portal served over HTTPS (in production) refuses to write links and passwords to a log."""
+    from adapters.mail import ConsoleMailer, SmtpMailer
+
     if settings.smtp_url:
         return SmtpMailer(settings.smtp_url, settings.mail_from)
     if settings.uses_https:
@@ -243,7 +292,28 @@ def mailer_for(settings: Settings) -> Mailer:
 
 def official_calendars() -> CalendarSources:
     """The school calendar shipped with the code and metropolitan France's public holidays."""
+    from adapters.calendars import shipped_school_calendar
+    from adapters.public_holidays import FrenchPublicHolidays
+    from portail_core.ports.catalogue import CalendarSources
+
     return CalendarSources(shipped_school_calendar(), FrenchPublicHolidays())
+
+
+def _argon2(secret_key: str | None = None) -> PasswordHasher:
+    from adapters.passwords import Argon2PasswordHasher
+
+    return Argon2PasswordHasher(secret_key)
+
+
+def _soap_payfip(settings: Settings, *, deferred: bool) -> OnlinePaymentService:
+    """PayFiP's SOAP client on the settings' addresses, built now or on its first call."""
+    if deferred:
+        from adapters.payfip.deferred import DeferredPayfip
+
+        return DeferredPayfip(settings.payfip_soap_url, settings.payfip_page_url)
+    from adapters.payfip.client import SoapPayfip
+
+    return SoapPayfip(settings.payfip_soap_url, settings.payfip_page_url)
 
 
 def run_payfip_simulator(

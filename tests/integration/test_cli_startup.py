@@ -1,26 +1,63 @@
 """``portail`` imports a command only when it runs: nothing is lost by the laziness.
 
 ``portail --help`` lists every command from the COMMANDS table without importing them; each
-command, imported, shows its help; no command group is left out of the table. (The start-up
-times are measured by benchmarks/cli_startup.py, not here.)
+command, imported, shows its help; no command group is left out of the table. A desk's command
+on the database imports the capability it uses and none of the libraries it does not need
+(Alembic, WeasyPrint, zeep, argon2...), and still tells a database behind the code. (The
+start-up times are measured by benchmarks/cli_startup.py, not here.)
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
+import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
 import entrypoints.cli
+from adapters.persistence.database import create_database_engine
+from adapters.persistence.migrate import alembic_config, upgrade
 from entrypoints.cli import COMMANDS, main
 from entrypoints.cli.lazy import LazyGroup, subcommands
 
 HEAVY = ("entrypoints.bootstrap", "sqlalchemy", "alembic", "weasyprint", "zeep", "flask", "argon2")
+# What no command below needs: migrations, PDFs, SOAP, passwords, e-mail templates, bank
+# details, holidays, XML schemas, feeds, news, the web, SQLAlchemy's ORM.
+UNNEEDED = (
+    "alembic",
+    "weasyprint",
+    "zeep",
+    "requests",
+    "argon2",
+    "jinja2",
+    "schwifty",
+    "holidays",
+    "xmlschema",
+    "sepaxml",
+    "icalendar",
+    "markdown_it",
+    "nh3",
+    "flask",
+    "werkzeug",
+    "sqlalchemy.orm",
+)
+# Runs ``portail`` as its console script does, then names every module the process imported.
+PROBE = (
+    "import sys\n"
+    "from entrypoints.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:], prog_name='portail')\n"
+    "finally:\n"
+    "    print('IMPORTED:', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+)
 
 
 def _tree(command: click.Command) -> Iterator[click.Command]:
@@ -91,3 +128,88 @@ def test_no_command_group_is_left_out_of_the_table() -> None:
                 declared.append((module.name, command))
     assert len(declared) >= len(COMMANDS)
     assert [name for name, command in declared if id(command) not in reachable] == []
+
+
+def run_portail(instance: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """``portail ARGS`` in a process of its own on the instance's SQLite database, and the
+    modules it imported."""
+    env = {**os.environ, "PORTAIL_INSTANCE_PATH": str(instance)}
+    env.pop("PORTAIL_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, check=False
+    )
+    imported = done.stderr.rpartition("IMPORTED: ")[2].split()
+    assert imported, done.stderr
+    return done, set(imported)
+
+
+def loaded(imported: set[str], package: str) -> list[str]:
+    return sorted(name for name in imported if name == package or name.startswith(package + "."))
+
+
+@pytest.fixture(scope="module")
+def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An instance whose SQLite database is migrated and holds the demonstration town."""
+    instance = tmp_path_factory.mktemp("instance")
+    env = {"PORTAIL_INSTANCE_PATH": str(instance), "PORTAIL_DATABASE_URL": None}
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 0, result.output
+    return instance
+
+
+DAY = "2026-09-16"  # any day: the sheet is shown (empty or not) and audited
+
+
+@pytest.mark.parametrize(
+    ("args", "capability", "shown"),
+    [
+        (["db", "current"], None, "(à jour)"),
+        (["family", "list"], "dossiers", "Martin"),
+        (["outbox", "list"], "messaging", "account_temporary_password"),
+        (
+            ["reservations", "list", "--establishment", "ALSH", "--date", DAY],
+            "attendance",
+            "Accueil de loisirs",
+        ),
+    ],
+    ids=["db current", "family list", "outbox list", "reservations list"],
+)
+def test_a_command_on_the_database_imports_its_capability_and_no_library_it_does_not_use(
+    demo_instance: Path, args: list[str], capability: str | None, shown: str
+) -> None:
+    done, imported = run_portail(demo_instance, *args)
+    assert done.returncode == 0, done.stderr
+    assert shown in done.stdout
+    assert [name for name in UNNEEDED if loaded(imported, name)] == []
+    capabilities = {
+        name.split(".")[2]
+        for name in loaded(imported, "portail_core.facade")
+        if name.count(".") == 2 and name.split(".")[2] not in {"portail", "ports"}
+    }
+    expected = {"dossiers", "dossier_growth"} if capability == "dossiers" else {capability}
+    assert capabilities == expected - {None}
+    if capability is None:  # the schema's revision only: no repository, no use case
+        assert loaded(imported, "adapters.persistence.unit_of_work") == []
+        assert loaded(imported, "portail_core.services") == []
+
+
+def test_a_database_behind_the_code_is_still_told_so_without_alembic(tmp_path: Path) -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
+    assert head is not None
+    previous = scripts.get_revision(head).down_revision
+    assert isinstance(previous, str)
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'portail.sqlite3'}")
+    upgrade(engine, previous)
+    engine.dispose()
+
+    current, imported = run_portail(tmp_path, "db", "current")
+    assert current.returncode == 0, current.stderr
+    assert f"Révision de la base : {previous} ; attendue : {head} (EN RETARD" in current.stdout
+    listing, imported_too = run_portail(tmp_path, "family", "list")
+    assert listing.returncode == 7
+    assert "La base de données n'est pas à jour : lancez d'abord `portail db upgrade`." in (
+        listing.stderr
+    )
+    assert loaded(imported | imported_too, "alembic") == []

@@ -51,6 +51,9 @@ LEFT_OUT = {
     # page, then deleted by ``portail reservations purge-drafts``; what it confirmed is in
     # reservations and reservation_history.
     "planning_drafts",
+    # A place in the opening day's waiting room: a number and a few minutes' times, deleted
+    # when they run out (minutes), with the account, or when the desk switches the room off.
+    "waiting_room_tickets",
 }
 LINKS = ("family_id", "child_id", "account_id")
 

@@ -36,6 +36,10 @@ def test_one_pass_runs_every_job_and_logs_each(
     assert [line.split(" : ")[0] for line in logged] == [f"tâche {name}" for name in NAMES]
     assert "tâche waitlist process : 0 proposition(s) expirée(s), 0 place(s) passée(s)" in logged
     assert "tâche sma expire : 0 offre(s) expirée(s)" in logged
+    assert (
+        "tâche account purge : 0 session(s) expirée(s), 0 lien(s) périmé(s), "
+        "0 compteur(s) anti-essais supprimé(s)"
+    ) in logged
     assert all(r.levelno == logging.INFO for r in caplog.records if r.name == "portail.jobs")
 
 

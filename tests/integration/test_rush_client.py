@@ -4,10 +4,8 @@ booking through the seven steps with cookies and CSRF tokens; and the response r
 chunked body. No timing is asserted: the figures are the benchmark's (benchmarks/README.md)."""
 
 import asyncio
-import concurrent.futures
 import threading
-from collections.abc import Coroutine, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import pytest
 from benchmarks.http_client import Browser, form_body, read_response, request_bytes
@@ -16,21 +14,13 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from entrypoints.bootstrap import Services
 from entrypoints.web import create_app
+from tests.integration.event_loop import run_apart
 from tests.integration.test_auth_web import (  # noqa: F401  (fixtures reused)
     STRONG,
     clock,
     open_family_account,
     services,
 )
-
-T = TypeVar("T")
-
-
-def run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event loop
-    running in the main thread for the whole session."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 class KeepAlive(WSGIRequestHandler):

@@ -31,6 +31,7 @@ CAPABILITIES = (
     "regulations",
     "sma",
     "preregistrations",
+    "waiting_room",
 )
 # Every layer has a module (or a package) named after each capability.
 LAYERS = (
@@ -50,6 +51,7 @@ WEB_PLUMBING |= {"health"}  # GET /sante: the probe of load balancers and monito
 CLI_PLUMBING = {"db", "demo", "feedback", "french", "options", "output", "serve"}
 CLI_PLUMBING |= {"jobs"}  # portail jobs run: the scheduled commands of several capabilities
 CLI_PLUMBING |= {"lazy"}  # the commands imported when they run, not at start-up
+CLI_PLUMBING |= {"backup"}  # portail backup: the database and the instance folder, like db
 LONGEST_MODULE = 400
 LONGEST_USE_CASE = 50
 TABLE_DECLARATIONS = ADAPTERS / "persistence" / "tables.py"

@@ -1,14 +1,18 @@
 """Renders ``templates/<name>.txt`` and ``<name>.html``; the .txt's first line is the subject.
 
 Undefined variables are errors (a message never goes out with a blank where a link should be);
-the HTML part is autoescaped.
+the HTML part is autoescaped. Jinja2 is imported when the first message is rendered.
 """
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+import functools
+from typing import TYPE_CHECKING
 
 from portail_core.domain.messaging import RenderedEmail
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = ["JinjaEmailRenderer"]
 
@@ -16,8 +20,11 @@ SUBJECT_PREFIX = "Objet : "
 
 
 class JinjaEmailRenderer:
-    def __init__(self) -> None:
-        self._environment = Environment(
+    @functools.cached_property
+    def _environment(self) -> Environment:
+        from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+        return Environment(
             loader=PackageLoader("adapters.mail", "templates"),
             undefined=StrictUndefined,
             autoescape=select_autoescape(enabled_extensions=("html",), default=False),

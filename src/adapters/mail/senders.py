@@ -52,6 +52,9 @@ class SmtpMailer:
         self._sender = sender
 
     def send(self, to: str, email: RenderedEmail, message_id: str) -> None:
+        """A failure is permanent only when the server refuses this message for good (5xx to
+        its recipient or its content); a server that refuses everyone (at the greeting, at
+        login, the sender) or asks to come back later (4xx, greylisting) is tried again."""
         message = build_message(self._sender, to, email, message_id)
         try:
             with self._connect() as server:
@@ -59,7 +62,14 @@ class SmtpMailer:
                     server.login(self._user, self._password)
                 server.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
-            raise MailerError(f"adresse refusée : {to}", permanent=True) from error
+            codes = [code for code, _ in error.recipients.values()]
+            if all(500 <= code < 600 for code in codes):
+                raise MailerError(f"adresse refusée : {to}", permanent=True) from error
+            raise MailerError(f"adresse à réessayer : {to} ({_codes(codes)})") from error
+        except _REFUSING_EVERYONE as error:
+            raise MailerError(
+                f"serveur SMTP : {error.smtp_code} (refus du serveur, pas du courriel)"
+            ) from error
         except smtplib.SMTPResponseException as error:
             permanent = 500 <= error.smtp_code < 600
             raise MailerError(f"serveur SMTP : {error.smtp_code}", permanent=permanent) from error
@@ -76,6 +86,21 @@ class SmtpMailer:
         if self._starttls:
             server.starttls(context=context)
         return server
+
+
+# Answers about the server or the portal's settings, not about the message: each message would
+# get the same, so giving one up would give them all up (an address of the portal not yet
+# allowed, a password changed on the server...).
+_REFUSING_EVERYONE = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPSenderRefused,
+)
+
+
+def _codes(codes: list[int]) -> str:
+    return ", ".join(str(code) for code in codes)
 
 
 class ConsoleMailer:

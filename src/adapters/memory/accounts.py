@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 
+import pendulum
 from attrs import define, field
 
+from adapters.memory.dossiers import DossierState
 from adapters.memory.store import WorkingCopy
 from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.accounts.session import PortalSession
@@ -99,10 +102,17 @@ class InMemoryTokenRepository:
         mine = [t for t in self._state.tokens.values() if t.account_id == account_id]
         return copy.deepcopy(sorted(mine, key=lambda t: t.id or 0))
 
+    def delete_expired(self, before: pendulum.DateTime) -> int:
+        gone = [i for i, t in self._state.tokens.items() if t.expires_at < before]
+        for token_id in gone:
+            del self._state.tokens[token_id]
+        return len(gone)
+
 
 class InMemorySessionRepository:
-    def __init__(self, state: AccountState) -> None:
+    def __init__(self, state: AccountState, dossiers: DossierState | None = None) -> None:
         self._state = state
+        self._dossiers = dossiers or DossierState()
 
     def add(self, session: PortalSession) -> None:
         session.id = len(self._state.sessions) + 1
@@ -110,6 +120,15 @@ class InMemorySessionRepository:
 
     def by_hash(self, token_hash: str) -> PortalSession | None:
         return copy.deepcopy(self._state.sessions.get(token_hash))
+
+    def holder(self, token_hash: str) -> tuple[PortalSession, Account, str] | None:
+        session = self._state.sessions.get(token_hash)
+        account = None if session is None else self._state.accounts.get(session.account_id)
+        if session is None or account is None:
+            return None
+        family = self._dossiers.families.get(account.family_id)
+        name = family.name if family is not None else ""
+        return copy.deepcopy(session), copy.deepcopy(account), name
 
     def touch(self, session: PortalSession) -> None:
         self._state.sessions[session.token_hash] = copy.deepcopy(session)
@@ -125,6 +144,18 @@ class InMemorySessionRepository:
         mine = [s for s in self._state.sessions.values() if s.account_id == account_id]
         return copy.deepcopy(sorted(mine, key=lambda s: s.id or 0))
 
+    def delete_expired(
+        self, *, idle_before: pendulum.DateTime, started_before: pendulum.DateTime
+    ) -> int:
+        gone = [
+            h
+            for h, s in self._state.sessions.items()
+            if s.last_seen_at < idle_before or s.created_at < started_before
+        ]
+        for token_hash in gone:
+            del self._state.sessions[token_hash]
+        return len(gone)
+
 
 class InMemoryThrottleRepository:
     def __init__(self, state: AccountState) -> None:
@@ -138,6 +169,14 @@ class InMemoryThrottleRepository:
 
     def delete(self, key: str) -> None:
         self._state.throttles.pop(key, None)
+
+    def batch_after(self, key: str, size: int) -> list[LoginThrottle]:
+        keys = sorted(k for k in self._state.throttles if k > key)[:size]
+        return [copy.deepcopy(self._state.throttles[k]) for k in keys]
+
+    def delete_all(self, keys: Collection[str]) -> None:
+        for key in keys:
+            self._state.throttles.pop(key, None)
 
 
 class InMemoryAccountRepositories(WorkingCopy):
@@ -153,7 +192,7 @@ class InMemoryAccountRepositories(WorkingCopy):
 
     @property
     def sessions(self) -> InMemorySessionRepository:
-        return InMemorySessionRepository(self.state(AccountState))
+        return InMemorySessionRepository(self.state(AccountState), self.state(DossierState))
 
     @property
     def throttles(self) -> InMemoryThrottleRepository:

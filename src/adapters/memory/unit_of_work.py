@@ -34,6 +34,7 @@ from adapters.memory.preregistrations import InMemoryPreregistrationRepositories
 from adapters.memory.regulations import InMemoryRegulationRepositories
 from adapters.memory.sma import InMemorySmaRepositories
 from adapters.memory.store import InMemoryStore
+from adapters.memory.waiting_room import InMemoryWaitingRoomRepositories
 
 __all__ = ["InMemoryUnitOfWork"]
 
@@ -56,6 +57,7 @@ class InMemoryUnitOfWork(
     InMemoryFeedRepositories,
     InMemoryPreregistrationRepositories,
     InMemorySmaRepositories,
+    InMemoryWaitingRoomRepositories,
 ):
     """Implements ``portail_core.ports.unit_of_work.UnitOfWork``; ``commits`` counts the commits,
     for tests."""

@@ -4,18 +4,21 @@ its header cells, the language and the title in the metadata) that screen reader
 
 The HTML is built from the ``InvoiceSheet`` only, autoescaped, and rendered with every URL
 refused: nothing a family typed can make the renderer read a file or reach the network.
-WeasyPrint is imported on first use, so that starting the portal does not pay for it.
+WeasyPrint and Jinja2 are imported on first use, so that starting the portal does not pay for
+them.
 """
 
 from __future__ import annotations
 
+import functools
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
-from portail_core.domain.billing.invoice_sheet import InvoiceSheet
-from portail_core.domain.shared.money import Money
+    from portail_core.domain.billing.invoice_sheet import InvoiceSheet
+    from portail_core.domain.shared.money import Money
 
 __all__ = ["PDF_VARIANT", "HtmlInvoiceRenderer", "RecordingInvoiceRenderer"]
 
@@ -29,14 +32,21 @@ def _euros(amount: Money) -> str:
 class HtmlInvoiceRenderer:
     """The real renderer: Jinja2 for the HTML, WeasyPrint for the PDF."""
 
-    def __init__(self) -> None:
-        self._environment = Environment(
+    @functools.cached_property
+    def _environment(self) -> Environment:
+        from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+        environment = Environment(
             loader=PackageLoader("adapters.pdf", "templates"),
             undefined=StrictUndefined,
             autoescape=select_autoescape(enabled_extensions=("html",), default=True),
         )
-        self._environment.filters["euros"] = _euros
-        self._stylesheet = (files("adapters.pdf") / "templates" / "invoice.css").read_text("utf-8")
+        environment.filters["euros"] = _euros
+        return environment
+
+    @functools.cached_property
+    def _stylesheet(self) -> str:
+        return (files("adapters.pdf") / "templates" / "invoice.css").read_text("utf-8")
 
     def html(self, sheet: InvoiceSheet) -> str:
         """The page WeasyPrint lays out (useful to look at in a browser)."""

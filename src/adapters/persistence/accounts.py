@@ -3,18 +3,24 @@ identifiers, client addresses)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import pendulum
-from sqlalchemy import Connection, Row, delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Row, delete, insert, or_, select, update
 
-from adapters.persistence.tables import accounts, login_throttles, one_time_tokens, portal_sessions
+from adapters.persistence.tables import (
+    accounts,
+    families,
+    login_throttles,
+    one_time_tokens,
+    portal_sessions,
+)
 from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.accounts.account import Account, AccountStatus, OneTimeToken, TokenPurpose
 from portail_core.domain.accounts.session import PortalSession
 from portail_core.domain.accounts.throttle import LoginThrottle
+from portail_core.domain.shared.instants import as_utc
 
 __all__ = [
     "SqlAccountRepositories",
@@ -165,6 +171,10 @@ class SqlTokenRepository:
         query = select(one_time_tokens).where(t.account_id == account_id).order_by(t.id)
         return [_token(row) for row in self._connection.execute(query)]
 
+    def delete_expired(self, before: pendulum.DateTime) -> int:
+        statement = delete(one_time_tokens).where(one_time_tokens.c.expires_at < as_utc(before))
+        return self._connection.execute(statement).rowcount
+
 
 class SqlSessionRepository:
     def __init__(self, connection: Connection) -> None:
@@ -190,6 +200,28 @@ class SqlSessionRepository:
         return PortalSession(
             row.account_id, row.token_hash, row.created_at, row.last_seen_at, id=row.id
         )
+
+    def holder(self, token_hash: str) -> tuple[PortalSession, Account, str] | None:
+        s = portal_sessions.c
+        query = (
+            select(
+                s.id.label("session_id"),
+                s.created_at.label("session_created_at"),
+                s.last_seen_at,
+                accounts,
+                families.c.name.label("family_name"),
+            )
+            .join_from(portal_sessions, accounts, accounts.c.id == s.account_id)
+            .join(families, families.c.id == accounts.c.family_id, isouter=True)
+            .where(s.token_hash == token_hash)
+        )
+        row = self._connection.execute(query).first()
+        if row is None:
+            return None
+        session = PortalSession(
+            row.id, token_hash, row.session_created_at, row.last_seen_at, id=row.session_id
+        )
+        return session, _account(row), row.family_name or ""
 
     def touch(self, session: PortalSession) -> None:
         self._connection.execute(
@@ -218,10 +250,22 @@ class SqlSessionRepository:
             for row in self._connection.execute(query)
         ]
 
+    def delete_expired(
+        self, *, idle_before: pendulum.DateTime, started_before: pendulum.DateTime
+    ) -> int:
+        """On PostgreSQL a row being touched is waited for, then judged as touched."""
+        s = portal_sessions.c
+        statement = delete(portal_sessions).where(
+            or_(s.last_seen_at < as_utc(idle_before), s.created_at < as_utc(started_before))
+        )
+        return self._connection.execute(statement).rowcount
+
 
 def _insert_missing(connection: Connection, key: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the connection."""
-    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    from sqlalchemy.dialects import postgresql, sqlite  # the one in use is imported already
+
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     return (
         dialect_insert(login_throttles)
         .values(key=key, consecutive_failures=0, recent_failures=[], locked=False)
@@ -234,19 +278,17 @@ class SqlThrottleRepository:
         self._connection = connection
 
     def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None:
-        if for_update:  # make sure the row exists, so that the lock below always holds one
-            self._connection.execute(_insert_missing(self._connection, key))
         query = select(login_throttles).where(login_throttles.c.key == key)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            return None
-        return LoginThrottle(
-            key=row.key,
-            consecutive_failures=row.consecutive_failures,
-            recent_failures=[_instant(t) for t in row.recent_failures],
-            blocked_until=row.blocked_until,
-            locked=row.locked,
-        )
+        if not for_update:
+            row = self._connection.execute(query).first()
+            return None if row is None else _throttle(row)
+        for _ in range(3):  # make sure the row exists, so that the lock always holds one...
+            self._connection.execute(_insert_missing(self._connection, key))
+            row = self._connection.execute(query.with_for_update()).first()
+            if row is not None:
+                return _throttle(row)
+            # ... unless the purge deleted it between the two statements: insert it again
+        raise RuntimeError(f"login throttle {key!r} vanished three times in a row")
 
     def save(self, throttle: LoginThrottle) -> None:
         values = {
@@ -263,6 +305,31 @@ class SqlThrottleRepository:
 
     def delete(self, key: str) -> None:
         self._connection.execute(delete(login_throttles).where(login_throttles.c.key == key))
+
+    def batch_after(self, key: str, size: int) -> list[LoginThrottle]:
+        query = (
+            select(login_throttles)
+            .where(login_throttles.c.key > key)
+            .order_by(login_throttles.c.key)
+            .limit(size)
+            .with_for_update(skip_locked=True)  # SQLite: writers are serialised anyway
+        )
+        return [_throttle(row) for row in self._connection.execute(query)]
+
+    def delete_all(self, keys: Collection[str]) -> None:
+        if keys:
+            statement = delete(login_throttles).where(login_throttles.c.key.in_(sorted(keys)))
+            self._connection.execute(statement)
+
+
+def _throttle(row: Row[Any]) -> LoginThrottle:
+    return LoginThrottle(
+        key=row.key,
+        consecutive_failures=row.consecutive_failures,
+        recent_failures=[_instant(t) for t in row.recent_failures],
+        blocked_until=row.blocked_until,
+        locked=row.locked,
+    )
 
 
 class SqlAccountRepositories(OpenTransaction):

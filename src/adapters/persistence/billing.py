@@ -7,8 +7,6 @@ from typing import Any
 
 import attrs
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.persistence.codec import domain_codec
 from adapters.persistence.tables import (
@@ -108,8 +106,10 @@ class SqlInvoiceRepository:
         if year in locked:  # locked already in this transaction: the lock holds until its end
             return
         rows = [{"kind": kind.value, "year": year, "last": 0} for kind in DocumentKind]
+        from sqlalchemy.dialects import postgresql, sqlite  # the one in use is imported already
+
         dialect = self._connection.dialect.name
-        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         self._connection.execute(upsert(document_sequences).values(rows).on_conflict_do_nothing())
         s = document_sequences.c
         self._connection.execute(

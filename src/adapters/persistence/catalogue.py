@@ -1,5 +1,5 @@
 """The catalogue repository (schools, establishments and units, matched by code) and the imported
-official school calendars."""
+official school calendars. Each process keeps the last ones it read (see ``reference.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from adapters.persistence.codec import domain_codec
+from adapters.persistence.reference import (
+    ReferenceVersion,
+    SharedReferenceVersion,
+    kept,
+    own_copy,
+)
 from adapters.persistence.tables import (
     establishments,
     school_holidays,
@@ -15,7 +21,6 @@ from adapters.persistence.tables import (
     schools,
     units,
 )
-from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.catalogue.establishments import (
     Catalogue,
     Closure,
@@ -32,10 +37,18 @@ __all__ = ["SqlCatalogueRepositories", "SqlCatalogueRepository", "SqlSchoolCalen
 
 
 class SqlCatalogueRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, version: ReferenceVersion | None = None) -> None:
         self._connection = connection
+        self._version = version or ReferenceVersion(connection)
 
     def get(self) -> Catalogue:
+        token = self._version.current()
+        found: Catalogue | None = kept(token, "catalogue")
+        if found is not None:
+            return own_copy(found)
+        return self._version.read_under(token, "catalogue", self._read())
+
+    def _read(self) -> Catalogue:
         codec = domain_codec()
         school_rows = self._connection.execute(
             select(schools).where(schools.c.active).order_by(schools.c.position)
@@ -83,6 +96,7 @@ class SqlCatalogueRepository:
         return SchoolMap() if stored is None else domain_codec().structure(stored, SchoolMap)
 
     def replace(self, catalogue: Catalogue) -> None:
+        self._version.renew()
         school_ids = self._upsert(
             schools,
             {
@@ -165,10 +179,18 @@ class SqlCatalogueRepository:
 
 
 class SqlSchoolCalendarRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, version: ReferenceVersion | None = None) -> None:
         self._connection = connection
+        self._version = version or ReferenceVersion(connection)
 
     def imported(self) -> SchoolCalendar:
+        token = self._version.current()
+        found: SchoolCalendar | None = kept(token, "imported")
+        if found is not None:
+            return found  # frozen, all the way down
+        return self._version.read_under(token, "imported", self._read())
+
+    def _read(self) -> SchoolCalendar:
         rows = self._connection.execute(select(school_holidays))
         return SchoolCalendar(
             tuple(
@@ -184,6 +206,7 @@ class SqlSchoolCalendarRepository:
         )
 
     def replace_years(self, calendar: SchoolCalendar) -> None:
+        self._version.renew()
         years = {(h.zone.value, h.school_year) for h in calendar.holidays}
         self._connection.execute(
             delete(school_holidays).where(
@@ -210,13 +233,13 @@ class SqlSchoolCalendarRepository:
         )
 
 
-class SqlCatalogueRepositories(OpenTransaction):
+class SqlCatalogueRepositories(SharedReferenceVersion):
     """The repositories a unit of work gives on its transaction."""
 
     @property
     def catalogue(self) -> SqlCatalogueRepository:
-        return SqlCatalogueRepository(self.connection())
+        return SqlCatalogueRepository(self.connection(), self.reference_version())
 
     @property
     def school_calendars(self) -> SqlSchoolCalendarRepository:
-        return SqlSchoolCalendarRepository(self.connection())
+        return SqlSchoolCalendarRepository(self.connection(), self.reference_version())

@@ -5,8 +5,13 @@ from __future__ import annotations
 from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.persistence.reference import (
+    ReferenceVersion,
+    SharedReferenceVersion,
+    kept,
+    own_copy,
+)
 from adapters.persistence.tables import communes
-from adapters.persistence.transaction import OpenTransaction
 from portail_core.domain.communes import Commune, SchoolZone
 from portail_core.domain.payments.online import OnlinePaymentSettings, PayfipMode
 from portail_core.domain.shared.weekdays import Weekday
@@ -65,17 +70,27 @@ def commune_to_row(commune: Commune) -> dict[str, object]:
 
 
 class SqlCommuneRepository:
-    def __init__(self, connection: Connection) -> None:
+    """Each process keeps the commune it last read (see ``reference.py``)."""
+
+    def __init__(self, connection: Connection, version: ReferenceVersion | None = None) -> None:
         self._connection = connection
+        self._version = version or ReferenceVersion(connection)
 
     def get(self) -> Commune | None:
+        token = self._version.current()
+        found: Commune | None = kept(token, "commune")
+        if found is not None:
+            return own_copy(found)
         row = self._connection.execute(
             select(communes).where(communes.c.id == THE_COMMUNE_ID)
         ).first()
-        return None if row is None else commune_from_row(row)
+        if row is None:
+            return None
+        return self._version.read_under(token, "commune", commune_from_row(row))
 
     def add(self, commune: Commune) -> None:
         statement = insert(communes).values(id=THE_COMMUNE_ID, **commune_to_row(commune))
+        self._version.renew()
         try:
             with self._connection.begin_nested():
                 self._connection.execute(statement)
@@ -87,13 +102,14 @@ class SqlCommuneRepository:
         statement = (
             update(communes).where(communes.c.id == commune.id).values(commune_to_row(commune))
         )
+        self._version.renew()
         if self._connection.execute(statement).rowcount != 1:
             raise LookupError(f"commune {commune.id} is not in the database")
 
 
-class SqlCommuneRepositories(OpenTransaction):
+class SqlCommuneRepositories(SharedReferenceVersion):
     """The repositories a unit of work gives on its transaction."""
 
     @property
     def communes(self) -> SqlCommuneRepository:
-        return SqlCommuneRepository(self.connection())
+        return SqlCommuneRepository(self.connection(), self.reference_version())

@@ -15,11 +15,17 @@ from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from portail_core.errors import ConfigurationError
 
-__all__ = ["READ_ONLY", "create_database_engine", "is_sqlite", "parse_database_url"]
+__all__ = [
+    "READ_ONLY",
+    "create_database_engine",
+    "database_unreachable",
+    "is_sqlite",
+    "parse_database_url",
+]
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 READ_ONLY = "portail_read_only"  # execution option of a read-only unit of work's connection
@@ -51,6 +57,15 @@ def parse_database_url(text: str) -> URL:
     raise ConfigurationError(
         f"PORTAIL_DATABASE_URL : base de données non prise en charge (« {url.drivername} »). "
         f"Le portail fonctionne avec SQLite ou PostgreSQL. {_EXAMPLES}"
+    )
+
+
+def database_unreachable(error: OperationalError) -> ConfigurationError:
+    """The operator's message when the database cannot be reached or opened."""
+    reason = str(error.orig or error).strip().splitlines()[0]
+    return ConfigurationError(
+        f"Base de données injoignable ({reason}). Vérifiez PORTAIL_DATABASE_URL et que le "
+        "serveur de base de données fonctionne."
     )
 
 

@@ -22,8 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from adapters.persistence.database import is_sqlite
-from adapters.persistence.unit_of_work import database_unreachable
+from adapters.persistence.database import database_unreachable, is_sqlite
 
 __all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "upgrade"]
 

@@ -63,6 +63,8 @@ __all__ = [
     "sma_requests",
     "units",
     "waiting_entries",
+    "waiting_room",
+    "waiting_room_tickets",
 ]
 
 NAMING_CONVENTION = {
@@ -167,6 +169,18 @@ school_holidays = Table(
     Column("resume_day", Date, nullable=False),
     CheckConstraint("zone IN ('A', 'B', 'C')", name="zone"),
     CheckConstraint("resume_day > first_day", name="period"),
+)
+
+# Replaced by a new random token in the same transaction as any change to the commune, its
+# catalogue (schools, establishments, units, school map) or the imported school calendars: a
+# process keeps the last ones it read with their token, and reads their rows again only when the
+# token differs (see reference.py). One row.
+reference_version = Table(
+    "reference_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token", String(32), nullable=False),
+    CheckConstraint("id = 1", name="single_reference_version"),
 )
 
 # The audit trail: append-only (the code never deletes these rows, and updates them only to
@@ -605,4 +619,46 @@ sma_requests = Table(
         name="state",
     ),
     CheckConstraint("child_id IS NOT NULL OR expected_birth_date IS NOT NULL", name="child"),
+)
+# The waiting room of opening day (domain.waiting_room): one row of settings and of what it
+# counted at its last move, locked (FOR UPDATE) by whatever moves the queue; a ticket per family
+# account in it, whose id is its number in the queue (given in the order of that lock).
+waiting_room = Table(
+    "waiting_room",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("mode", String(10), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("lease_seconds", Integer, nullable=False),
+    Column("admit_from", UtcDateTime, nullable=True),
+    Column("inside", Integer, nullable=False),
+    Column("waiting", Integer, nullable=False),
+    Column("last_pass_at", UtcDateTime, nullable=True),
+    Column("window_started_at", UtcDateTime, nullable=True),
+    Column("window_admitted", Integer, nullable=False),
+    Column("previous_admitted", Integer, nullable=False),
+    Column("previous_seconds", Integer, nullable=False),
+    Column("changed_at", UtcDateTime, nullable=True),
+    Column("changed_by", String(200), nullable=True),
+    CheckConstraint("id = 1", name="single_room"),
+    CheckConstraint("mode IN ('auto', 'open', 'off')", name="mode"),
+    CheckConstraint("capacity >= 1", name="capacity"),
+)
+waiting_room_tickets = Table(
+    "waiting_room_tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("state", String(10), nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("admitted_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Index("ix_waiting_room_tickets_state_id", "state", "id"),
+    CheckConstraint("state IN ('waiting', 'admitted', 'released')", name="state"),
 )

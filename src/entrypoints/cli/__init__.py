@@ -28,6 +28,7 @@ COMMANDS = {
     "account": LazyCommand("entrypoints.cli.accounts:group", "Comptes des familles sur le portail."),  # noqa: E501
     "attendance": LazyCommand("entrypoints.cli.attendance:group", "Pointage : enfants présents ou absents un jour donné, par structure et par unité."),  # noqa: E501
     "audit": LazyCommand("entrypoints.cli.audit:group", "Journal d'audit (ajout seul) : qui a fait quoi, quand, par quel canal."),  # noqa: E501
+    "backup": LazyCommand("entrypoints.cli.backup:group", "Sauvegardes : la base de données et les fichiers du dossier d'instance (pièces justificatives, règlements) dans une archive ; la vérifier ; la restaurer."),  # noqa: E501
     "billing": LazyCommand("entrypoints.cli.billing.run:group", "Facturation mensuelle : une facture par famille et par mois."),  # noqa: E501
     "calendar": LazyCommand("entrypoints.cli.catalogue.calendars:group", "Calendriers d'ouverture des structures et calendrier scolaire officiel."),  # noqa: E501
     # school_map adds its commands to the catalogue's group (offer.py)
@@ -38,7 +39,7 @@ COMMANDS = {
     "directdebit": LazyCommand("entrypoints.cli.payments.direct_debit:group", "Prélèvement automatique (SEPA) : mandats des familles, fichier pain.008 du mois, rejets."),  # noqa: E501
     "document": LazyCommand("entrypoints.cli.dossiers.document:group", "Pièces justificatives des dossiers : ajouter, lister, ouvrir ; purger les fichiers laissés par des envois interrompus."),  # noqa: E501
     "family": LazyCommand("entrypoints.cli.dossiers.family:group", "Dossiers des familles (DIU) : création, consultation, complétude."),  # noqa: E501
-    "jobs": LazyCommand("entrypoints.cli.jobs:group", "Tâches périodiques de la commune : listes d'attente, purges, SMA, PayFiP."),  # noqa: E501
+    "jobs": LazyCommand("entrypoints.cli.jobs:group", "Tâches périodiques de la commune : listes d'attente, purges, SMA, comptes, PayFiP."),  # noqa: E501
     "invoices": LazyCommand("entrypoints.cli.billing.invoices:group", "Factures et avoirs : liste avec leur statut, PDF (celui que la famille télécharge)."),  # noqa: E501
     "menus": LazyCommand("entrypoints.cli.menus:group", "Menus de la restauration scolaire, avec leurs allergènes."),  # noqa: E501
     "news": LazyCommand("entrypoints.cli.news:group", "Actualités de la commune : écrire (brouillon), publier, retirer, lister."),  # noqa: E501
@@ -51,6 +52,7 @@ COMMANDS = {
     "reservations": LazyCommand("entrypoints.cli.bookings.reservations:group", "Réservations : fiche de présence du jour, réserver ou annuler pour une famille."),  # noqa: E501
     "serve": LazyCommand("entrypoints.cli.serve:command", "Sert le portail des familles avec gunicorn (production)."),  # noqa: E501
     "sma": LazyCommand("entrypoints.cli.sma:group", "Pré-inscriptions à la SMA (multi-accueil) : commission, offres, liste d'attente."),  # noqa: E501
+    "waiting-room": LazyCommand("entrypoints.cli.waiting_room:group", "Salle d'attente des réservations, pour le jour d'ouverture : état, ouverture en avance, mode automatique, arrêt."),  # noqa: E501
     "waitlist": LazyCommand("entrypoints.cli.bookings.waitlist:group", "Listes d'attente des jours complets : qui attend, et leur avancement."),  # noqa: E501
 }
 # fmt: on

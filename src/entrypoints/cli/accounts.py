@@ -1,4 +1,5 @@
-"""``portail account``: opening and unlocking families' accounts."""
+"""``portail account``: opening and unlocking families' accounts, and the purge of what they
+no longer need."""
 
 from __future__ import annotations
 
@@ -72,3 +73,24 @@ def reset_command(services: Services, family_id: int) -> None:
     require_current_schema(services)
     account = services.portail.accounts.send_reset_link(family_id, actor=staff_actor())
     click.echo(f"Lien de réinitialisation envoyé à {account.email} (compte {account.identifier}).")
+
+
+@group.command("purge")
+@pass_services
+def purge_command(services: Services) -> None:
+    """Supprime ce dont les comptes n'ont plus besoin : les sessions expirées depuis une heure,
+    les liens (activation, réinitialisation, déblocage, changement d'adresse) expirés depuis
+    30 jours, et les compteurs anti-essais de connexion devenus sans effet.
+
+    Une session en cours n'est jamais supprimée ; l'historique garde la trace de chaque lien.
+    `portail jobs run` le fait à chaque passage ; à défaut, à lancer chaque nuit :
+
+    \b
+        40 3 * * *  portail account purge
+    """
+    require_current_schema(services)
+    report = services.portail.accounts.purge()
+    click.echo(
+        f"{report.sessions} session(s) expirée(s), {report.links} lien(s) périmé(s) et "
+        f"{report.throttles} compteur(s) anti-essais supprimé(s)."
+    )

@@ -128,7 +128,8 @@ def _passing_services(
         if root.obj is None:
             from entrypoints.bootstrap import bootstrap  # the adapters, when a command runs
 
-            services = bootstrap(create_database=create_database)
+            # lazy: a command imports the capabilities it uses, and zeep only if it pays.
+            services = bootstrap(create_database=create_database, lazy=True)
             root.obj = services
             root.call_on_close(services.close)
         return command(root.obj, *args, **kwargs)

@@ -1,11 +1,11 @@
 """``portail jobs run``: every periodic job of a town in one scheduler process.
 
 The jobs are the scheduled commands (``portail waitlist process``, ``reservations
-purge-drafts``, ``document purge-orphans``, ``sma expire|remind|purge``, ``payfip reconcile``
-when the commune file configures online payment), each run in turn, each isolated: one failing
-is logged and the others still run. With ``--once`` one pass, exit code 1 if any failed (8 if
-only PayFiP could not be reached); otherwise a pass every ``--every`` seconds until stopped.
-Every job is idempotent, so a pass more or less changes nothing.
+purge-drafts``, ``document purge-orphans``, ``sma expire|remind|purge``, ``account purge``,
+``payfip reconcile`` when the commune file configures online payment), each run in turn, each
+isolated: one failing is logged and the others still run. With ``--once`` one pass, exit code
+1 if any failed (8 if only PayFiP could not be reached); otherwise a pass every ``--every``
+seconds until stopped. Every job is idempotent, so a pass more or less changes nothing.
 """
 
 from __future__ import annotations
@@ -69,6 +69,14 @@ def _sma_purge(services: Services) -> str:
     return f"{len(services.portail.sma.purge(actor=_SCHEDULED))} demande(s) radiée(s)"
 
 
+def _account_purge(services: Services) -> str:
+    report = services.portail.accounts.purge()
+    return (
+        f"{report.sessions} session(s) expirée(s), {report.links} lien(s) périmé(s), "
+        f"{report.throttles} compteur(s) anti-essais supprimé(s)"
+    )
+
+
 def _payfip(services: Services) -> str | None:
     commune = services.portail.communes.current()
     if commune is None or commune.online_payment is None:
@@ -88,6 +96,7 @@ JOBS = (
     Job("sma expire", _sma_expire),
     Job("sma remind", _sma_remind),
     Job("sma purge", _sma_purge),
+    Job("account purge", _account_purge),
     Job("payfip reconcile", _payfip),
 )
 
@@ -108,7 +117,7 @@ def run_jobs(services: Services, jobs: tuple[Job, ...] = JOBS) -> list[tuple[str
 
 @click.group("jobs")
 def group() -> None:
-    """Tâches périodiques de la commune : listes d'attente, purges, SMA, PayFiP."""
+    """Tâches périodiques de la commune : listes d'attente, purges, SMA, comptes, PayFiP."""
 
 
 @group.command("run")
@@ -128,7 +137,8 @@ def run_command(services: Services, once: bool, every: int) -> None:
 
     \b
     Tâches : waitlist process, reservations purge-drafts, document purge-orphans,
-    sma expire, sma remind, sma purge, payfip reconcile (si la commune a PayFiP).
+    sma expire, sma remind, sma purge, account purge, payfip reconcile (si la commune a
+    PayFiP).
 
     Sans --once, recommence toutes les --every secondes jusqu'à SIGTERM (qui laisse finir
     le passage en cours) ou Ctrl+C : un service systemd ou un conteneur. Avec --once, sort

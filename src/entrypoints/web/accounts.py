@@ -304,5 +304,6 @@ def confirm_email() -> str | Response | tuple[str, int]:
 @blueprint.post("/prolonger")
 @login_required
 def extend_session() -> Response:
-    """ "Prolonger la session" (RGAA 13.1): loading the session has refreshed its idle timer."""
+    """ "Prolonger la session" (RGAA 13.1): the idle timer restarts now."""
+    portail().accounts.extend_session(request.cookies.get(cookie_name()))
     return redirect(safe_next(request.form.get("retour")))

@@ -33,6 +33,7 @@ from entrypoints.web import (
     sessions,
     sma,
     space,
+    waiting_room,
 )
 from entrypoints.web.app_services import SERVICES_KEY, portail
 from entrypoints.web.formatting import register_filters
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     security.register(app, settings.payfip_url)
     accounts.mask_link_secrets_in_logs(app)  # the e-mailed links' secrets, in the access logs
     sessions.register(app)
+    waiting_room.register(app)  # the booking pages' gate: after the session is loaded
     errors.register(app)
     register_filters(app)
     # The invoice's table of lines is written once, in the PDF's templates, and printed by the
@@ -91,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(space.blueprint)
     app.register_blueprint(dossiers.blueprint)
     app.register_blueprint(bookings.blueprint)
+    app.register_blueprint(waiting_room.blueprint)
     app.register_blueprint(absences.blueprint)
     app.register_blueprint(preregistrations.blueprint)
     app.register_blueprint(menus.blueprint)

@@ -22,6 +22,7 @@ from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput
 from portail_core.services.bookings.choice import BookingChoices
+from portail_core.services.bookings.history import DraftPage
 
 __all__ = ["blueprint"]
 
@@ -46,13 +47,13 @@ def _child(child_id: int) -> Child:
 def home() -> str | BaseResponse | tuple[str, int]:
     """Steps 2 to 4 on one screen: the child, the establishment, "Continuer" (which leads to the
     planning); also the waiting lists and the places offered."""
-    choices = portail().bookings.choices(family_id())
     if request.method == "GET":
-        return _home(choices, request.args.get("enfant", ""), request.args.get("structure", ""))
+        page = portail().bookings.page(family_id())
+        return _home(page, request.args.get("enfant", ""), request.args.get("structure", ""))
     child, code = request.form.get("enfant", ""), request.form.get("structure", "")[:40]
-    errors, status = _choice_errors(choices, child, code)
+    errors, status = _choice_errors(portail().bookings.choices(family_id()), child, code)
     if errors:
-        return _home(choices, child, code, errors), status
+        return _home(portail().bookings.page(family_id()), child, code, errors), status
     return redirect(url_for(".grid", child_id=int(child), code=code))
 
 
@@ -77,16 +78,13 @@ def _choice_errors(choices: BookingChoices, child_id: str, code: str) -> tuple[d
     return {"structure": f"{refusal} Choisissez un autre établissement ou un autre enfant."}, 409
 
 
-def _home(
-    choices: BookingChoices, child: str, code: str, errors: dict[str, str] | None = None
-) -> str:
-    entries = portail().bookings.waiting_entries(family_id=family_id())
+def _home(page: BookingChoices, child: str, code: str, errors: dict[str, str] | None = None) -> str:
     return render_template(
         "bookings/home.html",
-        choices=choices,
+        choices=page,
         chosen_child=child,
         chosen_code=code,
-        entries=entries,
+        entries=page.waiting,
         errors=errors or {},
     )
 
@@ -104,18 +102,18 @@ def choose_establishment(child_id: int) -> BaseResponse:
 def grid(child_id: int, code: str) -> str:
     """Step 5: the planning of one month; the cells are checkboxes (refused with its reason for
     an establishment the child may not be booked in)."""
-    child = _child(child_id)
     month = shown_month(request.args.get("mois"), portail().today())
-    planning = portail().bookings.planning(
+    page = portail().bookings.grid(
         family_id=family_id(),
         child_id=child_id,
         establishment_code=code,
         first=month.first,
         last=month.last,
     )
+    planning = page.planning
     return render_template(
         "bookings/grid.html",
-        child=child,
+        child=page.child,
         planning=planning,
         days=planning.open_days(),
         previous=month.previous,
@@ -147,14 +145,16 @@ def _slots(name: str) -> frozenset[Slot]:
 @login_required
 def validate(child_id: int, code: str) -> str | BaseResponse | tuple[str, int]:
     """ "Valider le planning": ticked cells not booked are additions; booked cells shown as
-    cancellable and no longer ticked are cancellations; "liste d'attente" boxes join it."""
-    child = _child(child_id)
+    cancellable and no longer ticked are cancellations; "liste d'attente" boxes join it.
+    (Another family's child: 404, from the use case; the child is read here only to name it on
+    a page of refusal.)"""
     ticked, shown = _slots("creneau"), _slots("reserve")
     selection = Selection(
         book=ticked - shown, cancel=shown - ticked, wait=_slots("attente") - ticked
     )
     month = request.form.get("mois", "")
     if selection.empty:
+        child = _child(child_id)
         return render_template("bookings/nothing.html", child=child, code=code, month=month), 400
     validation = portail().bookings.validate(
         family_id=family_id(),
@@ -165,7 +165,7 @@ def validate(child_id: int, code: str) -> str | BaseResponse | tuple[str, int]:
     if validation.draft_token is None:
         return render_template(
             "bookings/summary.html",
-            child=child,
+            child=_child(child_id),
             summary=validation.summary,
             token=None,
             code=code,
@@ -178,12 +178,13 @@ def validate(child_id: int, code: str) -> str | BaseResponse | tuple[str, int]:
 @login_required
 def summary(token: str) -> str:
     """Step 6: what confirmation will do, the refusals with their reasons, the cost."""
-    draft = portail().bookings.draft(family_id=family_id(), token=token)
+    page = portail().bookings.draft_page(family_id=family_id(), token=token)
+    draft = page.draft
     if draft.confirmation is not None:
-        return _confirmation_page(token)
+        return _confirmation_page(page)
     return render_template(
         "bookings/summary.html",
-        child=_child(draft.child_id),
+        child=page.child,
         summary=draft.summary,
         token=token,
         code=draft.establishment_code,
@@ -203,16 +204,16 @@ def confirm(token: str) -> BaseResponse:
 @login_required
 def confirmation(token: str) -> str:
     """Step 7: the confirmation number, and "Terminer"."""
-    return _confirmation_page(token)
+    return _confirmation_page(portail().bookings.draft_page(family_id=family_id(), token=token))
 
 
-def _confirmation_page(token: str) -> str:
-    draft = portail().bookings.draft(family_id=family_id(), token=token)
+def _confirmation_page(page: DraftPage) -> str:
+    draft = page.draft
     if draft.confirmation is None or draft.outcome is None:
         abort(404)
     return render_template(
         "bookings/confirmation.html",
-        child=_child(draft.child_id),
+        child=page.child,
         number=draft.confirmation,
         summary=draft.outcome,
         code=draft.establishment_code,

@@ -11,6 +11,7 @@ from portail_core.facade.ports import Ports
 from portail_core.services.accounts.email_change import confirm_email_change, pending_email_change
 from portail_core.services.accounts.links import link_is_valid
 from portail_core.services.accounts.opening import AccountOpening, activate_account, open_account
+from portail_core.services.accounts.purge import PurgeReport, purge_account_leftovers
 from portail_core.services.accounts.recovery import (
     request_password_reset,
     reset_password,
@@ -23,6 +24,7 @@ from portail_core.services.accounts.sessions import (
     change_password,
     current_session,
     end_session,
+    extend_session,
     log_in,
 )
 
@@ -86,7 +88,12 @@ class AccountUseCases:
 
     def current_session(self, secret: str | None) -> SessionView | None:
         """The session this secret opens, if it is still valid (its last use is recorded)."""
-        return current_session(self._ports.uow(), secret, self._ports.clock)
+        ports = self._ports
+        return current_session(ports.uow(), secret, ports.clock, reading=ports.uow(read_only=True))
+
+    def extend_session(self, secret: str | None) -> SessionView | None:
+        """« Prolonger la session »: the idle timer restarts now (None: the session ended)."""
+        return extend_session(self._ports.uow(), secret, self._ports.clock)
 
     def end_session(self, secret: str | None) -> None:
         end_session(self._ports.uow(), secret)
@@ -149,3 +156,8 @@ class AccountUseCases:
         return confirm_email_change(
             self._ports.uow(), secret, actor_ip=actor_ip, clock=self._ports.clock
         )
+
+    def purge(self) -> PurgeReport:
+        """Forget the expired sessions and links and the stale login throttles (a periodic
+        job); how many of each."""
+        return purge_account_leftovers(self._ports.uow, self._ports.clock)

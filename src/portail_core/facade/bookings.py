@@ -12,15 +12,17 @@ from portail_core.domain.bookings.reservation import ReservationEvent, WaitingEn
 from portail_core.domain.bookings.selection import PlanningDraft, Selection
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.facade.ports import Ports
-from portail_core.services.bookings.choice import BookingChoices, booking_choices
+from portail_core.services.bookings.choice import BookingChoices, booking_choices, booking_page
 from portail_core.services.bookings.confirmation import Confirmation, confirm_planning
 from portail_core.services.bookings.desk import DeskTarget, desk_target, forced_reason
 from portail_core.services.bookings.desk_booking import book_at_desk
 from portail_core.services.bookings.history import (
     DRAFT_RETENTION_DAYS,
+    DraftPage,
     HistoryLine,
     child_history,
     draft_of_family,
+    draft_page,
     family_history,
     purge_planning_drafts,
 )
@@ -30,7 +32,12 @@ from portail_core.services.bookings.occupancy import (
     occupancy,
     waiting_list_report,
 )
-from portail_core.services.bookings.planning import bookable_establishments, show_planning
+from portail_core.services.bookings.planning import (
+    ChildPlanning,
+    bookable_establishments,
+    show_child_planning,
+    show_planning,
+)
 from portail_core.services.bookings.validation import Validation, validate_planning
 from portail_core.services.bookings.waiting_list import (
     ProcessReport,
@@ -56,6 +63,14 @@ class BookingUseCases:
         """Steps 2 to 4 on one screen: the children, the establishments, why a pair is refused."""
         return booking_choices(self._ports.uow(read_only=True), family_id)
 
+    def page(self, family_id: int) -> BookingChoices:
+        """The « Réservations » page: the choices, and the family's waiting-list entries (from
+        today to ``WAITING_HORIZON``) with their position, read together."""
+        today = self._ports.clock.today()
+        return booking_page(
+            self._ports.uow(read_only=True), family_id, today, today + WAITING_HORIZON
+        )
+
     def establishments(self, family_id: int, child_id: int) -> list[Establishment]:
         """Step 3: where this child may be booked."""
         return bookable_establishments(self._ports.uow(read_only=True), family_id, child_id)
@@ -66,6 +81,22 @@ class BookingUseCases:
         """Step 5: the grid of dates x units, each cell with its state and reason."""
         ports = self._ports
         return show_planning(
+            ports.uow(read_only=True),
+            ports.calendars,
+            ports.clock,
+            family_id=family_id,
+            child_id=child_id,
+            establishment_code=establishment_code,
+            first=first,
+            last=last,
+        )
+
+    def grid(
+        self, *, family_id: int, child_id: int, establishment_code: str, first: date, last: date
+    ) -> ChildPlanning:
+        """Step 5's page: ``planning``, with the child it is for."""
+        ports = self._ports
+        return show_child_planning(
             ports.uow(read_only=True),
             ports.calendars,
             ports.clock,
@@ -101,6 +132,10 @@ class BookingUseCases:
     def draft(self, *, family_id: int, token: str) -> PlanningDraft:
         """A summary this family validated."""
         return draft_of_family(self._ports.uow(read_only=True), family_id=family_id, token=token)
+
+    def draft_page(self, *, family_id: int, token: str) -> DraftPage:
+        """A summary this family validated, or its confirmation, with the child it is for."""
+        return draft_page(self._ports.uow(read_only=True), family_id=family_id, token=token)
 
     def history(self, *, family_id: int, child_id: int, limit: int = 500) -> list[ReservationEvent]:
         """The child's whole reservation history, most recent first (with the reasons the desk

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attrs import frozen
 
-from portail_core.ports.accounts import PasswordHasher
-from portail_core.ports.billing import InvoiceRenderer
-from portail_core.ports.catalogue import CalendarSources
-from portail_core.ports.clock import Clock
-from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.feeds import CalendarWriter
-from portail_core.ports.messaging import EmailRenderer, Mailer
-from portail_core.ports.news import NewsMarkup
-from portail_core.ports.payments import BankDetails, DebitFileWriter, OnlinePaymentService
-from portail_core.ports.regulations import RegulationFiles
-from portail_core.ports.unit_of_work import UnitOfWorkFactory
+if TYPE_CHECKING:  # annotations only: building Ports imports no capability's ports
+    from portail_core.ports.accounts import PasswordHasher
+    from portail_core.ports.billing import InvoiceRenderer
+    from portail_core.ports.catalogue import CalendarSources
+    from portail_core.ports.clock import Clock
+    from portail_core.ports.dossiers import DocumentStore
+    from portail_core.ports.feeds import CalendarWriter
+    from portail_core.ports.messaging import EmailRenderer, Mailer
+    from portail_core.ports.news import NewsMarkup
+    from portail_core.ports.payments import BankDetails, DebitFileWriter, OnlinePaymentService
+    from portail_core.ports.regulations import RegulationFiles
+    from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["Ports"]
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
+
+import pendulum
 
 from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.accounts.session import PortalSession
@@ -61,11 +64,20 @@ class TokenRepository(Protocol):
         """The account's links, oldest first (the family's right of access)."""
         ...
 
+    def delete_expired(self, before: pendulum.DateTime) -> int:
+        """Forget the links that expired before ``before`` (used, revoked or not); how many."""
+        ...
+
 
 class SessionRepository(Protocol):
     def add(self, session: PortalSession) -> None: ...
 
     def by_hash(self, token_hash: str) -> PortalSession | None: ...
+
+    def holder(self, token_hash: str) -> tuple[PortalSession, Account, str] | None:
+        """The session with this hash, its account and its family's name, read at once (every
+        page a family opens checks them)."""
+        ...
 
     def touch(self, session: PortalSession) -> None:
         """Write back ``last_seen_at``."""
@@ -79,6 +91,14 @@ class SessionRepository(Protocol):
         """The account's open sessions, oldest first (the family's right of access)."""
         ...
 
+    def delete_expired(
+        self, *, idle_before: pendulum.DateTime, started_before: pendulum.DateTime
+    ) -> int:
+        """Delete the sessions last seen before ``idle_before`` or opened before
+        ``started_before``, as their rows read when deleted (a session touched meanwhile is
+        kept); how many."""
+        ...
+
 
 class ThrottleRepository(Protocol):
     def get(self, key: str, *, for_update: bool = False) -> LoginThrottle | None: ...
@@ -89,6 +109,16 @@ class ThrottleRepository(Protocol):
 
     def delete(self, key: str) -> None:
         """Forget the throttle (erasure of a dossier: its identifier's); absent is fine."""
+        ...
+
+    def batch_after(self, key: str, size: int) -> list[LoginThrottle]:
+        """At most ``size`` throttles whose keys follow ``key``, in key order, locked until the
+        transaction ends; those locked by another transaction (a login under way) are
+        skipped."""
+        ...
+
+    def delete_all(self, keys: Collection[str]) -> None:
+        """Forget these throttles; absent ones are fine."""
         ...
 
 

@@ -26,6 +26,7 @@ from portail_core.ports.payments import PaymentRepositories
 from portail_core.ports.preregistrations import PreregistrationRepositories
 from portail_core.ports.regulations import RegulationRepositories
 from portail_core.ports.sma import SmaRepositories
+from portail_core.ports.waiting_room import WaitingRoomRepositories
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
 
@@ -48,6 +49,7 @@ class UnitOfWork(
     FeedRepositories,
     PreregistrationRepositories,
     SmaRepositories,
+    WaitingRoomRepositories,
     Protocol,
 ):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.

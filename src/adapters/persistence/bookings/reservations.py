@@ -11,17 +11,17 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Row,
+    bindparam,
     func,
     insert,
     select,
-    tuple_,
+    text,
     type_coerce,
+    union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from adapters.persistence.tables import (
-    place_locks,
     reservation_events,
     reservations,
     waiting_entries,
@@ -74,6 +74,58 @@ def _event(row: Row[Any]) -> ReservationEvent:
     )
 
 
+def _taken() -> Any:
+    """Places booked, and held by an offer still running, per unit, day and age group of
+    ``:code`` from ``:first`` to ``:last``: one statement, built once (every grid, validation
+    and confirmation asks)."""
+    r, w = reservations.c, waiting_entries.c
+    booked = (
+        select(r.unit_code, r.day, r.age_group, func.count())
+        .where(r.establishment_code == bindparam("code"), r.status == BOOKED)
+        .where(r.day.between(bindparam("first"), bindparam("last")))
+        .group_by(r.unit_code, r.day, r.age_group)
+    )
+    offered = (
+        select(w.unit_code, w.day, w.age_group, func.count())
+        .where(w.establishment_code == bindparam("code"))
+        .where(w.status == WaitingStatus.OFFERED.value, w.offer_expires_at >= bindparam("now"))
+        .where(w.day.between(bindparam("first"), bindparam("last")))
+        .group_by(w.unit_code, w.day, w.age_group)
+    )
+    return union_all(booked, offered)
+
+
+def _of_child(in_establishment: bool) -> Any:
+    """A child's booked reservations from ``:first`` to ``:last`` (in ``:code``), built once."""
+    r = reservations.c
+    query = (
+        select(reservations)
+        .where(r.child_id == bindparam("child_id"), r.status == BOOKED)
+        .where(r.day.between(bindparam("first"), bindparam("last")))
+        .order_by(r.day, r.id)
+    )
+    return query.where(r.establishment_code == bindparam("code")) if in_establishment else query
+
+
+# The place rows a confirmation locks, given as three arrays in one order (PostgreSQL): created
+# when missing, then locked in that order (two confirmations never wait for each other in a
+# circle). Written once: building them from the keys each time cost more than running them.
+_CREATE_LOCKS = text(
+    "INSERT INTO place_locks (establishment_code, unit_code, day) "
+    "SELECT * FROM unnest(CAST(:codes AS VARCHAR[]), CAST(:units AS VARCHAR[]), "
+    "CAST(:days AS DATE[])) ON CONFLICT DO NOTHING"
+)
+_TAKE_LOCKS = text(
+    "SELECT p.establishment_code, p.unit_code, p.day FROM place_locks AS p "
+    "JOIN unnest(CAST(:codes AS VARCHAR[]), CAST(:units AS VARCHAR[]), CAST(:days AS DATE[])) "
+    "AS wanted (establishment_code, unit_code, day) "
+    "ON p.establishment_code = wanted.establishment_code AND p.unit_code = wanted.unit_code "
+    "AND p.day = wanted.day ORDER BY p.establishment_code, p.unit_code, p.day FOR UPDATE OF p"
+)
+_TAKEN = _taken()
+_OF_CHILD, _OF_CHILD_IN = _of_child(False), _of_child(True)
+
+
 class SqlReservationRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -82,35 +134,19 @@ class SqlReservationRepository:
         rows = sorted({(k.establishment_code, k.unit_code, k.day) for k in keys})
         if not rows or self._connection.dialect.name != "postgresql":
             return  # SQLite: BEGIN IMMEDIATE already serialises writing transactions
-        values = [{"establishment_code": e, "unit_code": u, "day": d} for e, u, d in rows]
-        self._connection.execute(pg_insert(place_locks).values(values).on_conflict_do_nothing())
-        columns = (place_locks.c.establishment_code, place_locks.c.unit_code, place_locks.c.day)
-        self._connection.execute(
-            select(*columns).where(tuple_(*columns).in_(rows)).order_by(*columns).with_for_update()
-        ).all()
+        codes, units, days = (list(column) for column in zip(*rows, strict=True))
+        parameters = {"codes": codes, "units": units, "days": days}
+        self._connection.execute(_CREATE_LOCKS, parameters)
+        self._connection.execute(_TAKE_LOCKS, parameters).all()
 
     def taken(
         self, establishment_code: str, first: date, last: date, now: pendulum.DateTime
     ) -> dict[PlaceKey, int]:
-        r, w = reservations.c, waiting_entries.c
-        booked = (
-            select(r.unit_code, r.day, r.age_group, func.count())
-            .where(r.establishment_code == establishment_code, r.status == BOOKED)
-            .where(r.day.between(first, last))
-            .group_by(r.unit_code, r.day, r.age_group)
-        )
-        offered = (
-            select(w.unit_code, w.day, w.age_group, func.count())
-            .where(w.establishment_code == establishment_code)
-            .where(w.status == WaitingStatus.OFFERED.value, w.offer_expires_at >= now)
-            .where(w.day.between(first, last))
-            .group_by(w.unit_code, w.day, w.age_group)
-        )
+        parameters = {"code": establishment_code, "first": first, "last": last, "now": now}
         counts: dict[PlaceKey, int] = {}
-        for query in (booked, offered):
-            for unit_code, day, age_group, count in self._connection.execute(query):
-                key = PlaceKey(establishment_code, unit_code, day, age_group)
-                counts[key] = counts.get(key, 0) + count
+        for unit_code, day, age_group, count in self._connection.execute(_TAKEN, parameters):
+            key = PlaceKey(establishment_code, unit_code, day, age_group)
+            counts[key] = counts.get(key, 0) + count
         return counts
 
     def add(self, reservation: Reservation) -> None:
@@ -133,15 +169,11 @@ class SqlReservationRepository:
     def of_child(
         self, child_id: int, establishment_code: str | None, first: date, last: date
     ) -> list[Reservation]:
-        r = reservations.c
-        query = (
-            select(reservations)
-            .where(r.child_id == child_id, r.status == BOOKED, r.day.between(first, last))
-            .order_by(r.day, r.id)
-        )
+        parameters = {"child_id": child_id, "first": first, "last": last}
+        query = _OF_CHILD
         if establishment_code is not None:
-            query = query.where(r.establishment_code == establishment_code)
-        return [_reservation(row) for row in self._connection.execute(query)]
+            query, parameters["code"] = _OF_CHILD_IN, establishment_code
+        return [_reservation(row) for row in self._connection.execute(query, parameters)]
 
     def on_day(self, establishment_code: str, day: date) -> list[Reservation]:
         r = reservations.c

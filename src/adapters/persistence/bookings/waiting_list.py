@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Connection,
     Row,
     and_,
+    bindparam,
     func,
     insert,
     or_,
@@ -45,6 +47,43 @@ def _entry(row: Row[Any]) -> WaitingEntry:
 
 
 ACTIVE = (WaitingStatus.WAITING.value, WaitingStatus.OFFERED.value)
+
+
+@functools.cache
+def _ranked_query(by_code: bool, by_family: bool, by_child: bool) -> Any:
+    """Active entries from ``:first`` to ``:last`` (of ``:code``, ``:family_id``,
+    ``:child_id`` as asked) with their position; built once per process for each kind (the
+    booking pages ask on every request: building it cost more than running it)."""
+    w = waiting_entries.c
+    before = waiting_entries.alias("before")
+    b = before.c
+    # Its place: the active entries of its queue arrived before it (or at the same
+    # instant with a smaller id), itself included; the place index finds them.
+    position = (
+        select(func.count())
+        .select_from(before)
+        .where(
+            b.establishment_code == w.establishment_code,
+            b.day == w.day,
+            b.unit_code == w.unit_code,
+            b.age_group == w.age_group,
+            b.status.in_(ACTIVE),
+            or_(b.joined_at < w.joined_at, and_(b.joined_at == w.joined_at, b.id <= w.id)),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(waiting_entries, position.label("position"))
+        .where(w.status.in_(ACTIVE), w.day.between(bindparam("first"), bindparam("last")))
+        .order_by(w.day, w.unit_code, w.age_group, w.joined_at, w.id)
+    )
+    if by_code:
+        query = query.where(w.establishment_code == bindparam("code"))
+    if by_family:
+        query = query.where(w.family_id == bindparam("family_id"))
+    if by_child:
+        query = query.where(w.child_id == bindparam("child_id"))
+    return query
 
 
 class SqlWaitingListRepository:
@@ -120,33 +159,11 @@ class SqlWaitingListRepository:
         family_id: int | None = None,
         child_id: int | None = None,
     ) -> list[tuple[WaitingEntry, int]]:
-        w = waiting_entries.c
-        before = waiting_entries.alias("before")
-        b = before.c
-        # Its place: the active entries of its queue arrived before it (or at the same
-        # instant with a smaller id), itself included; the place index finds them.
-        position = (
-            select(func.count())
-            .select_from(before)
-            .where(
-                b.establishment_code == w.establishment_code,
-                b.day == w.day,
-                b.unit_code == w.unit_code,
-                b.age_group == w.age_group,
-                b.status.in_(ACTIVE),
-                or_(b.joined_at < w.joined_at, and_(b.joined_at == w.joined_at, b.id <= w.id)),
-            )
-            .scalar_subquery()
-        )
-        query = self._ordered().add_columns(position.label("position"))
-        query = query.where(w.day.between(first, last))
-        if establishment_code is not None:
-            query = query.where(w.establishment_code == establishment_code)
-        if family_id is not None:
-            query = query.where(w.family_id == family_id)
-        if child_id is not None:
-            query = query.where(w.child_id == child_id)
-        return [(_entry(row), row.position) for row in self._connection.execute(query)]
+        wanted = {"code": establishment_code, "family_id": family_id, "child_id": child_id}
+        query = _ranked_query(*(value is not None for value in wanted.values()))
+        given = {name: value for name, value in wanted.items() if value is not None}
+        rows = self._connection.execute(query, {"first": first, "last": last, **given})
+        return [(_entry(row), row.position) for row in rows]
 
     def of_family(self, family_id: int) -> list[WaitingEntry]:
         w = waiting_entries.c

@@ -1,5 +1,11 @@
 """Login throttles for what is not an account: an identifier that names no account (treated
 exactly like a real one, so that answers reveal nothing), and a client address (per-IP limit).
+
+A throttle is forgotten (``portail account purge``) once it no longer changes any answer: an
+address's or a request counter's a day after it last counted (its window is an hour), an unknown
+identifier's a month after its last failure, locked or not. A real account's counters are reset
+when its holder logs in or unlocks it; a month of quiet is when that would have happened, so
+forgetting then tells nothing about which identifiers exist.
 """
 
 from __future__ import annotations
@@ -20,15 +26,25 @@ from portail_core.domain.accounts.account import (
 )
 from portail_core.domain.shared.instants import as_utc
 
-__all__ = ["IP_FAILURES_PER_HOUR", "LoginThrottle", "identifier_key", "ip_key"]
+__all__ = [
+    "COUNTER_MEMORY",
+    "IP_FAILURES_PER_HOUR",
+    "STAND_IN_MEMORY",
+    "LoginThrottle",
+    "identifier_key",
+    "ip_key",
+]
 
 IP_FAILURES_PER_HOUR = 100
+IDENTIFIER_PREFIX = "id:"
+COUNTER_MEMORY = pendulum.duration(hours=24)  # an address's or a request counter's
+STAND_IN_MEMORY = pendulum.duration(days=30)  # an unknown identifier's
 
 
 def identifier_key(digest: str) -> str:
     """The throttle of a typed identifier, named by its keyed digest (``PasswordHasher.digest``):
     what was typed may be a password, so no plain hash of it is ever stored."""
-    return "id:" + digest
+    return IDENTIFIER_PREFIX + digest
 
 
 def ip_key(address: str, purpose: str = "login") -> str:
@@ -86,6 +102,16 @@ class LoginThrottle:
 
     def fail_as_address(self, now: pendulum.DateTime) -> None:
         self._remember(now, pendulum.duration(hours=1))
+
+    def forgettable(self, now: pendulum.DateTime) -> bool:
+        """Whether forgetting this throttle changes no answer (see the module's docstring)."""
+        stand_in = self.key.startswith(IDENTIFIER_PREFIX)
+        memory = STAND_IN_MEMORY if stand_in else COUNTER_MEMORY
+        last = max((t.timestamp() for t in self.recent_failures), default=None)
+        if last is not None and now.timestamp() - last < memory.total_seconds():
+            return False
+        blocked = self.blocked_until
+        return blocked is None or blocked.timestamp() <= now.timestamp()
 
     def _remember(self, now: pendulum.DateTime, span: pendulum.Duration) -> None:
         since = now.timestamp() - span.total_seconds()

@@ -117,12 +117,13 @@ class Planning:
 
     def open_days(self) -> list[date]:
         """Days on which at least one unit is not closed (the rows worth showing)."""
+        booked = self.booked
         return [
             day
             for day in self.days
             if any(
                 self.cells[Slot(day, u.code)].state is not CellState.CLOSED
-                or Slot(day, u.code) in self.booked
+                or Slot(day, u.code) in booked
                 for u in self.units
             )
         ]
@@ -139,16 +140,16 @@ def cell_for(
     context: CalendarContext,
     facts: PlanningFacts,
 ) -> Cell:
-    """The state of one cell for the child, checked in the order a family would understand."""
+    """The state of one cell for the child, checked in the order a family would understand
+    (what a state does not need is not computed: most cells of a month are closed)."""
     slot = Slot(day, unit.code)
-    price = facts.prices.get(slot)
-    now = as_paris(facts.now)
-    start = paris_time(day, unit.start)
     holidays = context.public_holidays.__contains__
-    eligibility = eligibility_of(facts.child, establishment, unit, day)
-    group = eligibility.age_group.code if eligibility.age_group is not None else ""
     if slot in facts.booked:
-        limit = unit.rules.cancellation.deadline_for(start, holidays)
+        now = as_paris(facts.now)
+        eligibility = eligibility_of(facts.child, establishment, unit, day)
+        group = eligibility.age_group.code if eligibility.age_group is not None else ""
+        price = facts.prices.get(slot)
+        limit = unit.rules.cancellation.deadline_for(paris_time(day, unit.start), holidays)
         if facts.ignore_deadlines or now.timestamp() <= limit.timestamp():
             reason = f"Réservé ; annulable jusqu'au {moment_fr(limit)}"
             return Cell(slot, CellState.BOOKED, reason, group, cancellable=True, price=price)
@@ -158,8 +159,13 @@ def cell_for(
     if not opening.open:
         detail = f" ({opening.detail})" if opening.detail else ""
         return Cell(slot, CellState.CLOSED, f"Fermé : {opening.reason.label}{detail}")
+    eligibility = eligibility_of(facts.child, establishment, unit, day)
     if not eligibility.eligible:
         return Cell(slot, CellState.NOT_ELIGIBLE, " ".join(eligibility.refusals))
+    group = eligibility.age_group.code if eligibility.age_group is not None else ""
+    price = facts.prices.get(slot)
+    now = as_paris(facts.now)
+    start = paris_time(day, unit.start)
     limit = unit.rules.booking.deadline_for(start, holidays)
     if not facts.ignore_deadlines and now.timestamp() > limit.timestamp():
         reason = f"Délai de réservation dépassé (jusqu'au {moment_fr(limit)})"

@@ -8,6 +8,7 @@ slot's start.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 from datetime import date, time, timedelta
 
@@ -39,9 +40,11 @@ __all__ = [
 IsPublicHoliday = Callable[[date], bool]
 
 
+@functools.lru_cache(maxsize=4096)
 def paris_time(day: date, at: time) -> pendulum.DateTime:
     """That wall-clock time in Paris. A time skipped by the spring change moves forward (02:30
-    becomes 03:30); a time that happens twice in autumn is the later one (winter time)."""
+    becomes 03:30); a time that happens twice in autumn is the later one (winter time).
+    (Kept: each planning cell asks for a few, and a DateTime cannot change.)"""
     return pendulum.datetime(day.year, day.month, day.day, at.hour, at.minute, tz=PARIS)
 
 
@@ -181,7 +184,8 @@ class DeadlineSchedule:
     ) -> pendulum.DateTime:
         """The last moment for the slot starting at ``slot_start`` (never after it)."""
         start = as_paris(slot_start)
-        moment = self.rule_for(start.date()).moment(start.date(), is_public_holiday)
+        day = date(start.year, start.month, start.day)  # plain: pendulum's arithmetic is slow
+        moment = self.rule_for(day).moment(day, is_public_holiday)
         # Compare instants, not wall clocks: in the repeated autumn hour two Paris times with
         # the same tzinfo would be compared by their wall-clock reading alone.
         if moment is None or moment.timestamp() > start.timestamp():

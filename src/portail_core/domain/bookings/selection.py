@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from datetime import date
 
 import pendulum
 from attrs import define, field, frozen
@@ -64,8 +65,13 @@ class Selection:
             (Request.CANCEL, self.cancel),
             (Request.WAIT, self.wait),
         ):
-            for slot in sorted(slots):
+            for slot in sorted(slots, key=_in_order):
                 yield request, slot
+
+
+def _in_order(slot: Slot) -> tuple[date, str]:
+    """Slots' own order (by day, then unit), without building tuples twice per comparison."""
+    return slot.day, slot.unit_code
 
 
 @frozen

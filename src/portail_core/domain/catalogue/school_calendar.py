@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cached_property
 
 from attrs import field, frozen
 
@@ -41,16 +42,30 @@ def _sorted(holidays: Iterable[SchoolHoliday]) -> tuple[SchoolHoliday, ...]:
 class SchoolCalendar:
     holidays: tuple[SchoolHoliday, ...] = field(converter=_sorted, factory=tuple)
 
+    @cached_property
+    def _zones(self) -> dict[SchoolZone, tuple[SchoolHoliday, ...]]:
+        """The holidays of each zone, sorted once (a planning grid asks for every cell)."""
+        return {zone: tuple(h for h in self.holidays if h.zone is zone) for zone in SchoolZone}
+
+    @cached_property
+    def _known(self) -> dict[SchoolZone, tuple[date, date]]:
+        """Each zone's first holiday and the day classes resume after its last."""
+        return {
+            zone: (periods[0].first_day, max(h.resume_day for h in periods))
+            for zone, periods in self._zones.items()
+            if periods
+        }
+
     def of_zone(self, zone: SchoolZone) -> tuple[SchoolHoliday, ...]:
-        return tuple(h for h in self.holidays if h.zone is zone)
+        return self._zones[zone]
 
     def holiday_on(self, zone: SchoolZone, day: date) -> SchoolHoliday | None:
-        return next((h for h in self.of_zone(zone) if h.covers(day)), None)
+        return next((h for h in self._zones[zone] if h.covers(day)), None)
 
     def knows(self, zone: SchoolZone, day: date) -> bool:
         """True from the zone's first known holiday to the day classes resume after its last."""
-        periods = self.of_zone(zone)
-        return bool(periods) and periods[0].first_day <= day <= max(h.resume_day for h in periods)
+        bounds = self._known.get(zone)
+        return bounds is not None and bounds[0] <= day <= bounds[1]
 
     def school_years(self, zone: SchoolZone) -> list[str]:
         return sorted({h.school_year for h in self.of_zone(zone)})

@@ -1,8 +1,10 @@
 """Dates and instants written in French: the one way pages, e-mails, PDFs, audit entries and
 commands write them.
 
-pendulum's French locale gives the names of days and months; the first day of a month is
-written « 1er », as French typography wants; instants are shown on the Paris wall clock.
+The names of days and months are written out here (pendulum's French locale gives the same,
+at a tenth of a millisecond a date, and a planning grid writes dozens); the first
+day of a month is written « 1er », as French typography wants; instants are shown on the Paris
+wall clock.
 
 A date typed by a person (a form, an option of a command, a cell of a CSV file, a value of a
 TOML file) is read by ``parse_day``: 14/09/2026 (also 14/9/2026) or 2026-09-14, years 1900 to
@@ -65,10 +67,6 @@ def day_format(example: date) -> str:
     return f"{DAY_FORMATS} (ex. : {numeric_day_fr(example)})"
 
 
-def _pendulum(day: date) -> pendulum.Date:
-    return pendulum.date(day.year, day.month, day.day)
-
-
 def day_number_fr(number: int) -> str:
     """« 1er », « 2 », « 15 »: a day of the month as French writes it."""
     return "1er" if number == 1 else str(number)
@@ -94,10 +92,26 @@ def days_fr(days: Iterable[date]) -> str:
     return ", ".join(groups)
 
 
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
 def long_day_fr(day: date) -> str:
     """« lundi 15 février 2027 », « mercredi 1er septembre 2027 »."""
-    named = _pendulum(day)
-    return f"{named.format('dddd', locale='fr')} {_day_number(day)} {month_fr(day)}"
+    return f"{_WEEKDAYS[day.weekday()]} {_day_number(day)} {month_fr(day)}"
 
 
 def day_fr(day: date) -> str:
@@ -115,7 +129,7 @@ def month_fr(month: date | str) -> str:
     if isinstance(month, str):
         year, number = (int(part) for part in month.split("-", 1))
         month = date(year, number, 1)
-    return _pendulum(month.replace(day=1)).format("MMMM YYYY", locale="fr")
+    return f"{_MONTHS[month.month - 1]} {month.year:04d}"
 
 
 def moment_fr(instant: pendulum.DateTime) -> str:

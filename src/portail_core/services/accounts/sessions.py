@@ -21,6 +21,7 @@ __all__ = [
     "change_password",
     "current_session",
     "end_session",
+    "extend_session",
     "log_in",
 ]
 
@@ -67,33 +68,62 @@ def log_in(
     return secret
 
 
-def current_session(uow: UnitOfWork, secret: str | None, clock: Clock) -> SessionView | None:
-    """The session a cookie names, if it is still valid; refreshes its idle timer."""
+def extend_session(uow: UnitOfWork, secret: str | None, clock: Clock) -> SessionView | None:
+    """« Prolonger la session » (RGAA 13.1): a valid session's idle timer restarts now, written
+    whatever its age (the page then shows the new end); None when the session has ended."""
+    return current_session(uow, secret, clock, touch=True)
+
+
+def current_session(
+    uow: UnitOfWork,
+    secret: str | None,
+    clock: Clock,
+    *,
+    reading: UnitOfWork | None = None,
+    touch: bool = False,
+) -> SessionView | None:
+    """The session a cookie names, if it is still valid; refreshes its idle timer (written at
+    most once a minute: the idle timeout still counts from the last request, give or take that
+    minute). Every page a family opens pays for it: with ``reading`` (a read-only unit of work),
+    a session with nothing to write is recognised in one query, without a transaction; ``uow``
+    is opened only to touch or end it."""
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
     now = clock.now()
-    with uow:
-        session = uow.sessions.by_hash(hash_token(secret))
-        if session is None:
+    token_hash = hash_token(secret)
+    if reading is not None and not touch:
+        with reading:
+            found = reading.sessions.holder(token_hash)
+        if found is None:
             return None
-        account = uow.accounts.get(session.account_id)
-        if session.expired(now) or account is None or account.locked:
+        session, account, _ = found
+        if not (session.expired(now) or account.locked or session.needs_touch(now)):
+            return _view(*found)
+    with uow:
+        found = uow.sessions.holder(token_hash)
+        if found is None:
+            return None
+        session, account, family_name = found
+        if session.expired(now) or account.locked:
             uow.sessions.delete(session.token_hash)
             uow.commit()
             return None
-        family = uow.families.get(account.family_id)
-        if session.needs_touch(now):
+        if touch or session.needs_touch(now):
             session.last_seen_at = now
             uow.sessions.touch(session)
             uow.commit()
-        return SessionView(
-            account_id=session.account_id,
-            family_id=account.family_id,
-            identifier=account.identifier,
-            family_name=family.name if family else "",
-            must_change_password=account.must_change_password,
-            expires_at=session.expires_at(),
-        )
+        return _view(session, account, family_name)
+
+
+def _view(session: PortalSession, account: Account, family_name: str) -> SessionView:
+    return SessionView(
+        account_id=session.account_id,
+        family_id=account.family_id,
+        identifier=account.identifier,
+        family_name=family_name,
+        must_change_password=account.must_change_password,
+        expires_at=session.expires_at(),
+    )
 
 
 def end_session(uow: UnitOfWork, secret: str | None) -> None:

@@ -4,25 +4,30 @@ may be booked in, and, for a pair, why it is refused."""
 
 from __future__ import annotations
 
-from attrs import frozen
+from datetime import date
 
+from attrs import evolve, frozen
+
+from portail_core.domain.bookings.reservation import WaitingEntry
 from portail_core.domain.catalogue.eligibility import establishment_refusal
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import NotFound
 from portail_core.ports.unit_of_work import UnitOfWork
 
-__all__ = ["BookingChoices", "booking_choices"]
+__all__ = ["BookingChoices", "booking_choices", "booking_page"]
 
 
 @frozen
 class BookingChoices:
     """What the family chooses from before the planning, in the catalogue's order; ``named``:
-    every establishment of the catalogue, to name the places of the waiting lists."""
+    every establishment of the catalogue, to name the places of the waiting lists; ``waiting``:
+    the family's active waiting-list entries with their position, on the page only."""
 
     children: tuple[Child, ...]
     establishments: tuple[Establishment, ...]
     named: tuple[Establishment, ...] = ()
+    waiting: tuple[tuple[WaitingEntry, int], ...] = ()
 
     def child(self, child_id: int) -> Child | None:
         return next((c for c in self.children if c.id == child_id), None)
@@ -51,10 +56,23 @@ class BookingChoices:
 def booking_choices(uow: UnitOfWork, family_id: int) -> BookingChoices:
     """The family's children and the establishments open to the booking of one of them."""
     with uow:
-        family = uow.families.get(family_id)
-        if family is None:
-            raise NotFound("Dossier introuvable.")
-        catalogue = uow.catalogue.get()
+        return _choices(uow, family_id)
+
+
+def booking_page(uow: UnitOfWork, family_id: int, first: date, last: date) -> BookingChoices:
+    """The « Réservations » page in one transaction: the choices, and the family's waiting-list
+    entries from ``first`` to ``last`` with their position (1 = the next to get a place)."""
+    with uow:
+        choices = _choices(uow, family_id)
+        waiting = uow.waiting_list.ranked(None, first, last, family_id=family_id)
+    return evolve(choices, waiting=tuple(waiting))
+
+
+def _choices(uow: UnitOfWork, family_id: int) -> BookingChoices:
+    family = uow.families.get(family_id)
+    if family is None:
+        raise NotFound("Dossier introuvable.")
+    catalogue = uow.catalogue.get()
     children = tuple(family.children)
     offered = tuple(
         e

@@ -6,7 +6,7 @@ calendars, the family, the child's reservations and waiting entries, and the pla
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date, timedelta
 
 import pendulum
@@ -117,7 +117,7 @@ def load_planning(
         booked=frozenset(r.slot for r in booked),
         waiting=_waiting_positions(uow, booker, first, last),
         taken=uow.reservations.taken(code, first, last, now),
-        prices=_prices(booker, planning_days(first, last, only)),
+        prices=_Prices(booker, planning_days(first, last, only)),
         ignore_deadlines=ignore_deadlines,
     )
     return build_planning(
@@ -132,23 +132,37 @@ def _waiting_positions(uow: UnitOfWork, booker: Booker, first: date, last: date)
     return {entry.slot: position for entry, position in ranked}
 
 
-def _prices(booker: Booker, days: Collection[date]) -> dict[Slot, UnitPrice | None]:
-    """The price of each unit on each day, for this family and child."""
-    family, child = booker.family, booker.child
-    rank = sibling_rank(family, booker.child_id)
-    packed_lunch = child.pai is not None and child.pai.has_pai
-    return {
-        Slot(day, unit.code): unit_price(
-            unit,
-            day,
-            quotient=quotient_on(family, day),
-            resident=family.resident,
-            packed_lunch=packed_lunch,
-            rank=rank,
-        )
-        for day in days
-        for unit in booker.establishment.units
-    }
+class _Prices(Mapping[Slot, "UnitPrice | None"]):
+    """The price of each unit on each day of ``days``, for this family and child, computed
+    when a cell asks for it (a closed cell does not: most of a month's)."""
+
+    def __init__(self, booker: Booker, days: Collection[date]) -> None:
+        self._booker = booker
+        self._slots = {
+            Slot(day, unit.code): unit for day in days for unit in booker.establishment.units
+        }
+        self._rank = sibling_rank(booker.family, booker.child_id)
+        self._packed_lunch = booker.child.pai is not None and booker.child.pai.has_pai
+        self._known: dict[Slot, UnitPrice | None] = {}
+
+    def __getitem__(self, slot: Slot) -> UnitPrice | None:
+        if slot not in self._known:
+            unit, family = self._slots[slot], self._booker.family
+            self._known[slot] = unit_price(
+                unit,
+                slot.day,
+                quotient=quotient_on(family, slot.day),
+                resident=family.resident,
+                packed_lunch=self._packed_lunch,
+                rank=self._rank,
+            )
+        return self._known[slot]
+
+    def __iter__(self) -> Iterator[Slot]:
+        return iter(self._slots)
+
+    def __len__(self) -> int:
+        return len(self._slots)
 
 
 def family_refusals(

@@ -15,6 +15,7 @@ from portail_core.domain.bookings.reservation import (
 from portail_core.domain.bookings.selection import (
     PlanningDraft,
 )
+from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.unit_of_work import UnitOfWork
@@ -22,15 +23,18 @@ from portail_core.services.bookings import notices
 
 __all__ = [
     "DRAFT_RETENTION_DAYS",
+    "DraftPage",
     "HistoryLine",
     "child_history",
     "draft_of_family",
+    "draft_page",
     "family_history",
     "purge_planning_drafts",
 ]
 
 
 DRAFT_RETENTION_DAYS = 7
+_NO_DRAFT = "Ce récapitulatif n'existe pas ou ne vous concerne pas."
 
 
 def child_history(
@@ -92,8 +96,30 @@ def draft_of_family(uow: UnitOfWork, *, family_id: int, token: str) -> PlanningD
     with uow:
         draft = uow.drafts.get(token)
     if draft is None or draft.family_id != family_id:
-        raise NotFound("Ce récapitulatif n'existe pas ou ne vous concerne pas.")
+        raise NotFound(_NO_DRAFT)
     return draft
+
+
+@frozen
+class DraftPage:
+    """A summary (or its confirmation) and the child it is for, as its page shows them."""
+
+    draft: PlanningDraft
+    child: Child
+
+
+def draft_page(uow: UnitOfWork, *, family_id: int, token: str) -> DraftPage:
+    """``draft_of_family`` and its child, read in one transaction (another family's summary,
+    or a child no longer in the dossier, answers NotFound)."""
+    with uow:
+        draft = uow.drafts.get(token)
+        if draft is None or draft.family_id != family_id:
+            raise NotFound(_NO_DRAFT)
+        family = uow.families.get(family_id)
+    child = None if family is None else family.child(draft.child_id)
+    if child is None:
+        raise NotFound(_NO_DRAFT)
+    return DraftPage(draft, child)
 
 
 def purge_planning_drafts(
