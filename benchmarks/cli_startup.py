@@ -18,7 +18,11 @@ machine's load weighs on all of them alike:
 - ``(before)``: the same command as ``portail`` ran it before issue 17: every command, the
   composition root and the libraries its adapters imported at their top imported at the start,
   every adapter and every capability of the façade built, and the schema checked by Alembic
-  (which imports every migration script). The former start-up, reproduced in the same run.
+  (which imports every migration script). The former start-up, reproduced in the same run;
+- ``(whole domain)``: the same command with every capability's domain and repositories imported
+  first, as issue 17's first round had it (the services imported the unit of work's port, the
+  union of every capability's repositories, and the database unit of work every capability's
+  repositories module).
 
     .venv/bin/python -m benchmarks.cli_startup [--repeat 10]
 """
@@ -92,6 +96,17 @@ BEFORE = (
     "subcommands(main)\n"
     "main(sys.argv[1:], prog_name='portail')\n"
 )
+# Issue 17's first round: the services imported the unit of work's port, and through it every
+# capability's domain, and the database unit of work every capability's repositories.
+WHOLE_DOMAIN = (
+    "import importlib, sys\n"
+    "import portail_core.ports.unit_of_work\n"
+    "from adapters.persistence.unit_of_work import REPOSITORIES\n"
+    "for place in REPOSITORIES.values():\n"
+    "    importlib.import_module(place.partition(':')[0])\n"
+    "from entrypoints.cli import main\n"
+    "main(sys.argv[1:], prog_name='portail')\n"
+)
 TODAY = datetime.datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
 COMMANDS = {
     "db current": ["db", "current"],
@@ -110,6 +125,8 @@ VARIANTS = {
 for _name, _args in COMMANDS.items():
     VARIANTS[f"portail {_name}"] = [PORTAIL, *_args]
     VARIANTS[f"{_name} (before)"] = [sys.executable, "-c", BEFORE, *_args]
+    if _name != "db current":  # which opened no unit of work already
+        VARIANTS[f"{_name} (whole domain)"] = [sys.executable, "-c", WHOLE_DOMAIN, *_args]
 
 
 def cpu_seconds(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -150,17 +167,21 @@ def main() -> None:
                 used, elapsed = cpu_seconds(argv, env)
                 cpu[name].append(used)
                 wall[name].append(elapsed)
-    print(f"{'variant':30} {'CPU min s':>10} {'CPU median s':>13} {'wall median s':>14}")
+    print(f"{'variant':34} {'CPU min s':>10} {'CPU median s':>13} {'wall median s':>14}")
     for name in VARIANTS:
         print(
-            f"{name:30} {min(cpu[name]):10.3f} {statistics.median(cpu[name]):13.3f} "
+            f"{name:34} {min(cpu[name]):10.3f} {statistics.median(cpu[name]):13.3f} "
             f"{statistics.median(wall[name]):14.3f}"
         )
-    print("\nCPU median, before issue 17 / now:")
+    print("\nCPU median, before issue 17 / with the whole domain / now:")
     for name in ("--help", *COMMANDS):
         now = statistics.median(cpu[f"portail {name}"])
         before = statistics.median(cpu[f"{name} (before)"])
-        print(f"  portail {name:28} {before:6.3f} s / {now:6.3f} s = {before / now:5.1f}")
+        whole = cpu.get(f"{name} (whole domain)")
+        middle = f"{statistics.median(whole):6.3f} s" if whole else "      -  "
+        print(
+            f"  portail {name:20} {before:6.3f} s / {middle} / {now:6.3f} s = {before / now:5.1f} x"
+        )
 
 
 if __name__ == "__main__":

@@ -282,8 +282,11 @@ def create_families(
     return services.engine, secrets_
 
 
-def start_gunicorn(environment: dict[str, str], workers: int, threads: int) -> tuple[Any, int]:
-    """gunicorn on a free local port, once it answers; the process and the port."""
+def start_gunicorn(
+    environment: dict[str, str], workers: int, threads: int, app: str = "benchmarks.rush:wsgi()"
+) -> tuple[Any, int]:
+    """gunicorn serving ``app`` on a free local port, once it answers; the process and the
+    port."""
     import socket
 
     with socket.socket() as probe:
@@ -293,7 +296,7 @@ def start_gunicorn(environment: dict[str, str], workers: int, threads: int) -> t
         str(Path(sys.executable).with_name("gunicorn")),
         *("--workers", str(workers), "--threads", str(threads)),
         *("--bind", f"127.0.0.1:{port}", "--backlog", "4096", "--timeout", "120"),
-        *("--log-level", "warning", "benchmarks.rush:wsgi()"),
+        *("--log-level", "warning", app),
     ]
     server = subprocess.Popen(command, env=environment)  # noqa: S603  (our own command)
     deadline = time.monotonic() + 60

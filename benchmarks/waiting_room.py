@@ -31,14 +31,12 @@ import os
 import re
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -207,33 +205,6 @@ class RoomWatch:
 # --- Setting up and running ------------------------------------------------------------------
 
 
-def start_gunicorn(environment: dict[str, str], workers: int, threads: int) -> tuple[Any, int]:
-    """gunicorn serving this module's ``wsgi()`` on a free local port, once it answers."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        *("--workers", str(workers), "--threads", str(threads)),
-        *("--bind", f"127.0.0.1:{port}", "--backlog", "4096", "--timeout", "120"),
-        *("--log-level", "warning", "benchmarks.waiting_room:wsgi()"),
-    ]
-    server = subprocess.Popen(command, env=environment)  # noqa: S603  (our own command)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server, port
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
 def set_room(url: str, capacity: int | None) -> None:
     """The room automatic for ``capacity`` families (None: switched off), as the desk does."""
     from entrypoints.bootstrap import bootstrap
@@ -280,7 +251,9 @@ def one_run(url: str, arguments: argparse.Namespace, capacity: int | None) -> Ru
         engine, sessions = rush.create_families(url, arguments.families, places)
         set_room(url, None)  # while the workers warm up (their first pages are slow)
         environment[ORIGIN] = os.environ[ORIGIN] = str(time.time())
-        server, port = start_gunicorn(environment, arguments.workers, arguments.threads)
+        server, port = rush.start_gunicorn(
+            environment, arguments.workers, arguments.threads, app="benchmarks.waiting_room:wsgi()"
+        )
         try:
             warm, few = rush.Outcome(), sessions[: arguments.workers * 4]
             asyncio.run(rush.trivial(port, few, arguments.workers * 8, warm))

@@ -2,9 +2,9 @@
 
 ``portail --help`` lists every command from the COMMANDS table without importing them; each
 command, imported, shows its help; no command group is left out of the table. A desk's command
-on the database imports the capability it uses and none of the libraries it does not need
-(Alembic, WeasyPrint, zeep, argon2...), and still tells a database behind the code. (The
-start-up times are measured by benchmarks/cli_startup.py, not here.)
+on the database imports the capability it uses, the repositories it uses and none of the
+libraries it does not need (Alembic, WeasyPrint, zeep, argon2...), and still tells a database
+behind the code. (The start-up times are measured by benchmarks/cli_startup.py, not here.)
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from click.testing import CliRunner
 import entrypoints.cli
 from adapters.persistence.database import create_database_engine
 from adapters.persistence.migrate import alembic_config, upgrade
+from adapters.persistence.unit_of_work import REPOSITORIES
 from entrypoints.cli import COMMANDS, main
 from entrypoints.cli.lazy import LazyGroup, subcommands
 
@@ -162,21 +163,27 @@ DAY = "2026-09-16"  # any day: the sheet is shown (empty or not) and audited
 
 
 @pytest.mark.parametrize(
-    ("args", "capability", "shown"),
+    ("args", "capability", "repositories", "shown"),
     [
-        (["db", "current"], None, "(à jour)"),
-        (["family", "list"], "dossiers", "Martin"),
-        (["outbox", "list"], "messaging", "account_temporary_password"),
+        (["db", "current"], None, set(), "(à jour)"),
+        (
+            ["family", "list"],
+            "dossiers",
+            {"accounts", "catalogue", "dossiers", "regulations"},
+            "Martin",
+        ),
+        (["outbox", "list"], "messaging", {"messaging"}, "account_temporary_password"),
         (
             ["reservations", "list", "--establishment", "ALSH", "--date", DAY],
             "attendance",
+            {"audit", "bookings", "catalogue"},
             "Accueil de loisirs",
         ),
     ],
     ids=["db current", "family list", "outbox list", "reservations list"],
 )
 def test_a_command_on_the_database_imports_its_capability_and_no_library_it_does_not_use(
-    demo_instance: Path, args: list[str], capability: str | None, shown: str
+    demo_instance: Path, args: list[str], capability: str | None, repositories: set[str], shown: str
 ) -> None:
     done, imported = run_portail(demo_instance, *args)
     assert done.returncode == 0, done.stderr
@@ -189,6 +196,14 @@ def test_a_command_on_the_database_imports_its_capability_and_no_library_it_does
     }
     expected = {"dossiers", "dossier_growth"} if capability == "dossiers" else {capability}
     assert capabilities == expected - {None}
+    # The unit of work imports the repositories the command uses, not every capability's (nor,
+    # through the port that unites them, every capability's domain).
+    assert {
+        place.partition(":")[0].split(".")[2]
+        for place in REPOSITORIES.values()
+        if loaded(imported, place.partition(":")[0])
+    } == repositories
+    assert loaded(imported, "portail_core.ports.unit_of_work") == []
     if capability is None:  # the schema's revision only: no repository, no use case
         assert loaded(imported, "adapters.persistence.unit_of_work") == []
         assert loaded(imported, "portail_core.services") == []

@@ -71,12 +71,16 @@ def test_a_fresh_instance_is_migrated_loaded_and_served(
     assert f"http://127.0.0.1:{port}/" in output
 
 
-def test_serve_runs_gunicorn_and_stops_cleanly_on_sigterm(environment: dict[str, str]) -> None:
+def test_serve_runs_gunicorn_and_stops_cleanly_on_sigterm(
+    environment: dict[str, str], tmp_path: Path
+) -> None:
     portail(["db", "upgrade"], environment)
     port = free_port()
+    home = tmp_path / "home"  # where gunicorn 27 would put its control socket
+    home.mkdir()
     process = subprocess.Popen(
         [PORTAIL, "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
-        env=environment,
+        env={**environment, "HOME": str(home)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -91,6 +95,8 @@ def test_serve_runs_gunicorn_and_stops_cleanly_on_sigterm(environment: dict[str,
     assert "Using worker: gthread" in output, output
     assert "Shutting down: Master" in output, output
     assert '"GET /informations HTTP/1.1" 200' in output, output  # the access log, on stdout
+    # no control socket: two servers of one user on one host would share its one path
+    assert list(home.iterdir()) == []
 
 
 def test_serve_without_a_current_schema_starts_no_server(environment: dict[str, str]) -> None:

@@ -1,7 +1,8 @@
 """The waiting room under concurrent requests on PostgreSQL (several servers share one
 database): many families asking at the same instant never put more than the capacity inside,
-the first numbers go in and the others wait in number order; families confirming while others'
-pages move the queue let exactly the next ones in; one account's tabs asking together share one
+the first numbers go in and the others wait in number order; families confirming (without the
+room's lock) while others' pages move the queue (under it) let exactly the next ones in, by the
+next move at the latest; one account's tabs asking together share one
 ticket. A watcher counts the families inside throughout, from its own connection."""
 
 from __future__ import annotations
@@ -110,6 +111,13 @@ def test_families_asking_at_once_never_exceed_the_capacity_and_keep_their_order(
     with Watcher(engine) as watcher:
         assert set(race(len(work), lambda: take(work, lock)())) == {type(None)}
     assert watcher.most <= CAPACITY
+    during = tickets(engine).get("admitted", [])  # places freed after a move: the next fills
+    assert during == found["waiting"][: len(during)]
+    clock.advance(pendulum.duration(seconds=1))
+    with Watcher(engine) as watcher:
+        polls = race(len(outside), lambda: queue_place(uow, clock, account_id=outside[-1]))
+    assert set(polls) == {type(None)}
+    assert watcher.most <= CAPACITY
     after = tickets(engine)
     assert after["admitted"] == found["waiting"][:CAPACITY]
     assert after["waiting"] == found["waiting"][CAPACITY:]
@@ -142,3 +150,37 @@ def test_one_account_s_tabs_asking_at_once_share_one_ticket(engine: Engine) -> N
     found = tickets(engine)
     assert (len(found["admitted"]), len(found["waiting"])) == (1, 1)
     assert account_by_number(engine)[found["waiting"][0]] == second
+
+
+def test_families_coming_back_at_once_with_room_for_all_all_come_in(engine: Engine) -> None:
+    """Tickets taken and brought back in line without the lock, with numbers smaller than the
+    ones a move counted: a move lets in as many as places are free, so nobody is left out."""
+
+    def uow(*, read_only: bool = False) -> UnitOfWork:
+        return SqlUnitOfWork(engine, read_only=read_only)
+
+    clock = FixedClock(NOW)
+    ids = accounts(uow, FAMILIES)
+    configure_room(uow(), clock, mode=RoomMode.AUTOMATIC, capacity=FAMILIES, actor=Actor.staff("a"))
+    refused: list[int] = []
+
+    def family(account: int) -> None:
+        for _ in range(3):  # three children: in, confirmed, back in line at once
+            if not enter(uow, clock, account_id=account):
+                refused.append(account)
+            leave(uow, clock, account_id=account)
+
+    queue, lock = list(ids), threading.Lock()
+
+    def next_family() -> None:
+        with lock:
+            account = queue.pop()
+        family(account)
+
+    with Watcher(engine) as watcher:
+        assert set(race(FAMILIES, next_family)) == {type(None)}
+    assert watcher.most <= FAMILIES
+    assert refused == []
+    found = tickets(engine)
+    assert list(found) == ["released"]
+    assert len(found["released"]) == FAMILIES

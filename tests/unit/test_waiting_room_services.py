@@ -105,11 +105,14 @@ def test_a_confirmation_lets_the_next_in_and_the_family_back_first_for_another_c
     room.configure(RoomMode.AUTOMATIC, capacity=1)
     for account in (1, 2, 3):
         room.enter(account)
-    assert room.leave(1)
-    assert room.tickets()[2].state is TicketState.ADMITTED  # at once, not at the next page
+    assert room.leave(1)  # no lock: the place is filled by the next move of the queue
+    room.advance(1)
+    assert room.position(2) is None  # its page's news a second later: the queue moved, it is in
+    assert room.tickets()[2].state is TicketState.ADMITTED
     assert not room.enter(1)  # booking another child: back in line, first
     assert [room.position(1), room.position(3)] == [1, 2]
     assert room.leave(2)
+    room.advance(1)
     assert room.enter(1)
     assert not room.enter(3)
     assert not room.leave(3)  # not inside: nothing to give
@@ -120,7 +123,8 @@ def test_the_number_kept_after_a_confirmation_runs_out(room: Room) -> None:
     for account in (1, 2, 3):
         room.enter(account)
     room.leave(1)
-    assert room.enter(2)  # 2 comes in: its lease, five minutes
+    room.advance(1)
+    assert room.enter(2)  # 2 comes in at the next move: its lease, five minutes
     room.advance(RETURN_SECONDS + 1)
     assert not room.enter(1)
     assert room.position(1) == 2  # behind 3: a new ticket
@@ -217,6 +221,7 @@ def test_the_desk_sees_who_is_inside_waiting_and_back_and_the_recent_rate(room: 
         room.enter(account)
     room.advance(30)
     room.leave(1)
+    assert room.position(3) is None  # its page's news: the queue moves, 3 comes in
     report = room_report(room.uow(read_only=True), room.clock)
     assert (report.inside, report.waiting, report.returning) == (2, 1, 1)
     assert report.admissions_per_minute == pytest.approx(6.0)  # 3 in 30 s

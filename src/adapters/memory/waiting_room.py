@@ -41,6 +41,9 @@ class InMemoryWaitingRoomRepository:
     def lock_room(self, *, skip_locked: bool = False) -> WaitingRoom | None:
         return self.room()
 
+    def share_room(self) -> None:
+        pass
+
     def save_room(self, room: WaitingRoom) -> None:
         self._state.room = copy.deepcopy(room)
 
@@ -55,6 +58,29 @@ class InMemoryWaitingRoomRepository:
         stored = attrs.evolve(ticket, number=self._state.last_number)
         self._state.tickets[self._state.last_number] = stored
         return copy.deepcopy(stored)
+
+    def take_number(self, ticket: Ticket) -> Ticket | None:
+        if self.ticket_of(ticket.account_id) is not None:
+            return None
+        return self.add_ticket(ticket)
+
+    def rejoin(self, ticket: Ticket) -> bool:
+        stored = self._state.tickets.get(ticket.number or 0)
+        if stored is None or stored.state is not TicketState.RELEASED:
+            return False
+        self._state.tickets[stored.number or 0] = copy.deepcopy(ticket)
+        return True
+
+    def release(self, account_id: int, now: pendulum.DateTime, until: pendulum.DateTime) -> bool:
+        found = (t for t in self._state.tickets.values() if t.account_id == account_id)
+        ticket = next(found, None)
+        if ticket is None or not ticket.inside(now):
+            return False
+        ticket.state, ticket.expires_at = TicketState.RELEASED, until
+        return True
+
+    def inside_count(self, now: pendulum.DateTime) -> int:
+        return sum(1 for t in self._state.tickets.values() if t.inside(now))
 
     def update_ticket(self, ticket: Ticket) -> None:
         if ticket.number in self._state.tickets:

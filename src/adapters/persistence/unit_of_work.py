@@ -1,37 +1,23 @@
 """The database unit of work: one connection, one transaction, rolled back unless committed.
 
-Each capability's repositories come from its module (``SqlBookingRepositories``...); this class
-only opens, commits and closes the transaction.
+Each capability's repositories come from its module (``SqlBookingRepositories``...), imported at
+their first use (``adapters.repositories_on_demand``); this class only opens, commits and closes
+the transaction.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from adapters.persistence.absences import SqlAbsenceRepositories
-from adapters.persistence.accounts import SqlAccountRepositories
-from adapters.persistence.attendance import SqlAttendanceRepositories
-from adapters.persistence.audit import SqlAuditRepositories
-from adapters.persistence.billing import SqlBillingRepositories
-from adapters.persistence.bookings import SqlBookingRepositories
-from adapters.persistence.catalogue import SqlCatalogueRepositories
-from adapters.persistence.communes import SqlCommuneRepositories
 from adapters.persistence.database import READ_ONLY, database_unreachable
-from adapters.persistence.dossiers import SqlDossierRepositories
-from adapters.persistence.feeds import SqlFeedRepositories
-from adapters.persistence.menus import SqlMenuRepositories
-from adapters.persistence.messaging import SqlMessagingRepositories
-from adapters.persistence.news import SqlNewsRepositories
-from adapters.persistence.payments import SqlPaymentRepositories
-from adapters.persistence.preregistrations import SqlPreregistrationRepositories
-from adapters.persistence.regulations import SqlRegulationRepositories
-from adapters.persistence.sma import SqlSmaRepositories
-from adapters.persistence.waiting_room import SqlWaitingRoomRepositories
+from adapters.persistence.reference import SharedReferenceVersion
+from adapters.repositories_on_demand import RepositoriesOnDemand
 from portail_core.errors import ConfigurationError
 
 __all__ = ["SqlUnitOfWork", "database_lost", "database_unreachable"]
@@ -66,26 +52,86 @@ def _read_only_options(connection: Connection) -> dict[str, Any]:
     return {READ_ONLY: True}
 
 
-class SqlUnitOfWork(
-    SqlCommuneRepositories,
-    SqlCatalogueRepositories,
-    SqlDossierRepositories,
-    SqlAccountRepositories,
-    SqlBookingRepositories,
-    SqlAbsenceRepositories,
-    SqlAttendanceRepositories,
-    SqlBillingRepositories,
-    SqlPaymentRepositories,
-    SqlMessagingRepositories,
-    SqlAuditRepositories,
-    SqlMenuRepositories,
-    SqlNewsRepositories,
-    SqlRegulationRepositories,
-    SqlFeedRepositories,
-    SqlPreregistrationRepositories,
-    SqlSmaRepositories,
-    SqlWaitingRoomRepositories,
-):
+# Where each repository of the unit of work is: its capability's mixin, imported at its first use
+# (a command imports the capabilities it uses only).
+REPOSITORIES: Final[Mapping[str, str]] = {
+    "communes": "adapters.persistence.communes:SqlCommuneRepositories",
+    "catalogue": "adapters.persistence.catalogue:SqlCatalogueRepositories",
+    "school_calendars": "adapters.persistence.catalogue:SqlCatalogueRepositories",
+    "families": "adapters.persistence.dossiers:SqlDossierRepositories",
+    "changes": "adapters.persistence.dossiers:SqlDossierRepositories",
+    "accounts": "adapters.persistence.accounts:SqlAccountRepositories",
+    "tokens": "adapters.persistence.accounts:SqlAccountRepositories",
+    "sessions": "adapters.persistence.accounts:SqlAccountRepositories",
+    "throttles": "adapters.persistence.accounts:SqlAccountRepositories",
+    "reservations": "adapters.persistence.bookings:SqlBookingRepositories",
+    "waiting_list": "adapters.persistence.bookings:SqlBookingRepositories",
+    "drafts": "adapters.persistence.bookings:SqlBookingRepositories",
+    "absences": "adapters.persistence.absences:SqlAbsenceRepositories",
+    "attendance": "adapters.persistence.attendance:SqlAttendanceRepositories",
+    "invoices": "adapters.persistence.billing:SqlBillingRepositories",
+    "payments": "adapters.persistence.payments:SqlPaymentRepositories",
+    "attempts": "adapters.persistence.payments:SqlPaymentRepositories",
+    "outbox": "adapters.persistence.messaging:SqlMessagingRepositories",
+    "audit": "adapters.persistence.audit:SqlAuditRepositories",
+    "menus": "adapters.persistence.menus:SqlMenuRepositories",
+    "news": "adapters.persistence.news:SqlNewsRepositories",
+    "regulations": "adapters.persistence.regulations:SqlRegulationRepositories",
+    "calendar_feeds": "adapters.persistence.feeds:SqlFeedRepositories",
+    "preregistrations": "adapters.persistence.preregistrations:SqlPreregistrationRepositories",
+    "sma_requests": "adapters.persistence.sma:SqlSmaRepositories",
+    "waiting_room": "adapters.persistence.waiting_room:SqlWaitingRoomRepositories",
+}
+
+if TYPE_CHECKING:
+    from adapters.persistence.absences import SqlAbsenceRepositories
+    from adapters.persistence.accounts import SqlAccountRepositories
+    from adapters.persistence.attendance import SqlAttendanceRepositories
+    from adapters.persistence.audit import SqlAuditRepositories
+    from adapters.persistence.billing import SqlBillingRepositories
+    from adapters.persistence.bookings import SqlBookingRepositories
+    from adapters.persistence.catalogue import SqlCatalogueRepositories
+    from adapters.persistence.communes import SqlCommuneRepositories
+    from adapters.persistence.dossiers import SqlDossierRepositories
+    from adapters.persistence.feeds import SqlFeedRepositories
+    from adapters.persistence.menus import SqlMenuRepositories
+    from adapters.persistence.messaging import SqlMessagingRepositories
+    from adapters.persistence.news import SqlNewsRepositories
+    from adapters.persistence.payments import SqlPaymentRepositories
+    from adapters.persistence.preregistrations import SqlPreregistrationRepositories
+    from adapters.persistence.regulations import SqlRegulationRepositories
+    from adapters.persistence.sma import SqlSmaRepositories
+    from adapters.persistence.waiting_room import SqlWaitingRoomRepositories
+
+    class _Repositories(
+        SqlCommuneRepositories,
+        SqlCatalogueRepositories,
+        SqlDossierRepositories,
+        SqlAccountRepositories,
+        SqlBookingRepositories,
+        SqlAbsenceRepositories,
+        SqlAttendanceRepositories,
+        SqlBillingRepositories,
+        SqlPaymentRepositories,
+        SqlMessagingRepositories,
+        SqlAuditRepositories,
+        SqlMenuRepositories,
+        SqlNewsRepositories,
+        SqlRegulationRepositories,
+        SqlFeedRepositories,
+        SqlPreregistrationRepositories,
+        SqlSmaRepositories,
+        SqlWaitingRoomRepositories,
+    ):
+        """Every capability's repositories, as the type checker sees them."""
+
+else:
+
+    class _Repositories(RepositoriesOnDemand, SharedReferenceVersion):
+        repositories = REPOSITORIES
+
+
+class SqlUnitOfWork(_Repositories):
     """Implements ``portail_core.ports.unit_of_work.UnitOfWork`` on a SQLAlchemy engine.
 
     A read-only unit of work refuses ``commit()``; on SQLite it does not take the write lock.

@@ -3,7 +3,10 @@ whatever moves the queue, and one ticket per family account, numbered by the dat
 
 Every gated page reads the room and the family's ticket in one statement; the queue's order
 and the position are index scans (``state, id``); the expired tickets are found by their end
-(``expires_at``). On SQLite, every writing transaction already holds the database's lock.
+(``expires_at``). A ticket is taken (``INSERT ... ON CONFLICT DO NOTHING``: two tabs at once
+keep one) under the room's row in share mode (``FOR SHARE``: takers do not wait for one
+another, a move waits for the numbers being taken), and released without any lock. On SQLite,
+every writing transaction already holds the database's lock.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from typing import Any
 
 import attrs
 import pendulum
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Insert, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.tables import waiting_room, waiting_room_tickets
 from adapters.persistence.transaction import OpenTransaction
+from adapters.persistence.types import UtcDateTime
 from portail_core.domain.waiting_room import RoomMode, Ticket, TicketState, WaitingRoom
 
 __all__ = ["SqlWaitingRoomRepositories", "SqlWaitingRoomRepository"]
@@ -31,6 +36,31 @@ _TICKET_COLUMNS = (
     _TICKETS.expires_at.label("ticket_expires_at"),
     _TICKETS.admitted_at.label("ticket_admitted_at"),
 )
+
+
+_RELEASE = (
+    update(waiting_room_tickets)
+    .where(
+        _TICKETS.account_id == bindparam("account"),
+        _TICKETS.state == TicketState.ADMITTED.value,
+        _TICKETS.expires_at >= bindparam("now", type_=UtcDateTime()),
+    )
+    .values(state=TicketState.RELEASED.value, expires_at=bindparam("until", type_=UtcDateTime()))
+)
+_SHARE = select(_ROOM.id).where(_ROOM.id == ROOM_ID).with_for_update(read=True)  # FOR SHARE
+_INSIDE = select(func.count()).where(
+    _TICKETS.state == TicketState.ADMITTED.value,
+    _TICKETS.expires_at >= bindparam("now", type_=UtcDateTime()),
+)
+
+
+def _insert_if_new(dialect: str, values: dict[str, Any]) -> Insert:
+    """An insert that does nothing when the account already holds a ticket (unique)."""
+    if dialect == "postgresql":
+        return postgresql.insert(waiting_room_tickets).values(values).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(waiting_room_tickets).values(values).on_conflict_do_nothing()
+    return insert(waiting_room_tickets).values(values)  # pragma: no cover  (two dialects)
 
 
 def _room(row: Row[Any]) -> WaitingRoom:
@@ -82,6 +112,9 @@ class SqlWaitingRoomRepository:
         row = self._connection.execute(query.with_for_update(skip_locked=skip_locked)).first()
         return None if row is None else _room(row)
 
+    def share_room(self) -> None:
+        self._connection.execute(_SHARE)
+
     def save_room(self, room: WaitingRoom) -> None:
         values = attrs.asdict(room, recurse=False)
         values["mode"] = room.mode.value
@@ -98,6 +131,29 @@ class SqlWaitingRoomRepository:
         )
         number = self._connection.execute(statement.returning(_TICKETS.id)).scalar_one()
         return attrs.evolve(ticket, number=number)
+
+    def take_number(self, ticket: Ticket) -> Ticket | None:
+        values = {"account_id": ticket.account_id, **self._changing(ticket)}
+        statement = _insert_if_new(self._connection.dialect.name, values)
+        number = self._connection.execute(statement.returning(_TICKETS.id)).scalar_one_or_none()
+        return None if number is None else attrs.evolve(ticket, number=number)
+
+    def rejoin(self, ticket: Ticket) -> bool:
+        statement = update(waiting_room_tickets).where(
+            _TICKETS.id == ticket.number, _TICKETS.state == TicketState.RELEASED.value
+        )
+        return self._connection.execute(statement.values(self._changing(ticket))).rowcount == 1
+
+    def release(self, account_id: int, now: pendulum.DateTime, until: pendulum.DateTime) -> bool:
+        return (
+            self._connection.execute(
+                _RELEASE, {"account": account_id, "now": now, "until": until}
+            ).rowcount
+            == 1
+        )
+
+    def inside_count(self, now: pendulum.DateTime) -> int:
+        return int(self._connection.execute(_INSIDE, {"now": now}).scalar_one())
 
     def update_ticket(self, ticket: Ticket) -> None:
         statement = update(waiting_room_tickets).where(_TICKETS.id == ticket.number)

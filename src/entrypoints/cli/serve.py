@@ -48,6 +48,9 @@ def gunicorn_options(bind: str, workers: int, threads: int, access_log: bool) ->
         "secure_scheme_headers": {},  # the scheme is ProxyFix's, under PORTAIL_TRUSTED_PROXIES
         "preload_app": False,  # each worker opens its own database connections
         "graceful_timeout": 30,
+        # gunicorn 27's control socket is one path per user (~/.gunicorn/gunicorn.ctl): two
+        # servers of one user on one host would take it from each other. Nothing here uses it.
+        "control_socket_disable": True,
     }
 
 

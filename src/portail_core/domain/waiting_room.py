@@ -48,6 +48,7 @@ __all__ = [
     "Ticket",
     "TicketState",
     "WaitingRoom",
+    "return_deadline",
     "wait_fr",
 ]
 
@@ -104,13 +105,10 @@ class Ticket:
     number: int | None = field(default=None, kw_only=True)
 
     @classmethod
-    def issue(cls, account_id: int, room: WaitingRoom, now: pendulum.DateTime) -> Ticket:
-        """A new ticket: inside at once when the room lets the newcomer straight in, else
-        waiting at the end of the queue."""
-        ticket = cls(account_id, TicketState.WAITING, now, now.add(seconds=KEEP_PLACE_SECONDS))
-        if room.lets_straight_in(now):
-            ticket.admit(room, now)
-        return ticket
+    def issue(cls, account_id: int, now: pendulum.DateTime) -> Ticket:
+        """A new ticket, waiting at the end of the queue: only a move of the queue, under the
+        room's lock, lets a ticket in (so that nobody counts in without the lock)."""
+        return cls(account_id, TicketState.WAITING, now, now.add(seconds=KEEP_PLACE_SECONDS))
 
     def valid(self, now: pendulum.DateTime) -> bool:
         return _seconds(self.expires_at, now) >= 0
@@ -140,7 +138,7 @@ class Ticket:
 
     def release(self, now: pendulum.DateTime) -> None:
         """Leave after a confirmation: the place is free, the number kept a short while."""
-        self.state, self.expires_at = TicketState.RELEASED, as_utc(now.add(seconds=RETURN_SECONDS))
+        self.state, self.expires_at = TicketState.RELEASED, return_deadline(now)
 
     def rejoin(self, now: pendulum.DateTime) -> None:
         """Back within ``RETURN_SECONDS``: waiting again, with its number (first in line)."""
@@ -181,41 +179,26 @@ class WaitingRoom:
             return self.admit_from is not None and _seconds(now, self.admit_from) >= 0
         return self.mode is RoomMode.AUTOMATIC
 
-    def lets_straight_in(self, now: pendulum.DateTime) -> bool:
-        """A newcomer goes straight in: nobody waits and a place is free."""
-        return self.admitting(now) and self.waiting == 0 and self.inside < self.capacity
-
     def places_to_fill(self, inside: int, waiting: int, now: pendulum.DateTime) -> int:
         """How many of the queue come in now, ``inside`` being inside and ``waiting`` waiting."""
-        if not self.admitting(now):
-            return 0
-        return max(0, min(self.capacity - inside, waiting))
+        return min(self.places_free(inside, now), max(0, waiting))
+
+    def places_free(self, inside: int, now: pendulum.DateTime) -> int:
+        """How many more may come in now, ``inside`` being inside (0 before admission)."""
+        return max(0, self.capacity - inside) if self.admitting(now) else 0
 
     def arrival_deadline(self, now: pendulum.DateTime) -> pendulum.DateTime:
         """An admitted family comes in before this (its first page then renews its lease)."""
         return as_utc(now.add(seconds=min(ARRIVAL_SECONDS, self.lease_seconds)))
 
     def pass_due(self, now: pendulum.DateTime) -> bool:
-        """Whether a waiting page should move the queue (at most every second)."""
-        if not self.admitting(now) or self.waiting == 0:
+        """Whether a waiting family's page should move the queue (at most every second). The
+        counts of the last move may be stale (tickets are taken and released without the
+        room's lock): the caller's own waiting ticket is what says someone waits."""
+        if not self.admitting(now):
             return False
         last = self.last_pass_at
         return last is None or _seconds(now, last) >= PASS_EVERY_SECONDS
-
-    def count_in(self, ticket: Ticket, now: pendulum.DateTime) -> None:
-        """A ticket joins: counted inside (an admission) or waiting."""
-        if ticket.state is TicketState.ADMITTED:
-            self.inside += 1
-            self.record_admissions(1, now)
-        elif ticket.state is TicketState.WAITING:
-            self.waiting += 1
-
-    def count_out(self, ticket: Ticket) -> None:
-        """A ticket leaves the count it was in (deleted, released or rejoining)."""
-        if ticket.state is TicketState.ADMITTED:
-            self.inside = max(0, self.inside - 1)
-        elif ticket.state is TicketState.WAITING:
-            self.waiting = max(0, self.waiting - 1)
 
     def record_pass(self, now: pendulum.DateTime, inside: int, waiting: int, admitted: int) -> None:
         """After moving the queue: the counts as the database has them, and the admissions."""
@@ -328,6 +311,11 @@ class QueuePlace:
         if self.estimate_seconds is None:
             return "L’attente sera estimée dès les premières entrées."
         return f"Attente estimée : {wait_fr(self.estimate_seconds)}."
+
+
+def return_deadline(now: pendulum.DateTime) -> pendulum.DateTime:
+    """The end of a released ticket: its number kept ``RETURN_SECONDS`` for another booking."""
+    return as_utc(now.add(seconds=RETURN_SECONDS))
 
 
 def _polls(position: int, estimate: int | None) -> int:

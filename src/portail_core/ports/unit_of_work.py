@@ -2,6 +2,8 @@
 
 ``UnitOfWork`` is the union of each capability's repositories (``BookingRepositories`` in
 ``ports.bookings``...): a new capability declares its own in its module and is added here.
+Importing this module imports every capability's domain: the services import it for their
+annotations only (under ``TYPE_CHECKING``), so that a process imports the domain it uses.
 """
 
 from __future__ import annotations

@@ -14,10 +14,11 @@ __all__ = ["WaitingRoomRepositories", "WaitingRoomRepository"]
 class WaitingRoomRepository(Protocol):
     """One room (its row always exists) and at most one ticket per family account.
 
-    Whatever moves the queue (a ticket issued, rejoining or released, the queue moved, the
-    settings changed) holds the room's row lock (``lock_room``) first: ticket numbers are then
-    given in the order of the lock, and the families inside never exceed the capacity however
-    many servers ask at once. Renewing a ticket's end needs no lock."""
+    Whatever lets families in (the queue moved, the settings changed) holds the room's row lock
+    (``lock_room``) first and counts the families inside once it holds it: they never exceed
+    the capacity however many servers ask at once. What only makes the count smaller or adds to
+    the queue needs no lock: a ticket taken (numbered by the database in arrival order), back
+    in line, renewed, or released after a confirmation."""
 
     def room(self) -> WaitingRoom: ...
 
@@ -30,12 +31,36 @@ class WaitingRoomRepository(Protocol):
         another transaction holds it (it is moving the queue)."""
         ...
 
+    def share_room(self) -> None:
+        """Hold the room's row in share mode until the transaction ends: takers of tickets do
+        not wait for one another; ``lock_room`` waits for them (and they for it)."""
+        ...
+
     def save_room(self, room: WaitingRoom) -> None: ...
 
     def ticket_of(self, account_id: int) -> Ticket | None: ...
 
     def add_ticket(self, ticket: Ticket) -> Ticket:
         """Store a new ticket; returned with its number (the database's, in arrival order)."""
+        ...
+
+    def take_number(self, ticket: Ticket) -> Ticket | None:
+        """Store a new (waiting) ticket with the database's next number; None when the account
+        took one meanwhile (another tab or device)."""
+        ...
+
+    def rejoin(self, ticket: Ticket) -> bool:
+        """Write a released ticket back in line (state, times, end), if it is still released
+        (False: another tab did it, or it was deleted)."""
+        ...
+
+    def release(self, account_id: int, now: pendulum.DateTime, until: pendulum.DateTime) -> bool:
+        """The account's ticket, if inside at ``now``, released (its number kept until
+        ``until``); whether it was. One statement, without the room's lock."""
+        ...
+
+    def inside_count(self, now: pendulum.DateTime) -> int:
+        """How many tickets are inside and valid at ``now`` (without the lock: a hint)."""
         ...
 
     def update_ticket(self, ticket: Ticket) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portail_core.domain.audit import AuditEvent
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["latest_events"]
 

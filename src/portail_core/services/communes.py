@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -12,7 +12,9 @@ from portail_core.domain.payments.online import OnlinePaymentSettings
 from portail_core.domain.sma.settings import SmaSettings
 from portail_core.errors import Conflict
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "CommuneDetails",

@@ -7,13 +7,17 @@ to the mail server.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attrs import frozen
 
 from portail_core.domain.messaging import EmailStatus, OutboxBacklog, OutgoingEmail
 from portail_core.errors import MailerError
 from portail_core.ports.clock import Clock
 from portail_core.ports.messaging import EmailRenderer, Mailer
-from portail_core.ports.unit_of_work import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["DispatchReport", "dispatch_outbox", "outbox_backlog", "outbox_listing"]
 

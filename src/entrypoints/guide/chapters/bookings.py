@@ -39,6 +39,20 @@ portail, le guichet unique) et sous quel numéro de confirmation. Quand le guich
 réservé ou annulé hors des délais, l'historique l'indique par « le guichet unique, par
 dérogation aux délais ».
 
+**File d'attente le jour de l'ouverture.** Quand beaucoup de familles réservent en même temps,
+le portail les fait entrer dans les réservations à tour de rôle, dans leur ordre d'arrivée : la
+page « File d'attente des réservations » donne votre place (« Vous êtes n° 42 dans la file »)
+et une estimation de l'attente, se met à jour toute seule et vous mène à la page demandée dès
+que c'est votre tour. Votre place est celle de votre compte : recharger la page, ouvrir
+d'autres onglets ou vous connecter sur un autre appareil ne vous fait ni avancer ni reculer.
+Fermée, la page vous garde votre place 15 minutes. Une fois entrée, votre famille garde sa
+place tant qu'elle réserve ; après « Confirmer la réservation », « Terminer » vous remet en tête
+de la file pour réserver aussitôt pour un autre enfant. Sans page de réservation ouverte pendant
+quelques minutes (5 par défaut), la place est rendue. La commune peut ouvrir la file avant
+l'heure d'ouverture : la page indique alors l'heure où les entrées commencent, et arriver tôt ne
+sert qu'à prendre une place plus tôt dans la file. Les autres pages du portail ne passent jamais
+par la file.
+
 Le planning fonctionne sans JavaScript, au clavier (Tab pour passer d'une case à l'autre, Espace
 pour cocher) et sur un petit écran (le tableau défile horizontalement).
 """

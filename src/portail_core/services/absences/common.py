@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -19,8 +20,10 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import NotFound
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "PendingCertificate",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -18,7 +19,6 @@ from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences import notices
 from portail_core.services.absences.common import (
     PendingCertificate,
@@ -27,6 +27,9 @@ from portail_core.services.absences.common import (
     child_of,
 )
 from portail_core.services.absences.listing import AbsenceLine
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["AHEAD_DAYS", "FAMILY_PAST_DAYS", "MAX_ABSENCE_DAYS", "declare_absence"]
 

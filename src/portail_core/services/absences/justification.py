@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 from attrs import frozen
 
@@ -11,7 +13,6 @@ from portail_core.domain.dossiers.documents import check_upload
 from portail_core.errors import InvalidInput, NotAllowed, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences import notices
 from portail_core.services.absences.common import (
     PendingCertificate,
@@ -20,6 +21,9 @@ from portail_core.services.absences.common import (
     forget_certificate,
 )
 from portail_core.services.absences.listing import AbsenceLine
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Justification", "justify_absence"]
 

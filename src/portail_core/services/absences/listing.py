@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -12,8 +13,10 @@ from portail_core.domain.dossiers.documents import DocumentFormat, sniff_format
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["EVERYTHING", "AbsenceLine", "absence_certificate", "family_absences", "list_absences"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -15,7 +16,6 @@ from portail_core.domain.shared.french_dates import month_fr
 from portail_core.errors import NotAllowed, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences import notices
 from portail_core.services.absences.common import (
     alert_establishments,
@@ -23,6 +23,9 @@ from portail_core.services.absences.common import (
     forget_certificate,
 )
 from portail_core.services.absences.listing import AbsenceLine
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Withdrawal", "withdraw_absence"]
 

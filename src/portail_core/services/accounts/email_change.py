@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 
 from portail_core.domain.accounts.account import Account, OneTimeToken, TokenPurpose
 from portail_core.domain.audit import Actor
 from portail_core.errors import NotAllowed, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import notices
 from portail_core.services.accounts.links import linked_account, spend_link, usable_token
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["confirm_email_change", "pending_email_change", "propose_email_change"]
 

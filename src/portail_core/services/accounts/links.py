@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 
 from portail_core.domain.accounts.account import (
@@ -12,8 +14,10 @@ from portail_core.domain.accounts.account import (
 )
 from portail_core.errors import NotAllowed, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "email_link",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 
 from portail_core.domain.accounts.account import Account
@@ -10,9 +12,11 @@ from portail_core.domain.shared.text import has_control_characters
 from portail_core.errors import NotAllowed
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import notices
 from portail_core.services.accounts.links import send_unlock_link
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "LoginFailed",

@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -20,11 +21,13 @@ from portail_core.domain.messaging import OutgoingEmail
 from portail_core.errors import Conflict, NotFound, RuleViolation
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import notices
 from portail_core.services.accounts.links import linked_account, spend_link, usable_token
 from portail_core.services.accounts.passwords import check_new_password
 from portail_core.services.regulations.standing import regulations_required
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "TEMPORARY_PASSWORD_LIFETIME",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portail_core.domain.accounts.account import Account
 from portail_core.domain.accounts.passwords import PasswordContext, check_password
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import InvalidInput
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["check_new_password", "require_strong_password"]
 

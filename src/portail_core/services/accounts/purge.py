@@ -13,12 +13,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 from attrs import frozen
 
 from portail_core.domain.accounts.session import ABSOLUTE_LIFETIME, IDLE_TIMEOUT
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = [
     "LINK_RETENTION",

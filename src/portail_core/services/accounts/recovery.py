@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 
 from portail_core.domain.accounts.account import Account, AccountStatus, TokenPurpose
@@ -11,7 +13,6 @@ from portail_core.domain.shared.text import has_control_characters
 from portail_core.errors import NotFound
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts import notices
 from portail_core.services.accounts.links import (
     email_link,
@@ -21,6 +22,9 @@ from portail_core.services.accounts.links import (
 )
 from portail_core.services.accounts.login import throttle_of, typed_identifier
 from portail_core.services.accounts.passwords import check_new_password
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "RESET_LINKS_PER_HOUR",

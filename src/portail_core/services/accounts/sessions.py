@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 from attrs import frozen
 
@@ -10,11 +12,13 @@ from portail_core.domain.accounts.session import PortalSession
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.accounts import notices
 from portail_core.services.accounts.links import MAX_SECRET_LENGTH
 from portail_core.services.accounts.login import authenticate, record_lockout
 from portail_core.services.accounts.passwords import check_new_password
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "SessionView",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.catalogue.opening import Opening
@@ -12,7 +13,9 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import RuleViolation
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Children", "check_day"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -27,11 +28,13 @@ from portail_core.domain.shared.text import printable
 from portail_core.errors import InvalidInput
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.attendance import notices
 from portail_core.services.attendance.common import Children, check_day
 from portail_core.services.bookings.desk import staff_establishment
 from portail_core.services.catalogue.calendars import calendar_context
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["MAX_MARKS", "MarkChange", "MarkInput", "PointageReport", "record_pointage"]
 

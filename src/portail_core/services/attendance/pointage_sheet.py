@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -17,10 +18,12 @@ from portail_core.domain.catalogue.opening import Opening, opening_of
 from portail_core.domain.shared.collation import french_sort_key
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.attendance.common import Children, check_day
 from portail_core.services.bookings.desk import staff_establishment
 from portail_core.services.catalogue.calendars import calendar_context
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["PointageLine", "PointageSheet", "pointage_sheet"]
 

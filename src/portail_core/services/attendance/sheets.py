@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -16,9 +17,11 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.collation import french_sort_key
 from portail_core.domain.shared.raw_input import phone_for_display
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.attendance import notices
 from portail_core.services.bookings.desk import staff_establishment
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["AttendanceLine", "AttendanceSheet", "PickUpPerson", "attendance_sheet"]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -21,8 +22,10 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.billing.invoice import DocumentKind, Invoice, InvoiceTotal
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["deduct_credits", "unallocated_credit"]
 

@@ -8,6 +8,7 @@ a number that does not exist.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import attrs
 from attrs import frozen
@@ -19,9 +20,11 @@ from portail_core.domain.payments.payment import PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.errors import ConfigurationError, InvalidInput, NotFound
 from portail_core.ports.billing import InvoiceRenderer
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import InvoiceView, account_from
 from portail_core.services.billing.run import month_bounds
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "InvoicePdf",

@@ -6,6 +6,7 @@ statement."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -14,9 +15,11 @@ from portail_core.domain.communes import Commune
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.payments.online import payable_online as payfip_takes
 from portail_core.domain.shared.money import Money
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import notices
 from portail_core.services.billing.bills import FamilyBill
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["invoice_url", "payable_online", "queue_invoice_emails"]
 

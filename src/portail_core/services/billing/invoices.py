@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import attrs
 from attrs import frozen
@@ -17,7 +18,9 @@ from portail_core.domain.billing.invoice import DocumentKind, Invoice
 from portail_core.domain.payments.payment import Payment, PaymentMode
 from portail_core.domain.shared.money import Money
 from portail_core.errors import NotFound
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "FamilyAccount",

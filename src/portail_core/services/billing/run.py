@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -31,7 +32,6 @@ from portail_core.domain.shared.collation import french_sort_key
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import InvalidInput, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing import notices
 from portail_core.services.billing.bills import (
     BillingReport,
@@ -40,6 +40,9 @@ from portail_core.services.billing.bills import (
 )
 from portail_core.services.billing.credits import deduct_credits
 from portail_core.services.billing.emails import queue_invoice_emails
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "month_bounds",

@@ -5,6 +5,7 @@ may be booked in, and, for a pair, why it is refused."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import evolve, frozen
 
@@ -13,7 +14,9 @@ from portail_core.domain.catalogue.eligibility import establishment_refusal
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import NotFound
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["BookingChoices", "booking_choices", "booking_page"]
 

@@ -4,6 +4,8 @@ nothing at all."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 from attrs import frozen
 
@@ -25,7 +27,6 @@ from portail_core.domain.bookings.selection import (
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings import notices
 from portail_core.services.bookings.context import (
     Booker,
@@ -35,6 +36,9 @@ from portail_core.services.bookings.context import (
 )
 from portail_core.services.bookings.validation import summarise_selection
 from portail_core.services.bookings.waiting_list import fill_free_places
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Confirmation", "apply_selection", "confirm_planning"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -27,10 +28,12 @@ from portail_core.domain.dossiers.completeness import SchoolYear, completeness
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.catalogue import CalendarSources
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import account_from
 from portail_core.services.catalogue.calendars import calendar_context
 from portail_core.services.regulations.standing import in_force_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "Booker",

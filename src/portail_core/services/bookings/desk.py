@@ -5,12 +5,16 @@ itself is ``desk_booking.book_at_desk``, which checks its reason with ``forced_r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attrs import frozen
 
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.shared.text import clean_line, printable
 from portail_core.errors import InvalidInput, NotFound
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "MAX_REASON",

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portail_core.domain.audit import Actor
 from portail_core.domain.bookings.reservation import new_confirmation_number
 from portail_core.domain.bookings.selection import Selection
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings import desk
 from portail_core.services.bookings.confirmation import Confirmation, apply_selection
 from portail_core.services.bookings.context import load_booker
 from portail_core.services.bookings.validation import check_size
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["book_at_desk"]
 

@@ -4,6 +4,7 @@ planning summaries, and their purge."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -18,8 +19,10 @@ from portail_core.domain.bookings.selection import (
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "DRAFT_RETENTION_DAYS",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -19,10 +20,12 @@ from portail_core.domain.catalogue.opening import CalendarContext, opening_of
 from portail_core.domain.dossiers.family import Family
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings.context import check_period
 from portail_core.services.bookings.desk import staff_establishment
 from portail_core.services.catalogue.calendars import MAX_DAYS, calendar_context
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Occupancy", "OccupancyLine", "WaitingLine", "occupancy", "waiting_list_report"]
 

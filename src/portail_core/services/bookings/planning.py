@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -13,8 +14,10 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings.context import family_refusals, load_booker, load_planning
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["ChildPlanning", "bookable_establishments", "show_child_planning", "show_planning"]
 

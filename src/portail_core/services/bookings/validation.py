@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -17,13 +18,15 @@ from portail_core.domain.bookings.selection import (
 from portail_core.errors import InvalidInput
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings.context import (
     Booker,
     family_refusals,
     load_booker,
     load_planning,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["MAX_SLOTS", "Validation", "check_size", "summarise_selection", "validate_planning"]
 

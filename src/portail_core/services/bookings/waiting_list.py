@@ -9,6 +9,7 @@ expires offers not accepted in time and passes the place on.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -32,9 +33,11 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings import notices
 from portail_core.services.bookings.context import recipient_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "ProcessReport",

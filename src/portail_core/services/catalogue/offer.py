@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -18,7 +19,6 @@ from portail_core.domain.catalogue.establishments import (
 from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.errors import InvalidInput
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.catalogue import notices
 from portail_core.services.communes import (
     CommuneDetails,
@@ -27,6 +27,9 @@ from portail_core.services.communes import (
     commune_event,
     commune_from,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "LoadReport",

@@ -7,6 +7,7 @@ transaction): until the desk approves it, the child keeps its PAI and its price.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -26,9 +27,11 @@ from portail_core.domain.dossiers.guardians import Address
 from portail_core.domain.shared.text import clean_line
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import address_text, family_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "approve_change",

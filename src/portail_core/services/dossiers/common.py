@@ -4,11 +4,14 @@ details, writing values as text for the history (old -> new)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.dossiers.guardians import Address, Guardian
 from portail_core.errors import NotFound
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["address_text", "family_of", "guardian_with", "history_text"]
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.family import MAX_AUTHORIZED_PERSONS, Family
 from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
 from portail_core.errors import Conflict, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts.email_change import propose_email_change
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import family_of, guardian_with, history_text
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["add_authorized_person", "remove_authorized_person", "update_guardian_contact"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -19,8 +20,10 @@ from portail_core.domain.dossiers.duplicates import most_alike
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import Conflict
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["ImportOutcome", "ImportReport", "ImportedFamily", "create_family", "import_families"]
 

@@ -12,6 +12,7 @@ family saw on screen before confirming, deleted by ``portail reservations purge-
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
@@ -32,9 +33,11 @@ from portail_core.domain.preregistrations import SchoolPreregistration
 from portail_core.domain.sma import SmaRequest
 from portail_core.ports.clock import Clock
 from portail_core.ports.preregistrations import PreregistrationFilter
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["FamilyExport", "export_family"]
 

@@ -6,6 +6,7 @@ needs its end of validity and its instructions, as when the desk approves a fami
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -16,10 +17,12 @@ from portail_core.domain.shared.french_dates import day_format
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict, InvalidInput
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.changes import pending_pai
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import HealthSaved, HealthUpdate, update_child_health
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["DeskHealth", "set_child_health"]
 

@@ -4,6 +4,7 @@ desk lists and opens them (each opening audited)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -20,9 +21,11 @@ from portail_core.domain.dossiers.family import Family, SupportingDocument
 from portail_core.errors import NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import family_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "DocumentRead",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -13,7 +14,6 @@ from portail_core.domain.shared.french_dates import day_format
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.accounts.email_change import propose_email_change
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import (
@@ -22,6 +22,9 @@ from portail_core.services.dossiers.common import (
     guardian_with,
     history_text,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["DossierEdit", "edit_family"]
 

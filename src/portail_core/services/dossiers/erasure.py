@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 from attrs import frozen
@@ -43,10 +44,12 @@ from portail_core.errors import RuleViolation
 from portail_core.ports.accounts import PasswordHasher
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import account_from
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import family_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["PSEUDONYM", "ErasureReport", "anonymised", "erase_family"]
 

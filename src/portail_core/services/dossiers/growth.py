@@ -8,6 +8,7 @@ unit of work, a child joins the family, duplicates explained unless allowed."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -22,9 +23,11 @@ from portail_core.domain.dossiers.guardians import Guardian
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import growth_notices as notices
 from portail_core.services.dossiers.common import family_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "add_child",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -19,9 +20,11 @@ from portail_core.domain.dossiers.child import Authorizations, Child, HealthChan
 from portail_core.domain.dossiers.family import Family
 from portail_core.errors import Conflict, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.changes import family_pai, pending_pai
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "HealthForm",

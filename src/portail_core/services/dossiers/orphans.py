@@ -11,6 +11,7 @@ progress, written but not yet recorded, is never taken for one.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -19,8 +20,10 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.documents import EARLIER_LAYOUT, KeptFile
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["GRACE", "OrphanReport", "purge_orphans"]
 

@@ -3,6 +3,8 @@ history."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attrs import frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
@@ -10,10 +12,12 @@ from portail_core.domain.dossiers.completeness import Completeness, SchoolYear, 
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.regulations import required_regulations
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.health import record_health_read
 from portail_core.services.regulations.standing import regulations_required
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["FamilySummary", "family_dossier", "family_history", "list_families", "read_family"]
 

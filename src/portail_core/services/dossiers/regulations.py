@@ -9,6 +9,7 @@ a family accepts online a published version it read (``online=True``: in force o
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -17,10 +18,12 @@ from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.dossiers.family import Family, RegulationConsent
 from portail_core.errors import NotFound, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers import notices
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.regulations.standing import in_force_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Acceptance", "accept_regulation"]
 

@@ -5,6 +5,7 @@ address; a known feed answers ``READS_PER_HOUR`` reads an hour."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from portail_core.domain.accounts.account import hash_token
 from portail_core.domain.accounts.throttle import LoginThrottle, ip_key
@@ -12,8 +13,10 @@ from portail_core.domain.feeds import MAX_SECRET, PAST_DAYS, UNKNOWN_PER_HOUR
 from portail_core.errors import NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.feeds import CalendarWriter
-from portail_core.ports.unit_of_work import UnitOfWorkFactory
 from portail_core.services.feeds.content import feed_calendar
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["read_feed"]
 

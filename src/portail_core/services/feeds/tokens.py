@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portail_core.domain.audit import Actor
 from portail_core.domain.feeds import CalendarFeed
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.feeds import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["create_feed", "feed_of", "revoke_feed"]
 

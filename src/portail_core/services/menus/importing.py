@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -10,8 +11,10 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.menus import MenuLine, WeekMenu, read_lines
 from portail_core.errors import InvalidInput
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.menus import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["MAX_LINES", "MenuImport", "import_menus"]
 

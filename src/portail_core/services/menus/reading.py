@@ -9,6 +9,7 @@ as the child's « Santé et autorisations » page is."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -21,8 +22,10 @@ from portail_core.domain.shared.allergens import allergens_fr
 from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.errors import NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.menus import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "FamilyMenus",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -11,8 +12,10 @@ from portail_core.domain.catalogue.establishments import Catalogue, ServiceKind
 from portail_core.domain.news import NewsItem, NewsStatus
 from portail_core.errors import Conflict, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.news import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["NewsLine", "add_news", "list_news", "publish_news"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -12,7 +13,9 @@ from portail_core.domain.dossiers.child import Child
 from portail_core.domain.news import NewsItem
 from portail_core.ports.clock import Clock
 from portail_core.ports.news import NewsMarkup
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["ShownNews", "shown_news"]
 

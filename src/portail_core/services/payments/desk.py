@@ -10,6 +10,7 @@ payments is always the money the town received.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -25,7 +26,6 @@ from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import (
     InvoiceView,
 )
@@ -39,6 +39,9 @@ from portail_core.services.payments.receiving import (
     receipt_of,
     receive,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "PaymentLine",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -26,10 +27,12 @@ from portail_core.domain.shared.french_dates import month_fr, numeric_day_fr
 from portail_core.errors import InvalidInput, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.payments import DebitFileWriter
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import InvoiceStatus, InvoiceView, account_from
 from portail_core.services.billing.run import month_bounds
 from portail_core.services.payments import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["DebitExport", "Save", "export_direct_debits", "message_id"]
 

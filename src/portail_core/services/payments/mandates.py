@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -11,8 +12,10 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.domain.payments.direct_debit import RUM_PREFIX, SepaMandate, default_rum
 from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.payments import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["MandateLine", "list_mandates", "revoke_mandate", "sign_mandate"]
 

@@ -10,6 +10,7 @@ nothing is written when PayFiP does not answer. What became of it: ``online_resu
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -32,7 +33,6 @@ from portail_core.errors import (
 )
 from portail_core.ports.clock import Clock
 from portail_core.ports.payments import OnlinePaymentService
-from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.billing.invoices import InvoiceStatus, InvoiceView
 from portail_core.services.payments import notices
 from portail_core.services.payments.online_results import check_online_payment
@@ -41,6 +41,9 @@ from portail_core.services.payments.receiving import (
     invoice_view,
     recipient_of,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["OnlineCheckout", "online_refusal", "open_online_payment", "why_not_online"]
 

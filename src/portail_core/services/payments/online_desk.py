@@ -4,6 +4,7 @@ settling an attempt PayFiP's answer left to the desk (paid, or closed without pa
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from portail_core.domain.audit import Actor
 from portail_core.domain.payments.attempt import PaymentAttempt
@@ -13,10 +14,12 @@ from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import ConfigurationError, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.payments import OnlinePaymentService
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.payments import notices
 from portail_core.services.payments.desk import read_amount
 from portail_core.services.payments.online_results import record_online_payment
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["check_payfip_client", "online_attempts", "settle_online_attempt"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -32,9 +33,11 @@ from portail_core.errors import (
 )
 from portail_core.ports.clock import Clock
 from portail_core.ports.payments import OnlinePaymentService
-from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from portail_core.services.payments import notices
 from portail_core.services.payments.receiving import Received, locked_invoice, receive
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "PAYFIP",

@@ -5,6 +5,7 @@ acknowledged by a receipt e-mail, in the caller's transaction."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -16,7 +17,6 @@ from portail_core.domain.payments.payment import Payment, PaymentMode, allocate
 from portail_core.domain.shared.money import Money
 from portail_core.domain.shared.text import printable
 from portail_core.errors import NotFound, RuleViolation
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.invoices import (
     FamilyAccount,
     InvoiceStatus,
@@ -24,6 +24,9 @@ from portail_core.services.billing.invoices import (
     account_from,
 )
 from portail_core.services.payments import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "PaymentReceipt",

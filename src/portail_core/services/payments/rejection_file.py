@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -14,12 +15,14 @@ from portail_core.domain.audit import Actor
 from portail_core.domain.payments.debit_returns import ReturnedDebit
 from portail_core.errors import InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWorkFactory
 from portail_core.services.payments.rejections import (
     AlreadyRejected,
     DebitRejection,
     reject_direct_debit,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWorkFactory
 
 __all__ = ["ReturnLine", "ReturnOutcome", "reject_returned_debits"]
 

@@ -12,6 +12,7 @@ debited again by itself.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -31,11 +32,13 @@ from portail_core.domain.shared.french_dates import numeric_day_fr
 from portail_core.domain.shared.money import Money
 from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.billing.emails import invoice_url
 from portail_core.services.billing.invoices import InvoiceView
 from portail_core.services.payments import rejection_notices as notices
 from portail_core.services.payments.receiving import locked_invoice, recipient_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["AlreadyRejected", "DebitRejection", "reject_direct_debit", "resume_mandate"]
 

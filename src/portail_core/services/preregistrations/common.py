@@ -4,6 +4,7 @@ required, the family's sector school, a request as the family and the desk see i
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -16,8 +17,10 @@ from portail_core.domain.preregistrations import (
     SchoolPreregistration,
 )
 from portail_core.errors import NotFound
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.preregistrations.notices import school_name
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "PreregistrationLine",

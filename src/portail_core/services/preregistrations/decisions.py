@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -18,7 +19,6 @@ from portail_core.domain.preregistrations import SchoolPreregistration
 from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import InvalidInput
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.growth import join_child
 from portail_core.services.preregistrations import notices
@@ -27,6 +27,9 @@ from portail_core.services.preregistrations.common import (
     line_of,
     request_of,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "accept_preregistration",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -14,7 +15,6 @@ from portail_core.domain.preregistrations import PreregistrationDocumentKind, Pr
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.preregistrations import PreregistrationFilter
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.preregistrations.common import (
     PreregistrationLine,
@@ -25,6 +25,9 @@ from portail_core.services.preregistrations.common import (
     school_years,
     sector_of,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "PreregistrationForm",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -23,7 +24,6 @@ from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.ports.preregistrations import PreregistrationFilter
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences.common import Upload
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.preregistrations import notices
@@ -35,6 +35,9 @@ from portail_core.services.preregistrations.common import (
     sector_of,
 )
 from portail_core.services.preregistrations.decisions import tell_family
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["NEW_CHILD", "submit_preregistration"]
 

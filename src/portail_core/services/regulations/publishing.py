@@ -4,6 +4,7 @@ family concerned is e-mailed in the same transaction (through the outbox)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 from attrs import frozen
@@ -18,9 +19,11 @@ from portail_core.domain.regulations import (
 from portail_core.errors import Conflict, RuleViolation
 from portail_core.ports.clock import Clock
 from portail_core.ports.regulations import RegulationFiles
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.bookings.context import recipient_of
 from portail_core.services.regulations import notices
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["PublishedRegulation", "RegulationUpload", "publish_regulation", "regulations_url"]
 

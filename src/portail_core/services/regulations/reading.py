@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -19,8 +20,10 @@ from portail_core.domain.regulations import (
 from portail_core.errors import NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.regulations import RegulationFiles
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "EstablishmentRegulation",
@@ -127,18 +130,23 @@ def regulations_for(
     """Each establishment with a published règlement (in force or announced), in the
     catalogue's order, as the family (or anyone, with None) sees it."""
     today = clock.today()
-    with uow:
-        catalogue = uow.catalogue.get()
+    with uow:  # no version published online (most pages of most towns): one query, no more
         versions = uow.regulations.listing()
-        family = None if family_id is None else family_of(uow, family_id)
+        if not versions:
+            return []
+        catalogue = uow.catalogue.get()
+        standings = [
+            standing
+            for establishment in catalogue.establishments
+            if (standing := regulation_in_force(establishment, versions, today)) is not None
+            and (standing.published is not None or standing.announced)
+        ]
+        family = None if family_id is None or not standings else family_of(uow, family_id)
     used = set() if family is None else {e.code for e in establishments_used_by(family, catalogue)}
-    shown = []
-    for establishment in catalogue.establishments:
-        standing = regulation_in_force(establishment, versions, today)
-        if standing is None or (standing.published is None and not standing.announced):
-            continue
-        shown.append(_for_family(standing, family, establishment.code in used, today))
-    return shown
+    return [
+        _for_family(standing, family, standing.establishment.code in used, today)
+        for standing in standings
+    ]
 
 
 def _for_family(

@@ -4,6 +4,7 @@ dossiers (completeness, the desk's acceptance), the bookings and the regulations
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.dossiers.family import Family
@@ -12,7 +13,9 @@ from portail_core.domain.regulations import (
     regulation_in_force,
     required_regulations,
 )
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["in_force_of", "regulations_required"]
 

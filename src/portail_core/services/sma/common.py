@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attrs import frozen
 
 from portail_core.domain.catalogue.establishments import Catalogue, Establishment, ServiceKind
 from portail_core.domain.sma import SmaRequest, SmaSettings, waiting_rank
 from portail_core.errors import NotFound
-from portail_core.ports.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["RequestLine", "lines_of", "request_of", "settings_of", "sma_establishments"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -14,9 +15,11 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.domain.sma import Candidate, SmaRequest, SmaState, commission_order
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.sma import notices
 from portail_core.services.sma.common import request_of, settings_of, sma_establishments
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "Commission",

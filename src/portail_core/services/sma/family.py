@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -14,7 +15,6 @@ from portail_core.domain.dossiers.family import Family
 from portail_core.domain.sma import SmaRequest
 from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.dossiers.common import family_of
 from portail_core.services.dossiers.growth import join_child
 from portail_core.services.sma import notices
@@ -24,6 +24,9 @@ from portail_core.services.sma.common import (
     request_of,
     sma_establishments,
 )
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["SMA_PLACE", "answer_offer", "confirm_request", "family_requests", "request_place"]
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 from attrs import frozen
 
 from portail_core.domain.audit import Actor
 from portail_core.domain.waiting_room import RoomMode, TicketState, WaitingRoom
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.waiting_room import notices
 from portail_core.services.waiting_room.queue import locked_room, move_queue
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["RoomReport", "configure_room", "room_report"]
 

@@ -3,12 +3,16 @@ freed by a confirmation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pendulum
 
-from portail_core.domain.waiting_room import QueuePlace, Ticket, WaitingRoom
+from portail_core.domain.waiting_room import QueuePlace, Ticket, WaitingRoom, return_deadline
 from portail_core.ports.clock import Clock
-from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from portail_core.services.waiting_room.queue import locked_room, move_queue, take_ticket
+from portail_core.services.waiting_room.queue import admit_newcomer, move_queue, take_ticket
+
+if TYPE_CHECKING:
+    from portail_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["enter", "leave", "queue_place"]
 
@@ -16,7 +20,8 @@ __all__ = ["enter", "leave", "queue_place"]
 def enter(uow: UnitOfWorkFactory, clock: Clock, *, account_id: int) -> bool:
     """Whether the family goes on to the booking page it asked for (True), or waits its turn
     (False: its ticket is taken). One read for a family inside; a write when its lease is
-    renewed (every 30 s at most) or when it takes a ticket."""
+    renewed (every 30 s at most); on arrival, its ticket taken without the room's lock, then
+    the lock only if places seem free (to let it in) or a move is due."""
     now = clock.now()
     with uow(read_only=True) as reading:
         room, ticket = reading.waiting_room.room_and_ticket(account_id)
@@ -25,9 +30,13 @@ def enter(uow: UnitOfWorkFactory, clock: Clock, *, account_id: int) -> bool:
     if ticket is not None and (ticket.inside(now) or ticket.waiting(now)):
         ticket = _follow(uow, clock, room, ticket, now)
     else:
-        with uow() as work:
+        with uow() as work:  # its number, without waiting for the other arrivals
             ticket = take_ticket(work, clock, account_id)
             work.commit()
+        if ticket.waiting(clock.now()):
+            with uow() as work:  # let in, under the room's lock, if places are free
+                ticket = admit_newcomer(work, clock, room, ticket)
+                work.commit()
     return ticket.inside(clock.now())
 
 
@@ -54,26 +63,16 @@ def _place(
 
 
 def leave(uow: UnitOfWorkFactory, clock: Clock, *, account_id: int) -> bool:
-    """After a confirmation: the family's place goes to the next in line at once; its ticket's
-    number is kept a short while (booking another child, it is first in line). False when it
-    was not inside."""
+    """After a confirmation: the family's place is freed (the next in line comes in at the next
+    move of the queue, within a second or so while families wait); its ticket's number is kept
+    a short while (booking another child, it is first in line). One statement, without the
+    room's lock: a place freed only makes the count of a move that holds it smaller, so that
+    confirmations do not wait for one another. False when it was not inside."""
     now = clock.now()
-    with uow(read_only=True) as reading:
-        room, ticket = reading.waiting_room.room_and_ticket(account_id)
-    if room.lets_everyone_in or ticket is None or not ticket.inside(now):
-        return False
     with uow() as work:
-        room = locked_room(work)
-        now = clock.now()
-        ticket = work.waiting_room.ticket_of(account_id)
-        if ticket is None or not ticket.inside(now):
-            return False
-        room.count_out(ticket)
-        ticket.release(now)
-        work.waiting_room.update_ticket(ticket)
-        move_queue(work, room, now)
+        left = work.waiting_room.release(account_id, now, return_deadline(now))
         work.commit()
-    return True
+    return left
 
 
 def _follow(
@@ -90,6 +89,9 @@ def _follow(
         followed = _renewed(work, clock, room, ticket, now) if renew else ticket
         if move and followed.waiting(now):
             followed = _moved(work, clock, followed)
+            if followed.inside(now):  # let in by this page: its lease starts now
+                followed.renew(room, now)
+                work.waiting_room.renew(followed)
         work.commit()
     return followed
 
