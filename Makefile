@@ -18,6 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 		--constraint constraints.txt --editable ".[dev]"
 	touch $(STAMP)
 
+# The communes `make run` loads the demo into and sends the e-mails of: with PORTAIL_COMMUNES_FILE
+# each commune of the file (docs/operator-guide.md, « Many communes »), else "-", the only one.
+# The PayFiP simulator knows the first one's client number (the demo's, the same in each).
+RUN_COMMUNES = $(if $(PORTAIL_COMMUNES_FILE),$(shell $(BIN)/portail communes list --format csv | tail -n +2 | cut -d, -f1),-)
 ## run: migrate the local SQLite database (instance/), load the demo commune if empty, start the
 ## PayFiP simulator on :5001 and the e-mail dispatcher (e-mails printed here), serve the portal
 ## on :5000 (Ctrl+C stops them all). PORT=5101 serves elsewhere, links and e-mails included.
@@ -25,10 +29,13 @@ run: export PORTAIL_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: export PORTAIL_PAYFIP_URL ?= http://127.0.0.1:$(PAYFIP_PORT)
 run: $(STAMP)
 	$(BIN)/portail db upgrade
-	$(BIN)/portail demo load
-	$(BIN)/portail payfip simulator --port $(PAYFIP_PORT) & simulator=$$!; \
-	$(BIN)/portail outbox send --watch --every 3 & dispatcher=$$!; \
-	trap 'kill $$simulator $$dispatcher 2>/dev/null' EXIT INT TERM; \
+	for commune in $(RUN_COMMUNES); do PORTAIL_COMMUNE=$${commune#-} $(BIN)/portail demo load || exit 1; done
+	PORTAIL_COMMUNE=$(patsubst -,,$(firstword $(RUN_COMMUNES))) \
+		$(BIN)/portail payfip simulator --port $(PAYFIP_PORT) & simulator=$$!; \
+	for commune in $(RUN_COMMUNES); do \
+		PORTAIL_COMMUNE=$${commune#-} $(BIN)/portail outbox send --watch --every 3 & \
+		dispatchers="$$dispatchers $$!"; done; \
+	trap 'kill $$simulator $$dispatchers 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/portail serve --development --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (PostgreSQL tests need PORTAIL_TEST_POSTGRES_URL; browser tests chromium)

@@ -9,6 +9,7 @@ views and the commands reach the adapters only through here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # the adapters are imported when they are built, each where i
     from sqlalchemy import Engine
 
     from adapters.family_csv import ImportFile
+    from adapters.onboarding_csv import OnboardingFile
     from portail_core.domain.catalogue.school_calendar import SchoolCalendar
     from portail_core.domain.dossiers.family import Family
     from portail_core.domain.menus import MenuLine
@@ -71,6 +73,12 @@ class FileFormats:
         from adapters.family_csv import read_family_csv
 
         return read_family_csv(text, today)
+
+    def onboarding_csv(self, data: bytes, today: date) -> OnboardingFile:
+        """A town's export from its previous software (docs/import-familles.md)."""
+        from adapters.onboarding_csv import read_onboarding_csv
+
+        return read_onboarding_csv(data, today)
 
     def debit_returns(self, document: bytes) -> DebitReturnFile:
         from adapters.direct_debit import read_debit_returns
@@ -167,6 +175,7 @@ def bootstrap(
     payfip: OnlinePaymentService | None = None,
     create_database: bool = False,
     lazy: bool = False,
+    engine_options: Mapping[str, object] | None = None,
 ) -> Services:
     """The portal on the database of the settings (SQLite by default, PostgreSQL in
     production); ``clock``, ``mailer``, ``hasher`` and ``payfip`` replace the real ones
@@ -176,13 +185,19 @@ def bootstrap(
     Everything is built here, so that a broken package (the PayFiP client reads its contract)
     stops the portal at its start rather than during a family's payment. ``lazy`` builds the
     PayFiP client and each capability of the façade on first use instead: the command line,
-    where a command uses one or two capabilities and most pay nothing (zeep is not imported)."""
+    where a command uses one or two capabilities and most pay nothing (zeep is not imported).
+    ``engine_options`` go to SQLAlchemy's engine (a deployment's communes: a small pool each)."""
     from adapters.documents import FileDocumentStore
     from adapters.persistence.database import create_database_engine
     from adapters.regulation_files import FileRegulationFiles
 
+    if settings is None and os.environ.get("PORTAIL_COMMUNES_FILE"):
+        raise ConfigurationError(  # the shared database's own schema is no commune's
+            "PORTAIL_COMMUNES_FILE est défini : chaque commune a ses propres réglages. Servez-les "
+            "avec `portail serve` et désignez-en une avec `portail --commune CODE`."
+        )
     settings = settings or Settings.from_env(require_database=not create_database)
-    engine = create_database_engine(settings.database_url)
+    engine = create_database_engine(settings.database_url, **(engine_options or {}))
 
     def open_unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         from adapters.persistence.unit_of_work import SqlUnitOfWork  # on the first transaction

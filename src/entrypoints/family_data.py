@@ -48,6 +48,8 @@ SECTIONS = (
     "calendar_feed",
     "school_preregistrations",
     "sma_requests",
+    "allocation_requests",
+    "allocation_results",
 )
 _LEFT_OUT = {  # section -> keys never shown (secrets, or what they carry)
     "account": {"password_hash"},

@@ -24,9 +24,10 @@ from adapters.passwords import PlainTestHasher
 from adapters.persistence import tables, upgrade
 from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.settings import Settings
+from portail_core.domain.allocation import Decision, Outcome, Wish
 from portail_core.domain.attendance import AttendanceMark, Presence
 from portail_core.domain.audit import Actor, Channel
-from portail_core.domain.bookings.reservation import WaitingEntry
+from portail_core.domain.bookings.reservation import PlaceKey, WaitingEntry
 from portail_core.domain.bookings.selection import Selection, Slot
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.family import Family, RegulationConsent
@@ -34,6 +35,7 @@ from portail_core.domain.dossiers.guardians import AuthorizedPerson, Guardian
 from portail_core.domain.payments.attempt import PaymentAttempt
 from portail_core.domain.payments.online import PayfipMode
 from portail_core.errors import PortailError
+from portail_core.ports.unit_of_work import UnitOfWork
 from portail_core.services.absences.common import Upload
 from portail_core.services.catalogue.offer import load_catalogue
 from tests.unit.dossier_builders import complete_family
@@ -210,6 +212,13 @@ def leave_a_footprint(services: Services, clock: FixedClock) -> Footprint:
         wishes=["SMA"],
         actor=family,
     )
+    portail.allocation.submit(  # summer days asked in the window, the first preferred
+        family_id,
+        "ETE2027",
+        child,
+        [Slot(date(2027, 7, 7), "JOURNEE"), Slot(date(2027, 7, 8), "JOURNEE")],
+        family,
+    )
     _rows_no_use_case_reaches(services, family_id, child)
     clock.set(BILLING_DAY)
     invoice = _bill_and_pay(services, family_id)
@@ -263,7 +272,21 @@ def _rows_no_use_case_reaches(services: Services, family_id: int, child: int) ->
         uow.attendance.record(
             AttendanceMark(child, "ALSH", "JOURNEE", date(2026, 9, 9), Presence.PRESENT, JUNE)
         )
+        _a_published_draw(uow, family_id, child)
         uow.commit()
+
+
+def _a_published_draw(uow: UnitOfWork, family_id: int, child: int) -> None:
+    """The summer's result for the family's first request, as a published draw leaves it."""
+    campaign = uow.allocations.campaign("ETE2027", for_update=True)
+    assert campaign is not None
+    place = PlaceKey("ALSH", "JOURNEE", date(2027, 7, 7), "ELEM")
+    wish = Wish(family_id, child, place, preference=1)
+    uow.allocations.save_decisions(
+        "ETE2027", [Decision(wish, Outcome.GRANTED, priority_class=1, draw_rank=1)]
+    )
+    campaign.drawn_at = campaign.published_at = JUNE
+    uow.allocations.update_campaign(campaign)
 
 
 def _bill_and_pay(services: Services, family_id: int) -> str:

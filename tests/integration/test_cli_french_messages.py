@@ -337,7 +337,8 @@ def test_help_headings_and_option_notes_are_french() -> None:
     assert "  -h, --help                 Affiche ce message et quitte.\n" in result.output
     root = portail("--help")
     assert "\nCommandes :\n" in root.output
-    assert "  --version   Affiche la version et quitte.\n" in root.output
+    assert "  --version       Affiche la version et quitte.\n" in root.output
+    assert "  --commune CODE  La commune sur laquelle agir" in root.output
 
 
 def _command_paths(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

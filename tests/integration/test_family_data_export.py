@@ -45,6 +45,8 @@ EXPORTED = {
     "calendar_feeds": "calendar_feed",
     "school_preregistrations": "school_preregistrations",
     "sma_requests": "sma_requests",
+    "allocation_requests": "allocation_requests",
+    "allocation_decisions": "allocation_results",
 }
 LEFT_OUT = {
     # What the family saw on screen before confirming, kept a few days for the confirmation

@@ -275,3 +275,34 @@ def test_a_confirmation_whose_connection_dies_books_nothing_and_the_family_confi
         "audit": before["audit"] + 1,
         "confirmed summaries": 1,
     }
+
+
+def test_a_confirmation_whose_connection_dies_at_commit_says_to_check_and_books_once(
+    services: Services, client: FlaskClient, admin: Engine
+) -> None:
+    """Lost while committing, the portal cannot know whether the booking was kept: the family
+    is told to check before doing it again, and confirming the same summary again books once
+    (here the COMMIT never arrived, so the second confirmation is the one that books)."""
+    summary = validated_summary(services, client)
+    token = csrf(client, summary)
+    before = booked(services)
+    assert services.engine is not None
+    with Killer(services.engine, admin, "COMMIT") as killer:
+        answer = client.post(summary.split("?")[0], data={"csrf_token": token})
+    assert killer.killed
+    page = answer.get_data(as_text=True).replace("&#39;", "'")
+    assert answer.status_code == 503, page
+    assert f"{LOST} pendant l'enregistrement : vérifiez si l'opération a abouti" in page
+    assert "rien n'a été enregistré" not in page
+    assert booked(services) == before
+
+    for _ in range(2):  # « Confirmer » again, then once more: one booking
+        again = client.post(summary.split("?")[0], data={"csrf_token": token})
+        assert again.status_code == 302
+    assert booked(services) == {
+        "reservations": 1,
+        "history": 1,
+        "e-mails": 1,
+        "audit": before["audit"] + 1,
+        "confirmed summaries": 1,
+    }

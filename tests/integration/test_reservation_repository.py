@@ -157,6 +157,8 @@ def test_booked_slots_are_the_booked_reservations_between_two_days_inclusive(
         uow.commit()
     with new_uow(read_only=True) as uow:
         slots = uow.reservations.booked_slots(WED, NEXT_WED)
+        canteens = uow.reservations.booked_slots(WED, NEXT_WED, "CANTINE-PLAGE")
+    assert canteens == [(family_id, tom, "CANTINE-PLAGE", "REPAS", WED)]  # filtered in SQL
     assert sorted(slots) == sorted(
         [
             (family_id, lea, "ALSH", "JOURNEE", WED),

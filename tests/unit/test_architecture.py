@@ -32,6 +32,7 @@ CAPABILITIES = (
     "sma",
     "preregistrations",
     "waiting_room",
+    "allocation",
 )
 # Every layer has a module (or a package) named after each capability.
 LAYERS = (
@@ -48,6 +49,7 @@ WEB_PLUMBING |= {"sessions"}
 WEB_PLUMBING |= {"space"}  # the family's home page: the seed's four entries
 WEB_PLUMBING |= {"information"}  # « Informations utiles »: the hub of the information pages
 WEB_PLUMBING |= {"health"}  # GET /sante: the probe of load balancers and monitoring
+WEB_PLUMBING |= {"dispatcher"}  # several communes in one process: each one's portal by host
 CLI_PLUMBING = {"db", "demo", "feedback", "french", "options", "output", "serve"}
 CLI_PLUMBING |= {"jobs"}  # portail jobs run: the scheduled commands of several capabilities
 CLI_PLUMBING |= {"lazy"}  # the commands imported when they run, not at start-up

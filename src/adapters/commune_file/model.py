@@ -200,6 +200,21 @@ class FileSma:
 
 
 @define
+class FileAllocation:
+    """``[[allocations]]``: a period of a structure allocated by a draw (fair allocation)."""
+
+    code: str
+    label: str
+    establishment: str
+    first_day: date
+    last_day: date
+    requests_from: pendulum.DateTime  # Paris time
+    requests_until: pendulum.DateTime
+    priorities: list[str] = Factory(lambda: ["residence"])
+    max_days_per_child: int | None = None
+
+
+@define
 class FileContent:
     commune: FileCommune | None
     payfip: FilePayfip | None = None
@@ -207,3 +222,4 @@ class FileContent:
     establishments: list[FileEstablishment] = Factory(list)
     school_map: FileSchoolMap | None = None
     sma: FileSma | None = None
+    allocations: list[FileAllocation] = Factory(list)

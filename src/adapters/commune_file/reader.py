@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 from cattrs import transform_error
 from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 
+from adapters.commune_file.allocations import campaigns_of
 from adapters.commune_file.converter import file_converter
 from adapters.commune_file.locations import Segment, describe, line_of, parse_cattrs_path
 from adapters.commune_file.model import (
+    FileAllocation,
     FileBilling,
     FileBooking,
     FileCommune,
@@ -103,6 +105,7 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     """
     converter = file_converter()
     tables = {"commune", "payfip", "schools", "establishments", "school_map", "sma"}
+    tables.add("allocations")
     unknown = sorted(set(data) - tables)
     if unknown:
         problems.add([], f"table(s) inconnue(s) : {', '.join(unknown)}")
@@ -152,6 +155,7 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
         establishments=many("establishments", FileEstablishment),
         school_map=school_map,
         sma=sma,
+        allocations=many("allocations", FileAllocation),
     )
 
 
@@ -170,6 +174,10 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
     sma, sma_problem = sma_settings_of(content.sma)
     if sma_problem is not None:
         problems.add([("sma", None), (sma_problem[0], None)], sma_problem[1])
+    campaigns, campaign_problems = campaigns_of(content.allocations, content.establishments)
+    for code, key, message in campaign_problems:
+        index = _raw_index(problems.data.get("allocations"), code)
+        problems.add([("allocations", index), (key, None)], message)
     details = CommuneDetails(
         insee_code=commune.insee_code,
         name=commune.name,
@@ -180,6 +188,7 @@ def _to_domain(content: FileContent, problems: _Problems) -> CommuneFile:
         contact_address=commune.contact_address,
         contact_phone=commune.contact_phone,
         sma=sma,
+        allocations=tuple(campaigns),
     )
     schools = tuple(School(s.code, s.name, s.address) for s in content.schools)
     establishments = []

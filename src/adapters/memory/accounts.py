@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import pendulum
 from attrs import define, field
@@ -46,6 +46,10 @@ class InMemoryAccountRepository:
         account.id = len(self._state.accounts) + 1
         self._state.accounts[account.id] = copy.deepcopy(account)
 
+    def add_all(self, new: Sequence[Account]) -> None:
+        for account in new:
+            self.add(account)
+
     def get(self, account_id: int, *, for_update: bool = False) -> Account | None:
         return copy.deepcopy(self._state.accounts.get(account_id))
 
@@ -84,6 +88,10 @@ class InMemoryTokenRepository:
     def add(self, token: OneTimeToken) -> None:
         token.id = len(self._state.tokens) + 1
         self._state.tokens[token.id] = copy.deepcopy(token)
+
+    def add_all(self, new: Sequence[OneTimeToken]) -> None:
+        for token in new:
+            self.add(token)
 
     def by_hash(self, token_hash: str, *, for_update: bool = False) -> OneTimeToken | None:
         found = [t for t in self._state.tokens.values() if t.token_hash == token_hash]

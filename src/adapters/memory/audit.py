@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import attrs
 from attrs import define, field
@@ -26,6 +26,9 @@ class InMemoryAuditTrail:
 
     def record(self, event: AuditEvent) -> None:
         self._state.audit_events.append(event)
+
+    def record_all(self, events: Sequence[AuditEvent]) -> None:
+        self._state.audit_events.extend(events)
 
     def latest(self, limit: int) -> list[AuditEvent]:
         return list(reversed(self._state.audit_events))[:limit]

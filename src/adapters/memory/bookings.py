@@ -113,12 +113,16 @@ class InMemoryReservationRepository:
         ]
         return copy.deepcopy(sorted(found, key=lambda r: r.id or 0))
 
-    def booked_slots(self, first: date, last: date) -> list[tuple[int, int, str, str, date]]:
+    def booked_slots(
+        self, first: date, last: date, establishment_code: str | None = None
+    ) -> list[tuple[int, int, str, str, date]]:
         found = sorted(
             (
                 r
                 for r in self._state.reservations.values()
-                if r.status is ReservationStatus.BOOKED and first <= r.day <= last
+                if r.status is ReservationStatus.BOOKED
+                and first <= r.day <= last
+                and establishment_code in (None, r.establishment_code)
             ),
             key=lambda r: (r.family_id, r.day, r.id or 0),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 
 import pendulum
 from attrs import define, field
@@ -66,6 +66,18 @@ class InMemoryFamilyRepository:
 
     def count(self) -> int:
         return len(self._state.families)
+
+    def add_all(self, new: Sequence[Family], now: pendulum.DateTime) -> None:
+        for family in new:
+            self.add(family, now)
+
+    def by_legacy_reference(self, references: Collection[str]) -> dict[str, Family]:
+        wanted = set(references)
+        return {
+            family.legacy_reference: copy.deepcopy(family)
+            for family in self._state.families.values()
+            if family.legacy_reference is not None and family.legacy_reference in wanted
+        }
 
 
 class InMemoryChangeRequestRepository:

@@ -53,11 +53,13 @@ REPOSITORIES: Final[Mapping[str, str]] = {
     "preregistrations": "adapters.memory.preregistrations:InMemoryPreregistrationRepositories",
     "sma_requests": "adapters.memory.sma:InMemorySmaRepositories",
     "waiting_room": "adapters.memory.waiting_room:InMemoryWaitingRoomRepositories",
+    "allocations": "adapters.memory.allocation:InMemoryAllocationRepositories",
 }
 
 if TYPE_CHECKING:
     from adapters.memory.absences import InMemoryAbsenceRepositories
     from adapters.memory.accounts import InMemoryAccountRepositories
+    from adapters.memory.allocation import InMemoryAllocationRepositories
     from adapters.memory.attendance import InMemoryAttendanceRepositories
     from adapters.memory.audit import InMemoryAuditRepositories
     from adapters.memory.billing import InMemoryBillingRepositories
@@ -94,6 +96,7 @@ if TYPE_CHECKING:
         InMemoryPreregistrationRepositories,
         InMemorySmaRepositories,
         InMemoryWaitingRoomRepositories,
+        InMemoryAllocationRepositories,
     ):
         """Every capability's repositories, as the type checker sees them."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, insert, or_, select, update
@@ -16,22 +16,29 @@ __all__ = ["REDACTED", "SqlAuditRepositories", "SqlAuditTrail"]
 REDACTED = "[effacé à la demande de la famille]"
 
 
+def _event_row(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "actor": event.actor.identifier,
+        "channel": event.actor.channel.value,
+        "action": event.action,
+        "summary": event.summary,
+        "details": dict(event.details),
+        "family_id": event.family_id,
+    }
+
+
 class SqlAuditTrail:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     def record(self, event: AuditEvent) -> None:
-        self._connection.execute(
-            insert(audit_events).values(
-                at=event.at,
-                actor=event.actor.identifier,
-                channel=event.actor.channel.value,
-                action=event.action,
-                summary=event.summary,
-                details=dict(event.details),
-                family_id=event.family_id,
-            )
-        )
+        self._connection.execute(insert(audit_events).values(_event_row(event)))
+
+    def record_all(self, events: Sequence[AuditEvent]) -> None:
+        """One INSERT of many rows (executemany)."""
+        if events:
+            self._connection.execute(insert(audit_events), [_event_row(e) for e in events])
 
     def latest(self, limit: int) -> list[AuditEvent]:
         return self._events(select(audit_events).order_by(audit_events.c.id.desc()).limit(limit))

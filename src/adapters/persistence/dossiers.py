@@ -4,7 +4,7 @@ waiting for (or decided by) the guichet unique."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import pendulum
@@ -44,9 +44,10 @@ class SqlFamilyRepository:
     def add(self, family: Family, now: pendulum.DateTime) -> None:
         data = _without_id(domain_codec().unstructure(family, Family))
         data.pop("children")
-        statement = insert(families).values(
-            name=family.name, data=data, created_at=now, updated_at=now
-        )
+        values = {"name": family.name, "data": data, "created_at": now, "updated_at": now}
+        if family.legacy_reference is not None:  # (so that a test may add one before 0026)
+            values["legacy_reference"] = family.legacy_reference
+        statement = insert(families).values(values)
         family.id = self._connection.execute(statement.returning(families.c.id)).scalar_one()
         self._write_children(family)
 
@@ -65,9 +66,91 @@ class SqlFamilyRepository:
         self._connection.execute(
             update(families)
             .where(families.c.id == family.id)
-            .values(name=family.name, data=data, updated_at=now)
+            .values(
+                name=family.name,
+                data=data,
+                updated_at=now,
+                legacy_reference=family.legacy_reference,
+            )
         )
         self._write_children(family)
+
+    def add_all(self, new: Sequence[Family], now: pendulum.DateTime) -> None:
+        """Two INSERTs of many rows (families, then their children: executemany, PostgreSQL's
+        pipeline), then their ids read back, 1,000 families at a time. Families without a
+        reference of the previous software are added one by one (their ids come back by
+        RETURNING)."""
+        unnamed = [family for family in new if family.legacy_reference is None]
+        for family in unnamed:
+            self.add(family, now)
+        named = [family for family in new if family.legacy_reference is not None]
+        if not named:
+            return
+        codec = domain_codec()
+        rows = []
+        for family in named:
+            data = _without_id(codec.unstructure(family, Family))
+            data.pop("children")
+            rows.append(
+                {
+                    "name": family.name,
+                    "data": data,
+                    "created_at": now,
+                    "updated_at": now,
+                    "legacy_reference": family.legacy_reference,
+                }
+            )
+        self._connection.execute(insert(families), rows)
+        by_reference = {family.legacy_reference: family for family in named}
+        references = list(by_reference)
+        for start in range(0, len(references), 1000):
+            query = select(families.c.id, families.c.legacy_reference).where(
+                families.c.legacy_reference.in_(references[start : start + 1000])
+            )
+            for found in self._connection.execute(query):
+                by_reference[found.legacy_reference].id = found.id
+        kids = [
+            {
+                "family_id": family.id,
+                "position": position,
+                "data": _without_id(codec.unstructure(child, Child)),
+            }
+            for family in named
+            for position, child in enumerate(family.children)
+        ]
+        if kids:
+            self._connection.execute(insert(children), kids)
+        by_id = {family.id: family for family in named}
+        ids = list(by_id)
+        for start in range(0, len(ids), 1000):
+            c = children.c
+            query = select(c.id, c.family_id, c.position).where(
+                c.family_id.in_(ids[start : start + 1000])
+            )
+            for kid in self._connection.execute(query):
+                by_id[kid.family_id].children[kid.position].id = kid.id
+
+    def by_legacy_reference(self, references: Collection[str]) -> dict[str, Family]:
+        """The families imported from the previous software under these references."""
+        found: dict[str, Family] = {}
+        wanted = sorted(set(references))
+        for start in range(0, len(wanted), 500):
+            page = self._connection.execute(
+                select(families.c.id, families.c.data, families.c.legacy_reference).where(
+                    families.c.legacy_reference.in_(wanted[start : start + 500])
+                )
+            ).all()
+            kids: dict[int, list[Kid]] = defaultdict(list)
+            c = children.c
+            for kid in self._connection.execute(
+                select(c.id, c.family_id, c.data)
+                .where(c.family_id.in_([row.id for row in page]))
+                .order_by(c.family_id, c.position)
+            ):
+                kids[kid.family_id].append((kid.id, kid.data))
+            for row in page:
+                found[row.legacy_reference] = _from_rows(row.id, row.data, kids.get(row.id, []))
+        return found
 
     def listing(self) -> list[Family]:
         """Every family with its children, in two queries whatever their number, in French

@@ -11,6 +11,10 @@ new rows; a rolled-back change leaves a token nobody reads; a token is random, s
 recreated (tests, a new town) never reuses one, and a backup restored brings back the token of
 the rows it restores. A transaction reads the token once and shares it between the
 repositories. Whoever edits these tables by hand writes a new token (operator guide).
+
+A process serving several communes (one schema or file each) keeps each commune's reference
+data under its own token: a small map, not one slot that the communes would take from each
+other on every request.
 """
 
 from __future__ import annotations
@@ -41,21 +45,27 @@ class Kept:
     catalogue: Catalogue | None = None
     imported: SchoolCalendar | None = None
     commune: Commune | None = None
+    campaigns: tuple[Any, ...] | None = None  # fair allocation's (persistence.allocation)
 
 
-_kept = Kept("")  # replaced whole, in one assignment: threads never see half of it
+KEPT_TOKENS = 16  # tokens kept at most: more than the communes one process serves
+# Replaced whole, in one assignment: threads never see half of it. Oldest token first.
+_kept: dict[str, Kept] = {}
 
 
 def kept(token: str | None, what: str) -> Any:
     """The kept value ``what`` if it was read under ``token``, else None."""
-    current = _kept
-    return getattr(current, what) if token is not None and current.token == token else None
+    current = _kept.get(token) if token is not None else None
+    return getattr(current, what) if current is not None else None
 
 
 def keep(token: str, **read: Any) -> None:
     global _kept  # the process's cache: see the module's docstring
-    current = _kept
-    _kept = evolve(current, **read) if current.token == token else Kept(token, **read)
+    current = _kept.get(token)
+    others = {key: value for key, value in _kept.items() if key != token}
+    while len(others) >= KEPT_TOKENS:
+        del others[next(iter(others))]  # the token kept longest ago
+    _kept = {**others, token: evolve(current, **read) if current else Kept(token, **read)}
 
 
 def own_copy(value: T) -> T:

@@ -228,6 +228,8 @@ families = Table(
     Column("data", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The family's reference in the previous software (the onboarding import finds it by it).
+    Column("legacy_reference", String(40), nullable=True, unique=True),
 )
 
 children = Table(
@@ -661,4 +663,71 @@ waiting_room_tickets = Table(
     Column("expires_at", UtcDateTime, nullable=False, index=True),
     Index("ix_waiting_room_tickets_state_id", "state", "id"),
     CheckConstraint("state IN ('waiting', 'admitted', 'released')", name="state"),
+)
+# Fair allocation (domain.allocation): a campaign per [[allocations]] table of the commune file,
+# its seed and what the staff did; the families' requests; the draw's decisions, in draw order.
+allocation_campaigns = Table(
+    "allocation_campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(30), nullable=False, unique=True),
+    Column("label", String(80), nullable=False),
+    Column("establishment_code", String(40), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("requests_from", UtcDateTime, nullable=False),
+    Column("requests_until", UtcDateTime, nullable=False),
+    Column("priorities", String(200), nullable=False),
+    Column("max_days_per_child", Integer, nullable=True),
+    Column("seed", String(64), nullable=False),
+    Column("opened_at", UtcDateTime, nullable=True),
+    Column("drawn_at", UtcDateTime, nullable=True),
+    Column("published_at", UtcDateTime, nullable=True),
+    Column("draw_inputs", JSON, nullable=True),  # places and slots held when drawn
+)
+allocation_requests = Table(
+    "allocation_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "campaign_id",
+        Integer,
+        ForeignKey("allocation_campaigns.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, nullable=False),
+    Column("unit_code", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("preference", Integer, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    UniqueConstraint("campaign_id", "child_id", "day", "unit_code"),
+    Index("ix_allocation_requests_campaign_family", "campaign_id", "family_id"),
+)
+allocation_decisions = Table(
+    "allocation_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "campaign_id",
+        Integer,
+        ForeignKey("allocation_campaigns.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),  # the order the draw took them in
+    Column("family_id", Integer, ForeignKey("families.id"), nullable=False, index=True),
+    Column("child_id", Integer, nullable=False),
+    Column("establishment_code", String(40), nullable=False),
+    Column("unit_code", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("age_group", String(40), nullable=False),
+    Column("preference", Integer, nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("priority_class", Integer, nullable=False),
+    Column("draw_rank", Integer, nullable=False),
+    Column("waiting_rank", Integer, nullable=True),
+    Column("rule_refusal", Text, nullable=False),  # what the booking rules refused first
+    Column("reason", Text, nullable=False),
+    CheckConstraint("outcome IN ('granted', 'waiting', 'refused')", name="outcome"),
+    Index("ix_allocation_decisions_campaign_family", "campaign_id", "family_id"),
 )

@@ -27,7 +27,19 @@ class UtcDateTime(TypeDecorator[pendulum.DateTime]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        utc = as_utc(pendulum.instance(value))
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        if offset is not None:  # aware: its UTC wall-clock time in stdlib arithmetic (fast)
+            wall = datetime(  # noqa: DTZ001  (naive on purpose: see below)
+                value.year,
+                value.month,
+                value.day,
+                value.hour,
+                value.minute,
+                value.second,
+                value.microsecond,
+            )
+            return wall - offset
+        utc = as_utc(pendulum.instance(value))  # refuses a naive datetime
         # A plain naive datetime, the UTC wall-clock time stored: the driver subtracts its
         # epoch from it, which pendulum's own arithmetic makes slow.
         return datetime(  # noqa: DTZ001  (naive on purpose: see above)

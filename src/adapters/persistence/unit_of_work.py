@@ -81,11 +81,13 @@ REPOSITORIES: Final[Mapping[str, str]] = {
     "preregistrations": "adapters.persistence.preregistrations:SqlPreregistrationRepositories",
     "sma_requests": "adapters.persistence.sma:SqlSmaRepositories",
     "waiting_room": "adapters.persistence.waiting_room:SqlWaitingRoomRepositories",
+    "allocations": "adapters.persistence.allocation:SqlAllocationRepositories",
 }
 
 if TYPE_CHECKING:
     from adapters.persistence.absences import SqlAbsenceRepositories
     from adapters.persistence.accounts import SqlAccountRepositories
+    from adapters.persistence.allocation import SqlAllocationRepositories
     from adapters.persistence.attendance import SqlAttendanceRepositories
     from adapters.persistence.audit import SqlAuditRepositories
     from adapters.persistence.billing import SqlBillingRepositories
@@ -122,6 +124,7 @@ if TYPE_CHECKING:
         SqlPreregistrationRepositories,
         SqlSmaRepositories,
         SqlWaitingRoomRepositories,
+        SqlAllocationRepositories,
     ):
         """Every capability's repositories, as the type checker sees them."""
 

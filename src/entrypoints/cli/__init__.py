@@ -27,6 +27,7 @@ COMMANDS = {
     "absences": LazyCommand("entrypoints.cli.absences:group", "Absences des enfants : signaler au guichet, justifier (maladie avec certificat), retirer un signalement fait par erreur, lister."),  # noqa: E501
     "account": LazyCommand("entrypoints.cli.accounts:group", "Comptes des familles sur le portail."),  # noqa: E501
     "attendance": LazyCommand("entrypoints.cli.attendance:group", "Pointage : enfants présents ou absents un jour donné, par structure et par unité."),  # noqa: E501
+    "allocation": LazyCommand("entrypoints.cli.allocation:group", "Attribution équitable des périodes très demandées : ouverture, état, tirage au sort (et sa vérification), publication des résultats."),  # noqa: E501
     "audit": LazyCommand("entrypoints.cli.audit:group", "Journal d'audit (ajout seul) : qui a fait quoi, quand, par quel canal."),  # noqa: E501
     "backup": LazyCommand("entrypoints.cli.backup:group", "Sauvegardes : la base de données et les fichiers du dossier d'instance (pièces justificatives, règlements) dans une archive ; la vérifier ; la restaurer."),  # noqa: E501
     "billing": LazyCommand("entrypoints.cli.billing.run:group", "Facturation mensuelle : une facture par famille et par mois."),  # noqa: E501
@@ -34,6 +35,7 @@ COMMANDS = {
     # school_map adds its commands to the catalogue's group (offer.py)
     "catalogue": LazyCommand("entrypoints.cli.catalogue.school_map:group", "Catalogue de la commune : structures, unités, calendriers, règles, tarifs."),  # noqa: E501
     "changes": LazyCommand("entrypoints.cli.dossiers.changes:group", "Changements demandés par les familles, qui changent leurs tarifs, à valider au vu du justificatif : adresse, quotient familial, PAI d'un enfant (déclaré, retiré, ou sa date de fin de validité)."),  # noqa: E501
+    "communes": LazyCommand("entrypoints.cli.communes:group", "Communes servies par ce déploiement (fichier PORTAIL_COMMUNES_FILE) : codes, hôtes, bases, révisions."),  # noqa: E501
     "db": LazyCommand("entrypoints.cli.db:group", "Schéma de la base de données (migrations Alembic)."),  # noqa: E501
     "demo": LazyCommand("entrypoints.cli.demo:group", "Données de démonstration (ville et famille fictives)."),  # noqa: E501
     "directdebit": LazyCommand("entrypoints.cli.payments.direct_debit:group", "Prélèvement automatique (SEPA) : mandats des familles, fichier pain.008 du mois, rejets."),  # noqa: E501
@@ -63,7 +65,14 @@ with speaking_french():  # click translates some texts as the commands are decla
         cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
     )
     @click.version_option(package_name="portail-famille", message="portail %(version)s")
-    def main() -> None:
+    @click.option(
+        "--commune",
+        envvar="PORTAIL_COMMUNE",
+        metavar="CODE",
+        help="La commune sur laquelle agir, quand le déploiement en sert plusieurs "
+        "(PORTAIL_COMMUNES_FILE) ; par défaut PORTAIL_COMMUNE.",
+    )
+    def main(commune: str | None) -> None:
         """Portail Famille : les commandes du guichet unique.
 
         La configuration vient des variables d'environnement PORTAIL_* (voir

@@ -9,6 +9,8 @@ import click
 
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+from portail_core.domain.shared.french_dates import moment_fr
+from portail_core.services.accounts.batch_opening import DEFAULT_PER_MINUTE, MAX_PER_MINUTE
 
 if TYPE_CHECKING:
     from entrypoints.bootstrap import Services
@@ -23,24 +25,60 @@ def group() -> None:
 
 
 @group.command("create")
-@click.argument("family_id", metavar="N°_FAMILLE", type=click.IntRange(1))
+@click.argument("family_id", metavar="N°_FAMILLE", type=click.IntRange(1), required=False)
 @click.option(
     "--temporary-password",
     is_flag=True,
     help="Envoie un mot de passe provisoire (à changer à la première connexion) plutôt qu'un "
     "lien d'activation.",
 )
+@click.option(
+    "--all-complete",
+    is_flag=True,
+    help="Ouvre le compte de chaque famille au dossier complet qui n'en a pas (lien "
+    "d'activation), en un lot.",
+)
+@click.option(
+    "--per-minute",
+    type=click.IntRange(1, MAX_PER_MINUTE),
+    metavar="N",
+    default=DEFAULT_PER_MINUTE,
+    show_default=True,
+    help="Avec --all-complete : courriels d'activation envoyés par minute (rythme du relais "
+    "de messagerie de la commune).",
+)
+@click.option("--dry-run", is_flag=True, help="Avec --all-complete : dit tout, n'ouvre rien.")
 @SCHOOL_YEAR_OPTION
 @pass_services
 def create_command(
-    services: Services, family_id: int, temporary_password: bool, school_year: str | None
+    services: Services,
+    family_id: int | None,
+    temporary_password: bool,
+    all_complete: bool,
+    per_minute: int,
+    dry_run: bool,
+    school_year: str | None,
 ) -> None:
     """Ouvre le compte d'une famille dont le dossier est complet, et lui envoie ses accès.
 
     Refusé, avec la liste de ce qui manque, tant que le dossier est incomplet. Le courriel part
-    par `portail outbox send`.
+    par `portail outbox send`. Avec --all-complete (sans N°_FAMILLE) : chaque dossier complet
+    sans compte reçoit le sien ; les courriels d'activation partent au rythme de --per-minute,
+    chaque lien valable 72 h à compter de son envoi ; les dossiers incomplets sont listés avec
+    ce qui leur manque.
     """
     require_current_schema(services)
+    if all_complete:
+        if family_id is not None or temporary_password:
+            raise click.UsageError(
+                "--all-complete ouvre tous les comptes : sans N°_FAMILLE ni --temporary-password."
+            )
+        _open_all(services, school_year, per_minute, dry_run)
+        return
+    if family_id is None:
+        raise click.UsageError("Donnez le N°_FAMILLE, ou --all-complete.")
+    if dry_run:
+        raise click.UsageError("--dry-run ne s'emploie qu'avec --all-complete.")
     opening = services.portail.accounts.open(
         family_id,
         school_year=school_year_of(services, school_year),
@@ -50,6 +88,34 @@ def create_command(
     what = "un mot de passe provisoire" if temporary_password else "un lien d'activation (72 h)"
     click.echo(f"Compte ouvert : identifiant {opening.identifier}.")
     click.echo(f"Courriel à {opening.email} avec {what}, dans la boîte d'envoi.")
+
+
+def _open_all(services: Services, school_year: str | None, per_minute: int, dry_run: bool) -> None:
+    batch = services.portail.accounts.open_all_complete(
+        actor=staff_actor(),
+        school_year=school_year_of(services, school_year),
+        per_minute=per_minute,
+        dry_run=dry_run,
+    )
+    for family in batch.incomplete:
+        click.echo(f"Incomplet : dossier n° {family.family_id} ({family.name})")
+        for missing in family.missing:
+            click.echo(f"  - {missing}")
+    opened = len(batch.opened)
+    if batch.recorded:
+        click.echo(f"{opened} compte(s) ouvert(s).")
+    else:
+        click.echo(f"{opened} compte(s) à ouvrir ; rien n'est enregistré (--dry-run).")
+    if batch.opened:
+        first, last = batch.opened[0][2], batch.opened[-1][2]
+        click.echo(
+            f"Courriels d'activation : {per_minute} par minute, du {moment_fr(first)} au "
+            f"{moment_fr(last)} (`portail outbox send` ou `portail jobs run` les envoie)."
+        )
+    click.echo(
+        f"{len(batch.incomplete)} dossier(s) incomplet(s) ; {batch.with_account} famille(s) "
+        "avaient déjà un compte."
+    )
 
 
 @group.command("unlock")

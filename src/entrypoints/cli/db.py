@@ -21,10 +21,37 @@ def group() -> None:
 
 
 @group.command("upgrade")
-@pass_services_creating_database
-def upgrade_command(services: Services) -> None:
+def upgrade_command() -> None:
     """Met la base de données à jour (toutes les migrations, en une transaction) ; avec
-    SQLite, la crée si elle n'existe pas (la seule commande qui le fasse)."""
+    SQLite, la crée si elle n'existe pas (la seule commande qui le fasse).
+
+    Quand le déploiement sert plusieurs communes (PORTAIL_COMMUNES_FILE), met à jour chacune
+    (son schéma PostgreSQL, créé s'il manque, ou son fichier), ou la seule choisie par
+    `portail --commune CODE`.
+    """
+    root = click.get_current_context().find_root()
+    if root.obj is None and root.params.get("commune") is None:
+        from entrypoints.communes import command_services, configured_deployment
+
+        deployment = configured_deployment()
+        if deployment is not None and len(deployment.communes) > 1:
+            for code in deployment.codes:
+                services = command_services(code, create_database=True, lazy=True)
+                try:
+                    click.echo(f"Commune {code} : ", nl=False)
+                    _upgrade(services)
+                finally:
+                    services.close()
+            return
+    _upgrade_current()
+
+
+@pass_services_creating_database
+def _upgrade_current(services: Services) -> None:
+    _upgrade(services)
+
+
+def _upgrade(services: Services) -> None:
     if services.engine is None:
         click.echo("Base en mémoire : rien à migrer.")
         return

@@ -126,10 +126,12 @@ def _passing_services(
     def with_services(*args: P.args, **kwargs: P.kwargs) -> R:
         root = click.get_current_context().find_root()
         if root.obj is None:
-            from entrypoints.bootstrap import bootstrap  # the adapters, when a command runs
+            from entrypoints.communes import command_services  # the adapters, when it runs
 
             # lazy: a command imports the capabilities it uses, and zeep only if it pays.
-            services = bootstrap(create_database=create_database, lazy=True)
+            services = command_services(
+                root.params.get("commune"), create_database=create_database, lazy=True
+            )
             root.obj = services
             root.call_on_close(services.close)
         return command(root.obj, *args, **kwargs)

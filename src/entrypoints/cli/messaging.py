@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import signal
+import threading
 from typing import TYPE_CHECKING
 
 import click
@@ -34,7 +35,11 @@ def group() -> None:
     type=click.IntRange(1, 10_000),
     help="Courriels envoyés au plus par passage.",
 )
-@click.option("--watch", is_flag=True, help="Recommence toutes les --every secondes (Ctrl+C).")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Recommence toutes les --every secondes, jusqu'à SIGTERM ou Ctrl+C.",
+)
 @click.option("--every", default=10, show_default=True, metavar="N", type=click.IntRange(1, 3600))
 @pass_services
 def send_command(services: Services, limit: int, watch: bool, every: int) -> None:
@@ -42,9 +47,14 @@ def send_command(services: Services, limit: int, watch: bool, every: int) -> Non
 
     Un échec est réessayé plus tard (1, 2, 4... minutes) ; un courriel n'est envoyé qu'une fois.
     Sans --watch, sort avec le code 8 si un envoi a échoué (le détail : `portail outbox list`).
+    Avec --watch, SIGTERM (systemd, un conteneur) laisse finir le passage en cours (au plus
+    --limit courriels, chacun marqué envoyé dès que le serveur l'accepte), puis arrête.
     """
     require_current_schema(services)
     configure_logging()  # plain lines, or JSON with PORTAIL_LOG_FORMAT=json
+    stopping = threading.Event()
+    if watch:  # killed between the SMTP server's answer and the row marked sent, it would resend
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     while True:
         report = services.portail.messaging.dispatch(limit=limit)
         if report.sent or report.retrying or report.failed or not watch:
@@ -52,10 +62,9 @@ def send_command(services: Services, limit: int, watch: bool, every: int) -> Non
                 f"{report.sent} envoyé(s), {report.retrying} à réessayer, "
                 f"{report.failed} en échec définitif."
             )
-        if not watch:
+        if not watch or stopping.wait(every):
             break
-        time.sleep(every)
-    if report.retrying or report.failed:
+    if not watch and (report.retrying or report.failed):
         fail_with(
             ExternalServiceError(
                 f"{report.retrying + report.failed} courriel(s) sur "

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from entrypoints.cli.feedback import pass_services, require_current_schema
 from entrypoints.logs import JsonFormatter, configure_logging, json_requested
+from portail_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from entrypoints.bootstrap import Services
@@ -90,9 +92,7 @@ def gunicorn_options(bind: str, workers: int, threads: int, access_log: bool) ->
     help="Serveur de développement (werkzeug, un processus) pour un essai local, "
     "jamais en production.",
 )
-@pass_services
 def command(
-    services: Services,
     host: str,
     port: int,
     bind: str | None,
@@ -104,8 +104,30 @@ def command(
     """Sert le portail des familles avec gunicorn (production).
 
     SIGHUP recharge le portail sans couper les requêtes en cours ; SIGTERM l'arrête
-    proprement. Refuse de démarrer sur une base qui n'est pas à jour.
+    proprement. Refuse de démarrer sur une base qui n'est pas à jour. Avec un fichier des
+    communes (PORTAIL_COMMUNES_FILE), sert toutes ses communes, chacune sur ses noms d'hôte.
     """
+    root = click.get_current_context().find_root()
+    if root.obj is None:
+        from entrypoints.communes import configured_deployment
+
+        if configured_deployment() is not None:
+            _serve_deployment(host, port, bind, workers, threads, access_log, development)
+            return
+    _serve_one(host, port, bind, workers, threads, access_log, development)
+
+
+@pass_services
+def _serve_one(
+    services: Services,
+    host: str,
+    port: int,
+    bind: str | None,
+    workers: int | None,
+    threads: int,
+    access_log: bool,
+    development: bool,
+) -> None:
     require_current_schema(services)
     json_requested()  # a wrong PORTAIL_LOG_FORMAT stops here, not in every worker
     if development:
@@ -119,7 +141,71 @@ def command(
         f"Portail Famille (gunicorn, {options['workers']} processus × {threads} fils) : "
         f"{options['bind'][0]}"
     )
-    _run_gunicorn(options)
+    _run_gunicorn(options, _one_portal)
+
+
+def _one_portal() -> Any:
+    from entrypoints.web import create_app
+
+    return create_app()
+
+
+def _serve_deployment(
+    host: str,
+    port: int,
+    bind: str | None,
+    workers: int | None,
+    threads: int,
+    access_log: bool,
+    development: bool,
+) -> None:
+    """Every commune of the deployment file, each on its hosts; each commune's schema is
+    checked before serving."""
+    from entrypoints.communes import Communes, configured_deployment
+
+    deployment = configured_deployment()
+    assert deployment is not None  # noqa: S101  (checked by the caller)
+    communes = Communes(deployment, lazy=True)
+    try:
+        for code in deployment.codes:
+            services = communes.services(code)
+            if not services.schema_is_current():
+                raise ConfigurationError(
+                    f"La base de la commune « {code} » n'est pas à jour : lancez d'abord "
+                    "`portail db upgrade`."
+                )
+    finally:
+        communes.close()
+    json_requested()
+    names = ", ".join(deployment.codes)
+    if development:
+        from werkzeug.serving import run_simple
+
+        from entrypoints.web import dispatcher_from_environment
+
+        if json_requested():
+            configure_logging(logging.INFO)
+        app = dispatcher_from_environment(Communes(deployment))
+        click.echo(f"Portail Famille ({names}) : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+        return
+    options = gunicorn_options(
+        bind or f"{host}:{port}", workers or usable_cpus(), threads, access_log
+    )
+    click.echo(
+        f"Portail Famille ({names} ; gunicorn, {options['workers']} processus × {threads} "
+        f"fils) : {options['bind'][0]}"
+    )
+    _run_gunicorn(options, _deployment_portal)
+
+
+def _deployment_portal() -> Any:
+    from entrypoints.communes import Communes, configured_deployment
+    from entrypoints.web import dispatcher_from_environment
+
+    deployment = configured_deployment()
+    assert deployment is not None  # noqa: S101  (read by the arbiter before the fork)
+    return dispatcher_from_environment(Communes(deployment))
 
 
 def _serve_for_development(services: Services, host: str, port: int) -> None:
@@ -134,7 +220,7 @@ def _serve_for_development(services: Services, host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
-def _run_gunicorn(options: dict[str, Any]) -> None:
+def _run_gunicorn(options: dict[str, Any], build: Callable[[], Any]) -> None:
     from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
     from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
@@ -156,9 +242,7 @@ def _run_gunicorn(options: dict[str, Any]) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from entrypoints.web import create_app
-
             configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
-            return create_app()
+            return build()
 
     Portal().run()

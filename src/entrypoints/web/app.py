@@ -15,6 +15,7 @@ from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.web import (
     absences,
     accounts,
+    allocation,
     billing,
     bookings,
     catalogue,
@@ -101,6 +102,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.register_blueprint(billing.blueprint)
     app.register_blueprint(payments.blueprint)
     app.register_blueprint(sma.blueprint)
+    app.register_blueprint(allocation.blueprint)
     app.register_blueprint(health.blueprint)
     app.context_processor(_layout_context)
     if not services.schema_is_current():

@@ -17,17 +17,20 @@ from werkzeug.wrappers import Response as BaseResponse
 from entrypoints.web.app_services import family_actor, family_id, portail
 from entrypoints.web.months import shown_month
 from entrypoints.web.sessions import login_required
+from portail_core.domain.bookings.pattern import PatternRequest, PeriodEnd
 from portail_core.domain.bookings.reservation import Slot
 from portail_core.domain.bookings.selection import Selection
 from portail_core.domain.dossiers.child import Child
 from portail_core.errors import InvalidInput
 from portail_core.services.bookings.choice import BookingChoices
 from portail_core.services.bookings.history import DraftPage
+from portail_core.services.bookings.pattern import PatternForm
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("bookings", __name__, url_prefix="/reservations")
 MAX_BOXES = 1000
+MAX_PATTERN_BOXES = 7 * 20  # every unit of every weekday: more is not the « Semaine type » form's
 _NUMBER = re.compile(r"[0-9]{1,18}")
 
 
@@ -172,6 +175,53 @@ def validate(child_id: int, code: str) -> str | BaseResponse | tuple[str, int]:
             month=month,
         ), 422
     return redirect(url_for(".summary", token=validation.draft_token, mois=month))
+
+
+@blueprint.route("/<int:child_id>/<code>/semaine-type", methods=["GET", "POST"])
+@login_required
+def pattern(child_id: int, code: str) -> str | BaseResponse | tuple[str, int]:
+    """« Semaine type »: the same units on the same weekdays for a period, then step 6; the
+    form again with its errors in French, what was ticked kept."""
+    bookings = portail().bookings
+    form = bookings.pattern_form(family_id=family_id(), child_id=child_id, establishment_code=code)
+    if request.method == "GET":
+        return _pattern_page(form, {}, [], {})
+    boxes = [box[:60] for box in request.form.getlist("unite")[:MAX_PATTERN_BOXES]]
+    values = {name: request.form.get(name, "").strip()[:20] for name in ("periode", "debut", "fin")}
+    try:
+        asked = PatternRequest.from_form(boxes, values["periode"], values["debut"], values["fin"])
+        validation = bookings.validate_pattern(
+            family_id=family_id(),
+            child_id=child_id,
+            establishment_code=form.establishment.code,
+            asked=asked,
+        )
+    except InvalidInput as error:
+        errors = error.problems or {"periode": error.message}
+        return _pattern_page(form, errors, boxes, values), 400
+    if validation.draft_token is None:
+        return render_template(
+            "bookings/summary.html",
+            child=form.child,
+            summary=validation.summary,
+            token=None,
+            code=form.establishment.code,
+            month="",
+        ), 422
+    return redirect(url_for(".summary", token=validation.draft_token))
+
+
+def _pattern_page(
+    form: PatternForm, errors: dict[str, str], boxes: list[str], values: dict[str, str]
+) -> str:
+    return render_template(
+        "bookings/pattern.html",
+        form=form,
+        ticked=set(boxes),
+        values=values,
+        errors=errors,
+        ends=list(PeriodEnd),
+    )
 
 
 @blueprint.get("/recapitulatif/<token>")

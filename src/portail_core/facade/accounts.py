@@ -8,6 +8,11 @@ from portail_core.domain.accounts.account import Account, TokenPurpose
 from portail_core.domain.audit import Actor
 from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.facade.ports import Ports
+from portail_core.services.accounts.batch_opening import (
+    DEFAULT_PER_MINUTE,
+    BatchOpening,
+    open_complete_accounts,
+)
 from portail_core.services.accounts.email_change import confirm_email_change, pending_email_change
 from portail_core.services.accounts.links import link_is_valid
 from portail_core.services.accounts.opening import AccountOpening, activate_account, open_account
@@ -60,6 +65,27 @@ class AccountUseCases:
             actor=actor,
             clock=ports.clock,
             with_temporary_password=with_temporary_password,
+        )
+
+    def open_all_complete(
+        self,
+        *,
+        actor: Actor,
+        school_year: SchoolYear | None = None,
+        per_minute: int = DEFAULT_PER_MINUTE,
+        dry_run: bool = False,
+    ) -> BatchOpening:
+        """Open the account of every complete dossier without one, in one transaction; the
+        activation e-mails are due ``per_minute`` a minute from now."""
+        ports = self._ports
+        return open_complete_accounts(
+            ports.uow(),
+            school_year=school_year or SchoolYear.containing(ports.clock.today()),
+            public_url=self._public_url,
+            actor=actor,
+            clock=ports.clock,
+            per_minute=per_minute,
+            dry_run=dry_run,
         )
 
     def link_is_valid(self, secret: str, purpose: TokenPurpose) -> bool:

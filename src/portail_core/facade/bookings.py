@@ -9,7 +9,7 @@ from attrs import frozen
 from portail_core.domain.audit import Actor
 from portail_core.domain.bookings.planning import Planning
 from portail_core.domain.bookings.reservation import ReservationEvent, WaitingEntry
-from portail_core.domain.bookings.selection import PlanningDraft, Selection
+from portail_core.domain.bookings.selection import PlanningDraft, Selection, Summary
 from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.facade.ports import Ports
 from portail_core.services.bookings.choice import BookingChoices, booking_choices, booking_page
@@ -31,6 +31,14 @@ from portail_core.services.bookings.occupancy import (
     WaitingLine,
     occupancy,
     waiting_list_report,
+)
+from portail_core.services.bookings.pattern import (
+    PatternForm,
+    PatternRequest,
+    book_pattern_at_desk,
+    pattern_form,
+    preview_pattern,
+    validate_pattern,
 )
 from portail_core.services.bookings.planning import (
     ChildPlanning,
@@ -200,6 +208,81 @@ class BookingUseCases:
             child_id=child_id,
             establishment_code=establishment_code,
             selection=selection,
+            actor=actor,
+            forced_reason=forced_reason,
+        )
+
+    def pattern_form(
+        self, *, family_id: int, child_id: int, establishment_code: str
+    ) -> PatternForm:
+        """« Semaine type »: the weekdays and the units open on each, for the form."""
+        ports = self._ports
+        return pattern_form(
+            ports.uow(read_only=True),
+            ports.calendars,
+            ports.clock,
+            family_id=family_id,
+            child_id=child_id,
+            establishment_code=establishment_code,
+        )
+
+    def validate_pattern(
+        self, *, family_id: int, child_id: int, establishment_code: str, asked: PatternRequest
+    ) -> Validation:
+        """« Semaine type »: the weekly pattern's summary, a draft step 6 confirms."""
+        ports = self._ports
+        return validate_pattern(
+            ports.uow(),
+            ports.calendars,
+            ports.clock,
+            family_id=family_id,
+            child_id=child_id,
+            establishment_code=establishment_code,
+            asked=asked,
+        )
+
+    def preview_pattern(
+        self,
+        *,
+        family_id: int,
+        child_id: int,
+        establishment_code: str,
+        asked: PatternRequest,
+        forced: bool = False,
+    ) -> Summary:
+        """What the desk would book with a weekly pattern; nothing is written."""
+        ports = self._ports
+        return preview_pattern(
+            ports.uow(read_only=True),
+            ports.calendars,
+            ports.clock,
+            family_id=family_id,
+            child_id=child_id,
+            establishment_code=establishment_code,
+            asked=asked,
+            forced=forced,
+        )
+
+    def book_pattern_at_desk(
+        self,
+        *,
+        family_id: int,
+        child_id: int,
+        establishment_code: str,
+        asked: PatternRequest,
+        actor: Actor,
+        forced_reason: str | None = None,
+    ) -> Confirmation:
+        """The desk books a weekly pattern for a family, in one step."""
+        ports = self._ports
+        return book_pattern_at_desk(
+            ports.uow(),
+            ports.calendars,
+            ports.clock,
+            family_id=family_id,
+            child_id=child_id,
+            establishment_code=establishment_code,
+            asked=asked,
             actor=actor,
             forced_reason=forced_reason,
         )

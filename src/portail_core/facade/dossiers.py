@@ -46,6 +46,11 @@ from portail_core.services.dossiers.health import (
     health_form,
     update_child_health,
 )
+from portail_core.services.dossiers.onboarding import (
+    ImportedDossier,
+    OnboardingReport,
+    onboard_families,
+)
 from portail_core.services.dossiers.orphans import OrphanReport, purge_orphans
 from portail_core.services.dossiers.reading import (
     FamilySummary,
@@ -104,6 +109,21 @@ class DossierUseCases:
             actor=actor,
             clock=self._ports.clock,
             allow_duplicates=allow_duplicates,
+            dry_run=dry_run,
+        )
+
+    def onboard(
+        self, dossiers: Sequence[ImportedDossier], *, source: str, actor: Actor, dry_run: bool
+    ) -> OnboardingReport:
+        """A town's complete dossiers from its previous software: new families added, changed
+        ones updated, the same ones untouched (found by their reference); ``dry_run`` records
+        nothing."""
+        return onboard_families(
+            self._ports.uow(),
+            dossiers,
+            source=source,
+            actor=actor,
+            clock=self._ports.clock,
             dry_run=dry_run,
         )
 

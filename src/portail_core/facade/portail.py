@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from portail_core.facade.absences import AbsenceUseCases
     from portail_core.facade.accounts import AccountUseCases
+    from portail_core.facade.allocation import AllocationUseCases
     from portail_core.facade.attendance import AttendanceUseCases
     from portail_core.facade.audit import AuditUseCases
     from portail_core.facade.billing import BillingUseCases
@@ -66,6 +67,7 @@ class Portail:
         "sma",
         "news",
         "waiting_room",
+        "allocation",
     )
 
     def __init__(self, ports: Ports, *, public_url: str, lazy: bool = False) -> None:
@@ -182,6 +184,12 @@ class Portail:
         from portail_core.facade.waiting_room import WaitingRoomUseCases
 
         return WaitingRoomUseCases(self.ports)
+
+    @cached_property
+    def allocation(self) -> AllocationUseCases:
+        from portail_core.facade.allocation import AllocationUseCases
+
+        return AllocationUseCases(self.ports)
 
     def today(self) -> pendulum.Date:
         """Today in Europe/Paris, by the portal's clock (a fixed one in tests)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 import pendulum
@@ -23,6 +23,10 @@ __all__ = [
 
 class AccountRepository(Protocol):
     def add(self, account: Account) -> None: ...
+
+    def add_all(self, new: Sequence[Account]) -> None:
+        """Add many accounts at once (a batch opening): each gets its id."""
+        ...
 
     def get(self, account_id: int, *, for_update: bool = False) -> Account | None: ...
 
@@ -49,6 +53,10 @@ class AccountRepository(Protocol):
 
 class TokenRepository(Protocol):
     def add(self, token: OneTimeToken) -> None: ...
+
+    def add_all(self, new: Sequence[OneTimeToken]) -> None:
+        """Add many tokens at once (their ids are not read back)."""
+        ...
 
     def by_hash(self, token_hash: str, *, for_update: bool = False) -> OneTimeToken | None:
         """``for_update`` locks the row: two uses of one link cannot both succeed."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from portail_core.domain.audit import AuditEvent
@@ -14,6 +14,10 @@ class AuditTrail(Protocol):
     """Append-only: events are recorded in the same transaction as the change they describe."""
 
     def record(self, event: AuditEvent) -> None: ...
+
+    def record_all(self, events: Sequence[AuditEvent]) -> None:
+        """Record many events at once (an import, a batch)."""
+        ...
 
     def latest(self, limit: int) -> list[AuditEvent]:
         """The most recent events first."""

@@ -64,11 +64,13 @@ class ReservationRepository(Protocol):
         """Every booked reservation between two dates (inclusive), of every family (billing)."""
         ...
 
-    def booked_slots(self, first: date, last: date) -> list[tuple[int, int, str, str, date]]:
+    def booked_slots(
+        self, first: date, last: date, establishment_code: str | None = None
+    ) -> list[tuple[int, int, str, str, date]]:
         """(family_id, child_id, establishment code, unit code, day) of every booked reservation
-        between two dates (inclusive), in no particular order (billing sorts each family's
-        own): it reads tens of thousands of them a month and needs no more, so that no
-        Reservation is built."""
+        between two dates (inclusive), of one establishment when given, in no particular order
+        (billing sorts each family's own): it reads tens of thousands of them a month and needs
+        no more, so that no Reservation is built."""
         ...
 
     def record(self, event: ReservationEvent) -> None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Protocol
 
 import pendulum
@@ -41,6 +41,15 @@ class FamilyRepository(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def add_all(self, new: Sequence[Family], now: pendulum.DateTime) -> None:
+        """Add many families at once (an import): each family and child gets its id."""
+        ...
+
+    def by_legacy_reference(self, references: Collection[str]) -> dict[str, Family]:
+        """The families imported from the previous software under these references (each
+        reference names one family at most)."""
+        ...
 
 
 class DocumentStore(Protocol):

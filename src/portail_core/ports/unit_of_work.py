@@ -13,6 +13,7 @@ from typing import Protocol, Self
 
 from portail_core.ports.absences import AbsenceRepositories
 from portail_core.ports.accounts import AccountRepositories
+from portail_core.ports.allocation import AllocationRepositories
 from portail_core.ports.attendance import AttendanceRepositories
 from portail_core.ports.audit import AuditRepositories
 from portail_core.ports.billing import BillingRepositories
@@ -52,6 +53,7 @@ class UnitOfWork(
     PreregistrationRepositories,
     SmaRepositories,
     WaitingRoomRepositories,
+    AllocationRepositories,
     Protocol,
 ):
     """One use case's transaction: nothing is kept unless ``commit()`` is called.

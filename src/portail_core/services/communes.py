@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from portail_core.domain.allocation.campaign import CampaignSettings
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.communes import Commune
 from portail_core.domain.payments.online import OnlinePaymentSettings
@@ -41,6 +42,7 @@ class CommuneDetails:
     contact_address: str = ""  # the guichet unique's postal address, on one line
     contact_phone: str = ""  # its phone, as typed ("05 58 09 12 34")
     sma: SmaSettings | None = None  # the [sma] table; None: the defaults
+    allocations: tuple[CampaignSettings, ...] = ()  # the [[allocations]] tables
 
 
 @frozen

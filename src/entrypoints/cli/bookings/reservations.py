@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from entrypoints.cli.bookings.day_sheet import list_command
+from entrypoints.cli.bookings.pattern import pattern_command
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
 from entrypoints.cli.options import ESTABLISHMENT_OPTION, as_code
 from entrypoints.cli.output import DateParam
@@ -214,3 +215,4 @@ def _report(target: DeskTarget, family_id: int, done: Confirmation, why: str | N
 
 
 group.add_command(list_command)
+group.add_command(pattern_command)

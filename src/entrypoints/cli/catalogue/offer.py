@@ -76,6 +76,8 @@ def load_command(services: Services, path: Path) -> None:
     if changes.school_map_changed:
         sectors = len(commune_file.catalogue.school_map.sectors)
         click.echo(f"  Carte scolaire mise à jour : {sectors} secteur(s)")
+    for change in report.campaigns:
+        click.echo(f"  Attribution par tirage : {change}")
     if report.commune.changed:
         click.echo(
             f"  Commune {'créée' if report.commune.created else 'mise à jour'} : "

@@ -11,6 +11,7 @@ import click
 from entrypoints.cli.dossiers.family_edit import accept_regulation_command, edit_command
 from entrypoints.cli.dossiers.family_growth import COMMANDS as GROWTH_COMMANDS
 from entrypoints.cli.dossiers.family_import import import_command
+from entrypoints.cli.dossiers.family_onboard import onboard_command
 from entrypoints.cli.dossiers.family_records import erase_command, export_command, history_command
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
@@ -202,6 +203,7 @@ def _json(summary: FamilySummary, *, with_health: bool = False) -> dict[str, Any
 
 
 group.add_command(import_command)
+group.add_command(onboard_command)
 group.add_command(edit_command)
 group.add_command(history_command)
 group.add_command(export_command)

@@ -25,6 +25,24 @@ Pour annuler, décochez une case « Réservé » tant que le délai d'annulation
 validez et confirmez de la même façon. Après le délai, seul le guichet unique peut annuler
 (maladie, par exemple).
 
+**Réserver les mêmes jours chaque semaine (« semaine type »).** Votre enfant mange à la cantine
+ou va à l'accueil périscolaire les mêmes jours toute l'année ? Inutile de cocher chaque jour, mois
+après mois : depuis le planning, cliquez sur « Réserver les mêmes jours chaque semaine ». Pour
+chaque jour de la semaine, cochez les unités voulues (par exemple « Repas » le lundi, le mardi,
+le jeudi et le vendredi, et « Soir » le mardi), puis choisissez la période : jusqu'à la fin de
+la période scolaire (la veille des prochaines vacances), jusqu'à la fin de l'année scolaire (la
+veille des grandes vacances) ou jusqu'à une date que vous choisissez. Par défaut, la semaine type
+commence au premier jour encore réservable ; « À partir du » permet de commencer plus tard (par
+exemple le jour de la rentrée, si vous réservez en juin pour l'année suivante). Les vacances, les
+jours fériés et les fermetures de la structure sont sautés, et les jours déjà réservés restent
+tels quels. « Voir le récapitulatif » affiche, comme pour le planning, chaque jour accepté ou
+refusé avec sa raison (délai dépassé, plus de place, unités incompatibles le même jour, dossier
+incomplet) et le coût estimé ; rien n'est enregistré avant « Confirmer la réservation », qui
+réserve tous les jours acceptés en une seule fois, sous un seul numéro de confirmation. Vous
+pouvez ensuite changer un jour isolé dans le planning (décocher le repas d'un mardi, par exemple)
+comme d'habitude. Pour un accueil de loisirs ouvert le mercredi et pendant les vacances, cocher
+une unité le lundi réserve les lundis des vacances scolaires.
+
 **Liste d'attente.** Une case « Complet » propose « Liste d'attente » : cochez-la, validez et
 confirmez. Votre position s'affiche dans le planning et sur la page « Réservations ». Quand une
 place se libère, selon la règle de la structure, elle est réservée automatiquement pour le
@@ -53,8 +71,54 @@ l'heure d'ouverture : la page indique alors l'heure où les entrées commencent,
 sert qu'à prendre une place plus tôt dans la file. Les autres pages du portail ne passent jamais
 par la file.
 
-Le planning fonctionne sans JavaScript, au clavier (Tab pour passer d'une case à l'autre, Espace
-pour cocher) et sur un petit écran (le tableau défile horizontalement).
+**Demandes de places (l'été, les périodes très demandées).** Pour certaines périodes, la commune
+n'attribue pas les places au premier arrivé mais par un tirage au sort équitable. Tant qu'une
+telle campagne concerne vos enfants, la page « Réservations » affiche le lien « Demandes de
+places », avec l'état de la campagne (par exemple « Été 2027 (Accueil de loisirs Les Dunes,
+demandes ouvertes jusqu'au samedi 15 mai 2027) »). La page donne la structure, la période, les
+dates de la période de demande et l'état : à venir, ouverte, close, publiée.
+
+Pendant la période de demande, cliquez sur « Demander des jours pour … » : les jours de la
+période sont présentés semaine par semaine. Cochez les jours et les unités souhaités (« Journée
+avec repas », « Matin sans repas »…). Si vous le souhaitez, donnez un ordre de préférence dans
+la case « Ordre » de chaque jour coché : 1 pour le jour que vous tenez le plus à obtenir, puis
+2, 3… Les jours sans numéro viennent après, dans l'ordre du calendrier. Puis cliquez sur
+« Enregistrer mes demandes » (chaque semaine a ce bouton ; il enregistre tout le formulaire).
+La page rappelle vos demandes enregistrées, dans l'ordre de préférence. Jusqu'à la clôture,
+vous pouvez les modifier (cocher, décocher, renuméroter, enregistrer) ou toutes les retirer
+(« Retirer toutes les demandes de … »). Une erreur de saisie (un ordre qui n'est pas un nombre,
+par exemple) est expliquée en haut de la page, et ce que vous aviez coché est conservé.
+
+Demander tôt ne donne aucun avantage : rien n'est décidé avant la clôture, et l'heure de votre
+demande ne compte pas. Après la clôture, les familles sont servies par priorité, selon les
+règles de la commune (par exemple : habiter la commune, puis avoir un enfant déjà accueilli…) ;
+dans une même priorité, l'ordre est tiré au sort, et l'attribution se fait par tours : au
+premier tour, chaque famille, dans l'ordre du tirage, obtient le premier choix de chacun de ses
+enfants s'il reste de la place ; au deuxième tour, le deuxième choix, et ainsi de suite. Quand
+la commune fixe un nombre maximal de jours par enfant, vous pouvez en demander davantage : les
+suivants servent de solutions de repli. Pendant la campagne, ces jours ne se réservent pas dans
+le planning : la case indique la campagne et ses dates.
+
+**Un tirage vérifiable.** Dès l'ouverture, la page affiche l'« Empreinte du tirage » : elle
+engage la commune sur un nombre secret, tiré au hasard, qui décidera du tirage. Ce nombre est
+révélé avec les résultats (« Nombre secret du tirage »), et chacun peut vérifier que son
+empreinte SHA-256 est bien celle publiée avant la clôture ; la page donne la commande, ainsi que
+celle qui recalcule le « ticket » de votre famille dans le tirage. La commune n'a donc pas pu
+choisir ce nombre après avoir vu les demandes ; et les règles du tirage (priorités, période,
+structure, nombre maximal de jours) ne peuvent plus changer une fois les demandes ouvertes.
+
+**Les résultats.** Un courriel vous prévient de leur publication. « Voir les résultats » donne,
+pour chaque jour demandé et chaque enfant : « Place attribuée » (la réservation figure alors dans
+le planning de l'enfant), « Liste d'attente » avec votre rang (la demande apparaît aussi dans la
+rubrique « Listes d'attente » de la page « Réservations »), ou « Refusé » avec la raison (par
+exemple un dossier incomplet à la date du tirage, ou la limite de jours atteinte). Chaque
+résultat est expliqué, par exemple « priorité 2, rang 37 au tirage : place attribuée (choix
+n° 1) » : la priorité de votre famille, puis son rang dans le tirage au sort de sa priorité.
+Les jours restés libres se réservent ensuite dans le planning, au premier arrivé.
+
+Le planning, la semaine type et les demandes de places fonctionnent sans JavaScript, au clavier
+(Tab pour passer d'une case à l'autre, Espace pour cocher) et sur un petit écran (le tableau
+défile horizontalement).
 """
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 
 import pendulum
-from attrs import frozen
+from attrs import field, frozen
 
 from portail_core.domain.billing.pricing import UnitPrice
 from portail_core.domain.bookings.reservation import PlaceKey, Slot
@@ -92,6 +92,8 @@ class PlanningFacts:
     taken: Mapping[PlaceKey, int]  # places booked by everyone, per unit, day and age group
     prices: Mapping[Slot, UnitPrice | None]
     ignore_deadlines: bool = False  # staff acting past a deadline (forced, with a reason)
+    # days kept for a fair-allocation draw not yet published -> why, in French
+    held: Mapping[date, str] = field(factory=dict)
 
 
 @frozen
@@ -163,6 +165,8 @@ def cell_for(
     if not eligibility.eligible:
         return Cell(slot, CellState.NOT_ELIGIBLE, " ".join(eligibility.refusals))
     group = eligibility.age_group.code if eligibility.age_group is not None else ""
+    if day in facts.held:
+        return Cell(slot, CellState.NOT_YET_OPEN, facts.held[day], group)
     price = facts.prices.get(slot)
     now = as_paris(facts.now)
     start = paris_time(day, unit.start)

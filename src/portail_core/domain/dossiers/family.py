@@ -23,6 +23,7 @@ from portail_core.domain.shared.raw_input import InputReader
 from portail_core.errors import Conflict
 
 __all__ = [
+    "SEEN_AT_DESK",
     "DocumentType",
     "Family",
     "FamilyQuotient",
@@ -107,6 +108,9 @@ class DocumentType(enum.Enum):
         }[self]
 
 
+SEEN_AT_DESK = "vu-au-guichet"  # a document's reference when the desk attests it saw the paper
+
+
 @frozen
 class SupportingDocument:
     """A pièce justificative: its type, the stored file, until when it is accepted."""
@@ -118,6 +122,11 @@ class SupportingDocument:
 
     def valid_on(self, day: date) -> bool:
         return self.valid_until is None or day <= self.valid_until
+
+    @property
+    def seen_at_desk(self) -> bool:
+        """Attested by the desk, which saw the paper (a town's import): no file to open."""
+        return self.file_id == SEEN_AT_DESK
 
     @classmethod
     def create(

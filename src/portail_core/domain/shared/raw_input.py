@@ -15,6 +15,7 @@ abroad are only checked for the shape E.164 gives them (a country code, 8 to 15 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -103,6 +104,7 @@ def phone_for_display(e164: str) -> str:
     return " ".join(national[i : i + 2] for i in range(0, 10, 2))
 
 
+@functools.lru_cache(maxsize=4096)  # an import reads the same few spellings thousands of times
 def _key(text: str) -> str:
     """A spelling-tolerant key: no accents, no case, any separator as one underscore."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())

@@ -6,7 +6,7 @@ calendars, the family, the child's reservations and waiting entries, and the pla
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,8 +26,10 @@ from portail_core.domain.catalogue.establishments import Establishment
 from portail_core.domain.dossiers.child import Child
 from portail_core.domain.dossiers.completeness import SchoolYear, completeness
 from portail_core.domain.dossiers.family import Family
+from portail_core.domain.regulations import RegulationVersion, regulation_in_force
 from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.catalogue import CalendarSources
+from portail_core.services.allocation.hold import held_days
 from portail_core.services.billing.invoices import account_from
 from portail_core.services.catalogue.calendars import calendar_context
 from portail_core.services.regulations.standing import in_force_of
@@ -106,10 +108,12 @@ def load_planning(
     *,
     ignore_deadlines: bool = False,
     only: Collection[date] | None = None,
+    longest: int = MAX_PLANNING_DAYS,
 ) -> Planning:
     """The child's planning from ``first`` to ``last``; ``only``: the cells of those days alone
-    (a summary, checked again under the place locks at confirmation, needs no more)."""
-    check_period(first, last)
+    (a summary, checked again under the place locks at confirmation, needs no more);
+    ``longest``: a weekly pattern's school year, where the grid shows a month."""
+    check_period(first, last, longest)
     context = calendar_context(uow, sources, first - DEADLINE_LOOKBACK, last)
     code = booker.establishment.code
     booked = uow.reservations.of_child(booker.child_id, code, first, last)
@@ -122,6 +126,7 @@ def load_planning(
         taken=uow.reservations.taken(code, first, last, now),
         prices=_Prices(booker, planning_days(first, last, only)),
         ignore_deadlines=ignore_deadlines,
+        held=held_days(uow, code, first, last),
     )
     return build_planning(
         booker.establishment, booker.child_id, first, last, context, facts, only=only
@@ -169,14 +174,20 @@ class _Prices(Mapping[Slot, "UnitPrice | None"]):
 
 
 def family_refusals(
-    uow: UnitOfWork, booker: Booker, days: list[date], today: date
+    uow: UnitOfWork,
+    booker: Booker,
+    days: list[date],
+    today: date,
+    *,
+    versions: Sequence[RegulationVersion] | None = None,
 ) -> tuple[str, ...]:
     """What stops this family from booking at all: the dossier incomplete for a school year of
     the days asked for, the establishment's regulation not accepted in its current version, an
-    unpaid balance above the limit the town set for the establishment's units."""
+    unpaid balance above the limit the town set for the establishment's units. ``versions``:
+    the establishment's regulations, when the caller read them for many families (a draw)."""
     refusals = [
         *_incomplete_dossier(booker, days, today),
-        *_regulation_not_accepted(uow, booker, today),
+        *_regulation_not_accepted(uow, booker, today, versions),
     ]
     return (*refusals, *_unpaid_invoices(uow, booker))
 
@@ -192,11 +203,20 @@ def _incomplete_dossier(booker: Booker, days: list[date], today: date) -> list[s
     return refusals
 
 
-def _regulation_not_accepted(uow: UnitOfWork, booker: Booker, today: date) -> list[str]:
+def _regulation_not_accepted(
+    uow: UnitOfWork,
+    booker: Booker,
+    today: date,
+    versions: Sequence[RegulationVersion] | None = None,
+) -> list[str]:
     """The version in force not accepted (nor, until a new version's deadline, the previous
     one): accepted online when its document is published, else at the desk."""
     establishment = booker.establishment
-    standing = in_force_of(uow, establishment, today)
+    standing = (
+        in_force_of(uow, establishment, today)
+        if versions is None
+        else regulation_in_force(establishment, versions, today)
+    )
     if standing is None or standing.counts_for(booker.family, today):
         return []
     how = (

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from portail_core.domain.bookings.pattern import MAX_PATTERN_DAYS
 from portail_core.domain.bookings.selection import (
     PlanningDraft,
     Request,
@@ -75,6 +76,7 @@ def summarise_selection(
         clock.now(),
         ignore_deadlines=ignore_deadlines,
         only=asked,
+        longest=MAX_PATTERN_DAYS,  # a weekly pattern's draft spans a school year
     )
     wanted = [slot.day for request, slot in selection.requests() if request is not Request.CANCEL]
     refusals = family_refusals(uow, booker, wanted, clock.today()) if wanted else ()

@@ -19,6 +19,7 @@ from portail_core.domain.catalogue.establishments import (
 from portail_core.domain.catalogue.tariffs import Tariff
 from portail_core.errors import InvalidInput
 from portail_core.ports.clock import Clock
+from portail_core.services.allocation.campaigns import sync_campaigns
 from portail_core.services.catalogue import notices
 from portail_core.services.communes import (
     CommuneDetails,
@@ -46,10 +47,11 @@ __all__ = [
 class LoadReport:
     commune: SetUpResult
     changes: CatalogueChanges
+    campaigns: tuple[str, ...] = ()  # fair allocation's campaigns added, changed, removed
 
     @property
     def changed_anything(self) -> bool:
-        return self.commune.changed or self.changes.any
+        return self.commune.changed or self.changes.any or bool(self.campaigns)
 
 
 def where(problem: Problem) -> str:
@@ -92,7 +94,8 @@ def load_catalogue(
     with uow:
         commune = apply_commune(uow, commune_from(details), only_if_empty=False)
         changes = catalogue_changes(uow.catalogue.get(), catalogue)
-        report = LoadReport(commune, changes)
+        campaigns = tuple(sync_campaigns(uow, details.allocations, clock.now()))
+        report = LoadReport(commune, changes, campaigns)
         if commune.changed:
             uow.audit.record(commune_event(commune, actor, clock))
         if changes.any:

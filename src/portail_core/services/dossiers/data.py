@@ -19,6 +19,7 @@ from attrs import field, frozen
 from portail_core.domain.absences import Absence
 from portail_core.domain.accounts.account import Account, OneTimeToken
 from portail_core.domain.accounts.session import PortalSession
+from portail_core.domain.allocation import AllocationRequest, Decision
 from portail_core.domain.attendance import AttendanceMark
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.billing.invoice import Invoice
@@ -66,6 +67,9 @@ class FamilyExport:
     calendar_feed: CalendarFeed | None = None  # whether it has one: never its secret's hash
     school_preregistrations: list[SchoolPreregistration] = field(factory=list)
     sma_requests: list[SmaRequest] = field(factory=list)
+    # « Demandes de places »: every request; the draw's decisions once its results are published
+    allocation_requests: list[AllocationRequest] = field(factory=list)
+    allocation_results: list[Decision] = field(factory=list)
 
     @property
     def account_identifier(self) -> str | None:
@@ -101,6 +105,7 @@ def _gather(uow: UnitOfWork, family_id: int, family: Family) -> FamilyExport:
     children = [child.id for child in family.children if child.id is not None]
     invoices = uow.invoices.of_family(family_id)
     events = [event for child in children for event in uow.reservations.history(child, ALL)]
+    campaigns = uow.allocations.campaigns()
     return FamilyExport(
         family=family,
         account=account,
@@ -122,4 +127,15 @@ def _gather(uow: UnitOfWork, family_id: int, family: Family) -> FamilyExport:
             PreregistrationFilter(family_id=family_id)
         ),
         sma_requests=uow.sma_requests.of_family(family_id),
+        allocation_requests=[
+            request
+            for campaign in campaigns
+            for request in uow.allocations.requests_of_family(campaign.code, family_id)
+        ],
+        allocation_results=[
+            decision
+            for campaign in campaigns
+            if campaign.published_at is not None
+            for decision in uow.allocations.decisions(campaign.code, family_id)
+        ],
     )

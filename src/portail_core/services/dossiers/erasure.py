@@ -118,6 +118,7 @@ def erase_family(
         uow.calendar_feeds.delete_of_family(family_id)
         uow.preregistrations.delete_of_family(family_id)
         uow.sma_requests.delete_of_family(family_id)
+        uow.allocations.delete_of_family(family_id)
         uow.outbox.forget_family(family_id, identities)
         uow.families.update(anonymised(family), now)
         pseudonym = PSEUDONYM.format(family_id)

@@ -1,0 +1,74 @@
+"""``portail family onboard``: a town's complete dossiers from its previous software."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+from entrypoints.cli.output import read_bytes
+from portail_core.errors import InvalidInput
+from portail_core.services.dossiers.onboarding import FileProblem, OnboardingOutcome
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Services
+
+
+__all__ = ["onboard_command"]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # some 100,000 lines of children
+
+
+@click.command("onboard")
+@click.argument("path", metavar="FICHIER.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Vérifie tout le fichier sans rien enregistrer.")
+@pass_services
+def onboard_command(services: Services, path: Path, dry_run: bool) -> None:
+    """Importe les dossiers complets exportés par l'ancien logiciel (CSV, une ligne par enfant).
+
+    Colonnes : voir docs/import-familles.md (responsables, enfants, santé, PAI, vaccinations,
+    assurance, justificatif de domicile vu au guichet, règlements acceptés, quotient,
+    inscriptions, mandat SEPA avec sa RUM et sa date de signature). Chaque problème est
+    signalé avec sa ligne ; une famille qui en a un n'est pas importée du tout, les autres le
+    sont en une transaction. Réimporter le même fichier ne change rien ; une famille dont une
+    ligne a changé est mise à jour, elle seule. Code de sortie 2 si une famille est refusée.
+    """
+    require_current_schema(services)
+    data = read_bytes(path, MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(f"Fichier trop gros ({MAX_FILE_BYTES // 1024 // 1024} Mo au plus).")
+    parsed = services.formats.onboarding_csv(data, services.portail.today())
+    report = services.portail.dossiers.onboard(
+        parsed.dossiers, source=path.name, actor=staff_actor(), dry_run=dry_run
+    )
+    problems = list(parsed.problems) + [
+        (reference, problem) for reference, found in report.refusals for problem in found
+    ]
+    problems.sort(key=lambda item: item[1].line)
+    for reference, problem in problems:
+        _echo_problem(path.name, reference, problem)
+    refused = len(parsed.refused) + report.count(OnboardingOutcome.REFUSED)
+    added = report.count(OnboardingOutcome.ADDED)
+    updated = report.count(OnboardingOutcome.UPDATED)
+    same = report.count(OnboardingOutcome.UNCHANGED)
+    verb = "" if report.recorded else " (à l'essai : rien n'est enregistré, --dry-run)"
+    click.echo(f"Fichier lu en {parsed.encoding}{verb}.")
+    click.echo(
+        f"{added} famille(s) ajoutée(s), {updated} mise(s) à jour, {same} inchangée(s), "
+        f"{refused} refusée(s)."
+    )
+    if refused:
+        click.echo(
+            "Les familles refusées ne sont pas importées : corrigez les lignes citées "
+            "et relancez (les autres restent telles quelles).",
+            err=True,
+        )
+        raise SystemExit(2)
+
+
+def _echo_problem(source: str, reference: str, problem: FileProblem) -> None:
+    click.echo(
+        f"{source}, ligne {problem.line} (famille {reference}) : {problem.message}", err=True
+    )
