@@ -30,6 +30,7 @@ from entrypoints.communes import Communes, configured_deployment
 from entrypoints.web import HostDispatcher
 from portail_core.domain.attendance import Presence
 from portail_core.domain.audit import Actor
+from portail_core.domain.bookings.reservation import WaitingEntry
 from portail_core.domain.dossiers.family import Family, FamilyQuotient, RegulationConsent
 from portail_core.errors import PortailError
 from portail_core.services.attendance.pointage import MarkInput
@@ -187,7 +188,48 @@ def more_in_b(services: Services) -> dict[str, object]:
         "file_id": document.file_id,
         "activation_url": str(link),
         "invoice": bill_another_month(services),
+        **rows_of_b_s_demo_family(services, child.id),
     }
+
+
+def rows_of_b_s_demo_family(services: Services, child_id: int | None) -> dict[str, object]:
+    """A waiting-list entry, an absence and an SMA request of B's demo family, made in B only:
+    their numbers are ones A's demo family, logged in on A under the same family number, has
+    not (A has none of them)."""
+    assert child_id is not None
+    portail_b = services.portail
+    today = portail_b.today()
+    entry = WaitingEntry(
+        DEMO_FAMILY_ID,
+        child_id,
+        "ALSH",
+        "JOURNEE",
+        today + timedelta(days=30),
+        "ELEM",
+        services.ports.clock.now(),
+    )
+    with services.ports.uow() as uow:
+        uow.waiting_list.add(entry)
+        uow.commit()
+    absence = portail_b.absences.declare(
+        family_id=DEMO_FAMILY_ID,
+        child_id=child_id,
+        first_day=today + timedelta(days=7),
+        last_day=today + timedelta(days=7),
+        reason="maladie",
+        actor=STAFF,
+    )
+    request = portail_b.sma.request(
+        family_id=DEMO_FAMILY_ID,
+        child_id=None,
+        last_name="Martin",
+        expected_birth_date=today + timedelta(days=60),
+        start_date=today + timedelta(days=200),
+        hours={"lundi": ("8:30", "17:00")},
+        wishes=["SMA"],
+        actor=STAFF,
+    )
+    return {"entry_id": entry.id, "absence_id": absence.number, "request_id": request.id}
 
 
 def bill_another_month(services: Services) -> str:
@@ -339,9 +381,9 @@ def values_from_b(town: Town, rule: Rule) -> dict[str, object]:
         "number": b["invoice"],  # an invoice's number (text) or a person's rank (int): below
         "secret": secret,
         "token": secret,
-        "entry_id": 10_000,  # neither commune has waiting entries, absences or SMA requests
-        "absence_id": 10_000,
-        "request_id": 10_000,
+        "entry_id": b["entry_id"],
+        "absence_id": b["absence_id"],
+        "request_id": b["request_id"],
         "code": "ALSH",  # codes are not ids: both demo towns have it
         "version": "2026-1",
     }

@@ -35,6 +35,8 @@ from tests.integration.deploy_files import (
 PORTAIL_IMAGE = "portail-famille:local"
 INSTANCE = "/var/lib/portail"
 UNITS = ("portail.service", "portail-outbox.service", "portail-jobs.service")
+# One instance per commune of a deployment serving several (PORTAIL_COMMUNE=%i).
+TEMPLATES = ("portail-outbox@.service", "portail-jobs@.service")
 
 
 def dockerfile() -> list[tuple[str, str]]:
@@ -236,6 +238,8 @@ def example_environment() -> dict[str, str]:
         ("portail.service", "serve"),
         ("portail-outbox.service", "outbox send"),
         ("portail-jobs.service", "jobs run"),
+        ("portail-outbox@.service", "outbox send"),
+        ("portail-jobs@.service", "jobs run"),
     ],
 )
 def test_each_unit_runs_a_real_portail_command_hardened(name: str, command: str) -> None:
@@ -284,12 +288,14 @@ def test_systemd_accepts_the_units(tmp_path: Path) -> None:
     assert shutil.which("systemd-analyze"), "systemd-analyze (Debian's systemd package) is needed"
     portail = Path(sys.executable).with_name("portail")
     example = ROOT / "deploy" / "systemd" / "portail.env.example"
-    for name in UNITS:
+    # a template is verified as one of its instances, here the commune "demo"
+    names = {**{name: name for name in UNITS}, **{t: t.replace("@", "@demo") for t in TEMPLATES}}
+    for name, written in names.items():
         text = (ROOT / "deploy" / "systemd" / name).read_text("utf-8")
         text = text.replace("/opt/portail/bin/portail", str(portail))
-        (tmp_path / name).write_text(text.replace("/etc/portail/portail.env", str(example)))
+        (tmp_path / written).write_text(text.replace("/etc/portail/portail.env", str(example)))
     done = subprocess.run(
-        ["systemd-analyze", "verify", *(str(tmp_path / name) for name in UNITS)],
+        ["systemd-analyze", "verify", *(str(tmp_path / name) for name in names.values())],
         capture_output=True,
         text=True,
         check=False,
@@ -361,3 +367,9 @@ def test_nginx_logs_no_link_secret_and_serves_the_installed_static_files() -> No
     static = ROOT / "src" / "entrypoints" / "web" / "static"
     assert alias.endswith("/site-packages/entrypoints/web/static/")
     assert sorted(p.name for p in static.iterdir())  # the folder the alias names exists
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_each_template_unit_names_its_commune(template: str) -> None:
+    """An instance of the template serves the commune named after its « @ »."""
+    assert unit(template)["Service"]["Environment"] == "PORTAIL_COMMUNE=%i"

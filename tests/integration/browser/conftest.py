@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from adapters.persistence import upgrade
-from entrypoints.bootstrap import bootstrap
+from entrypoints.bootstrap import Services, bootstrap
 from entrypoints.cli import main
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
@@ -60,22 +61,36 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal on a migrated SQLite database with the demo town, served on a free port."""
-    instance: Path = tmp_path_factory.mktemp("browser-instance")
+def demo_services(instance: Path) -> Services:
+    """A migrated SQLite database in ``instance`` with the demo town loaded."""
     services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}))
     assert services.engine is not None
     upgrade(services.engine)
     loaded = CliRunner().invoke(main, ["demo", "load"], obj=services)
     assert loaded.exit_code == 0, loaded.output
+    return services
+
+
+@contextmanager
+def serving(services: Services) -> Iterator[str]:
+    """The portal on ``services``, served on a free loopback port while the block runs; its
+    address. The services are closed afterwards."""
     server = make_server("127.0.0.1", 0, create_app(services=services), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    services.close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        services.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal on a migrated SQLite database with the demo town, served on a free port."""
+    with serving(demo_services(tmp_path_factory.mktemp("browser-instance"))) as address:
+        yield address
 
 
 @pytest.fixture

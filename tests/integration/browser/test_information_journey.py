@@ -7,22 +7,17 @@ the way from the family's home to each page with the keyboard only.
 A server of its own: the news published here must not show on the other journeys' pages.
 """
 
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from adapters.persistence import upgrade
-from entrypoints.bootstrap import bootstrap
-from entrypoints.cli import main
-from entrypoints.settings import Settings
-from entrypoints.web import create_app
 from portail_core.domain.audit import Actor
-from tests.integration.browser.conftest import assert_no_accessibility_violations
+from tests.integration.browser.conftest import (
+    assert_no_accessibility_violations,
+    demo_services,
+    serving,
+)
 from tests.integration.browser.test_reservation_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -36,25 +31,15 @@ NEWS = (
 
 @pytest.fixture(scope="module")
 def news_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    instance: Path = tmp_path_factory.mktemp("news-instance")
-    services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}))
-    assert services.engine is not None
-    upgrade(services.engine)
-    loaded = CliRunner().invoke(main, ["demo", "load"], obj=services)
-    assert loaded.exit_code == 0, loaded.output
+    services = demo_services(tmp_path_factory.mktemp("news-instance"))
     for title, text, code in NEWS:
         line = services.portail.news.add(
             title=title, text=text, establishment_code=code, actor=DESK
         )
         assert line.item.id is not None
         services.portail.news.publish(line.item.id, actor=DESK)
-    server = make_server("127.0.0.1", 0, create_app(services=services), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    services.close()
+    with serving(services) as address:
+        yield address
 
 
 def news_titles(page: Page) -> list[str]:

@@ -8,21 +8,16 @@ and ends the day before the summer holidays (late June or early July) whatever t
 """
 
 import re
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from adapters.persistence import upgrade
-from entrypoints.bootstrap import bootstrap
-from entrypoints.cli import main
-from entrypoints.settings import Settings
-from entrypoints.web import create_app
-from tests.integration.browser.conftest import assert_no_accessibility_violations
+from tests.integration.browser.conftest import (
+    assert_no_accessibility_violations,
+    demo_services,
+    serving,
+)
 from tests.integration.browser.test_reservation_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -34,19 +29,8 @@ DAY = re.compile(r"^(\w+ \d+(?:er)? \w+ \d{4}) : Repas")
 @pytest.fixture(scope="module")
 def pattern_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo portal of its own: a year of bookings here leaves the other journeys' alone."""
-    instance: Path = tmp_path_factory.mktemp("pattern-instance")
-    services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}))
-    assert services.engine is not None
-    upgrade(services.engine)
-    loaded = CliRunner().invoke(main, ["demo", "load"], obj=services)
-    assert loaded.exit_code == 0, loaded.output
-    server = make_server("127.0.0.1", 0, create_app(services=services), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    services.close()
+    with serving(demo_services(tmp_path_factory.mktemp("pattern-instance"))) as address:
+        yield address
 
 
 def open_canteen_grid(page: Page, child: str) -> None:

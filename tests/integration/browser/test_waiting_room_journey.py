@@ -6,22 +6,18 @@ reservations. Without JavaScript, the page refreshes itself and gets in as well.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
-from adapters.persistence import upgrade
-from entrypoints.bootstrap import Services, bootstrap
-from entrypoints.cli import main
-from entrypoints.settings import Settings
-from entrypoints.web import create_app
+from entrypoints.bootstrap import Services
 from portail_core.domain.audit import Actor
-from tests.integration.browser.conftest import assert_no_accessibility_violations
+from tests.integration.browser.conftest import (
+    assert_no_accessibility_violations,
+    demo_services,
+    serving,
+)
 from tests.integration.browser.test_reservation_journey import log_in
 from tests.integration.test_waiting_room_repository import accounts
 
@@ -34,19 +30,9 @@ WAIT_MS = 75_000  # the page asks every 3 to 60 s, as far as the estimate says
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Services]]:
     """The demo commune on its own server (the room's settings must not leak into the other
     browser tests' portal)."""
-    instance: Path = tmp_path_factory.mktemp("waiting-room-instance")
-    services = bootstrap(Settings.from_env({"PORTAIL_INSTANCE_PATH": str(instance)}))
-    assert services.engine is not None
-    upgrade(services.engine)
-    loaded = CliRunner().invoke(main, ["demo", "load"], obj=services)
-    assert loaded.exit_code == 0, loaded.output
-    server = make_server("127.0.0.1", 0, create_app(services=services), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", services
-    server.shutdown()
-    thread.join(timeout=10)
-    services.close()
+    services = demo_services(tmp_path_factory.mktemp("waiting-room-instance"))
+    with serving(services) as address:
+        yield address, services
 
 
 def two_families_first(services: Services) -> tuple[int, int]:

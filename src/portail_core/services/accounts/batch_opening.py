@@ -23,7 +23,7 @@ from portail_core.domain.regulations import required_regulations
 from portail_core.errors import InvalidInput
 from portail_core.ports.clock import Clock
 from portail_core.services.accounts import notices
-from portail_core.services.accounts.opening import _identifier
+from portail_core.services.accounts.opening import account_identifier
 
 if TYPE_CHECKING:
     from portail_core.ports.unit_of_work import UnitOfWork
@@ -105,7 +105,9 @@ def _open(
 ) -> list[tuple[int, str, pendulum.DateTime]]:
     """Open these families' accounts; the e-mail of the n-th account of the run is due
     ``n * gap`` after ``now``."""
-    accounts = [Account(f.id or 0, _identifier(f), email, created_at=now) for f, email in pending]
+    accounts = [
+        Account(f.id or 0, account_identifier(f), email, created_at=now) for f, email in pending
+    ]
     due = [now + gap * (before + n) for n in range(len(accounts))]
     if not dry_run and accounts:
         uow.accounts.add_all(accounts)

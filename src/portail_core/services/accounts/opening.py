@@ -33,6 +33,7 @@ __all__ = [
     "TEMPORARY_PASSWORD_LIFETIME",
     "AccountOpening",
     "IncompleteDossier",
+    "account_identifier",
     "activate_account",
     "open_account",
     "temporary_password",
@@ -66,7 +67,8 @@ def temporary_password() -> str:
     return "-".join("".join(secrets.choice(_UNAMBIGUOUS) for _ in range(4)) for _ in range(4))
 
 
-def _identifier(family: Family) -> str:
+def account_identifier(family: Family) -> str:
+    """The identifier a family's account gets: its name without accents, and its number."""
     plain = unicodedata.normalize("NFKD", family.name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "famille"
     return f"{slug}.{family.id}"
@@ -88,7 +90,7 @@ def open_account(
     now = clock.now()
     with uow:
         family, email = _family_to_open(uow, family_id, school_year, clock.today())
-        account = Account(family_id, _identifier(family), email, created_at=now)
+        account = Account(family_id, account_identifier(family), email, created_at=now)
         if with_temporary_password:
             welcome = _open_with_temporary_password(uow, account, hasher, public_url, now)
         else:
