@@ -209,7 +209,12 @@ def _check_results(
             "claire.martin@example.fr",
         ]
         assert all(len(m.context["seed"]) == 64 for m in mails)
+        public_url = services.settings.public_url.rstrip("/")
+        link = f"{public_url}/demandes-de-places/ETE2027/resultats"  # the families' results page
+        assert all(m.context["results_url"] == link for m in mails)
         rendered = JinjaEmailRenderer().render(mails[0].template, mails[0].context)
+        assert link in rendered.text
+        assert f'href="{link}"' in rendered.html
         assert rendered.subject == "Résultats de l'attribution « Été 2027 »"
         assert "priorité 1, rang 1 au tirage" in rendered.text + rendered.html + str(
             [m.context["lines"] for m in mails]

@@ -38,9 +38,11 @@ __all__ = ["AllocationUseCases"]
 @frozen
 class AllocationUseCases:
     """Oversubscribed periods allocated by a reproducible draw: the families' requests in a
-    window, the commune's priority classes, a seeded lottery inside each, the results."""
+    window, the commune's priority classes, a seeded lottery inside each, the results.
+    ``_public_url``: the portal's address, for the results' link e-mailed to each family."""
 
     _ports: Ports
+    _public_url: str = ""
 
     def campaigns_for(self, family_id: int) -> list[FamilyCampaign]:
         """The campaigns the family may see (open, announced soon, or asked in)."""
@@ -110,7 +112,12 @@ class AllocationUseCases:
     def publish(self, code: str, *, actor: Actor | None = None) -> PublishReport:
         ports = self._ports
         return publish_campaign(
-            ports.uow(), ports.calendars, ports.clock, code=code, actor=actor or _SYSTEM
+            ports.uow(),
+            ports.calendars,
+            ports.clock,
+            code=code,
+            actor=actor or _SYSTEM,
+            public_url=self._public_url,
         )
 
 

@@ -189,7 +189,7 @@ class Portail:
     def allocation(self) -> AllocationUseCases:
         from portail_core.facade.allocation import AllocationUseCases
 
-        return AllocationUseCases(self.ports)
+        return AllocationUseCases(self.ports, self.public_url)
 
     def today(self) -> pendulum.Date:
         """Today in Europe/Paris, by the portal's clock (a fixed one in tests)."""

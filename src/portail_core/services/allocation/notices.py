@@ -13,7 +13,7 @@ from portail_core.domain.communes import Commune
 from portail_core.domain.messaging import OutgoingEmail
 from portail_core.domain.shared.french_dates import long_day_fr
 
-__all__ = ["campaign_event", "results_email"]
+__all__ = ["campaign_event", "results_email", "results_url"]
 
 
 def results_email(
@@ -26,8 +26,10 @@ def results_email(
     now: pendulum.DateTime,
     *,
     family_id: int,
+    results_url: str = "",
 ) -> OutgoingEmail:
-    """One e-mail per family: each request's outcome and why, and the seed to check the draw."""
+    """One e-mail per family: each request's outcome and why, the seed to check the draw, and
+    the link to its results on the portal (when the portal's address is known)."""
     labels = {u.code: u.label for u in establishment.units}
     lines = [
         f"- {names.get(d.wish.child_id, '')}, {long_day_fr(d.wish.place.day)}, "
@@ -47,10 +49,16 @@ def results_email(
             "granted": str(granted),
             "seed": campaign.seed,
             "seed_hash": campaign.seed_hash,
+            "results_url": results_url,
         },
         created_at=now,
         family_id=family_id,
     )
+
+
+def results_url(public_url: str, code: str) -> str:
+    """The families' page of a campaign's results (« Voir les résultats »)."""
+    return f"{public_url.rstrip('/')}/demandes-de-places/{code}/resultats"
 
 
 def campaign_event(

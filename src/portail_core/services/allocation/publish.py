@@ -26,7 +26,7 @@ from portail_core.errors import RuleViolation
 from portail_core.ports.catalogue import CalendarSources
 from portail_core.ports.clock import Clock
 from portail_core.services.allocation.common import campaign_of, establishment_of
-from portail_core.services.allocation.notices import campaign_event, results_email
+from portail_core.services.allocation.notices import campaign_event, results_email, results_url
 from portail_core.services.allocation.preparation import families_of
 from portail_core.services.allocation.views import PublishReport
 from portail_core.services.bookings.waiting_list import fill_free_places
@@ -40,11 +40,18 @@ DRAWN = "attribution par tirage au sort"  # the reason shown in the children's h
 
 
 def publish_campaign(
-    uow: UnitOfWork, sources: CalendarSources, clock: Clock, *, code: str, actor: Actor
+    uow: UnitOfWork,
+    sources: CalendarSources,
+    clock: Clock,
+    *,
+    code: str,
+    actor: Actor,
+    public_url: str = "",
 ) -> PublishReport:
-    """Reveal the seed, write the results, e-mail the families (once). A place the draw gave
-    to a family erased since (its decisions went with its dossier) goes to the waiting list's
-    first, in draw order, as any place freed after the publication."""
+    """Reveal the seed, write the results, e-mail the families (once; with a link to their
+    results when ``public_url``, the portal's address, is given). A place the draw gave to a
+    family erased since (its decisions went with its dossier) goes to the waiting list's first,
+    in draw order, as any place freed after the publication."""
     now = clock.now()
     with uow:
         campaign = campaign_of(uow, code, for_update=True)
@@ -62,7 +69,7 @@ def publish_campaign(
         campaign.published_at = now
         uow.allocations.update_campaign(campaign)
         told = [c or d for c, d in zip(checked, decisions, strict=True)]  # as written
-        emailed = _announce(uow, campaign, establishment, told, now)
+        emailed = _announce(uow, campaign, establishment, told, now, public_url)
         details = {"families_emailed": emailed, "seed": campaign.seed}
         uow.audit.record(
             campaign_event(campaign, "publish", "Résultats publiés", actor, now, details)
@@ -175,6 +182,7 @@ def _announce(
     establishment: Establishment,
     decisions: Sequence[Decision],
     now: pendulum.DateTime,
+    public_url: str,
 ) -> int:
     """One e-mail per family, to its account's address, else its main guardian's (as
     ``recipient_of``), written in one statement."""
@@ -192,7 +200,15 @@ def _announce(
         mine = by_family[family_id]
         emails.append(
             results_email(
-                recipient, commune, campaign, establishment, mine, names, now, family_id=family_id
+                recipient,
+                commune,
+                campaign,
+                establishment,
+                mine,
+                names,
+                now,
+                family_id=family_id,
+                results_url=results_url(public_url, campaign.code) if public_url else "",
             )
         )
     uow.outbox.add_all(emails)
