@@ -4,7 +4,6 @@ booked at once by the desk."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,6 @@ from portail_core.domain.bookings.pattern import period_end as end_of
 from portail_core.domain.bookings.planning import Planning
 from portail_core.domain.bookings.reservation import Slot, new_confirmation_number
 from portail_core.domain.bookings.selection import (
-    PlanningDraft,
     Selection,
     SelectionLine,
     Summary,
@@ -46,7 +44,7 @@ from portail_core.services.bookings.context import (
     load_booker,
     load_planning,
 )
-from portail_core.services.bookings.validation import Validation, check_size
+from portail_core.services.bookings.validation import Validation, check_size, kept_as_draft
 from portail_core.services.catalogue.calendars import calendar_context
 
 if TYPE_CHECKING:
@@ -197,20 +195,7 @@ def validate_pattern(
         booker = load_booker(uow, family_id, child_id, establishment_code)
         expanded = _expand(uow, sources, booker, asked, clock.now())
         summary = _summary(uow, booker, expanded, clock.today())
-        if not summary.accepted:
-            return Validation(summary, None)
-        draft = PlanningDraft(
-            token=secrets.token_urlsafe(24),
-            family_id=family_id,
-            child_id=child_id,
-            establishment_code=booker.establishment.code,
-            selection=summary.selection,
-            created_at=clock.now(),
-            summary=summary,
-        )
-        uow.drafts.add(draft)
-        uow.commit()
-    return Validation(summary, draft.token)
+        return kept_as_draft(uow, clock, booker, summary)
 
 
 def preview_pattern(

@@ -29,7 +29,14 @@ from portail_core.services.bookings.context import (
 if TYPE_CHECKING:
     from portail_core.ports.unit_of_work import UnitOfWork
 
-__all__ = ["MAX_SLOTS", "Validation", "check_size", "summarise_selection", "validate_planning"]
+__all__ = [
+    "MAX_SLOTS",
+    "Validation",
+    "check_size",
+    "kept_as_draft",
+    "summarise_selection",
+    "validate_planning",
+]
 
 
 MAX_SLOTS = 1000  # a selection larger than a term of every unit is not a family's
@@ -98,17 +105,23 @@ def validate_planning(
     with uow:
         booker = load_booker(uow, family_id, child_id, establishment_code)
         summary = summarise_selection(uow, sources, booker, selection, clock)
-        if not summary.accepted:
-            return Validation(summary, None)
-        draft = PlanningDraft(
-            token=secrets.token_urlsafe(24),
-            family_id=family_id,
-            child_id=child_id,
-            establishment_code=establishment_code,
-            selection=summary.selection,
-            created_at=clock.now(),
-            summary=summary,
-        )
-        uow.drafts.add(draft)
-        uow.commit()
+        return kept_as_draft(uow, clock, booker, summary)
+
+
+def kept_as_draft(uow: UnitOfWork, clock: Clock, booker: Booker, summary: Summary) -> Validation:
+    """The summary, kept as the draft step 6 confirms when something can be confirmed
+    (committed); inside the caller's unit of work."""
+    if not summary.accepted:
+        return Validation(summary, None)
+    draft = PlanningDraft(
+        token=secrets.token_urlsafe(24),
+        family_id=booker.family_id,
+        child_id=booker.child_id,
+        establishment_code=booker.establishment.code,
+        selection=summary.selection,
+        created_at=clock.now(),
+        summary=summary,
+    )
+    uow.drafts.add(draft)
+    uow.commit()
     return Validation(summary, draft.token)
