@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select, update
 
 from adapters.onboarding_csv import CHILD_COLUMNS, FAMILY_COLUMNS
 from adapters.persistence import SqlUnitOfWork, create_database_engine, downgrade, upgrade
-from adapters.persistence.tables import families, metadata, outbox
+from adapters.persistence.tables import accounts, families, metadata, outbox
 from entrypoints.cli import main
 from portail_core.domain.dossiers.completeness import SchoolYear
 from tests.unit.dossier_builders import complete_family
@@ -163,20 +163,66 @@ def test_a_complete_export_opens_every_account_with_paced_emails(
     assert "3 compte(s) ouvert(s)." in opened.output
     assert "0 dossier(s) incomplet(s)" in opened.output
 
-    engine = create_database_engine(database_url)
-    with engine.connect() as connection:
-        due = [
-            r.next_attempt_at
-            for r in connection.execute(
-                select(outbox)
-                .where(outbox.c.template == "account_activation")
-                .order_by(outbox.c.id)
-            )
-        ]
-    engine.dispose()
-    assert [(later - due[0]).total_seconds() for later in due] == [0, 30, 60]
+    assert _activation_due_times(database_url) == [0, 30, 60]
 
     again = run("account", "create", "--all-complete")
+    assert "0 compte(s) ouvert(s)." in again.output
+    assert "3 famille(s) avaient déjà un compte." in again.output
+
+
+def _activation_due_times(database_url: str) -> list[float]:
+    """Seconds between the first activation e-mail's due time and each one's, in order."""
+    engine = create_database_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            due = [
+                r.next_attempt_at
+                for r in connection.execute(
+                    select(outbox)
+                    .where(outbox.c.template == "account_activation")
+                    .order_by(outbox.c.id)
+                )
+            ]
+    finally:
+        engine.dispose()
+    return [(later - due[0]).total_seconds() for later in due]
+
+
+def test_onboard_with_open_accounts_opens_the_complete_dossiers_in_the_same_pass(
+    run: Run, tmp_path: Path, database_url: str
+) -> None:
+    rows = [
+        *town(),
+        family("F4", "Blanc", enfant_prenom="Max", enfant_nom="Blanc", enfant_vaccins_a_jour=""),
+        family("F5", "Noir", enfant_naissance="31/02/2019"),  # refused: no dossier, no account
+    ]
+    path = export(tmp_path, rows)
+    before = snapshot(database_url)
+    dry = run("family", "onboard", "--open-accounts", "--dry-run", str(path))
+    assert snapshot(database_url) == before
+    assert "3 compte(s) à ouvrir ; rien n'est enregistré (--dry-run)." in dry.output
+
+    result = run("family", "onboard", "--open-accounts", "--per-minute", "2", str(path))
+    assert result.exit_code == 2  # F5 refused; the others are recorded
+    assert "4 famille(s) ajoutée(s), 0 mise(s) à jour, 0 inchangée(s), 1 refusée(s)" in (
+        result.output
+    )
+    assert "3 compte(s) ouvert(s)." in result.output
+    assert "Incomplet : dossier n° 4 (Blanc)" in result.output
+    assert "  - Max : carnet de vaccinations à jour" in result.output
+    assert _activation_due_times(database_url) == [0, 30, 60]
+    engine = create_database_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            opened = connection.execute(
+                select(families.c.name).join(accounts, accounts.c.family_id == families.c.id)
+            )
+            assert sorted(opened.scalars()) == ["Durand", "Petit", "Roux"]
+    finally:
+        engine.dispose()
+
+    again = run("family", "onboard", "--open-accounts", str(export(tmp_path, rows[:4])))
+    assert "0 famille(s) ajoutée(s), 0 mise(s) à jour, 3 inchangée(s)" in again.output
     assert "0 compte(s) ouvert(s)." in again.output
     assert "3 famille(s) avaient déjà un compte." in again.output
 

@@ -24,7 +24,7 @@ from adapters.onboarding_csv import (
 from portail_core.domain.dossiers.completeness import SchoolYear
 from portail_core.domain.dossiers.family import DocumentType, Family, SupportingDocument
 from portail_core.errors import InvalidInput
-from portail_core.services.accounts.batch_opening import open_complete_accounts
+from portail_core.services.accounts.batch_opening import Pacing, open_complete_accounts
 from portail_core.services.catalogue.offer import load_catalogue
 from portail_core.services.dossiers.onboarding import (
     OnboardingOutcome,
@@ -398,3 +398,64 @@ def test_a_pace_out_of_bounds_is_refused_in_french(store: InMemoryStore) -> None
             clock=FixedClock(NOW),
             per_minute=0,
         )
+
+
+def test_opening_in_the_same_pass_opens_what_the_batch_would_open_afterwards(
+    store: InMemoryStore,
+) -> None:
+    rows = [
+        row(famille=f"F{n}", nom_foyer=f"Famille{n}", resp1_email=f"f{n}@example.fr")
+        for n in range(1, 5)
+    ]
+    rows.append(row(famille="F9", nom_foyer="Blanc", assurance_valable_jusquau=""))
+    later = InMemoryStore()
+    details, catalogue = demo_catalogue()
+    load_catalogue(InMemoryUnitOfWork(later), details, catalogue, actor=DESK, clock=FixedClock(NOW))
+    onboard(later, rows)
+    afterwards = open_complete_accounts(
+        InMemoryUnitOfWork(later),
+        school_year=YEAR,
+        public_url="https://portail.example.fr",
+        actor=DESK,
+        clock=FixedClock(NOW),
+        per_minute=4,
+    )
+    parsed = read_onboarding_csv(csv_bytes(rows), TODAY)
+    report = onboard_families(
+        InMemoryUnitOfWork(store),
+        parsed.dossiers,
+        source="export.csv",
+        actor=DESK,
+        clock=FixedClock(NOW),
+        open_accounts=Pacing(YEAR, "https://portail.example.fr", per_minute=4),
+    )
+    assert report.opening is not None
+    assert report.opening.opened == afterwards.opened
+    assert report.opening.incomplete == afterwards.incomplete
+
+    def activation_emails(of: InMemoryStore) -> list[tuple[str, Any]]:
+        with InMemoryUnitOfWork(of, read_only=True) as uow:
+            return sorted((m.to, m.next_attempt_at) for m in uow.outbox.listing(100))
+
+    assert activation_emails(store) == activation_emails(later)
+
+
+def test_a_dry_run_opening_in_the_same_pass_counts_and_records_nothing(
+    store: InMemoryStore,
+) -> None:
+    rows = [row(famille=f"F{n}", nom_foyer=f"Famille{n}") for n in range(1, 4)]
+    parsed = read_onboarding_csv(csv_bytes(rows), TODAY)
+    report = onboard_families(
+        InMemoryUnitOfWork(store),
+        parsed.dossiers,
+        source="export.csv",
+        actor=DESK,
+        clock=FixedClock(NOW),
+        dry_run=True,
+        open_accounts=Pacing(YEAR, "https://portail.example.fr"),
+    )
+    assert report.opening is not None
+    assert (len(report.opening.opened), report.opening.recorded) == (3, False)
+    assert families_of(store) == []
+    with InMemoryUnitOfWork(store, read_only=True) as uow:
+        assert uow.outbox.listing(100) == []

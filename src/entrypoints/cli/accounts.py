@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from entrypoints.cli.account_batches import echo_batch_opening, per_minute_option
+from entrypoints.cli.bulk_work import cyclic_gc_paused
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
-from portail_core.domain.shared.french_dates import moment_fr
-from portail_core.services.accounts.batch_opening import DEFAULT_PER_MINUTE, MAX_PER_MINUTE
 
 if TYPE_CHECKING:
     from entrypoints.bootstrap import Services
@@ -38,15 +38,7 @@ def group() -> None:
     help="Ouvre le compte de chaque famille au dossier complet qui n'en a pas (lien "
     "d'activation), en un lot.",
 )
-@click.option(
-    "--per-minute",
-    type=click.IntRange(1, MAX_PER_MINUTE),
-    metavar="N",
-    default=DEFAULT_PER_MINUTE,
-    show_default=True,
-    help="Avec --all-complete : courriels d'activation envoyés par minute (rythme du relais "
-    "de messagerie de la commune).",
-)
+@per_minute_option("--all-complete")
 @click.option("--dry-run", is_flag=True, help="Avec --all-complete : dit tout, n'ouvre rien.")
 @SCHOOL_YEAR_OPTION
 @pass_services
@@ -91,31 +83,14 @@ def create_command(
 
 
 def _open_all(services: Services, school_year: str | None, per_minute: int, dry_run: bool) -> None:
-    batch = services.portail.accounts.open_all_complete(
-        actor=staff_actor(),
-        school_year=school_year_of(services, school_year),
-        per_minute=per_minute,
-        dry_run=dry_run,
-    )
-    for family in batch.incomplete:
-        click.echo(f"Incomplet : dossier n° {family.family_id} ({family.name})")
-        for missing in family.missing:
-            click.echo(f"  - {missing}")
-    opened = len(batch.opened)
-    if batch.recorded:
-        click.echo(f"{opened} compte(s) ouvert(s).")
-    else:
-        click.echo(f"{opened} compte(s) à ouvrir ; rien n'est enregistré (--dry-run).")
-    if batch.opened:
-        first, last = batch.opened[0][2], batch.opened[-1][2]
-        click.echo(
-            f"Courriels d'activation : {per_minute} par minute, du {moment_fr(first)} au "
-            f"{moment_fr(last)} (`portail outbox send` ou `portail jobs run` les envoie)."
+    with cyclic_gc_paused():
+        batch = services.portail.accounts.open_all_complete(
+            actor=staff_actor(),
+            school_year=school_year_of(services, school_year),
+            per_minute=per_minute,
+            dry_run=dry_run,
         )
-    click.echo(
-        f"{len(batch.incomplete)} dossier(s) incomplet(s) ; {batch.with_account} famille(s) "
-        "avaient déjà un compte."
-    )
+    echo_batch_opening(batch, per_minute)
 
 
 @group.command("unlock")

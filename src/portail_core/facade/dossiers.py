@@ -15,6 +15,7 @@ from portail_core.domain.dossiers.family import Family, SupportingDocument
 from portail_core.domain.dossiers.guardians import AuthorizedPerson
 from portail_core.facade.dossier_growth import DossierGrowth
 from portail_core.facade.ports import Ports
+from portail_core.services.accounts.batch_opening import Pacing
 from portail_core.services.dossiers.changes import (
     approve_change,
     list_changes,
@@ -113,18 +114,33 @@ class DossierUseCases:
         )
 
     def onboard(
-        self, dossiers: Sequence[ImportedDossier], *, source: str, actor: Actor, dry_run: bool
+        self,
+        dossiers: Sequence[ImportedDossier],
+        *,
+        source: str,
+        actor: Actor,
+        dry_run: bool,
+        open_accounts_per_minute: int | None = None,
+        school_year: SchoolYear | None = None,
     ) -> OnboardingReport:
         """A town's complete dossiers from its previous software: new families added, changed
         ones updated, the same ones untouched (found by their reference); ``dry_run`` records
-        nothing."""
+        nothing. With ``open_accounts_per_minute``, the file's complete dossiers without an
+        account get one in the same transaction (``accounts.open_all_complete``'s pacing, for
+        ``school_year``, the current one by default)."""
+        clock = self._ports.clock
+        pace = None
+        if open_accounts_per_minute is not None:
+            year = school_year or SchoolYear.containing(clock.today())
+            pace = Pacing(year, self._public_url, open_accounts_per_minute)
         return onboard_families(
             self._ports.uow(),
             dossiers,
             source=source,
             actor=actor,
-            clock=self._ports.clock,
+            clock=clock,
             dry_run=dry_run,
+            open_accounts=pace,
         )
 
     def dossier(

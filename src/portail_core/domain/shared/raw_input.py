@@ -112,6 +112,17 @@ def _key(text: str) -> str:
     return "_".join(re.split(r"[\s_'’-]+", plain))
 
 
+@functools.cache  # an enum's members never change; an import asks thousands of times
+def _members_by_spelling(options: type[E]) -> dict[str, E]:
+    """Each member by the key of its name, value and French ``label`` (the first member wins
+    a spelling two share, as the loop it replaces did)."""
+    found: dict[str, E] = {}
+    for member in options:
+        for spelling in (member.name, str(member.value), str(getattr(member, "label", ""))):
+            found.setdefault(_key(spelling), member)
+    return found
+
+
 class InputReader:
     """Reads raw input field by field; ``problems`` holds one French message per field."""
 
@@ -208,10 +219,9 @@ class InputReader:
         for alias, member in (aliases or {}).items():
             if wanted == _key(alias):
                 return member
-        for member in options:
-            spellings = {member.name, str(member.value), str(getattr(member, "label", ""))}
-            if wanted in {_key(spelling) for spelling in spellings}:
-                return member
+        found: E | None = _members_by_spelling(options).get(wanted)
+        if found is not None:
+            return found
         self.refuse(name, message)
         return next(iter(options))
 

@@ -9,7 +9,7 @@ moment its e-mail is due. Everything is written in one transaction, in multi-row
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pendulum
@@ -28,7 +28,14 @@ from portail_core.services.accounts.opening import account_identifier
 if TYPE_CHECKING:
     from portail_core.ports.unit_of_work import UnitOfWork
 
-__all__ = ["DEFAULT_PER_MINUTE", "MAX_PER_MINUTE", "BatchOpening", "open_complete_accounts"]
+__all__ = [
+    "DEFAULT_PER_MINUTE",
+    "MAX_PER_MINUTE",
+    "BatchOpening",
+    "Pacing",
+    "open_accounts_of",
+    "open_complete_accounts",
+]
 
 DEFAULT_PER_MINUTE = 30  # 1,800 an hour: within a small relay's usual quota (Microsoft 365: 30/min)
 MAX_PER_MINUTE = 10_000
@@ -64,32 +71,65 @@ def open_complete_accounts(
 ) -> BatchOpening:
     """Open an account for every family whose dossier is complete for ``school_year`` and
     that has none; the others are listed with what they lack."""
-    if not 1 <= per_minute <= MAX_PER_MINUTE:
-        raise InvalidInput(f"Le rythme d'envoi est de 1 à {MAX_PER_MINUTE} courriels par minute.")
-    now, today = clock.now(), clock.today()
-    gap = pendulum.duration(seconds=60 / per_minute)
-    opened: list[tuple[int, str, pendulum.DateTime]] = []
-    incomplete: list[Incomplete] = []
+    pace = Pacing(school_year, public_url, per_minute)
     with uow:
-        catalogue, versions = uow.catalogue.get(), uow.regulations.listing()
-        with_account = set(uow.accounts.identifiers())
-        pending: list[tuple[Family, str]] = []
-        for family in uow.families.each(BATCH):
-            if family.id in with_account:
-                continue
-            required = required_regulations(family, catalogue, versions, today)
-            check = completeness(family, school_year, required, today)
-            email = family.main_guardian.email if family.guardians else None
-            if not check.complete or email is None or family.id is None:
-                incomplete.append(Incomplete(family.id or 0, family.name, check.missing))
-                continue
-            pending.append((family, email))
-            if len(pending) >= BATCH:
-                opened += _open(uow, pending, now, len(opened), gap, public_url, actor, dry_run)
-                pending = []
-        opened += _open(uow, pending, now, len(opened), gap, public_url, actor, dry_run)
+        batch = open_accounts_of(uow, uow.families.each(BATCH), pace, actor, clock, dry_run)
         if not dry_run:
             uow.commit()
+    return batch
+
+
+@frozen
+class Pacing:
+    """Which school year the dossiers must be complete for, where the activation links lead,
+    and how many activation e-mails a minute the commune's mail relay takes."""
+
+    school_year: SchoolYear
+    public_url: str
+    per_minute: int = DEFAULT_PER_MINUTE
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.per_minute <= MAX_PER_MINUTE:
+            raise InvalidInput(
+                f"Le rythme d'envoi est de 1 à {MAX_PER_MINUTE} courriels par minute."
+            )
+
+
+def open_accounts_of(
+    uow: UnitOfWork,
+    families: Iterable[Family],
+    pace: Pacing,
+    actor: Actor,
+    clock: Clock,
+    dry_run: bool,
+) -> BatchOpening:
+    """Within the caller's unit of work (which commits): open the accounts of these families
+    (recorded ones, with their ids) whose dossiers are complete and that have none yet."""
+    now, today = clock.now(), clock.today()
+    gap = pendulum.duration(seconds=60 / pace.per_minute)
+    opened: list[tuple[int, str, pendulum.DateTime]] = []
+    incomplete: list[Incomplete] = []
+    catalogue, versions = uow.catalogue.get(), uow.regulations.listing()
+    with_account = set(uow.accounts.identifiers())
+    pending: list[tuple[Family, str]] = []
+
+    def flush() -> None:
+        opened.extend(_open(uow, pending, now, len(opened), gap, pace.public_url, actor, dry_run))
+        pending.clear()
+
+    for family in families:
+        if family.id in with_account:
+            continue
+        required = required_regulations(family, catalogue, versions, today)
+        check = completeness(family, pace.school_year, required, today)
+        email = family.main_guardian.email if family.guardians else None
+        if not check.complete or email is None or (family.id is None and not dry_run):
+            incomplete.append(Incomplete(family.id or 0, family.name, check.missing))
+            continue
+        pending.append((family, email))
+        if len(pending) >= BATCH:
+            flush()
+    flush()
     return BatchOpening(tuple(opened), tuple(incomplete), len(with_account), not dry_run)
 
 

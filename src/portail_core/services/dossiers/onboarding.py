@@ -31,6 +31,7 @@ from portail_core.domain.dossiers.family import (
     SupportingDocument,
 )
 from portail_core.ports.clock import Clock
+from portail_core.services.accounts.batch_opening import BatchOpening, Pacing, open_accounts_of
 from portail_core.services.dossiers import notices
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class OnboardingReport:
     outcomes: tuple[tuple[str, OnboardingOutcome, int | None], ...]
     refusals: tuple[tuple[str, tuple[FileProblem, ...]], ...]
     recorded: bool  # False for a dry run
+    opening: BatchOpening | None = None  # when asked to open the accounts in the same pass
 
     def count(self, outcome: OnboardingOutcome) -> int:
         return sum(1 for _, found, _ in self.outcomes if found is outcome)
@@ -92,9 +94,14 @@ def onboard_families(
     actor: Actor,
     clock: Clock,
     dry_run: bool = False,
+    open_accounts: Pacing | None = None,
 ) -> OnboardingReport:
     """Add the new families, update the changed ones, leave the others; ``dry_run`` gives the
-    same report and records nothing."""
+    same report and records nothing.
+
+    With ``open_accounts``, the file's complete dossiers that have no account get one in the
+    same transaction, as ``account create --all-complete`` would open them, without reading
+    back the dossiers just written."""
     now = clock.now()
     with uow:
         catalogue = uow.catalogue.get()
@@ -124,6 +131,13 @@ def onboard_families(
             events = [notices.family_imported(f, source, actor, now) for f in added]
             events += [_reimported(new, old, source, actor, now) for new, old in changed]
             uow.audit.record_all(events)
+        opening = None
+        if open_accounts is not None:
+            of_file = [*added, *(new for new, _ in changed)]
+            of_file += [known[reference] for reference in unchanged]
+            of_file.sort(key=lambda family: family.id or 0)
+            opening = open_accounts_of(uow, of_file, open_accounts, actor, clock, dry_run)
+        if not dry_run:
             uow.commit()
     numbers = {f.legacy_reference: (OnboardingOutcome.ADDED, f.id) for f in added}
     numbers |= {new.legacy_reference: (OnboardingOutcome.UPDATED, new.id) for new, _ in changed}
@@ -132,7 +146,7 @@ def onboard_families(
         (d.reference, *numbers.get(d.reference, (OnboardingOutcome.REFUSED, None)))
         for d in dossiers
     )
-    return OnboardingReport(outcomes, tuple(refusals), recorded=not dry_run)
+    return OnboardingReport(outcomes, tuple(refusals), recorded=not dry_run, opening=opening)
 
 
 def _unknown(dossier: ImportedDossier, catalogue: Catalogue) -> tuple[FileProblem, ...]:
