@@ -22,6 +22,8 @@ from portail_core.facade.portail import Portail
 from portail_core.facade.ports import Ports
 
 if TYPE_CHECKING:  # the adapters are imported when they are built, each where it is needed
+    from pathlib import Path
+
     from sqlalchemy import Engine
 
     from adapters.family_csv import ImportFile
@@ -59,10 +61,11 @@ class FileFormats:
 
     __slots__ = ()
 
-    def commune_file(self, text: str) -> CommuneFile:
+    def commune_file(self, text: str, directory: Path | None = None) -> CommuneFile:
+        """``directory``: the file's folder, where its ``[look]`` logo is found."""
         from adapters.commune_file import read_commune_file
 
-        return read_commune_file(text)
+        return read_commune_file(text, directory)
 
     def family_file(self, text: str, today: date) -> Family:
         from adapters.dossier_file import read_family_file

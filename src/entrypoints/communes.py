@@ -31,6 +31,7 @@ __all__ = [
     "Communes",
     "Deployment",
     "chosen_site",
+    "command_commune",
     "command_services",
     "commune_environment",
     "commune_secret_key",
@@ -179,6 +180,13 @@ class Communes:
             for services in self._built.values():
                 services.close()
             self._built.clear()
+
+
+def command_commune(code: str | None) -> str | None:
+    """The code of the commune a staff command acts on (as ``command_services`` chooses it),
+    for its logs; None without a deployment file."""
+    deployment = configured_deployment()
+    return None if deployment is None else chosen_site(deployment, code).code
 
 
 def command_services(code: str | None, *, create_database: bool, lazy: bool) -> Services:

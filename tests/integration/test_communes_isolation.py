@@ -386,6 +386,7 @@ def values_from_b(town: Town, rule: Rule) -> dict[str, object]:
         "request_id": b["request_id"],
         "code": "ALSH",  # codes are not ids: both demo towns have it
         "version": "2026-1",
+        "digest": "0" * 64,  # the look's stylesheet and logo: A has none (test_communes_look.py)
     }
     unknown = set(rule.arguments) - set(known)
     assert not unknown, f"{rule.rule}: say which value of B to try for {unknown}"

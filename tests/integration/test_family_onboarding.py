@@ -201,6 +201,7 @@ def test_onboard_with_open_accounts_opens_the_complete_dossiers_in_the_same_pass
     dry = run("family", "onboard", "--open-accounts", "--dry-run", str(path))
     assert snapshot(database_url) == before
     assert "3 compte(s) à ouvrir ; rien n'est enregistré (--dry-run)." in dry.output
+    assert "Incomplet : nouveau dossier (Blanc)" in dry.output  # no number before it is recorded
 
     result = run("family", "onboard", "--open-accounts", "--per-minute", "2", str(path))
     assert result.exit_code == 2  # F5 refused; the others are recorded
@@ -225,6 +226,8 @@ def test_onboard_with_open_accounts_opens_the_complete_dossiers_in_the_same_pass
     assert "0 famille(s) ajoutée(s), 0 mise(s) à jour, 3 inchangée(s)" in again.output
     assert "0 compte(s) ouvert(s)." in again.output
     assert "3 famille(s) avaient déjà un compte." in again.output
+    only_petit = run("family", "onboard", "--open-accounts", str(export(tmp_path, rows[2:3])))
+    assert "1 famille(s) avaient déjà un compte." in only_petit.output  # of the file, not the town
 
 
 def test_incomplete_dossiers_are_listed_with_what_they_lack(run: Run, tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ CLI_PLUMBING = {"db", "demo", "feedback", "french", "options", "output", "serve"
 CLI_PLUMBING |= {"jobs"}  # portail jobs run: the scheduled commands of several capabilities
 CLI_PLUMBING |= {"lazy"}  # the commands imported when they run, not at start-up
 CLI_PLUMBING |= {"backup"}  # portail backup: the database and the instance folder, like db
+CLI_PLUMBING |= {"bulk_work"}  # whole-town batches run without the cyclic garbage collector
 LONGEST_MODULE = 400
 LONGEST_USE_CASE = 50
 TABLE_DECLARATIONS = ADAPTERS / "persistence" / "tables.py"

@@ -86,12 +86,17 @@ def csv_bytes(rows: list[dict[str, str]]) -> bytes:
     return "\r\n".join(lines).encode("utf-8")
 
 
-@pytest.fixture
-def store() -> InMemoryStore:
+def catalogued_store() -> InMemoryStore:
+    """An empty town with the demo commune's catalogue."""
     store = InMemoryStore()
     details, catalogue = demo_catalogue()
     load_catalogue(InMemoryUnitOfWork(store), details, catalogue, actor=DESK, clock=FixedClock(NOW))
     return store
+
+
+@pytest.fixture
+def store() -> InMemoryStore:
+    return catalogued_store()
 
 
 def onboard(store: InMemoryStore, rows: list[dict[str, str]], *, dry_run: bool = False) -> Any:
@@ -408,9 +413,7 @@ def test_opening_in_the_same_pass_opens_what_the_batch_would_open_afterwards(
         for n in range(1, 5)
     ]
     rows.append(row(famille="F9", nom_foyer="Blanc", assurance_valable_jusquau=""))
-    later = InMemoryStore()
-    details, catalogue = demo_catalogue()
-    load_catalogue(InMemoryUnitOfWork(later), details, catalogue, actor=DESK, clock=FixedClock(NOW))
+    later = catalogued_store()
     onboard(later, rows)
     afterwards = open_complete_accounts(
         InMemoryUnitOfWork(later),

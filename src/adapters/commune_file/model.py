@@ -50,6 +50,14 @@ class FilePayfip:
 
 
 @define
+class FileLook:
+    """``[look]``: the commune's main colour ("#RRGGBB") and logo (a path from the file)."""
+
+    colour: str | None = None
+    logo: str | None = None
+
+
+@define
 class FileSchool:
     code: str
     name: str
@@ -218,6 +226,7 @@ class FileAllocation:
 class FileContent:
     commune: FileCommune | None
     payfip: FilePayfip | None = None
+    look: FileLook | None = None
     schools: list[FileSchool] = Factory(list)
     establishments: list[FileEstablishment] = Factory(list)
     school_map: FileSchoolMap | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 from typing import Any, TypeVar
 
 from cattrs import transform_error
@@ -11,6 +12,7 @@ from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 from adapters.commune_file.allocations import campaigns_of
 from adapters.commune_file.converter import file_converter
 from adapters.commune_file.locations import Segment, describe, line_of, parse_cattrs_path
+from adapters.commune_file.look import FileLook, with_look
 from adapters.commune_file.model import (
     FileAllocation,
     FileBilling,
@@ -79,7 +81,7 @@ class _Problems:
             )
 
 
-def read_commune_file(text: str) -> CommuneFile:
+def read_commune_file(text: str, directory: Path | None = None) -> CommuneFile:
     """Parse, structure and check a commune file; InvalidInput lists every error with its place."""
     if len(text) > MAX_FILE_SIZE:
         raise InvalidInput("Le fichier est trop gros (2 Mo au plus).")
@@ -92,7 +94,7 @@ def read_commune_file(text: str) -> CommuneFile:
         ) from error
     problems = _Problems(text, data)
     content = _structure(data, problems)
-    result = _to_domain(content, problems)
+    result = with_look(_to_domain(content, problems), content.look, directory, problems.add)
     _check(result, content, problems)
     problems.raise_if_any()
     return result
@@ -104,7 +106,7 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     Tables that fail are left out of the returned content (their errors are recorded).
     """
     converter = file_converter()
-    tables = {"commune", "payfip", "schools", "establishments", "school_map", "sma"}
+    tables = {"commune", "payfip", "look", "schools", "establishments", "school_map", "sma"}
     tables.add("allocations")
     unknown = sorted(set(data) - tables)
     if unknown:
@@ -144,6 +146,7 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     else:
         commune = one(data["commune"], FileCommune, "$.commune")
     payfip = one(data["payfip"], FilePayfip, "$.payfip") if "payfip" in data else None
+    look = one(data["look"], FileLook, "$.look") if "look" in data else None
     school_map = (
         one(data["school_map"], FileSchoolMap, "$.school_map") if "school_map" in data else None
     )
@@ -151,6 +154,7 @@ def _structure(data: dict[str, Any], problems: _Problems) -> FileContent:
     return FileContent(
         commune=commune,
         payfip=payfip,
+        look=look,
         schools=many("schools", FileSchool),
         establishments=many("establishments", FileEstablishment),
         school_map=school_map,
@@ -351,7 +355,7 @@ def _check(result: CommuneFile, content: FileContent, problems: _Problems) -> No
             commune_from(result.details)
     except InvalidInput as error:
         for key, message in error.problems.items():
-            table = "payfip" if key in _PAYFIP_KEYS else "commune"
+            table = "payfip" if key in _PAYFIP_KEYS else "look" if key == "colour" else "commune"
             problems.add([(table, None), (key, None)], message)
     for problem in catalogue_problems(result.catalogue):
         problems.add(_segments(problem, problems.data), problem.message)

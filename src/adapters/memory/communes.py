@@ -8,6 +8,7 @@ from attrs import define
 
 from adapters.memory.store import WorkingCopy
 from portail_core.domain.communes import Commune
+from portail_core.domain.look import LogoImage
 from portail_core.errors import Conflict
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
 @define
 class CommuneState:
     commune: Commune | None = None
+    logo: LogoImage | None = None
 
 
 THE_COMMUNE_ID = 1
@@ -43,6 +45,12 @@ class InMemoryCommuneRepository:
         if self._state.commune is None or commune.id != THE_COMMUNE_ID:
             raise LookupError(f"commune {commune.id} was never added")
         self._state.commune = copy.deepcopy(commune)
+
+    def save_logo(self, logo: LogoImage | None) -> None:
+        self._state.logo = logo
+
+    def logo(self) -> LogoImage | None:
+        return self._state.logo
 
 
 class InMemoryCommuneRepositories(WorkingCopy):

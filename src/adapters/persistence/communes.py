@@ -13,12 +13,15 @@ from adapters.persistence.reference import (
 )
 from adapters.persistence.tables import communes
 from portail_core.domain.communes import Commune, SchoolZone
+from portail_core.domain.look import CommuneLook, Logo, LogoFormat, LogoImage
 from portail_core.domain.payments.online import OnlinePaymentSettings, PayfipMode
 from portail_core.domain.shared.weekdays import Weekday
 from portail_core.domain.sma.settings import SmaSettings
 from portail_core.errors import Conflict
 
 THE_COMMUNE_ID = 1
+# Every column but the logo's bytes: the commune is read on every page and kept by each process.
+_COMMUNE_COLUMNS = tuple(column for column in communes.c if column.name != "logo_content")
 
 __all__ = ["SqlCommuneRepositories", "SqlCommuneRepository"]
 
@@ -44,8 +47,14 @@ def commune_from_row(row: Row[tuple[object, ...]]) -> Commune:
             values["sma_confirm_months"],
             values["sma_grace_days"],
         ),
+        look=_look_from(values["look_colour"], values["logo_media_type"], values["logo_digest"]),
         id=values["id"],
     )
+
+
+def _look_from(colour: str | None, media_type: str | None, digest: str | None) -> CommuneLook:
+    logo = None if media_type is None or digest is None else Logo(LogoFormat(media_type), digest)
+    return CommuneLook(colour, logo)
 
 
 def commune_to_row(commune: Commune) -> dict[str, object]:
@@ -66,6 +75,9 @@ def commune_to_row(commune: Commune) -> dict[str, object]:
         "sma_criteria": ",".join(commune.sma.criteria),
         "sma_confirm_months": commune.sma.confirm_months,
         "sma_grace_days": commune.sma.grace_days,
+        "look_colour": commune.look.colour,
+        "logo_media_type": commune.look.logo.format.media_type if commune.look.logo else None,
+        "logo_digest": commune.look.logo.digest if commune.look.logo else None,
     }
 
 
@@ -82,7 +94,7 @@ class SqlCommuneRepository:
         if found is not None:
             return own_copy(found)
         row = self._connection.execute(
-            select(communes).where(communes.c.id == THE_COMMUNE_ID)
+            select(*_COMMUNE_COLUMNS).where(communes.c.id == THE_COMMUNE_ID)
         ).first()
         if row is None:
             return None
@@ -105,6 +117,24 @@ class SqlCommuneRepository:
         self._version.renew()
         if self._connection.execute(statement).rowcount != 1:
             raise LookupError(f"commune {commune.id} is not in the database")
+
+    def save_logo(self, logo: LogoImage | None) -> None:
+        content = None if logo is None else logo.content
+        statement = (
+            update(communes).where(communes.c.id == THE_COMMUNE_ID).values(logo_content=content)
+        )
+        if self._connection.execute(statement).rowcount != 1:
+            raise LookupError("the commune is not in the database")
+
+    def logo(self) -> LogoImage | None:
+        row = self._connection.execute(
+            select(communes.c.logo_media_type, communes.c.logo_content).where(
+                communes.c.id == THE_COMMUNE_ID
+            )
+        ).first()
+        if row is None or row.logo_media_type is None or row.logo_content is None:
+            return None
+        return LogoImage(bytes(row.logo_content), LogoFormat(row.logo_media_type))
 
 
 class SqlCommuneRepositories(SharedReferenceVersion):

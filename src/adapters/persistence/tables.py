@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -97,6 +98,12 @@ communes = Table(
     Column("sma_criteria", String(200), nullable=False, server_default=SMA_CRITERIA),
     Column("sma_confirm_months", Integer, nullable=False, server_default="6"),
     Column("sma_grace_days", Integer, nullable=False, server_default="30"),
+    # Its look (domain.look): NULL, the portal's own colour, no logo. The logo's bytes are read
+    # apart, only by the route that serves them (persistence.communes).
+    Column("look_colour", String(7), nullable=True),
+    Column("logo_media_type", String(20), nullable=True),
+    Column("logo_digest", String(64), nullable=True),
+    Column("logo_content", LargeBinary, nullable=True),
     CheckConstraint("school_zone IN ('A', 'B', 'C')", name="school_zone"),
     CheckConstraint("payfip_mode IN ('T', 'X', 'W')", name="payfip_mode"),
     CheckConstraint("id = 1", name="single_commune"),

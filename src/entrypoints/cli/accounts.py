@@ -3,20 +3,67 @@ no longer need."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from entrypoints.cli.account_batches import echo_batch_opening, per_minute_option
 from entrypoints.cli.bulk_work import cyclic_gc_paused
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
+from portail_core.domain.shared.french_dates import moment_fr
+from portail_core.services.accounts.batch_opening import (
+    DEFAULT_PER_MINUTE,
+    MAX_PER_MINUTE,
+    BatchOpening,
+)
 
 if TYPE_CHECKING:
     from entrypoints.bootstrap import Services
 
 
-__all__ = ["group"]
+__all__ = ["echo_batch_opening", "group", "per_minute_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def per_minute_option(with_flag: str) -> Callable[[F], F]:
+    """``--per-minute N``: the pace of the activation e-mails, used with ``with_flag``."""
+    return click.option(
+        "--per-minute",
+        type=click.IntRange(1, MAX_PER_MINUTE),
+        metavar="N",
+        default=DEFAULT_PER_MINUTE,
+        show_default=True,
+        help=f"Avec {with_flag} : courriels d'activation envoyés par minute (rythme du relais "
+        "de messagerie de la commune).",
+    )
+
+
+def echo_batch_opening(batch: BatchOpening, per_minute: int) -> None:
+    """What a batch of accounts did, for the desk (`account create --all-complete`, `family
+    onboard --open-accounts`)."""
+    for family in batch.incomplete:
+        # a dry run's new family has no number yet (never "n° 0")
+        which = f"dossier n° {family.family_id}" if family.family_id else "nouveau dossier"
+        click.echo(f"Incomplet : {which} ({family.name})")
+        for missing in family.missing:
+            click.echo(f"  - {missing}")
+    opened = len(batch.opened)
+    if batch.recorded:
+        click.echo(f"{opened} compte(s) ouvert(s).")
+    else:
+        click.echo(f"{opened} compte(s) à ouvrir ; rien n'est enregistré (--dry-run).")
+    if batch.opened:
+        first, last = batch.opened[0][2], batch.opened[-1][2]
+        click.echo(
+            f"Courriels d'activation : {per_minute} par minute, du {moment_fr(first)} au "
+            f"{moment_fr(last)} (`portail outbox send` ou `portail jobs run` les envoie)."
+        )
+    click.echo(
+        f"{len(batch.incomplete)} dossier(s) incomplet(s) ; {batch.with_account} famille(s) "
+        "avaient déjà un compte."
+    )
 
 
 @click.group("account")

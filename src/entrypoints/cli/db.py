@@ -32,6 +32,7 @@ def upgrade_command() -> None:
     root = click.get_current_context().find_root()
     if root.obj is None and root.params.get("commune") is None:
         from entrypoints.communes import command_services, configured_deployment
+        from entrypoints.logs import logging_as_commune
 
         deployment = configured_deployment()
         if deployment is not None and len(deployment.communes) > 1:
@@ -39,7 +40,8 @@ def upgrade_command() -> None:
                 services = command_services(code, create_database=True, lazy=True)
                 try:
                     click.echo(f"Commune {code} : ", nl=False)
-                    _upgrade(services)
+                    with logging_as_commune(code):  # the migrations' logs name it
+                        _upgrade(services)
                 finally:
                     services.close()
             return

@@ -126,8 +126,11 @@ def _passing_services(
     def with_services(*args: P.args, **kwargs: P.kwargs) -> R:
         root = click.get_current_context().find_root()
         if root.obj is None:
-            from entrypoints.communes import command_services  # the adapters, when it runs
+            from entrypoints.communes import command_commune, command_services  # when it runs
+            from entrypoints.logs import logging_as_commune
 
+            # its logs name the commune it acts on (with a deployment file), until it ends
+            root.with_resource(logging_as_commune(command_commune(root.params.get("commune"))))
             # lazy: a command imports the capabilities it uses, and zeep only if it pays.
             services = command_services(
                 root.params.get("commune"), create_database=create_database, lazy=True

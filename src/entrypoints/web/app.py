@@ -19,6 +19,7 @@ from entrypoints.web import (
     billing,
     bookings,
     catalogue,
+    communes,
     dossiers,
     errors,
     feeds,
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     pdf = PrefixLoader({"facture": PackageLoader("adapters.pdf", "templates")})
     app.jinja_loader = ChoiceLoader([*own, pdf])
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(communes.blueprint)
     app.register_blueprint(catalogue.blueprint)
     app.register_blueprint(information.blueprint)
     app.register_blueprint(regulations.blueprint)

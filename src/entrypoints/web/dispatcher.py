@@ -4,7 +4,8 @@ The host is werkzeug's (the ``Host`` header, or behind ``PORTAIL_TRUSTED_PROXIES
 proxies the ``X-Forwarded-Host`` they set), lowercased, without its port. Each commune's portal
 (``create_app`` on its own services) is built the first time one of its hosts is asked for. A
 host the deployment does not list gets a plain 404 page and touches no database. Cookies stay
-host-only (no ``Domain``): a commune's cookies are never sent to another's host.
+host-only (no ``Domain``): a commune's cookies are never sent to another's host. What is logged
+while a commune's request is handled names the commune (``entrypoints.logs``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from werkzeug.wrappers import Request, Response
 
 from entrypoints.communes import Communes, commune_settings
+from entrypoints.logs import logging_as_commune
 from entrypoints.web.app import create_app
 
 if TYPE_CHECKING:
@@ -68,7 +70,8 @@ class HostDispatcher:
                 UNKNOWN_HOST, status=404, content_type="text/html; charset=utf-8"
             )
             return answer(environ, start_response)
-        return self.app(site.code)(environ, start_response)
+        with logging_as_commune(site.code):  # what the portal logs names its commune
+            return self.app(site.code)(environ, start_response)
 
     def app(self, code: str) -> Flask:
         """The commune's portal, built on its first request."""

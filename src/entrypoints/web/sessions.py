@@ -26,7 +26,14 @@ __all__ = ["cookie_name", "login_required", "register", "safe_next", "set_sessio
 P = ParamSpec("P")
 MAX_TARGET = 512
 R = TypeVar("R")
-ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"accounts.change_password", "accounts.logout", "static"}
+# the page to change it, and what every page loads (the commune's look: its colour, its logo)
+ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {
+    "accounts.change_password",
+    "accounts.logout",
+    "static",
+    "communes.stylesheet",
+    "communes.logo",
+}
 
 
 def cookie_name() -> str:
@@ -52,7 +59,8 @@ def _load_session() -> BaseResponse | None:
 
 
 def _no_store_when_logged_in(response: Response) -> Response:
-    if g.get("portal_session") is not None:
+    # A response that says it is public (the commune's look: the same for everyone) stays so.
+    if g.get("portal_session") is not None and not response.cache_control.public:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from attrs import define, field
 
+from portail_core.domain.look import CommuneLook, Logo, colour_problem
 from portail_core.domain.payments.online import OnlinePaymentSettings
 from portail_core.domain.shared.raw_input import InputReader, phone_for_display
 from portail_core.domain.shared.text import clean_line
@@ -53,6 +54,8 @@ class Commune:
     contact_phone: str = field(default="", kw_only=True)
     # SMA pre-registrations: the commission's criteria, confirmation every few months.
     sma: SmaSettings = field(factory=SmaSettings, kw_only=True)
+    # Its main colour and logo (domain/look.py); the default: the portal's own look.
+    look: CommuneLook = field(factory=CommuneLook, kw_only=True)
     id: int | None = field(default=None, kw_only=True)
 
     @property
@@ -72,6 +75,8 @@ class Commune:
         online_payment: OnlinePaymentSettings | None = None,
         contact_address: str = "",
         contact_phone: str = "",
+        colour: str | None = None,
+        logo: Logo | None = None,
     ) -> Commune:
         """Build a commune from raw input, listing every problem in French at once."""
         problems: dict[str, str] = {}
@@ -113,6 +118,9 @@ class Commune:
                     "Les jours de classe sont des jours de lundi à vendredi (ex. : lundi, mardi, "
                     "jeudi, vendredi)."
                 )
+        colour_wrong = None if colour is None else colour_problem(colour)
+        if colour_wrong is not None:
+            problems["colour"] = colour_wrong
         if problems:
             raise InvalidInput("La commune n'a pas pu être enregistrée.", problems)
         return cls(
@@ -124,4 +132,5 @@ class Commune:
             online_payment=online_payment or OnlinePaymentSettings(),
             contact_address=address,
             contact_phone=phone or "",
+            look=CommuneLook(None if colour is None else colour.lower(), logo),
         )

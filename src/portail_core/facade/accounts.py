@@ -11,6 +11,7 @@ from portail_core.facade.ports import Ports
 from portail_core.services.accounts.batch_opening import (
     DEFAULT_PER_MINUTE,
     BatchOpening,
+    Pacing,
     open_complete_accounts,
 )
 from portail_core.services.accounts.email_change import confirm_email_change, pending_email_change
@@ -87,6 +88,12 @@ class AccountUseCases:
             per_minute=per_minute,
             dry_run=dry_run,
         )
+
+    def pacing(self, per_minute: int, school_year: SchoolYear | None = None) -> Pacing:
+        """How a batch opens accounts (``dossiers.onboard(open_accounts=...)``): complete for
+        ``school_year`` (the current one by default), ``per_minute`` activation e-mails."""
+        year = school_year or SchoolYear.containing(self._ports.clock.today())
+        return Pacing(year, self._public_url, per_minute)
 
     def link_is_valid(self, secret: str, purpose: TokenPurpose) -> bool:
         """Whether an e-mailed link still works."""

@@ -120,27 +120,19 @@ class DossierUseCases:
         source: str,
         actor: Actor,
         dry_run: bool,
-        open_accounts_per_minute: int | None = None,
-        school_year: SchoolYear | None = None,
+        open_accounts: Pacing | None = None,
     ) -> OnboardingReport:
-        """A town's complete dossiers from its previous software: new families added, changed
-        ones updated, the same ones untouched (found by their reference); ``dry_run`` records
-        nothing. With ``open_accounts_per_minute``, the file's complete dossiers without an
-        account get one in the same transaction (``accounts.open_all_complete``'s pacing, for
-        ``school_year``, the current one by default)."""
-        clock = self._ports.clock
-        pace = None
-        if open_accounts_per_minute is not None:
-            year = school_year or SchoolYear.containing(clock.today())
-            pace = Pacing(year, self._public_url, open_accounts_per_minute)
+        """A town's complete dossiers from its previous software (found by their reference:
+        added, updated or untouched); with ``open_accounts`` (``accounts.pacing``), the complete
+        ones' accounts opened in the same transaction, as ``accounts.open_all_complete`` does."""
         return onboard_families(
             self._ports.uow(),
             dossiers,
             source=source,
             actor=actor,
-            clock=clock,
+            clock=self._ports.clock,
             dry_run=dry_run,
-            open_accounts=pace,
+            open_accounts=open_accounts,
         )
 
     def dossier(

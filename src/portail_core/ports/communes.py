@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from portail_core.domain.communes import Commune
+from portail_core.domain.look import LogoImage
 
 __all__ = ["CommuneRepositories", "CommuneRepository"]
 
@@ -22,6 +23,14 @@ class CommuneRepository(Protocol):
 
     def update(self, commune: Commune) -> None:
         """Write back a commune read from this repository."""
+        ...
+
+    def save_logo(self, logo: LogoImage | None) -> None:
+        """Keep the bytes of the commune's logo (``commune.look.logo``), or forget them."""
+        ...
+
+    def logo(self) -> LogoImage | None:
+        """The logo's bytes, read apart: ``get`` never loads them."""
         ...
 
 

@@ -9,6 +9,7 @@ from attrs import field, frozen
 from portail_core.domain.allocation.campaign import CampaignSettings
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.communes import Commune
+from portail_core.domain.look import CommuneLook, LogoImage
 from portail_core.domain.payments.online import OnlinePaymentSettings
 from portail_core.domain.sma.settings import SmaSettings
 from portail_core.errors import Conflict
@@ -24,6 +25,7 @@ __all__ = [
     "apply_commune",
     "commune_event",
     "commune_from",
+    "commune_logo",
     "current_commune",
     "set_up_commune",
 ]
@@ -43,6 +45,8 @@ class CommuneDetails:
     contact_phone: str = ""  # its phone, as typed ("05 58 09 12 34")
     sma: SmaSettings | None = None  # the [sma] table; None: the defaults
     allocations: tuple[CampaignSettings, ...] = ()  # the [[allocations]] tables
+    colour: str | None = None  # the [look] table: "#RRGGBB"; None: the portal's own
+    logo: LogoImage | None = None  # its logo, read and checked (domain/look.py)
 
 
 @frozen
@@ -70,6 +74,12 @@ def current_commune(uow: UnitOfWork) -> Commune | None:
         return uow.communes.get()
 
 
+def commune_logo(uow: UnitOfWork) -> LogoImage | None:
+    """The commune's logo, to be served (give a read-only unit of work)."""
+    with uow:
+        return uow.communes.logo()
+
+
 def set_up_commune(
     uow: UnitOfWork,
     details: CommuneDetails,
@@ -85,7 +95,7 @@ def set_up_commune(
     """
     wanted = commune_from(details)
     with uow:
-        result = apply_commune(uow, wanted, only_if_empty=only_if_empty)
+        result = apply_commune(uow, wanted, only_if_empty=only_if_empty, logo=details.logo)
         if result.changed:
             uow.audit.record(commune_event(result, actor, clock))
             uow.commit()
@@ -116,6 +126,8 @@ def _shown(value: Any) -> str:
             f"SMA : critères {', '.join(value.criteria)} ; confirmation tous les "
             f"{value.confirm_months} mois ; radiation {value.grace_days} jours après le rappel"
         )
+    if isinstance(value, CommuneLook):
+        return value.describe()
     if isinstance(value, frozenset):
         return ", ".join(day.french for day in sorted(value, key=lambda day: day.value))
     return str(getattr(value, "value", value))
@@ -140,13 +152,18 @@ def commune_from(details: CommuneDetails) -> Commune:
         online_payment=online,
         contact_address=details.contact_address,
         contact_phone=details.contact_phone,
+        colour=details.colour,
+        logo=None if details.logo is None else details.logo.logo,
     )
     commune.sma = details.sma or SmaSettings()
     return commune
 
 
-def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> SetUpResult:
-    """Create or update the commune inside the caller's unit of work (which commits)."""
+def apply_commune(
+    uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool, logo: LogoImage | None = None
+) -> SetUpResult:
+    """Create or update the commune inside the caller's unit of work (which commits); ``logo``
+    is the image of ``wanted.look.logo``, written with it."""
     fields = (
         "insee_code",
         "name",
@@ -157,10 +174,13 @@ def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> S
         "contact_address",
         "contact_phone",
         "sma",
+        "look",
     )
     existing = uow.communes.get()
     if existing is None:
         uow.communes.add(wanted)
+        if logo is not None:
+            uow.communes.save_logo(logo)
         created = {name: ["", _shown(getattr(wanted, name))] for name in fields}
         return SetUpResult(wanted, created=True, changed=True, differences=created)
     if only_if_empty:
@@ -177,7 +197,10 @@ def apply_commune(uow: UnitOfWork, wanted: Commune, *, only_if_empty: bool) -> S
     }
     if not differences:
         return SetUpResult(existing, created=False, changed=False)
+    logo_changed = existing.look.logo != wanted.look.logo
     for name in differences:
         setattr(existing, name, getattr(wanted, name))
     uow.communes.update(existing)
+    if logo_changed:
+        uow.communes.save_logo(logo)
     return SetUpResult(existing, created=False, changed=True, differences=differences)

@@ -33,7 +33,7 @@ def read_file(path: Path) -> CommuneFile:
     text = read_text(path)
     from entrypoints.bootstrap import file_formats  # the adapters, when a command runs
 
-    return file_formats().commune_file(text)
+    return file_formats().commune_file(text, path.parent)
 
 
 @group.command("check")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.cli.account_batches import echo_batch_opening, per_minute_option
+from entrypoints.cli.accounts import echo_batch_opening, per_minute_option
 from entrypoints.cli.bulk_work import cyclic_gc_paused
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
@@ -59,6 +59,8 @@ def onboard_command(
     data = read_bytes(path, MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"Fichier trop gros ({MAX_FILE_BYTES // 1024 // 1024} Mo au plus).")
+    year = school_year_of(services, school_year)
+    pace = services.portail.accounts.pacing(per_minute, year) if open_accounts else None
     with cyclic_gc_paused():
         parsed = services.formats.onboarding_csv(data, services.portail.today())
         report = services.portail.dossiers.onboard(
@@ -66,8 +68,7 @@ def onboard_command(
             source=path.name,
             actor=staff_actor(),
             dry_run=dry_run,
-            open_accounts_per_minute=per_minute if open_accounts else None,
-            school_year=school_year_of(services, school_year),
+            open_accounts=pace,
         )
     problems = list(parsed.problems) + [
         (reference, problem) for reference, found in report.refusals for problem in found

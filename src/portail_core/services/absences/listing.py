@@ -67,10 +67,13 @@ def list_absences(
     family_id: int | None = None,
     unjustified_only: bool = False,
 ) -> list[AbsenceLine]:
-    """Absences overlapping the period, by first day (for the desk)."""
+    """Absences overlapping the period, by first day (for the desk); of one family, which must
+    exist (NotFound)."""
     if last < first:
         raise InvalidInput("La date de fin précède la date de début.")
     with uow:
+        if family_id is not None and uow.families.get(family_id) is None:
+            raise NotFound(f"Aucune famille n° {family_id}.")
         absences = uow.absences.between(first, last, family_id=family_id)
         if unjustified_only:
             absences = [a for a in absences if not a.justified]

@@ -55,7 +55,7 @@ class BatchOpening:
 
     opened: tuple[tuple[int, str, pendulum.DateTime], ...]  # family, identifier, e-mail due at
     incomplete: tuple[Incomplete, ...]
-    with_account: int  # families that had an account already
+    with_account: int  # of the families looked at, those that had an account already
     recorded: bool
 
 
@@ -117,8 +117,10 @@ def open_accounts_of(
         opened.extend(_open(uow, pending, now, len(opened), gap, pace.public_url, actor, dry_run))
         pending.clear()
 
+    already = 0  # of these families, not of the whole commune
     for family in families:
         if family.id in with_account:
+            already += 1
             continue
         required = required_regulations(family, catalogue, versions, today)
         check = completeness(family, pace.school_year, required, today)
@@ -130,7 +132,7 @@ def open_accounts_of(
         if len(pending) >= BATCH:
             flush()
     flush()
-    return BatchOpening(tuple(opened), tuple(incomplete), len(with_account), not dry_run)
+    return BatchOpening(tuple(opened), tuple(incomplete), already, not dry_run)
 
 
 def _open(

@@ -92,7 +92,7 @@ def load_catalogue(
     """
     check_catalogue(details, catalogue)
     with uow:
-        commune = apply_commune(uow, commune_from(details), only_if_empty=False)
+        commune = apply_commune(uow, commune_from(details), only_if_empty=False, logo=details.logo)
         changes = catalogue_changes(uow.catalogue.get(), catalogue)
         campaigns = tuple(sync_campaigns(uow, details.allocations, clock.now()))
         report = LoadReport(commune, changes, campaigns)

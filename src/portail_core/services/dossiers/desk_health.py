@@ -15,7 +15,7 @@ from portail_core.domain.dossiers.changes import family_pai_problems
 from portail_core.domain.dossiers.child import Child, Pai
 from portail_core.domain.shared.french_dates import day_format
 from portail_core.domain.shared.raw_input import InputReader
-from portail_core.errors import Conflict, InvalidInput
+from portail_core.errors import Conflict, InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.services.dossiers.changes import pending_pai
 from portail_core.services.dossiers.common import family_of
@@ -77,7 +77,7 @@ def set_child_health(
         family = family_of(uow, family_id)
         child = family.child(child_id)
         if child is None:
-            raise Conflict(f"Aucun enfant n° {child_id} dans le dossier n° {family_id}.")
+            raise NotFound(f"Aucun enfant n° {child_id} dans le dossier n° {family_id}.")
         if child.expected:
             raise Conflict(
                 "L'enfant n'est pas encore né : enregistrez d'abord sa naissance "

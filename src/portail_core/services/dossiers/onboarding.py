@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
-from attrs import frozen
+from attrs import Factory, define, frozen
 
 from portail_core.domain.audit import Actor, AuditEvent
 from portail_core.domain.catalogue.establishments import Catalogue
@@ -111,42 +111,66 @@ def onboard_families(
         refused = {reference for reference, _ in refusals}
         accepted = [d for d in dossiers if d.reference not in refused]
         known = uow.families.by_legacy_reference([d.reference for d in accepted])
-        added: list[Family] = []
-        changed: list[tuple[Family, Family]] = []  # (new state, old state)
-        unchanged: dict[str, int | None] = {}
-        for dossier in accepted:
-            existing = known.get(dossier.reference)
-            if existing is None:
-                added.append(dossier.family)
-                continue
-            merged = merged_dossier(existing, dossier.family)
-            if same_dossier(merged, existing):
-                unchanged[dossier.reference] = existing.id
-            else:
-                changed.append((merged, existing))
+        found = _compared(accepted, known)
         if not dry_run:
-            uow.families.add_all(added, now)
-            for merged, _ in changed:
+            uow.families.add_all(found.added, now)
+            for merged, _ in found.changed:
                 uow.families.update(merged, now)
-            events = [notices.family_imported(f, source, actor, now) for f in added]
-            events += [_reimported(new, old, source, actor, now) for new, old in changed]
+            events = [notices.family_imported(f, source, actor, now) for f in found.added]
+            events += [_reimported(new, old, source, actor, now) for new, old in found.changed]
             uow.audit.record_all(events)
         opening = None
         if open_accounts is not None:
-            of_file = [*added, *(new for new, _ in changed)]
-            of_file += [known[reference] for reference in unchanged]
-            of_file.sort(key=lambda family: family.id or 0)
+            of_file = sorted(found.all_states(), key=lambda family: family.id or 0)
             opening = open_accounts_of(uow, of_file, open_accounts, actor, clock, dry_run)
         if not dry_run:
             uow.commit()
-    numbers = {f.legacy_reference: (OnboardingOutcome.ADDED, f.id) for f in added}
-    numbers |= {new.legacy_reference: (OnboardingOutcome.UPDATED, new.id) for new, _ in changed}
-    numbers |= {ref: (OnboardingOutcome.UNCHANGED, n) for ref, n in unchanged.items()}
+    numbers = found.outcomes()
     outcomes = tuple(
         (d.reference, *numbers.get(d.reference, (OnboardingOutcome.REFUSED, None)))
         for d in dossiers
     )
     return OnboardingReport(outcomes, tuple(refusals), recorded=not dry_run, opening=opening)
+
+
+@define
+class _Compared:
+    """The file's accepted families against the portal's: new, changed (new state, old state),
+    the same as they were (by reference)."""
+
+    added: list[Family] = Factory(list)
+    changed: list[tuple[Family, Family]] = Factory(list)
+    unchanged: dict[str, Family] = Factory(dict)
+
+    def all_states(self) -> list[Family]:
+        """Each family of the file as the portal holds it once the import is recorded."""
+        changed = [new for new, _ in self.changed]
+        return [*self.added, *changed, *self.unchanged.values()]
+
+    def outcomes(self) -> dict[str, tuple[OnboardingOutcome, int | None]]:
+        """What became of each family, by reference, and its dossier number."""
+        found = {f.legacy_reference or "": (OnboardingOutcome.ADDED, f.id) for f in self.added}
+        found |= {
+            new.legacy_reference or "": (OnboardingOutcome.UPDATED, new.id)
+            for new, _ in self.changed
+        }
+        found |= {r: (OnboardingOutcome.UNCHANGED, f.id) for r, f in self.unchanged.items()}
+        return found
+
+
+def _compared(accepted: Sequence[ImportedDossier], known: dict[str, Family]) -> _Compared:
+    found = _Compared()
+    for dossier in accepted:
+        existing = known.get(dossier.reference)
+        if existing is None:
+            found.added.append(dossier.family)
+            continue
+        merged = merged_dossier(existing, dossier.family)
+        if same_dossier(merged, existing):
+            found.unchanged[dossier.reference] = existing
+        else:
+            found.changed.append((merged, existing))
+    return found
 
 
 def _unknown(dossier: ImportedDossier, catalogue: Catalogue) -> tuple[FileProblem, ...]:
