@@ -123,6 +123,20 @@ def test_a_folder_or_an_absolute_path_is_refused(tmp_path: Path) -> None:
     assert "pas un chemin absolu" in problems["look > logo (ligne 8)"]
 
 
+def test_a_logo_outside_the_file_s_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "commune"
+    (folder / "images").mkdir(parents=True)
+    (tmp_path / "logo.png").write_bytes(png())
+    (folder / "images" / "logo.png").write_bytes(png())
+    problems = errors_of(with_look('logo = "images/../../logo.png"'), folder)
+    assert problems == {
+        "look > logo (ligne 8)": "« images/../../logo.png » est hors du dossier du fichier de "
+        "la commune : posez le logo dans ce dossier ou l'un de ses sous-dossiers"
+    }
+    details = read_commune_file(with_look('logo = "images/../images/logo.png"'), folder).details
+    assert details.logo is not None
+
+
 def test_a_text_read_from_nowhere_cannot_name_a_logo() -> None:
     problems = errors_of(with_look('logo = "logo.png"'), None)
     assert "chargez ce fichier depuis le disque" in problems["look > logo (ligne 8)"]

@@ -385,3 +385,15 @@ def test_account_create_says_how_to_name_the_families(run: Run) -> None:
     assert "--dry-run ne s'emploie qu'avec --all-complete." in dry.output
     pace = run("account", "create", "--all-complete", "--per-minute", "0")
     assert pace.exit_code == 2
+    alone = run("account", "create", "1", "--per-minute", "10")
+    assert alone.exit_code == 2
+    assert "--per-minute ne s'emploie qu'avec --all-complete." in alone.output
+
+
+def test_onboard_says_which_options_need_open_accounts(run: Run, tmp_path: Path) -> None:
+    path = str(export(tmp_path, town()))
+    for option in (["--per-minute", "10"], ["--school-year", "2026-2027"]):
+        result = run("family", "onboard", *option, path)
+        assert result.exit_code == 2
+        assert f"{option[0]} ne s'emploie qu'avec --open-accounts." in result.output
+    assert run("family", "list", "--format", "json").output.strip() == "[]"  # nothing imported

@@ -74,7 +74,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_kept(desk: Desk, tmp_path
         "regulations", "add", "--establishment", "NOPE", "--file", pdf(tmp_path),
         "--version", "1", "--effective-from", "01/09/2026",
     )  # fmt: skip
-    assert unknown.exit_code == 2
+    assert unknown.exit_code == 3
     assert "Aucune structure « NOPE »" in unknown.output
     bad_date = desk(
         "regulations", "add", "--establishment", "ALSH", "--file", pdf(tmp_path),

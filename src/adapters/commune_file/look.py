@@ -48,6 +48,11 @@ def logo_of(name: str, directory: Path | None) -> tuple[LogoImage | None, str | 
             'commune (ex. : logo = "logo-mairie.png"), pas un chemin absolu'
         )
     path = directory / name
+    if not path.resolve().is_relative_to(directory.resolve()):
+        return None, (
+            f"« {name} » est hors du dossier du fichier de la commune : posez le logo dans ce "
+            "dossier ou l'un de ses sous-dossiers"
+        )
     try:
         with path.open("rb") as handle:
             content = handle.read(MAX_LOGO_BYTES + 1)  # more than that is refused anyway

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from entrypoints.cli.bulk_work import cyclic_gc_paused
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from entrypoints.bootstrap import Services
 
 
-__all__ = ["echo_batch_opening", "group", "per_minute_option"]
+__all__ = ["echo_batch_opening", "group", "per_minute_option", "refuse_unless"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,16 @@ def per_minute_option(with_flag: str) -> Callable[[F], F]:
         help=f"Avec {with_flag} : courriels d'activation envoyés par minute (rythme du relais "
         "de messagerie de la commune).",
     )
+
+
+def refuse_unless(flag: str, given: bool, *options: str) -> None:
+    """These options (parameter names) mean something only with ``flag``: typed without it,
+    the command says so rather than ignoring them."""
+    context = click.get_current_context()
+    for name in options:
+        if not given and context.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            typed = "--" + name.replace("_", "-")
+            raise click.UsageError(f"{typed} ne s'emploie qu'avec {flag}.")
 
 
 def echo_batch_opening(batch: BatchOpening, per_minute: int) -> None:
@@ -107,6 +118,7 @@ def create_command(
     ce qui leur manque.
     """
     require_current_schema(services)
+    refuse_unless("--all-complete", all_complete, "per_minute")
     if all_complete:
         if family_id is not None or temporary_password:
             raise click.UsageError(

@@ -28,7 +28,7 @@ from portail_core.domain.dossiers.documents import DocumentFormat, StoredDocumen
 from portail_core.domain.dossiers.family import Family
 from portail_core.domain.shared.instants import as_utc
 from portail_core.domain.shared.raw_input import InputReader
-from portail_core.errors import InvalidInput
+from portail_core.errors import InvalidInput, NotFound
 
 __all__ = [
     "RegulationInForce",
@@ -211,10 +211,10 @@ def check_regulation_pdf(data: bytes, filename: str) -> DocumentFormat:
 
 
 def check_establishment(catalogue: Catalogue, code: str) -> Establishment:
-    """The establishment by its code, whatever the case (InvalidInput in French if none)."""
+    """The establishment by its code, whatever the case (NotFound in French if none, as for
+    every other code of the catalogue)."""
     wanted = code.strip().casefold()
     establishment = next((e for e in catalogue.establishments if e.code.casefold() == wanted), None)
     if establishment is None:
-        message = f"Aucune structure « {code.strip()[:40]} »."
-        raise InvalidInput(message, {"establishment": message})
+        raise NotFound(f"Aucune structure « {code.strip()[:40]} ».")
     return establishment

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from entrypoints.cli.accounts import echo_batch_opening, per_minute_option
+from entrypoints.cli.accounts import echo_batch_opening, per_minute_option, refuse_unless
 from entrypoints.cli.bulk_work import cyclic_gc_paused
 from entrypoints.cli.dossiers.options import SCHOOL_YEAR_OPTION, school_year_of
 from entrypoints.cli.feedback import pass_services, require_current_schema, staff_actor
@@ -56,6 +56,7 @@ def onboard_command(
     --per-minute). Code de sortie 2 si une famille est refusée.
     """
     require_current_schema(services)
+    refuse_unless("--open-accounts", open_accounts, "per_minute", "school_year")
     data = read_bytes(path, MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"Fichier trop gros ({MAX_FILE_BYTES // 1024 // 1024} Mo au plus).")
