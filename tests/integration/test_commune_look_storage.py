@@ -72,10 +72,13 @@ def test_colour_and_logo_make_the_round_trip_and_change_with_the_file(
     assert commune_logo(new_uow(read_only=True)) is None
 
 
-def test_the_same_look_again_changes_and_writes_nothing(new_uow: UowFactory) -> None:
+def test_the_same_look_again_changes_and_writes_nothing(engine: Engine) -> None:
     details = attrs.evolve(PLAIN, colour="#1d4e2c", logo=logo((29, 78, 44)))
-    set_up_commune(new_uow(), details, actor=ACTOR, clock=CLOCK)
-    assert not set_up_commune(new_uow(), details, actor=ACTOR, clock=CLOCK).changed
+    set_up_commune(SqlUnitOfWork(engine), details, actor=ACTOR, clock=CLOCK)
+    with statements_sent(engine) as sent:
+        again = set_up_commune(SqlUnitOfWork(engine), details, actor=ACTOR, clock=CLOCK)
+    assert not again.changed
+    assert not [s for s in sent if s.lstrip().upper().startswith(("INSERT", "UPDATE"))], sent
 
 
 def test_get_never_reads_the_logo_s_bytes_which_are_read_apart(engine: Engine) -> None:

@@ -25,7 +25,7 @@ from portail_core.domain.regulations import (
     regulation_in_force,
     required_regulations,
 )
-from portail_core.errors import Conflict, InvalidInput, RuleViolation
+from portail_core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portail_core.services.accounts.opening import open_account
 from portail_core.services.dossiers.creation import create_family
 from portail_core.services.dossiers.regulations import accept_regulation
@@ -231,7 +231,7 @@ def test_only_the_families_of_the_school_served_are_emailed() -> None:
     [
         ({"upload": PNG}, InvalidInput),
         ({"deadline": TODAY - timedelta(days=1)}, InvalidInput),
-        ({"establishment_code": "NOPE"}, InvalidInput),
+        ({"establishment_code": "NOPE"}, NotFound),
     ],
 )
 def test_a_refused_publication_keeps_nothing(options: dict[str, object], error: type) -> None:
