@@ -17,15 +17,13 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import inspect, select, update
 
-from adapters.onboarding_csv import CHILD_COLUMNS, FAMILY_COLUMNS
 from adapters.persistence import SqlUnitOfWork, create_database_engine, downgrade, upgrade
 from adapters.persistence.tables import accounts, families, metadata, outbox
 from entrypoints.cli import main
-from portail_core.domain.dossiers.completeness import SchoolYear
 from tests.unit.dossier_builders import complete_family
+from tests.unit.onboarding_rows import COLUMNS, complete_line
 from tests.unit.reservation_world import NOW
 
-COLUMNS = FAMILY_COLUMNS + CHILD_COLUMNS
 Run = Callable[..., Result]
 COMMUNE = Path(__file__).parents[2] / "examples" / "commune-demo.toml"
 
@@ -36,39 +34,7 @@ def _day(offset: int) -> str:
 
 def row(**values: str) -> dict[str, str]:
     """A complete line (its dates keep it complete whatever today is), with ``values``."""
-    year = SchoolYear.containing(pendulum.now("Europe/Paris").date())
-    base = dict.fromkeys(COLUMNS, "")
-    base |= {
-        "famille": "F1",
-        "nom_foyer": "Durand",
-        "habitant": "oui",
-        "resp1_prenom": "Anne",
-        "resp1_nom": "Durand",
-        "resp1_lien": "mère",
-        "resp1_adresse": "4 rue du Port",
-        "resp1_cp": "99100",
-        "resp1_ville": "Démo-sur-Mer",
-        "resp1_tel": "06 11 11 11 11",
-        "resp1_email": "anne.durand@example.fr",
-        "qf": "820",
-        "qf_source": "CAF",
-        "qf_date": _day(-30),
-        "assurance_valable_jusquau": year.last_day.strftime("%d/%m/%Y"),
-        "domicile_fourni_le": _day(-10),
-        "domicile_valable_jusquau": _day(80),
-        "reglements": " | ".join(
-            f"{code}:{_day(-10)}"
-            for code in ("ALSH:2026-1", "APS-PLAGE:2025-2", "CANTINE-PLAGE:2025-3", "EMS:2026-1")
-        ),
-        "enfant_prenom": "Jules",
-        "enfant_nom": "Durand",
-        "enfant_naissance": "03/05/2018",
-        "enfant_ecole": "PLAGE",
-        "enfant_classe": "CE2",
-        "enfant_vaccins_a_jour": "oui",
-        "enfant_pai": "non",
-    }
-    return base | values
+    return complete_line(pendulum.now("Europe/Paris").date(), **values)
 
 
 def family(reference: str, name: str, **values: str) -> dict[str, str]:

@@ -51,10 +51,13 @@ def test_known_contrast_ratios(first: str, second: str, expected: float) -> None
 
 
 @given(colours, colours)
-def test_contrast_is_symmetric_and_between_1_and_21(first: str, second: str) -> None:
+def test_contrast_is_symmetric_and_between_a_colour_s_own_and_black_on_white(
+    first: str, second: str
+) -> None:
     ratio = contrast_ratio(first, second)
     assert ratio == contrast_ratio(second, first)
-    assert 1.0 <= ratio <= 21.0 + 1e-9
+    assert contrast_ratio(first, first) == 1.0
+    assert 1.0 <= ratio <= contrast_ratio("#000000", "#ffffff")
 
 
 @given(colours)

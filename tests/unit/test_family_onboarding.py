@@ -5,7 +5,7 @@ portal holds beyond the file stays), and the paced opening of the accounts."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pendulum
@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from adapters.clock import FixedClock
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.onboarding_csv import (
-    CHILD_COLUMNS,
-    FAMILY_COLUMNS,
     decode_export,
     read_onboarding_csv,
 )
@@ -31,51 +29,16 @@ from portail_core.services.dossiers.onboarding import (
     onboard_families,
     same_dossier,
 )
+from tests.unit.onboarding_rows import COLUMNS, complete_line, fr
 from tests.unit.reservation_world import DESK, demo_catalogue
 
-COLUMNS = FAMILY_COLUMNS + CHILD_COLUMNS
 NOW = pendulum.datetime(2026, 10, 5, 9, 0, tz="Europe/Paris")
 TODAY = date(2026, 10, 5)
 YEAR = SchoolYear.containing(TODAY)
 
 
-def fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def row(**values: str) -> dict[str, str]:
-    base = dict.fromkeys(COLUMNS, "")
-    base |= {
-        "famille": "F1",
-        "nom_foyer": "Durand",
-        "habitant": "oui",
-        "resp1_prenom": "Anne",
-        "resp1_nom": "Durand",
-        "resp1_lien": "mère",
-        "resp1_adresse": "4 rue du Port",
-        "resp1_cp": "99100",
-        "resp1_ville": "Démo-sur-Mer",
-        "resp1_tel": "06 11 11 11 11",
-        "resp1_email": "anne.durand@example.fr",
-        "qf": "820",
-        "qf_source": "CAF",
-        "qf_date": fr(TODAY - timedelta(days=30)),
-        "assurance_valable_jusquau": fr(YEAR.last_day),
-        "domicile_fourni_le": fr(TODAY - timedelta(days=10)),
-        "domicile_valable_jusquau": fr(TODAY + timedelta(days=80)),
-        "reglements": " | ".join(
-            f"{code}:{fr(TODAY)}"
-            for code in ("ALSH:2026-1", "APS-PLAGE:2025-2", "CANTINE-PLAGE:2025-3", "EMS:2026-1")
-        ),
-        "enfant_prenom": "Jules",
-        "enfant_nom": "Durand",
-        "enfant_naissance": "03/05/2018",
-        "enfant_ecole": "PLAGE",
-        "enfant_classe": "CE2",
-        "enfant_vaccins_a_jour": "oui",
-        "enfant_pai": "non",
-    }
-    return base | values
+    return complete_line(TODAY, **values)
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:
@@ -361,14 +324,19 @@ def test_a_dry_run_records_nothing(store: InMemoryStore) -> None:
 # ---------------------------------------------------------------- the accounts, paced
 
 
+def complete_and_one_incomplete(complete: int) -> list[dict[str, str]]:
+    """``complete`` families with their own e-mail addresses, then Blanc, without insurance."""
+    rows = [
+        row(famille=f"F{n}", nom_foyer=f"Famille{n}", resp1_email=f"f{n}@example.fr")
+        for n in range(1, complete + 1)
+    ]
+    return [*rows, row(famille="F9", nom_foyer="Blanc", assurance_valable_jusquau="")]
+
+
 def test_accounts_open_for_complete_dossiers_with_emails_spread_at_the_pace(
     store: InMemoryStore,
 ) -> None:
-    rows = [
-        row(famille=f"F{n}", nom_foyer=f"Famille{n}", resp1_email=f"f{n}@example.fr")
-        for n in range(1, 6)
-    ]
-    rows.append(row(famille="F9", nom_foyer="Blanc", assurance_valable_jusquau=""))
+    rows = complete_and_one_incomplete(5)
     onboard(store, rows)
     opened = open_complete_accounts(
         InMemoryUnitOfWork(store),
@@ -408,11 +376,7 @@ def test_a_pace_out_of_bounds_is_refused_in_french(store: InMemoryStore) -> None
 def test_opening_in_the_same_pass_opens_what_the_batch_would_open_afterwards(
     store: InMemoryStore,
 ) -> None:
-    rows = [
-        row(famille=f"F{n}", nom_foyer=f"Famille{n}", resp1_email=f"f{n}@example.fr")
-        for n in range(1, 5)
-    ]
-    rows.append(row(famille="F9", nom_foyer="Blanc", assurance_valable_jusquau=""))
+    rows = complete_and_one_incomplete(4)
     later = catalogued_store()
     onboard(later, rows)
     afterwards = open_complete_accounts(

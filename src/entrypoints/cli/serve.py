@@ -134,14 +134,7 @@ def _serve_one(
         _serve_for_development(services, host, port)
         return
     services.close()  # the workers open their own; nothing inherited across the fork
-    options = gunicorn_options(
-        bind or f"{host}:{port}", workers or usable_cpus(), threads, access_log
-    )
-    click.echo(
-        f"Portail Famille (gunicorn, {options['workers']} processus × {threads} fils) : "
-        f"{options['bind'][0]}"
-    )
-    _run_gunicorn(options, _one_portal)
+    _launch_gunicorn("", bind or f"{host}:{port}", workers, threads, access_log, _one_portal)
 
 
 def _one_portal() -> Any:
@@ -189,14 +182,25 @@ def _serve_deployment(
         click.echo(f"Portail Famille ({names}) : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
         return
-    options = gunicorn_options(
-        bind or f"{host}:{port}", workers or usable_cpus(), threads, access_log
-    )
+    address = bind or f"{host}:{port}"
+    _launch_gunicorn(f"{names} ; ", address, workers, threads, access_log, _deployment_portal)
+
+
+def _launch_gunicorn(
+    label: str,
+    address: str,
+    workers: int | None,
+    threads: int,
+    access_log: bool,
+    load: Callable[[], Any],
+) -> None:
+    """Say what is served (``label``: the communes, or nothing for one), then run gunicorn."""
+    options = gunicorn_options(address, workers or usable_cpus(), threads, access_log)
     click.echo(
-        f"Portail Famille ({names} ; gunicorn, {options['workers']} processus × {threads} "
-        f"fils) : {options['bind'][0]}"
+        f"Portail Famille ({label}gunicorn, {options['workers']} processus × {threads} fils) : "
+        f"{options['bind'][0]}"
     )
-    _run_gunicorn(options, _deployment_portal)
+    _run_gunicorn(options, load)
 
 
 def _deployment_portal() -> Any:

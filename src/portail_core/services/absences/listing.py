@@ -14,6 +14,7 @@ from portail_core.errors import InvalidInput, NotFound
 from portail_core.ports.clock import Clock
 from portail_core.ports.dossiers import DocumentStore
 from portail_core.services.absences import notices
+from portail_core.services.dossiers.common import family_of
 
 if TYPE_CHECKING:
     from portail_core.ports.unit_of_work import UnitOfWork
@@ -72,8 +73,8 @@ def list_absences(
     if last < first:
         raise InvalidInput("La date de fin précède la date de début.")
     with uow:
-        if family_id is not None and uow.families.get(family_id) is None:
-            raise NotFound(f"Aucune famille n° {family_id}.")
+        if family_id is not None:
+            family_of(uow, family_id)  # NotFound when there is none
         absences = uow.absences.between(first, last, family_id=family_id)
         if unjustified_only:
             absences = [a for a in absences if not a.justified]
